@@ -1,0 +1,56 @@
+// `hvs-nvm blocks ls | get | history`: NVM memory blocks from the terminal.
+import { Option, type Command } from 'commander';
+import { BlockClassValue } from '@hvs-nvm/events';
+import type { Block } from '@hvs-nvm/nvm';
+import { globals, openStack, parseIntArg, print, UsageError } from '../context.js';
+
+const row = (b: Block) => `${b.id}  v${b.version}  ${b.blockClass.padEnd(16)}  ${b.readonly ? 'ro' : 'rw'}  ${b.name}`;
+
+export function registerBlocks(program: Command): void {
+  const blocks = program.command('blocks').description('memory blocks: list, read, history');
+
+  blocks
+    .command('ls')
+    .description('list the blocks, optionally by name or class')
+    .option('--name <name>', 'only the block with this name')
+    .addOption(new Option('--class <class>', 'only blocks of this class').choices(BlockClassValue.options))
+    .action(async (options: { name?: string; class?: (typeof BlockClassValue.options)[number] }, cmd: Command) => {
+      const opts = globals(cmd);
+      await using stack = await openStack(opts);
+      const list = await stack.api.listBlocks({
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.class ? { class: options.class } : {}),
+      });
+      print(opts, { blocks: list }, () => (list.length === 0 ? 'no blocks' : list.map(row).join('\n')));
+    });
+
+  blocks
+    .command('get')
+    .description('show a block by id or name (optionally an earlier version, or as of a time)')
+    .argument('<idOrName>', 'block id, or its name')
+    .option('--version <n>', 'that version of the block')
+    .option('--as-of <time>', 'the block as it was at this ISO time')
+    .action(async (idOrName: string, options: { version?: string; asOf?: string }, cmd: Command) => {
+      const opts = globals(cmd);
+      const version = options.version === undefined ? undefined : parseIntArg(options.version, '--version');
+      if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new UsageError(`--as-of '${options.asOf}' is not a time`);
+      await using stack = await openStack(opts);
+      const query = { ...(version !== undefined ? { version } : {}), ...(options.asOf ? { asOf: new Date(options.asOf).toISOString() } : {}) };
+      const byName = await stack.integration.nvm.getBlockByName(idOrName);
+      const block = await stack.api.getBlock(byName ? byName.id : idOrName, query);
+      print(opts, block, () => `${row(block)}\n\n${block.content}`);
+    });
+
+  blocks
+    .command('history')
+    .description('every version of a block, oldest first')
+    .argument('<id>', 'block id')
+    .action(async (id: string, _options: unknown, cmd: Command) => {
+      const opts = globals(cmd);
+      await using stack = await openStack(opts);
+      const versions = await stack.api.blockHistory(id);
+      print(opts, { versions }, () =>
+        versions.map((v) => `v${v.version}  ${v.at.toISOString()}  ${v.actor.padEnd(12)}  ${v.type.padEnd(14)}  ${v.content.replace(/\s+/g, ' ').slice(0, 60)}`).join('\n'),
+      );
+    });
+}

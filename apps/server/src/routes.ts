@@ -1,0 +1,179 @@
+// The HTTP route table: method, path, zod schemas of params/query/body/response, and the Api call each route makes.
+import { z } from 'zod';
+import type { Api } from './api.js';
+import * as S from './schemas.js';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type AnyObject = z.ZodObject;
+
+export interface RouteContext<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
+  api: Api;
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+  /** The agent named by the X-HVS-Actor header, for NVM permissions. */
+  actor?: string;
+}
+
+export interface Route {
+  method: Method;
+  /** OpenAPI-style path: `/v1/vectors/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: AnyObject;
+  query?: AnyObject;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  /** Status on success (default 200; 204 sends no body). */
+  status?: number;
+  handle(ctx: RouteContext<AnyObject, AnyObject, z.ZodType>): Promise<unknown> | unknown;
+}
+
+type Empty = z.ZodObject<Record<never, never>>;
+
+/** Declares a route with its schemas, so the handler sees the parsed types. */
+function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B extends z.ZodType = z.ZodUndefined>(r: {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType;
+  status?: number;
+  handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
+}): Route {
+  return r as unknown as Route;
+}
+
+export const routes: Route[] = [
+  // ---- vectors
+  route({
+    method: 'POST', path: '/v1/vectors', tag: 'vectors', summary: 'Store a vector with metadata (replaces one with the same id)',
+    body: S.StoreVectorBody, status: 201, response: z.object({ id: z.string() }),
+    handle: ({ api, body }) => api.storeVector(body),
+  }),
+  route({
+    method: 'POST', path: '/v1/vectors/batch', tag: 'vectors', summary: 'Store many vectors at once (all or none validated)',
+    body: S.BatchStoreVectorsBody, status: 201, response: z.object({ ids: z.array(z.string()) }),
+    handle: ({ api, body }) => api.batchStoreVectors(body),
+  }),
+  route({
+    method: 'POST', path: '/v1/vectors/search', tag: 'vectors', summary: 'k nearest neighbours of a vector, optionally filtered by metadata',
+    body: S.SearchVectorsBody, response: z.object({ results: z.array(S.VectorHit) }),
+    handle: ({ api, body }) => api.searchVectors(body),
+  }),
+  route({
+    method: 'GET', path: '/v1/vectors/{id}', tag: 'vectors', summary: 'Retrieve a vector',
+    params: S.VectorIdParams, response: S.VectorOut,
+    handle: ({ api, params }) => api.getVector(params.id),
+  }),
+  route({
+    method: 'DELETE', path: '/v1/vectors/{id}', tag: 'vectors', summary: 'Delete a vector',
+    params: S.VectorIdParams, status: 204,
+    handle: ({ api, params }) => api.deleteVector(params.id),
+  }),
+  // ---- memory
+  route({
+    method: 'POST', path: '/v1/memory', tag: 'memory', summary: 'Store text: encoded and indexed in HVS, kept as an NVM block',
+    body: S.StoreMemoryBody, status: 201, response: z.object({ id: z.string() }),
+    handle: ({ api, body }) => api.storeMemory(body),
+  }),
+  route({
+    method: 'POST', path: '/v1/memory/search', tag: 'memory', summary: 'Find stored text by meaning, across HVS and NVM',
+    body: S.SearchMemoryBody, response: z.object({ results: z.array(S.MemoryHit) }),
+    handle: ({ api, body }) => api.searchMemory(body),
+  }),
+  // ---- blocks
+  route({
+    method: 'POST', path: '/v1/blocks', tag: 'blocks', summary: 'Create a memory block',
+    body: S.CreateBlockBody, status: 201, response: S.BlockOut,
+    handle: ({ api, body, actor }) => api.createBlock(body, actor),
+  }),
+  route({
+    method: 'GET', path: '/v1/blocks', tag: 'blocks', summary: 'List the blocks the caller may read, by name and/or class',
+    query: S.ListBlocksQuery, response: z.object({ blocks: z.array(S.BlockOut) }),
+    handle: async ({ api, query, actor }) => ({ blocks: await api.listBlocks(query, actor) }),
+  }),
+  route({
+    method: 'GET', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Read a block (or one of its versions, or as of a time)',
+    params: S.BlockIdParams, query: S.GetBlockQuery, response: S.BlockOut,
+    handle: ({ api, params, query, actor }) => api.getBlock(params.id, query, actor),
+  }),
+  route({
+    method: 'PUT', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Replace a block’s content (optimistic concurrency with expectedVersion)',
+    params: S.BlockIdParams, body: S.UpdateBlockBody, response: S.BlockOut,
+    handle: ({ api, params, body, actor }) => api.updateBlock(params.id, body, actor),
+  }),
+  route({
+    method: 'DELETE', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Delete a block',
+    params: S.BlockIdParams, status: 204,
+    handle: ({ api, params, actor }) => api.deleteBlock(params.id, actor),
+  }),
+  route({
+    method: 'GET', path: '/v1/blocks/{id}/history', tag: 'blocks', summary: 'Every version of a block, oldest first',
+    params: S.BlockIdParams, response: z.object({ versions: z.array(S.BlockHistoryEntryOut) }),
+    handle: async ({ api, params, actor }) => ({ versions: await api.blockHistory(params.id, actor) }),
+  }),
+  // ---- messages
+  route({
+    method: 'POST', path: '/v1/messages', tag: 'messages', summary: 'Send a JSON message into a model’s durable mailbox',
+    body: S.SendMessageBody, status: 201, response: z.object({ id: z.string() }),
+    handle: ({ api, body }) => api.sendMessage(body),
+  }),
+  route({
+    method: 'GET', path: '/v1/mailboxes/{model}/messages', tag: 'messages', summary: 'Pending messages of a mailbox, oldest first, each returned once',
+    params: S.MailboxParams, query: S.ReceiveMessagesQuery, response: z.object({ messages: z.array(S.MessageOut) }),
+    handle: ({ api, params, query }) => api.receiveMessages(params.model, query),
+  }),
+  // ---- facts
+  route({
+    method: 'POST', path: '/v1/facts', tag: 'facts', summary: 'Add a fact to the shared knowledge base',
+    body: S.AddFactBody, status: 201, response: S.FactOut,
+    handle: ({ api, body }) => api.addFact(body),
+  }),
+  route({
+    method: 'POST', path: '/v1/facts/search', tag: 'facts', summary: 'Facts nearest in meaning to a query',
+    body: S.QueryFactsBody, response: z.object({ facts: z.array(S.FactOut) }),
+    handle: ({ api, body }) => api.queryFacts(body),
+  }),
+  // ---- cache
+  route({
+    method: 'POST', path: '/v1/cache/get', tag: 'cache', summary: 'The cached value of the nearest earlier query, if similar enough and not expired',
+    body: S.CacheGetBody, response: z.object({ hit: z.boolean(), value: z.unknown() }),
+    handle: ({ api, body }) => api.cacheGet(body),
+  }),
+  route({
+    method: 'POST', path: '/v1/cache/set', tag: 'cache', summary: 'Cache a value under the meaning of a key',
+    body: S.CacheSetBody, status: 201, response: z.object({ id: z.string() }),
+    handle: ({ api, body }) => api.cacheSet(body),
+  }),
+  // ---- operations
+  route({
+    method: 'GET', path: '/v1/health', tag: 'operations', summary: 'Liveness and the projection’s position',
+    handle: ({ api }) => api.health(),
+  }),
+  route({
+    method: 'GET', path: '/v1/stats', tag: 'operations', summary: 'Sizes, positions and cache statistics',
+    handle: ({ api }) => api.stats(),
+  }),
+];
+
+export interface CompiledRoute {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+}
+
+export function compileRoutes(list: Route[]): CompiledRoute[] {
+  return list.map((route) => {
+    const names: string[] = [];
+    const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { route, pattern: new RegExp(`^${source}$`), names };
+  });
+}

@@ -1,0 +1,205 @@
+// zod schemas of every HTTP body, query string and MCP tool argument: the one source of validation and of the OpenAPI document.
+import { z } from 'zod';
+import { BlockClassValue } from '@hvs-nvm/events';
+import { BlockSchema } from '@hvs-nvm/nvm';
+
+const Id = z.string().min(1).max(256);
+const ModelId = Id.describe('an agent (model) id');
+const Json = z.unknown();
+export const Metadata = z.record(z.string(), Json).describe('a JSON object of metadata');
+const Vector = z.array(z.number()).min(1).max(65_536).describe('the vector, as a JSON array of finite numbers');
+const K = z.number().int().min(1).max(10_000);
+/** Query strings carry text: numbers are coerced. */
+const QueryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// ---- vectors ------------------------------------------------------------------------------------------
+
+export const StoreVectorBody = z.object({
+  id: Id.optional().describe('the id to store under (replaces an existing vector); a fresh UUID if absent'),
+  vector: Vector,
+  metadata: Metadata.optional(),
+});
+
+export const BatchStoreVectorsBody = z.object({
+  items: z.array(StoreVectorBody).min(1).max(10_000),
+});
+
+export const SearchVectorsBody = z.object({
+  vector: Vector,
+  k: K.default(10),
+  filter: z
+    .record(z.string(), Json)
+    .optional()
+    .describe('metadata filter: { key: value } equality, $eq $ne $in $nin $gt $gte $lt $lte $exists, $and $or $not, dotted paths'),
+  exact: z.boolean().optional().describe('brute-force exact search instead of the HNSW graph'),
+  ef: z.number().int().min(1).max(4096).optional(),
+  withVectors: z.boolean().default(false).describe('include each hit’s vector'),
+});
+
+export const VectorIdParams = z.object({ id: Id });
+
+export const VectorOut = z.object({
+  id: z.string(),
+  vector: z.array(z.number()),
+  metadata: Metadata,
+  createdAt: z.string().optional(),
+});
+
+export const VectorHit = z.object({
+  id: z.string(),
+  distance: z.number(),
+  score: z.number(),
+  metadata: Metadata,
+  vector: z.array(z.number()).optional(),
+});
+
+// ---- memory (the integration) -------------------------------------------------------------------------
+
+export const StoreMemoryBody = z.object({
+  content: z.string().min(1).max(1_000_000),
+  metadata: Metadata.optional(),
+  persist: z.boolean().optional().describe('also keep the content as an NVM block (default true)'),
+});
+
+export const SearchMemoryBody = z.object({
+  query: z.string().min(1).max(100_000),
+  k: K.default(10),
+});
+
+export const MemoryHit = z.object({
+  id: z.string(),
+  source: z.enum(['hvs', 'nvm']),
+  content: z.string(),
+  score: z.number(),
+  distance: z.number(),
+  blockId: z.string().optional(),
+});
+
+// ---- blocks -------------------------------------------------------------------------------------------
+
+export const Permissions = z.object({
+  read: z.array(z.string()).optional(),
+  write: z.array(z.string()).optional(),
+});
+
+export const CreateBlockBody = z.object({
+  name: z.string().min(1).max(256),
+  blockClass: BlockClassValue,
+  content: z.union([z.string(), z.record(z.string(), Json), z.array(Json)]).describe('text, or JSON stored as its text'),
+  readonly: z.boolean().optional(),
+  metadata: Metadata.optional(),
+  permissions: Permissions.optional(),
+  ttlSeconds: z.number().positive().optional().describe('CACHE blocks expire after this long'),
+});
+
+export const UpdateBlockBody = z.object({
+  content: z.union([z.string(), z.record(z.string(), Json), z.array(Json)]),
+  expectedVersion: z.number().int().min(0).optional().describe('optimistic concurrency: fail with 412 unless the block is at this version'),
+});
+
+/** A block as JSON: the NVM's Block with its times as ISO strings. */
+export const BlockOut = BlockSchema.extend({ createdAt: z.string(), updatedAt: z.string(), expiresAt: z.string().optional() });
+
+export const BlockHistoryEntryOut = z.object({
+  version: z.number().int(),
+  type: z.string(),
+  content: z.string(),
+  metadata: Metadata,
+  actor: z.string(),
+  at: z.string(),
+});
+
+export const BlockIdParams = z.object({ id: Id });
+
+export const GetBlockQuery = z.object({
+  version: QueryInt(0, Number.MAX_SAFE_INTEGER).optional(),
+  asOf: z.iso.datetime({ offset: true }).optional().describe('the block as it was at this time'),
+});
+
+export const ListBlocksQuery = z.object({
+  name: z.string().min(1).optional(),
+  class: BlockClassValue.optional(),
+});
+
+// ---- messages -----------------------------------------------------------------------------------------
+
+export const SendMessageBody = z.object({
+  from: ModelId,
+  to: ModelId,
+  body: Json.refine((v) => v !== undefined, 'a message body is required').describe('any JSON value'),
+});
+
+export const MailboxParams = z.object({ model: ModelId });
+
+export const ReceiveMessagesQuery = z.object({
+  max: QueryInt(1, 10_000).optional(),
+  waitMs: QueryInt(0, 60_000).optional(),
+});
+
+export const MessageOut = z.object({
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  body: Json,
+  sentAt: z.string(),
+  seq: z.number(),
+});
+
+// ---- facts and cache ----------------------------------------------------------------------------------
+
+export const AddFactBody = z.object({
+  subject: z.string().min(1).max(10_000),
+  predicate: z.string().min(1).max(10_000),
+  object: z.string().min(1).max(10_000),
+  source: z.string().min(1).max(1_000),
+});
+
+export const QueryFactsBody = z.object({
+  query: z.string().min(1).max(100_000),
+  k: K.default(10),
+});
+
+export const FactOut = AddFactBody.extend({ factId: z.string(), timestamp: z.number() });
+
+export const CacheGetBody = z.object({
+  query: z.string().min(1).max(100_000),
+  threshold: z.number().min(-1).max(1).optional().describe('least similarity score that counts as a hit (default 0.9)'),
+});
+
+export const CacheSetBody = z.object({
+  key: z.string().min(1).max(100_000),
+  value: Json.refine((v) => v !== undefined, 'a value is required'),
+});
+
+// ---- errors -------------------------------------------------------------------------------------------
+
+/** RFC 9457 problem details, with our stable error code. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+// ---- MCP tool arguments (names fixed by the issue: snake_case) -----------------------------------------
+
+export const toolArgs = {
+  store_memory: { content: StoreMemoryBody.shape.content, metadata: Metadata.optional() },
+  search_memory: { query: SearchMemoryBody.shape.query, k: K.optional() },
+  get_block: {
+    id: Id.optional().describe('the block id'),
+    name: z.string().min(1).max(256).optional().describe('the block name (when no id is given)'),
+  },
+  update_block: {
+    id: Id,
+    content: z.string().describe('the new content (JSON blocks take JSON text)'),
+    expected_version: z.number().int().min(0).optional(),
+  },
+  send_message: { from: ModelId, to: ModelId, body: Json.describe('any JSON value') },
+  receive_messages: { model_id: ModelId },
+  add_fact: AddFactBody.shape,
+  query_facts: { query: QueryFactsBody.shape.query, k: K.optional() },
+} as const;

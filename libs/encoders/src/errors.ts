@@ -1,0 +1,64 @@
+// The encoders' errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
+export interface EncoderErrorOptions extends ErrorOptions {
+  readonly code?: string;
+  readonly status?: number;
+}
+
+/** An encoder failed to turn text into a vector (the model threw or returned something malformed). */
+export class EncoderError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(message: string, options: EncoderErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? 'ENCODER_ERROR';
+    this.status = options.status ?? 500;
+  }
+}
+
+/** The encoder's model (or the package holding it) cannot be loaded; nothing was encoded. */
+export class EncoderUnavailableError extends EncoderError {
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, { ...options, code: 'ENCODER_UNAVAILABLE', status: 503 });
+  }
+}
+
+/** The caller passed something that is not text (or too much of it) to `encode` / `encodeBatch`. */
+export class InvalidEncoderInputError extends EncoderError {
+  constructor(message: string) {
+    super(message, { code: 'INVALID_ENCODER_INPUT', status: 400 });
+  }
+}
+
+/** An encoder was constructed with an option out of range (dimension, cache or batch size). */
+export class InvalidEncoderOptionError extends EncoderError {
+  constructor(option: string, value: unknown, expected: string) {
+    super(`invalid encoder option ${option}=${describeValue(value)}: expected ${expected}`, {
+      code: 'INVALID_ENCODER_OPTION',
+      status: 400,
+    });
+  }
+}
+
+/** A short, safe rendering of an offending value for error messages. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `array(${value.length})`;
+  switch (typeof value) {
+    case 'string':
+      return value.length > 40 ? `string(${value.length} chars)` : JSON.stringify(value);
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`;
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'function';
+    case 'symbol':
+      return 'symbol';
+    default:
+      return `object ${Object.prototype.toString.call(value).slice(8, -1)}`;
+  }
+}

@@ -1,0 +1,81 @@
+// Binary event payload: a JSON head plus a tail of raw float32 bytes, so vectors never travel as JSON number arrays.
+//
+// Layout: "HV1" magic (3 bytes), u32 LE length of the JSON head, the JSON head (UTF-8), zero padding to a
+// 4-byte boundary, then the float32 tail. In the head, each Float32Array is replaced by {"$f32":[offset,length]}
+// (offset and length in floats into the tail).
+const MAGIC = [0x48, 0x56, 0x31];
+const HEAD = 7;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class EventCodecError extends Error {
+  readonly code = 'EVENT_CODEC';
+}
+
+export function encodeEventData(data: unknown): Uint8Array {
+  const arrays: Float32Array[] = [];
+  let floats = 0;
+  const json = JSON.stringify(data, (_key, value: unknown) => {
+    if (value instanceof Float32Array) {
+      const ref = { $f32: [floats, value.length] };
+      arrays.push(value);
+      floats += value.length;
+      return ref;
+    }
+    return value;
+  });
+  const head = encoder.encode(json ?? 'null');
+  const tailStart = HEAD + head.length + ((4 - ((HEAD + head.length) % 4)) % 4);
+  const out = new Uint8Array(tailStart + floats * 4);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(3, head.length, true);
+  out.set(head, HEAD);
+  if (floats > 0) {
+    const tail = new Float32Array(out.buffer, tailStart, floats);
+    let at = 0;
+    for (const a of arrays) {
+      tail.set(a, at);
+      at += a.length;
+    }
+  }
+  return out;
+}
+
+export function decodeEventData(bytes: Uint8Array): unknown {
+  if (bytes.length < HEAD || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2]) {
+    throw new EventCodecError('payload is not an HVS-NVM event (bad magic)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headLength = view.getUint32(3, true);
+  if (HEAD + headLength > bytes.length) throw new EventCodecError('payload head is truncated');
+  const tailStart = HEAD + headLength + ((4 - ((HEAD + headLength) % 4)) % 4);
+  const tailFloats = Math.max(0, Math.floor((bytes.length - tailStart) / 4));
+  let tail: Float32Array | undefined;
+  const json = decoder.decode(bytes.subarray(HEAD, HEAD + headLength));
+  let parsed: unknown;
+  try {
+    // Most events carry no vectors: a reviver makes JSON.parse several times slower, so use one only when needed.
+    if (tailFloats === 0 && !json.includes('"$f32"')) return JSON.parse(json) as unknown;
+    parsed = JSON.parse(json, (_key, value: unknown) => {
+      if (value && typeof value === 'object' && !Array.isArray(value) && '$f32' in value) {
+        const ref = (value as { $f32: unknown }).$f32;
+        if (!Array.isArray(ref) || ref.length !== 2) throw new EventCodecError('bad float32 reference');
+        const [offset, length] = ref as [number, number];
+        if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || offset + length > tailFloats) {
+          throw new EventCodecError('float32 reference out of range');
+        }
+        if (!tail) {
+          // Copy the tail once into an aligned buffer; every vector of this event is a view into it.
+          tail = new Float32Array(tailFloats);
+          new Uint8Array(tail.buffer).set(bytes.subarray(tailStart, tailStart + tailFloats * 4));
+        }
+        return tail.subarray(offset, offset + length);
+      }
+      return value;
+    });
+  } catch (err) {
+    if (err instanceof EventCodecError) throw err;
+    throw new EventCodecError(`payload head is not JSON: ${(err as Error).message}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,6 @@
+// Public face of @hvs-nvm/events: event schemas, their envelope, the binary codec, and stream/subject names.
+export * from './schemas.js';
+export { encodeEventData, decodeEventData, EventCodecError } from './codec.js';
+export { registerUpcaster, upcast, type Upcaster } from './upcast.js';
+export { hvsNames, mailNames, nvmNames, streamIds, querySubject, mailboxConsumer, NAMESPACE_PATTERN, type StoreNames } from './names.js';
+export { CodedError } from './errors.js';

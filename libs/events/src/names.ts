@@ -1,0 +1,62 @@
+// Stream and subject names, in one place. One JetStream stream per store; event-store streams are subjects in it.
+import { createHash } from 'node:crypto';
+
+/** A collection / namespace name: a single subject token, upper-cased for JetStream stream names. */
+export const NAMESPACE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface StoreNames {
+  /** JetStream stream name. */
+  stream: string;
+  /** Subject prefix; event-store stream `x.y` lives on subject `${prefix}.x.y`. */
+  prefix: string;
+}
+
+/** HVS vectors and agent presence: stream HVS_<collection>, subjects hvs.<collection>.> */
+export function hvsNames(collection: string): StoreNames {
+  return { stream: `HVS_${collection}`, prefix: `hvs.${collection}` };
+}
+
+/** Agent mailboxes: stream MAIL_<collection>, subjects mail.<collection>.> */
+export function mailNames(collection: string): StoreNames {
+  return { stream: `MAIL_${collection}`, prefix: `mail.${collection}` };
+}
+
+/** NVM blocks, names and facts: stream NVM_<namespace>, subjects nvm.<namespace>.> */
+export function nvmNames(namespace: string): StoreNames {
+  return { stream: `NVM_${namespace}`, prefix: `nvm.${namespace}` };
+}
+
+/** Event-store stream ids (relative to a store's prefix). */
+export const streamIds = {
+  vector: (id: string) => `vec.${id}`,
+  vectors: 'vec.>',
+  model: (modelId: string) => `model.${modelId}`,
+  models: 'model.>',
+  /**
+   * Each message is its own stream under its recipient's mailbox. The sender is part of the subject so that
+   * NATS permissions can let an agent publish only as itself (`box.*.<self>.*`).
+   */
+  message: (to: string, from: string, messageId: string) => `box.${to}.${from}.${messageId}`,
+  mailbox: (to: string) => `box.${to}.>`,
+  mailboxes: 'box.>',
+  deadLetter: (to: string, messageId: string) => `dlq.${to}.${messageId}`,
+  block: (blockId: string) => `block.${blockId}`,
+  blocks: 'block.>',
+  /** Names may hold any character, so their stream id is a digest of the name. */
+  blockName: (name: string) => `name.${createHash('sha256').update(name).digest('base64url')}`,
+  fact: (factId: string) => `fact.${factId}`,
+  facts: 'fact.>',
+} as const;
+
+/**
+ * The durable consumer holding a model's mailbox. The escape is injective (`_`→`__`, `:`→`_c`, `=`→`_e`), so two
+ * model ids can never share one mailbox.
+ */
+export function mailboxConsumer(modelId: string): string {
+  return `mbox_${modelId.replace(/[_:=]/g, (c) => (c === '_' ? '__' : c === ':' ? '_c' : '_e'))}`;
+}
+
+/** NATS request/reply subjects served by apps/projector. */
+export function querySubject(kind: 'hvs' | 'nvm', namespace: string, op: string): string {
+  return `hvsnvm.q.${kind}.${namespace}.${op}`;
+}

@@ -1,0 +1,153 @@
+// zod schemas of every event HVS-NVM records, and the shared value schemas they are built from.
+import { z } from 'zod';
+
+/** Ids that are safe as NATS subject tokens (vector, block, message, model and fact ids). */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_\-:=]{0,127}$/, 'an id is 1-128 characters of A-Z a-z 0-9 _ - : = and starts with a letter or digit');
+
+/** Agent (actor / model) ids: same alphabet as ids. */
+export const ActorId = Id;
+
+export const Float32Vector = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
+
+/** Deeper nesting than this is refused (and keeps the check off the stack limit). */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * True for what JSON can carry: strings, finite numbers, booleans, null, arrays and plain objects of those.
+ * A hand-written walk: a recursive zod union tries up to six schemas per node and dominated the cost of every
+ * message and vector event.
+ */
+export function isJsonValue(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_JSON_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isJsonValue(value[i], depth + 1)) return false;
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key of Object.keys(value)) {
+        if (!isJsonValue((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+const JSON_MESSAGE = `expected JSON: strings, finite numbers, booleans, null, arrays and plain objects, nested at most ${MAX_JSON_DEPTH} deep`;
+export const JsonValue = z.custom<unknown>((v) => isJsonValue(v), { message: JSON_MESSAGE });
+export const JsonObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && isJsonValue(v),
+  { message: `expected a JSON object; ${JSON_MESSAGE}` },
+);
+
+export const BlockClassValue = z.enum(['documentation', 'program_state', 'knowledge_graph', 'shared_knowledge', 'cache']);
+
+export const Permissions = z.object({ read: z.array(z.string()).optional(), write: z.array(z.string()).optional() });
+
+// ---- HVS: vectors --------------------------------------------------------------------------------
+export const VectorStored = z.object({ id: Id, vector: Float32Vector, metadata: JsonObject });
+export const VectorDeleted = z.object({ id: Id });
+
+// ---- HVS: agents and messages -------------------------------------------------------------------
+export const ModelConnected = z.object({ modelId: ActorId });
+export const ModelDisconnected = z.object({ modelId: ActorId });
+export const MessageSent = z.object({ messageId: Id, from: ActorId, to: ActorId, body: JsonValue });
+export const MessageAcked = z.object({ messageId: Id, modelId: ActorId });
+export const MessageDeadLettered = z.object({
+  messageId: Id,
+  to: ActorId,
+  deliveries: z.number().int().nonnegative(),
+  reason: z.string(),
+});
+
+// ---- NVM: blocks ---------------------------------------------------------------------------------
+export const BlockCreated = z.object({
+  blockId: Id,
+  name: z.string().min(1).max(256),
+  blockClass: BlockClassValue,
+  content: z.string(),
+  readonly: z.boolean(),
+  metadata: JsonObject,
+  permissions: Permissions,
+  ttlSeconds: z.number().positive().optional(),
+});
+export const BlockUpdated = z.object({ blockId: Id, content: z.string(), metadata: JsonObject.optional() });
+export const BlockDeleted = z.object({ blockId: Id });
+export const BlockExpired = z.object({ blockId: Id, expiredAt: z.string() });
+/** Claims a block name (unique names are enforced by appending this to the name's own stream). */
+export const BlockNameClaimed = z.object({ name: z.string().min(1).max(256), blockId: Id });
+export const BlockNameReleased = z.object({ name: z.string().min(1).max(256), blockId: Id });
+
+// ---- Shared knowledge and the semantic cache ----------------------------------------------------
+export const FactAdded = z.object({
+  factId: Id,
+  subject: z.string().min(1),
+  predicate: z.string().min(1),
+  object: z.string().min(1),
+  source: z.string(),
+  timestamp: z.number(),
+});
+export const CacheEntrySet = z.object({
+  cacheId: Id,
+  entryId: Id,
+  key: z.string(),
+  value: JsonValue,
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  dependsOn: z.array(z.string()).optional(),
+});
+
+/** Every event type and the schema of its data, at its current schema version. */
+export const eventDataSchemas = {
+  VectorStored,
+  VectorDeleted,
+  ModelConnected,
+  ModelDisconnected,
+  MessageSent,
+  MessageAcked,
+  MessageDeadLettered,
+  BlockCreated,
+  BlockUpdated,
+  BlockDeleted,
+  BlockExpired,
+  BlockNameClaimed,
+  BlockNameReleased,
+  FactAdded,
+  CacheEntrySet,
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export type EventData<T extends EventType> = z.infer<(typeof eventDataSchemas)[T]>;
+export const EventTypeSchema = z.enum(Object.keys(eventDataSchemas) as [EventType, ...EventType[]]);
+
+/** Current schema version of every event type (bump together with an upcaster). */
+export const currentSchemaVersion: Record<EventType, number> = Object.fromEntries(
+  Object.keys(eventDataSchemas).map((t) => [t, 1]),
+) as Record<EventType, number>;
+
+/** The envelope's metadata: what travels with every event besides its data. */
+export const EventMetadataSchema = z.object({
+  eventId: z.uuid(),
+  type: EventTypeSchema,
+  schemaVersion: z.number().int().positive(),
+  occurredAt: z.iso.datetime(),
+  actor: z.string().min(1),
+  correlationId: z.string().optional(),
+  causationId: z.string().optional(),
+});
+export type EventMetadata = z.infer<typeof EventMetadataSchema>;
+
+/** A domain event: its type and data. */
+export type DomainEvent<T extends EventType = EventType> = T extends EventType ? { type: T; data: EventData<T> } : never;

@@ -1,0 +1,500 @@
+// The event store over one JetStream stream: append with expected revision, read, and catch-up subscriptions.
+//
+// Vocabulary (as KurrentDB's client): an event-store *stream* (`block.abc`) is a subject in the store's JetStream
+// stream; its *revision* counts its events from 0; an event's *position* is its JetStream sequence (global order).
+// Appends with an expected revision use JetStream's expected-last-subject-sequence, so the server, not the client,
+// refuses a stale write.
+import { randomUUID } from 'node:crypto';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import {
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  jetstream,
+  jetstreamManager,
+  type Consumer,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StoredMsg,
+} from '@nats-io/jetstream';
+import {
+  currentSchemaVersion,
+  encodeEventData,
+  eventDataSchemas,
+  type EventData,
+  type EventType,
+  type StoreNames,
+} from '@hvs-nvm/events';
+import { z } from 'zod';
+import {
+  EventStoreClosedError,
+  EventStoreUnavailableError,
+  EventValidationError,
+  InvalidStreamIdError,
+  WrongExpectedVersionError,
+} from './errors.js';
+import { ConnectionState } from './connection-state.js';
+import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
+import { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
+
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface NewEvent<T extends EventType = EventType> {
+  type: T;
+  data: EventData<T>;
+  /** Idempotency key: a retried append with the same event id is stored once (JetStream dedupe window). */
+  eventId?: string;
+  correlationId?: string;
+  causationId?: string;
+}
+
+export type AnyNewEvent = { [T in EventType]: NewEvent<T> }[EventType];
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+  /** Who appends; defaults to the store's actor. */
+  actor?: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event: pass it as expectedRevision for the next append. */
+  nextExpectedRevision: number;
+  /** Position (JetStream sequence) of the last appended event: the read-your-writes token. */
+  position: number;
+  /** True when JetStream recognised every event as a duplicate of an earlier append. */
+  duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** First revision to return (forwards: lowest; backwards: highest). */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** First position (JetStream sequence) to read. Default 1. */
+  fromPosition?: number;
+  /** Stream-id pattern with NATS wildcards, e.g. `block.>`; default every stream of this store. */
+  filter?: string;
+  /** Only these event types. */
+  types?: readonly EventType[];
+  maxCount?: number;
+}
+
+export interface EventStoreOptions {
+  names: StoreNames;
+  /** Stream replicas (1 single node, 3 in a cluster). */
+  replicas?: number;
+  /** Drop events older than this (0: keep forever, the default — the log is the source of truth). */
+  maxAgeSeconds?: number;
+  /** JetStream dedupe window for event ids. */
+  duplicateWindowSeconds?: number;
+  /** Default actor recorded on appended events. */
+  actor?: string;
+  /** Retries of a publish that timed out or found no responders (server restarting), with backoff. */
+  publishRetries?: number;
+  onParked?: (parked: ParkedMessage) => void;
+}
+
+/** How long one JetStream request may take, and how long a request waits for a dropped connection to come back. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** Stream tips remembered for appends (each a few hundred bytes; long-lived writers touch unbounded numbers of streams). */
+const MAX_CACHED_TIPS = 10_000;
+
+const STREAM_ID = /^[A-Za-z0-9_\-:=]+(\.[A-Za-z0-9_\-:=]+)*$/;
+const STREAM_PATTERN = /^([A-Za-z0-9_\-:=]+|\*)(\.([A-Za-z0-9_\-:=]+|\*))*(\.>)?$|^>$/;
+
+function isWrongLastSequence(err: unknown): boolean {
+  return (
+    err instanceof JetStreamApiError &&
+    (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
+      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
+}
+
+function isTransient(err: unknown): boolean {
+  const name = (err as Error)?.name ?? '';
+  const msg = (err as Error)?.message ?? '';
+  return (
+    name === 'TimeoutError' ||
+    name === 'NoRespondersError' ||
+    name === 'RequestError' ||
+    // A restarted cluster node answers this until its JetStream is back.
+    name === 'JetStreamNotEnabled' ||
+    /jetstream is not enabled|jetstream not enabled/i.test(msg) ||
+    name === 'DisconnectedError' ||
+    /timeout|no responders|503|disconnect|reconnect/i.test(msg)
+  );
+}
+
+/** One JetStream stream, seen as an event store. */
+export class EventStore {
+  private closed = false;
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  /** Last known (revision, position) per stream id, so appends with 'any' usually skip a lookup. */
+  private readonly tips = new Map<string, { revision: number; position: number }>();
+  private readonly connection: ConnectionState;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly names: StoreNames,
+    private readonly options: EventStoreOptions,
+  ) {
+    this.connection = new ConnectionState(nc);
+  }
+
+  /** Opens the store on a connection, creating or updating its JetStream stream. */
+  static async open(nc: NatsConnection, options: EventStoreOptions): Promise<EventStore> {
+    const jsm = await jetstreamManager(nc, { timeout: REQUEST_TIMEOUT_MS });
+    const store = new EventStore(nc, jetstream(nc, { timeout: REQUEST_TIMEOUT_MS }), jsm, options.names, options);
+    try {
+      await store.ensureStream();
+    } catch (err) {
+      store.connection.stop();
+      throw err;
+    }
+    return store;
+  }
+
+  /**
+   * Runs one JetStream request once the connection is up, abandoning it if the connection drops meanwhile, and
+   * retries it with backoff while it fails for a transient reason. Other errors are rethrown as they are.
+   */
+  private async request<T>(call: () => Promise<T>): Promise<T> {
+    const retries = this.options.publishRetries ?? 8;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.connection.connected(REQUEST_TIMEOUT_MS);
+        return await this.connection.unlessDropped(call());
+      } catch (err) {
+        if (attempt >= retries || !isTransient(err) || this.nc.isClosed()) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
+  private async ensureStream(): Promise<void> {
+    const { names } = this;
+    const config = {
+      name: names.stream,
+      subjects: [`${names.prefix}.>`],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      num_replicas: this.options.replicas ?? 1,
+      max_age: (this.options.maxAgeSeconds ?? 0) * 1e9,
+      duplicate_window: (this.options.duplicateWindowSeconds ?? 120) * 1e9,
+      allow_direct: true,
+      max_msgs_per_subject: -1,
+    };
+    try {
+      const info = await this.jsm.streams.info(names.stream);
+      if (info.config.num_replicas !== config.num_replicas || info.config.max_age !== config.max_age) {
+        await this.jsm.streams.update(names.stream, {
+          num_replicas: config.num_replicas,
+          max_age: config.max_age,
+        });
+      }
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
+        await this.jsm.streams.add(config);
+      } else if (err instanceof Error && /stream not found/i.test(err.message)) {
+        await this.jsm.streams.add(config);
+      } else throw new EventStoreUnavailableError(`cannot open stream ${names.stream}: ${String(err)}`, { cause: err });
+    }
+  }
+
+  private subject(streamId: string): string {
+    if (!STREAM_ID.test(streamId)) throw new InvalidStreamIdError(streamId);
+    return `${this.names.prefix}.${streamId}`;
+  }
+
+  private filterSubject(pattern: string | undefined): string {
+    if (!pattern) return `${this.names.prefix}.>`;
+    if (!STREAM_PATTERN.test(pattern)) throw new InvalidStreamIdError(pattern);
+    return `${this.names.prefix}.${pattern}`;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
+  }
+
+  /** Validates an event and turns it into a NATS payload and headers. Throws before anything is sent. */
+  private prepare(event: AnyNewEvent, actor: string): { payload: Uint8Array; hdrs: MsgHdrs; eventId: string } {
+    const schema = eventDataSchemas[event.type] as z.ZodType | undefined;
+    if (!schema) throw new EventValidationError(String(event.type), 'unknown event type');
+    const parsed = schema.safeParse(event.data);
+    if (!parsed.success) throw new EventValidationError(event.type, z.prettifyError(parsed.error));
+    const eventId = event.eventId ?? randomUUID();
+    // append, not set: on fresh headers set's delete-then-append only doubles the key scans.
+    const hdrs = natsHeaders();
+    hdrs.append(H.type, event.type);
+    hdrs.append(H.schema, String(currentSchemaVersion[event.type]));
+    hdrs.append(H.occurredAt, new Date().toISOString());
+    hdrs.append(H.actor, actor);
+    // The event id travels as Nats-Msg-Id (H.eventId): publish() sets it as the msgID, for JetStream's dedupe.
+    if (event.correlationId) hdrs.append(H.correlationId, event.correlationId);
+    if (event.causationId) hdrs.append(H.causationId, event.causationId);
+    return { payload: encodeEventData(event.data), hdrs, eventId };
+  }
+
+  /** The last event of a stream: its revision and position, or undefined when the stream has none. */
+  async streamTip(streamId: string): Promise<{ revision: number; position: number } | undefined> {
+    this.assertOpen();
+    const subject = this.subject(streamId);
+    let msg: StoredMsg | null;
+    try {
+      msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { last_by_subj: subject }));
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
+      throw new EventStoreUnavailableError(`cannot read the tip of ${streamId}: ${String(err)}`, { cause: err });
+    }
+    if (!msg) return undefined;
+    const revision = Number(msg.header?.get(H.revision) ?? NaN);
+    const tip = { revision: Number.isInteger(revision) ? revision : -1, position: msg.seq };
+    this.rememberTip(streamId, tip);
+    return tip;
+  }
+
+  /** Caches a stream's tip for the next append; bounded, most recent kept (a Map iterates oldest first). */
+  private rememberTip(streamId: string, tip: { revision: number; position: number }): void {
+    this.tips.delete(streamId);
+    this.tips.set(streamId, tip);
+    if (this.tips.size > MAX_CACHED_TIPS) this.tips.delete(this.tips.keys().next().value!);
+  }
+
+  private async publish(subject: string, payload: Uint8Array, hdrs: MsgHdrs, eventId: string, lastSeq?: number) {
+    try {
+      // Same msgID on retry: JetStream's dedupe makes a retried publish land once.
+      return await this.request(() =>
+        this.js.publish(subject, payload, {
+          msgID: eventId,
+          headers: hdrs,
+          ...(lastSeq !== undefined ? { expect: { lastSubjectSequence: lastSeq } } : {}),
+        }),
+      );
+    } catch (err) {
+      if (isWrongLastSequence(err)) throw err;
+      throw new EventStoreUnavailableError(`append to ${subject} failed: ${String(err)}`, { cause: err });
+    }
+  }
+
+  /** The revision recorded on the event stored at a position (for an append JetStream answered as a duplicate). */
+  private async revisionAt(streamId: string, position: number): Promise<number> {
+    try {
+      const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { seq: position }));
+      const revision = Number(msg?.header?.get(H.revision) ?? NaN);
+      if (Number.isInteger(revision)) return revision;
+    } catch (err) {
+      throw new EventStoreUnavailableError(`cannot read ${streamId} at position ${position}: ${String(err)}`, { cause: err });
+    }
+    throw new EventStoreUnavailableError(`the event at position ${position} of ${streamId} has no revision`);
+  }
+
+  /**
+   * Appends events to one stream. With a numeric expected revision, 'no_stream' or 'stream_exists', the server
+   * refuses the append if another writer got there first (WrongExpectedVersionError). With 'any', the append
+   * retries on the fresh tip so revisions stay contiguous. Several events are appended in order, each
+   * conditioned on the previous one (JetStream 2.9 has no atomic multi-message publish).
+   *
+   * A retry of an append that was already stored (same event ids, within the dedupe window) is answered from
+   * JetStream's dedupe: nothing new is stored and the result, flagged `duplicate`, carries the stored revision.
+   */
+  async appendToStream(streamId: string, events: AnyNewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    const subject = this.subject(streamId);
+    const expected = options.expectedRevision ?? 'any';
+    if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
+    const actor = options.actor ?? this.options.actor ?? 'system';
+    const prepared = events.map((e) => this.prepare(e, actor));
+    for (let attempt = 0; ; attempt++) {
+      let tip: { revision: number; position: number } | undefined;
+      // The stream is past the expected revision: only a retry of events already stored can succeed.
+      let retryProbe = false;
+      if (expected === 'no_stream') tip = undefined;
+      else if (typeof expected === 'number' || expected === 'stream_exists' || expected === 'any') {
+        // A cached tip is only a guess: the server still checks it, and a stale guess just costs a retry.
+        const cached = attempt === 0 ? this.tips.get(streamId) : undefined;
+        const usable = cached && (expected === 'any' || (typeof expected === 'number' && cached.revision === expected));
+        tip = usable ? cached : await this.streamTip(streamId);
+        if (expected === 'stream_exists' && !tip) throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
+        if (typeof expected === 'number' && (tip?.revision ?? -1) !== expected) {
+          const mayBeRetry = tip !== undefined && tip.revision > expected && events.every((e) => e.eventId !== undefined);
+          if (!mayBeRetry) throw new WrongExpectedVersionError(streamId, expected, tip ? tip.revision : 'no_stream');
+          retryProbe = true;
+        }
+      }
+      try {
+        let revision = tip?.revision ?? -1;
+        let lastSeq = tip?.position ?? 0;
+        let duplicate = true;
+        for (const p of prepared) {
+          revision++;
+          p.hdrs.set(H.revision, String(revision));
+          // A probe expects subject sequence 0, which cannot hold on a stream that has events: JetStream checks
+          // its dedupe window first, so a stored event is answered as a duplicate and anything else is refused.
+          const ack = await this.publish(subject, p.payload, p.hdrs, p.eventId, retryProbe ? 0 : lastSeq);
+          if (ack.duplicate) revision = await this.revisionAt(streamId, ack.seq);
+          duplicate &&= ack.duplicate;
+          lastSeq = ack.seq;
+        }
+        // A duplicate's position need not be the stream's tip, so it is not cached.
+        if (duplicate) this.tips.delete(streamId);
+        else this.rememberTip(streamId, { revision, position: lastSeq });
+        return { nextExpectedRevision: revision, position: lastSeq, duplicate };
+      } catch (err) {
+        if (!isWrongLastSequence(err)) throw err;
+        this.tips.delete(streamId);
+        if (expected === 'any' && attempt < 20) continue;
+        const now = await this.streamTip(streamId);
+        throw new WrongExpectedVersionError(streamId, expected, now ? now.revision : 'no_stream');
+      }
+    }
+  }
+
+  /**
+   * Appends the first event of many new streams at once: all publishes go out before any ack is awaited.
+   * Each is conditioned on its stream not existing yet (a fresh id), so no lookups are needed.
+   */
+  async appendNewStreams(items: { streamId: string; event: AnyNewEvent }[], actor?: string): Promise<AppendResult[]> {
+    this.assertOpen();
+    const who = actor ?? this.options.actor ?? 'system';
+    const prepared = items.map(({ streamId, event }) => {
+      const subject = this.subject(streamId);
+      const p = this.prepare(event, who);
+      p.hdrs.append(H.revision, '0');
+      return { subject, streamId, ...p };
+    });
+    const acks = await Promise.allSettled(prepared.map((p) => this.publish(p.subject, p.payload, p.hdrs, p.eventId, 0)));
+    const results: AppendResult[] = [];
+    for (const [i, settled] of acks.entries()) {
+      const p = prepared[i]!;
+      if (settled.status === 'rejected') {
+        if (isWrongLastSequence(settled.reason)) {
+          const now = await this.streamTip(p.streamId);
+          throw new WrongExpectedVersionError(p.streamId, 'no_stream', now ? now.revision : 'unknown');
+        }
+        throw settled.reason;
+      }
+      results.push({ nextExpectedRevision: 0, position: settled.value.seq, duplicate: settled.value.duplicate });
+    }
+    return results;
+  }
+
+  /** Reads one stream's events in revision order (or reversed). */
+  async readStream<T extends EventType = EventType>(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<RecordedEvent<T>[]> {
+    const subject = this.subject(streamId);
+    const all: RecordedEvent<T>[] = [];
+    for await (const e of this.iterate(subject, 1)) {
+      if (e.kind === 'event') all.push(e.event as RecordedEvent<T>);
+    }
+    const backwards = options.direction === 'backwards';
+    let out = backwards ? all.reverse() : all;
+    if (options.fromRevision !== undefined) {
+      const from = options.fromRevision;
+      out = out.filter((e) => (backwards ? e.revision <= from : e.revision >= from));
+    }
+    return options.maxCount !== undefined ? out.slice(0, options.maxCount) : out;
+  }
+
+  /** Reads every event of the store (or of a stream pattern) from a position up to the head as of the call. */
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
+    let n = 0;
+    for await (const e of this.iterate(this.filterSubject(options.filter), options.fromPosition ?? 1)) {
+      if (e.kind !== 'event') continue;
+      if (options.types && !options.types.includes(e.event.type)) continue;
+      yield e.event;
+      if (options.maxCount !== undefined && ++n >= options.maxCount) return;
+    }
+  }
+
+  /**
+   * @internal Creates an ordered consumer on a subject from a position (waiting for the connection, retrying
+   * transient failures) and says how many messages it has pending.
+   */
+  async openOrderedConsumer(filterSubject: string, fromPosition: number): Promise<{ consumer: Consumer; pending: number }> {
+    this.assertOpen();
+    try {
+      return await this.request(async () => {
+        const consumer = await this.js.consumers.get(this.names.stream, {
+          filter_subjects: filterSubject,
+          deliver_policy: DeliverPolicy.StartSequence,
+          opt_start_seq: Math.max(1, fromPosition),
+        });
+        return { consumer, pending: (await consumer.info(true)).num_pending };
+      });
+    } catch (err) {
+      throw new EventStoreUnavailableError(`cannot read ${filterSubject}: ${String(err)}`, { cause: err });
+    }
+  }
+
+  /** Iterates stored messages on a subject from a position to the head as of the call. */
+  private async *iterate(filterSubject: string, fromPosition: number) {
+    const { consumer, pending } = await this.openOrderedConsumer(filterSubject, fromPosition);
+    let messages: ConsumerMessages | undefined;
+    try {
+      if (pending === 0) return;
+      messages = await consumer.consume({ max_messages: 1024 });
+      for await (const m of messages) {
+        yield parseStoredMessage(this.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+        if (m.info.pending === 0) break;
+      }
+    } catch (err) {
+      if (err instanceof EventStoreUnavailableError) throw err;
+      throw new EventStoreUnavailableError(`reading ${filterSubject} failed: ${String(err)}`, { cause: err });
+    } finally {
+      messages?.stop();
+      await consumer.delete().catch(() => undefined);
+    }
+  }
+
+  /** Catch-up subscription to one stream: history from a revision, then live, no gap, no duplicate. */
+  subscribeToStream(streamId: string, options: Omit<SubscribeOptions, 'filter'> = {}): CatchUpSubscription {
+    return this.track(new CatchUpSubscription(this, this.subject(streamId), options, this.options.onParked));
+  }
+
+  /** Catch-up subscription to the whole store (or a stream pattern) from a position, resuming from a checkpoint. */
+  subscribeToAll(options: SubscribeOptions = {}): CatchUpSubscription {
+    const subject = this.filterSubject(options.filter);
+    return this.track(new CatchUpSubscription(this, subject, options, this.options.onParked));
+  }
+
+  private track(sub: CatchUpSubscription): CatchUpSubscription {
+    this.assertOpen();
+    this.subscriptions.add(sub);
+    sub.closed.finally(() => this.subscriptions.delete(sub)).catch(() => undefined);
+    return sub;
+  }
+
+  /** The position of the newest event in the store (0 when empty). */
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    try {
+      const info = await this.request(() => this.jsm.streams.info(this.names.stream));
+      return info.state.last_seq;
+    } catch (err) {
+      throw new EventStoreUnavailableError(`cannot read the head of ${this.names.stream}: ${String(err)}`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.connection.stop();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,30 @@
+// Public face of @hvs-nvm/eventstore: the event store over JetStream and the NATS connection it runs on.
+export {
+  EventStore,
+  type AppendOptions,
+  type AppendResult,
+  type AnyNewEvent,
+  type EventStoreOptions,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+} from './event-store.js';
+export { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
+export { QueryService, requestQuery, isWireError, type QueryServiceOptions, type WireError } from './query-service.js';
+export { parseStoredMessage, H as EVENT_HEADERS, type RecordedEvent, type ParkedMessage } from './recorded.js';
+export { openNatsEndpoint, connectionOptionsOf, NatsConnectionOptions, type NatsEndpoint, type OpenEndpointOptions } from './connection.js';
+export {
+  EventStoreError,
+  WrongExpectedVersionError,
+  EventValidationError,
+  InvalidStreamIdError,
+  EventStoreUnavailableError,
+  EventStoreClosedError,
+} from './errors.js';
+export {
+  ProjectionRunner,
+  ProjectionTimeoutError,
+  type Projection,
+  type ProjectionRunnerOptions,
+} from './projection-runner.js';

@@ -1,0 +1,62 @@
+// The projection runner over a real nats-server: checkpoints never overlap (they share files), a forced one writes
+// what came after a background one, and stop() returns only once no checkpoint is still writing.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { hvsNames } from '@hvs-nvm/events';
+import { TempNatsServer } from '@hvs-nvm/runtime';
+import { EventStore, ProjectionRunner, type Projection, type RecordedEvent } from './index.js';
+
+let srv: TempNatsServer;
+let nc: NatsConnection;
+beforeAll(async () => {
+  srv = await TempNatsServer.start();
+  nc = await connect({ servers: srv.url });
+});
+afterAll(async () => {
+  await nc?.close();
+  await srv?.stop();
+});
+
+/** A view whose checkpoints are slow and which records whether two ever ran at once. */
+class SlowView implements Projection {
+  readonly name = 'slow';
+  applied = 0;
+  running = 0;
+  overlapped = false;
+  written: number[] = [];
+  apply(_event: RecordedEvent): void {
+    this.applied++;
+  }
+  async checkpoint(position: number): Promise<void> {
+    if (++this.running > 1) this.overlapped = true;
+    await new Promise((r) => setTimeout(r, 150));
+    this.written.push(position);
+    this.running--;
+  }
+}
+
+it('serialises checkpoints, writes the latest on demand, and stop() waits for one under way', async () => {
+  await using store = await EventStore.open(nc, { names: hvsNames('runner1') });
+  const fact = (i: number) => ({
+    type: 'FactAdded' as const,
+    data: { factId: `f${i}`, subject: 's', predicate: 'p', object: `o${i}`, source: 'test', timestamp: i },
+  });
+  for (let i = 0; i < 5; i++) await store.appendToStream(`fact.a${i}`, [fact(i)]);
+  const view = new SlowView();
+  // A checkpoint after every event: the background ones pile up behind each other unless serialised.
+  const runner = new ProjectionRunner(store, view, { checkpointEveryEvents: 1 });
+  await runner.start();
+  for (let i = 5; i < 10; i++) await store.appendToStream(`fact.a${i}`, [fact(i)]);
+  await runner.waitFor((await store.appendToStream('fact.last', [fact(10)])).position);
+  const head = runner.position;
+  await runner.checkpointNow();
+  expect(view.written.at(-1)).toBe(head);
+  // One more event, a background checkpoint starts for it; stop() must not return while it writes.
+  await runner.waitFor((await store.appendToStream('fact.more', [fact(11)])).position);
+  await runner.stop();
+  expect(view.running).toBe(0);
+  expect(view.written.at(-1)).toBe(runner.position);
+  expect(view.overlapped).toBe(false);
+  expect(view.applied).toBe(12);
+});

@@ -1,0 +1,200 @@
+// Runs a projection: catch-up subscription from its checkpoint, applying events in order, snapshotting, and
+// answering "has position N been applied yet?" for read-your-writes.
+import type { EventType } from '@hvs-nvm/events';
+import type { EventStore } from './event-store.js';
+import type { ParkedMessage, RecordedEvent } from './recorded.js';
+import type { CatchUpSubscription } from './subscription.js';
+import { EventStoreError } from './errors.js';
+
+/** A read model: a pure-ish reducer over events plus a way to persist itself. */
+export interface Projection {
+  readonly name: string;
+  /** Apply one event. Must not throw for a valid event; a throw parks the event and the runner goes on. */
+  apply(event: RecordedEvent): void;
+  /** Persist the view together with the position it reflects (the runner applies nothing meanwhile). */
+  checkpoint?(position: number): Promise<void>;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Position already reflected by the loaded snapshot (0: none). */
+  fromCheckpoint?: number;
+  /** Only these event types are applied (others just advance the position). */
+  types?: readonly EventType[];
+  /** Checkpoint after this many applied events (when idle) … */
+  checkpointEveryEvents?: number;
+  /** … or this long after the last checkpoint when something changed. */
+  checkpointEveryMs?: number;
+  onParked?: (parked: ParkedMessage) => void;
+  /** Called after each event is applied (e.g. to evict a client cache). */
+  onApplied?: (event: RecordedEvent) => void;
+  /** A failed checkpoint does not stop the projection (the log still has everything); it is reported here. */
+  onCheckpointError?: (err: Error) => void;
+}
+
+export class ProjectionTimeoutError extends EventStoreError {
+  constructor(name: string, position: number, applied: number, timeoutMs: number) {
+    super(
+      'PROJECTION_TIMEOUT',
+      `projection '${name}' made no progress towards position ${position} for ${timeoutMs} ms (stuck at ${applied})`,
+      504,
+    );
+  }
+}
+
+export class ProjectionRunner {
+  /** Last position reflected by the view (applied, skipped or parked). */
+  position: number;
+  private checkpointed: number;
+  private lastCheckpointAt = Date.now();
+  private sub?: CatchUpSubscription;
+  private loop?: Promise<void>;
+  private waiters: { position: number; resolve: () => void }[] = [];
+  private failure?: Error;
+  /** Set while a checkpoint is being written; applying waits for it so the snapshot is consistent. */
+  private checkpointing?: Promise<void>;
+  readonly parked: ParkedMessage[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    readonly projection: Projection,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {
+    this.position = options.fromCheckpoint ?? 0;
+    this.checkpointed = this.position;
+  }
+
+  /** Starts consuming; resolves once the view has caught up with the store's head as of now. */
+  async start(): Promise<void> {
+    // The whole store, unfiltered: every position passes through here, so "applied up to N" is exact.
+    const sub = this.store.subscribeToAll({
+      fromPosition: this.position + 1,
+      onProgress: (position) => this.advance(position),
+      onParked: (parked) => this.park(parked),
+    });
+    this.sub = sub;
+    this.loop = this.run(sub);
+    await this.sync();
+  }
+
+  private park(parked: ParkedMessage): void {
+    this.parked.push(parked);
+    if (this.parked.length > 1000) this.parked.shift();
+    this.options.onParked?.(parked);
+  }
+
+  private async run(sub: CatchUpSubscription): Promise<void> {
+    const idle = setInterval(() => this.checkpointInBackground(), this.options.checkpointEveryMs ?? 30_000);
+    idle.unref();
+    try {
+      for await (const event of sub) {
+        if (this.checkpointing) await this.checkpointing;
+        if (!this.options.types || this.options.types.includes(event.type)) {
+          try {
+            this.projection.apply(event);
+            this.options.onApplied?.(event);
+          } catch (err) {
+            const reason = `apply failed: ${(err as Error).message}`;
+            this.park({ position: event.position, subject: event.streamId, reason });
+          }
+        }
+        // Advance before checkpointing, so readers waiting for this event are not held up by the write and
+        // the checkpoint records the event it includes.
+        this.advance(event.position);
+        if (sub.pending === 0) this.checkpointInBackground();
+      }
+    } catch (err) {
+      this.failure = err as Error;
+      for (const w of this.waiters.splice(0)) w.resolve();
+    } finally {
+      clearInterval(idle);
+    }
+  }
+
+  private advance(position: number): void {
+    if (position <= this.position) return;
+    this.position = position;
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (w.position <= position) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+
+  private checkpointInBackground(): void {
+    this.maybeCheckpoint(false).catch((err: unknown) => this.options.onCheckpointError?.(err as Error));
+  }
+
+  private async maybeCheckpoint(force: boolean): Promise<void> {
+    if (!this.projection.checkpoint) return;
+    if (this.checkpointing) {
+      // One checkpoint at a time (they share files); a forced one waits, then writes what came since.
+      if (!force) return this.checkpointing;
+      await this.checkpointing.catch(() => undefined);
+    }
+    if (this.position === this.checkpointed) return;
+    const due =
+      force ||
+      this.position - this.checkpointed >= (this.options.checkpointEveryEvents ?? 10_000) ||
+      Date.now() - this.lastCheckpointAt >= (this.options.checkpointEveryMs ?? 30_000);
+    if (!due) return;
+    if (this.checkpointing) return this.checkpointing;
+    const at = this.position;
+    this.checkpointed = at;
+    this.lastCheckpointAt = Date.now();
+    this.checkpointing = this.projection.checkpoint(at).finally(() => (this.checkpointing = undefined));
+    await this.checkpointing;
+  }
+
+  /**
+   * Resolves once every position up to `position` is reflected in the view (read-your-writes). Rejects only when
+   * the view makes no progress for `timeoutMs`: a long replay that keeps moving is waited for.
+   */
+  waitFor(position: number, timeoutMs = 30_000): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (position <= this.position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      let seen = this.position;
+      const arm = (): NodeJS.Timeout =>
+        setTimeout(() => {
+          if (this.position > seen) {
+            seen = this.position;
+            waiter.timer = arm();
+            return;
+          }
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new ProjectionTimeoutError(this.projection.name, position, this.position, timeoutMs));
+        }, timeoutMs);
+      const waiter = {
+        position,
+        timer: undefined as NodeJS.Timeout | undefined,
+        resolve: () => {
+          clearTimeout(waiter.timer);
+          if (this.failure) reject(this.failure);
+          else resolve();
+        },
+      };
+      waiter.timer = arm();
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Waits until the view reflects the store's head as of this call. */
+  async sync(timeoutMs = 30_000): Promise<void> {
+    await this.waitFor(await this.store.headPosition(), timeoutMs);
+  }
+
+  /** Stops consuming and writes a final checkpoint. */
+  /** Writes a checkpoint of everything applied so far, after any checkpoint already under way. */
+  checkpointNow(): Promise<void> {
+    return this.maybeCheckpoint(true);
+  }
+
+  /** Stops consuming and writes a last checkpoint; resolves only when no checkpoint is still writing. */
+  async stop(): Promise<void> {
+    await this.sub?.stop();
+    await this.loop;
+    await this.maybeCheckpoint(true);
+  }
+}

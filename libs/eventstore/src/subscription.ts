@@ -1,0 +1,132 @@
+// Catch-up subscriptions: one ordered JetStream consumer reads history and then goes live, with no gap and no duplicate.
+import type { ConsumerMessages } from '@nats-io/jetstream';
+import type { Status } from '@nats-io/nats-core';
+import type { EventType } from '@hvs-nvm/events';
+import type { EventStore } from './event-store.js';
+import { parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
+
+export interface SubscribeOptions {
+  /** First position to deliver (inclusive); resume from a checkpoint with `checkpoint + 1`. Default 1. */
+  fromPosition?: number;
+  /** For stream subscriptions: skip events below this revision. */
+  fromRevision?: number;
+  /** Stream-id pattern (subscribeToAll only), e.g. `fact.>`. */
+  filter?: string;
+  types?: readonly EventType[];
+  signal?: AbortSignal;
+  /** Called once each stored message has been dealt with (delivered and consumed, skipped, or parked). */
+  onProgress?: (position: number) => void;
+  /** Called for each invalid or foreign message skipped by this subscription. */
+  onParked?: (parked: ParkedMessage) => void;
+}
+
+/**
+ * An async iterator of recorded events. `caughtUp` resolves once history up to the head at subscribe time has
+ * been delivered; `pending` says how many stored events are still ahead of the last one delivered. Invalid or
+ * foreign messages are parked (reported through `onParked` and kept in `parked`), never delivered, never fatal.
+ */
+export class CatchUpSubscription implements AsyncIterable<RecordedEvent> {
+  /** Position of the last message seen (delivered or parked). */
+  position = 0;
+  /** Stored messages still ahead of the last one seen (0 = at the head). */
+  pending = Number.POSITIVE_INFINITY;
+  readonly parked: ParkedMessage[] = [];
+  readonly caughtUp: Promise<void>;
+  readonly closed: Promise<void>;
+  private resolveCaughtUp!: () => void;
+  private resolveClosed!: () => void;
+  private messages?: ConsumerMessages;
+  private stopped = false;
+  private started = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly filterSubject: string,
+    private readonly options: SubscribeOptions,
+    private readonly onParked?: (p: ParkedMessage) => void,
+  ) {
+    this.caughtUp = new Promise((r) => (this.resolveCaughtUp = r));
+    this.closed = new Promise((r) => (this.resolveClosed = r));
+    options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<RecordedEvent> {
+    if (this.started) throw new Error('a subscription can be iterated once');
+    this.started = true;
+    let from = this.options.fromPosition ?? 1;
+    try {
+      while (!this.stopped) {
+        const { consumer, pending } = await this.store.openOrderedConsumer(this.filterSubject, from);
+        if (pending === 0) {
+          this.pending = 0;
+          this.resolveCaughtUp();
+        }
+        if (this.stopped) return;
+        const messages = await consumer.consume({ max_messages: 2048, expires: 5_000 });
+        this.messages = messages;
+        // nats.js does not recreate a consumer whose node died (it only reports missed heartbeats): when the
+        // heartbeats stop, or the connection comes back after a drop (the server may have restarted and lost the
+        // ephemeral consumer), drop it and reopen from the next position, so the subscription follows the log
+        // without waiting for heartbeats to time out.
+        let stale = false;
+        const reopen = () => {
+          stale = true;
+          messages.stop();
+        };
+        void (async () => {
+          for await (const status of messages.status()) {
+            if (status.type === 'heartbeats_missed' && status.count >= 2) return reopen();
+          }
+        })().catch(() => undefined);
+        // nats-core's status iterator has stop() (not in its type): without it the watcher would outlive the round.
+        const connection = this.store.nc.status() as AsyncIterable<Status> & { stop?: () => void };
+        void (async () => {
+          for await (const status of connection) {
+            if (status.type === 'reconnect') return reopen();
+          }
+        })().catch(() => undefined);
+        void messages.closed().then(() => connection.stop?.(), () => connection.stop?.());
+        for await (const m of messages) {
+          this.position = m.seq;
+          this.pending = m.info.pending;
+          from = m.seq + 1;
+          const parsed = parseStoredMessage(
+            this.store.names.prefix,
+            m.subject,
+            m.seq,
+            m.headers,
+            m.data,
+            m.info.timestampNanos,
+          );
+          if (parsed.kind === 'parked') {
+            this.parked.push(parsed.parked);
+            if (this.parked.length > 1000) this.parked.shift();
+            this.onParked?.(parsed.parked);
+            this.options.onParked?.(parsed.parked);
+          } else if (
+            (!this.options.types || this.options.types.includes(parsed.event.type)) &&
+            (this.options.fromRevision === undefined || parsed.event.revision >= this.options.fromRevision)
+          ) {
+            yield parsed.event;
+          }
+          this.options.onProgress?.(m.seq);
+          if (m.info.pending === 0) this.resolveCaughtUp();
+          if (this.stopped) break;
+        }
+        if (!stale) break;
+      }
+    } finally {
+      this.stopped = true;
+      this.messages?.stop();
+      this.resolveClosed();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.messages) this.messages.stop();
+    else this.resolveClosed();
+    await this.closed;
+  }
+}

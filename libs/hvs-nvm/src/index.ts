@@ -1,0 +1,7 @@
+// Public face of @hvs-nvm/hvs-nvm: the integration of HVS and NVM, and the five patterns of the seed.
+export { HVSNVMIntegration, type IntegrationOptions, type StoreOptions, type QueryResult } from './integration.js';
+export { DocumentStore, type StoredDocument, type FoundDocument } from './patterns/document-store.js';
+export { ModelStatePersistence } from './patterns/model-state.js';
+export { ModelCommunicationHub } from './patterns/communication-hub.js';
+export { SharedKnowledgeBase, type Fact, type FactSubscription } from './patterns/knowledge-base.js';
+export { SemanticCache, type SemanticCacheOptions, type CacheEntry } from './patterns/semantic-cache.js';

@@ -1,0 +1,135 @@
+// HVSNVMIntegration: store content once (indexed in HVS, persisted in NVM) and query across both.
+import { randomUUID } from 'node:crypto';
+import { HVS, type Geometry, type Metadata } from '@hvs-nvm/hvs';
+import { NVM, BlockClass } from '@hvs-nvm/nvm';
+import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
+
+export interface IntegrationOptions {
+  hvsPath?: string;
+  nvmPath?: string;
+  encoder?: Encoder;
+  natsUrl?: string;
+  /** Geometry of the content index; text embeddings compare best by angle. */
+  geometry?: Geometry;
+  collection?: string;
+  namespace?: string;
+  actor?: string;
+}
+
+export interface StoreOptions {
+  /** Also keep the content as an NVM block (default true). */
+  persist?: boolean;
+  metadata?: Metadata;
+}
+
+export interface QueryResult {
+  id: string;
+  source: 'hvs' | 'nvm';
+  content: string;
+  score: number;
+  distance: number;
+  /** The NVM block holding the content, when it was persisted. */
+  blockId?: string;
+}
+
+/** One entry point over both stores; both run on the same JetStream (hvsPath's embedded server, or natsUrl). */
+export class HVSNVMIntegration {
+  private constructor(
+    readonly hvs: HVS,
+    readonly nvm: NVM,
+    readonly encoder: Encoder,
+  ) {}
+
+  static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
+    const encoder = options.encoder ?? (await defaultEncoder());
+    const hvs = await HVS.open({
+      storagePath: options.hvsPath ?? './data/hvs',
+      dimension: encoder.dimension,
+      geometry: options.geometry ?? 'spherical',
+      ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
+      ...(options.collection ? { collection: options.collection } : {}),
+      ...(options.actor ? { actor: options.actor } : {}),
+    });
+    try {
+      const nvm = await NVM.open({
+        storagePath: options.nvmPath ?? './data/nvm',
+        natsUrl: hvs.stats().natsUrl,
+        encoder,
+        ...(options.namespace ? { namespace: options.namespace } : {}),
+        ...(options.actor ? { actor: options.actor } : {}),
+      });
+      return new HVSNVMIntegration(hvs, nvm, encoder);
+    } catch (err) {
+      await hvs.close();
+      throw err;
+    }
+  }
+
+  /** Encodes and indexes content; with persist (the default) it is also kept as a DOCUMENTATION block. */
+  async store(content: string, options: StoreOptions = {}): Promise<string> {
+    if (typeof content !== 'string' || content.length === 0) {
+      throw new TypeError('store() takes non-empty text content');
+    }
+    const persist = options.persist ?? true;
+    const vector = await this.encoder.encode(content);
+    const id = randomUUID();
+    let blockId: string | undefined;
+    if (persist) {
+      const block = await this.nvm.createBlock({
+        name: `content_${id}`,
+        blockClass: BlockClass.DOCUMENTATION,
+        content,
+        metadata: { ...(options.metadata ?? {}), hvs_id: id },
+      });
+      blockId = block.id;
+    }
+    await this.hvs.storeVector(
+      vector,
+      {
+        ...(options.metadata ?? {}),
+        type: 'content',
+        // Unpersisted content lives only in the vector's metadata.
+        ...(blockId ? { nvm_block_id: blockId } : { content }),
+      },
+      { id },
+    );
+    return id;
+  }
+
+  /** Best matches across HVS (stored content) and NVM (semantic query over blocks), best first, one per content. */
+  async query(text: string, options: { k?: number } = {}): Promise<QueryResult[]> {
+    const k = options.k ?? 10;
+    const q = await this.encoder.encode(text);
+    const [vectors, blocks] = await Promise.all([
+      this.hvs.semanticSearch(q, { k, filter: { type: 'content' } }),
+      this.nvm.semanticQuery(text, { k }),
+    ]);
+    const out: QueryResult[] = [];
+    const seenBlocks = new Set<string>();
+    for (const r of vectors) {
+      const blockId = r.vector.metadata['nvm_block_id'] as string | undefined;
+      let content = r.vector.metadata['content'] as string | undefined;
+      if (blockId) {
+        seenBlocks.add(blockId);
+        content = (await this.nvm.getBlock(blockId).catch(() => undefined))?.content;
+      }
+      if (content === undefined) continue;
+      out.push({ id: r.vector.id, source: 'hvs', content, score: r.score, distance: r.distance, ...(blockId ? { blockId } : {}) });
+    }
+    for (const { block, score } of blocks) {
+      if (seenBlocks.has(block.id)) continue;
+      const cos = Math.max(-1, Math.min(1, score));
+      out.push({ id: block.id, source: 'nvm', content: block.content, score, distance: Math.acos(cos), blockId: block.id });
+    }
+    return out.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  async close(): Promise<void> {
+    await this.nvm.close();
+    await this.hvs.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

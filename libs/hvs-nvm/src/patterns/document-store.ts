@@ -1,0 +1,58 @@
+// Pattern 1: documents kept as NVM blocks and indexed in HVS for semantic search.
+import type { HVS, Metadata } from '@hvs-nvm/hvs';
+import { BlockClass, type NVM } from '@hvs-nvm/nvm';
+import type { Encoder } from '@hvs-nvm/encoders';
+
+export interface StoredDocument {
+  docId: string;
+  hvsId: string;
+  blockId: string;
+}
+
+export interface FoundDocument {
+  docId: string;
+  content: string;
+  distance: number;
+  score: number;
+  metadata: Metadata;
+}
+
+export class DocumentStore {
+  constructor(
+    readonly hvs: HVS,
+    readonly nvm: NVM,
+    readonly encoder: Encoder,
+  ) {}
+
+  async storeDocument(docId: string, content: string, metadata: Metadata = {}): Promise<StoredDocument> {
+    const block = await this.nvm.createBlock({
+      name: `doc_${docId}`,
+      blockClass: BlockClass.DOCUMENTATION,
+      content,
+      metadata,
+    });
+    const vector = await this.encoder.encode(content);
+    const hvsId = await this.hvs.storeVector(vector, { doc_id: docId, nvm_block_id: block.id, type: 'document' });
+    return { docId, hvsId, blockId: block.id };
+  }
+
+  async searchDocuments(query: string, k = 10): Promise<FoundDocument[]> {
+    const vector = await this.encoder.encode(query);
+    const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'document' } });
+    const documents: FoundDocument[] = [];
+    for (const r of results) {
+      const blockId = r.vector.metadata['nvm_block_id'];
+      if (typeof blockId !== 'string') continue;
+      const block = await this.nvm.getBlock(blockId).catch(() => undefined);
+      if (!block) continue;
+      documents.push({
+        docId: String(r.vector.metadata['doc_id']),
+        content: block.content,
+        distance: r.distance,
+        score: r.score,
+        metadata: block.metadata,
+      });
+    }
+    return documents;
+  }
+}

@@ -1,0 +1,210 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { TempNatsServer } from '@hvs-nvm/runtime';
+import {
+  DimensionMismatchError,
+  HVS,
+  HVSError,
+  InvalidIdError,
+  InvalidMetadataError,
+  InvalidVectorError,
+  PayloadTooLargeError,
+  VectorNotFoundError,
+} from './index.js';
+
+let srv: TempNatsServer;
+let dir: string;
+let n = 0;
+const open = (opts: Parameters<typeof HVS.open>[0] = {}) =>
+  HVS.open({ storagePath: join(dir, `c${n}`), natsUrl: srv.url, dimension: 12, collection: `c${n}`, ...opts });
+const randn = (d: number) => Array.from({ length: d }, () => Math.random() * 2 - 1);
+
+beforeAll(async () => {
+  srv = await TempNatsServer.start();
+  dir = mkdtempSync(join(tmpdir(), 'hvs-test-'));
+});
+afterAll(async () => {
+  await srv.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('HVS (seed: Basic HVS Usage and Testing Patterns)', () => {
+  it('stores, retrieves and searches as the seed does', async () => {
+    n++;
+    await using hvs = await open();
+    const vector = randn(12);
+    const id = await hvs.storeVector(vector, { source: 'example', type: 'document' });
+    expect(typeof id).toBe('string');
+    const retrieved = await hvs.retrieveVector(id);
+    expect(retrieved.data).toBeInstanceOf(Float32Array);
+    retrieved.data.forEach((x, i) => expect(x).toBeCloseTo(vector[i]!, 5));
+    expect(retrieved.metadata).toEqual({ source: 'example', type: 'document' });
+    expect(retrieved.createdAt).toBeInstanceOf(Date);
+    const results = await hvs.semanticSearch(randn(12), { k: 5 });
+    expect(results).toHaveLength(1);
+    expect(results[0]!.vector.id).toBe(id);
+  });
+
+  it('returns k results sorted by distance (test_semantic_search)', async () => {
+    n++;
+    await using hvs = await open();
+    for (let i = 0; i < 100; i++) await hvs.storeVector(randn(12));
+    const results = await hvs.semanticSearch(randn(12), { k: 10 });
+    expect(results).toHaveLength(10);
+    for (let i = 1; i < results.length; i++) expect(results[i - 1]!.distance).toBeLessThanOrEqual(results[i]!.distance);
+    for (const r of results) expect(r.score).toBeCloseTo(1 / (1 + r.distance), 10);
+  });
+
+  it('hands out copies: writing into returned data changes neither the index nor other results', async () => {
+    n++;
+    await using hvs = await open();
+    const ids = await hvs.batchStoreVectors([0, 1, 2].map((i) => ({ vector: randn(12), metadata: { i } })));
+    const query = (await hvs.retrieveVector(ids[0]!)).data;
+    const original = Array.from(query);
+    const first = await hvs.semanticSearch(query, { k: 3 });
+    expect(first[0]!.vector.id).toBe(ids[0]);
+    expect(first[0]!.distance).toBe(0);
+    for (const r of first) r.vector.data.fill(99);
+    (await hvs.retrieveVector(ids[1]!)).data.fill(-99);
+    const again = await hvs.semanticSearch(Float32Array.from(original), { k: 3 });
+    expect(again.map((r) => r.vector.id)).toEqual(first.map((r) => r.vector.id));
+    expect(Array.from(again[0]!.vector.data)).toEqual(original);
+    expect(again[1]!.vector.data).not.toContain(-99);
+    expect(again.every((r, i) => i === 0 || r.vector.data !== again[0]!.vector.data)).toBe(true);
+  });
+
+  it('batch stores and batch retrieves in order, null where missing', async () => {
+    n++;
+    await using hvs = await open();
+    const ids = await hvs.batchStoreVectors(Array.from({ length: 500 }, (_, i) => ({ vector: randn(12), metadata: { i } })));
+    expect(new Set(ids).size).toBe(500);
+    const got = await hvs.batchRetrieveVectors([ids[3]!, 'missing-id', ids[499]!]);
+    expect(got[0]!.metadata).toEqual({ i: 3 });
+    expect(got[1]).toBeNull();
+    expect(got[2]!.metadata).toEqual({ i: 499 });
+    expect(await hvs.count()).toBe(500);
+  });
+
+  it('upserts by id and never returns a deleted vector', async () => {
+    n++;
+    await using hvs = await open();
+    await hvs.storeVector(randn(12), { v: 1 }, { id: 'doc-1' });
+    await hvs.storeVector(randn(12), { v: 2 }, { id: 'doc-1' });
+    expect((await hvs.retrieveVector('doc-1')).metadata).toEqual({ v: 2 });
+    expect(await hvs.count()).toBe(1);
+    const q = randn(12);
+    await hvs.storeVector(q, {}, { id: 'near' });
+    expect((await hvs.semanticSearch(q, { k: 1 }))[0]!.vector.id).toBe('near');
+    expect(await hvs.deleteVector('near')).toBe(true);
+    expect(await hvs.deleteVector('near')).toBe(false);
+    const after = await hvs.semanticSearch(q, { k: 10 });
+    expect(after.map((r) => r.vector.id)).not.toContain('near');
+    await expect(hvs.retrieveVector('near')).rejects.toBeInstanceOf(VectorNotFoundError);
+    await expect(hvs.retrieveVector('near')).rejects.toBeInstanceOf(HVSError);
+  });
+
+  it('filters search by metadata and returns k whenever k match', async () => {
+    n++;
+    await using hvs = await open();
+    await hvs.batchStoreVectors(
+      Array.from({ length: 300 }, (_, i) => ({
+        vector: randn(12),
+        metadata: { type: i % 30 === 0 ? 'fact' : 'doc', n: i, tags: { lang: i % 2 ? 'en' : 'de' } },
+      })),
+    );
+    const facts = await hvs.semanticSearch(randn(12), { k: 10, filter: { type: 'fact' } });
+    expect(facts).toHaveLength(10);
+    expect(facts.every((r) => r.vector.metadata['type'] === 'fact')).toBe(true);
+    const ranged = await hvs.semanticSearch(randn(12), { k: 20, filter: { n: { $gte: 10, $lt: 20 }, 'tags.lang': 'en' } });
+    expect(ranged.map((r) => r.vector.metadata['n']).sort((a, b) => Number(a) - Number(b))).toEqual([11, 13, 15, 17, 19]);
+    const exact = await hvs.semanticSearch(randn(12), { k: 5, filter: { $or: [{ n: 1 }, { n: 2 }] }, exact: true });
+    expect(exact).toHaveLength(2);
+  });
+
+  it('refuses bad input with typed errors and publishes nothing', async () => {
+    n++;
+    await using hvs = await open({ maxMetadataBytes: 1024 });
+    await hvs.storeVector(randn(12));
+    await hvs.sync();
+    const head = hvs.stats().position;
+    const bad: [() => Promise<unknown>, new (...a: never[]) => Error][] = [
+      [() => hvs.storeVector(randn(11)), DimensionMismatchError],
+      [() => hvs.storeVector([...randn(11), Number.NaN]), InvalidVectorError],
+      [() => hvs.storeVector([...randn(11), Infinity]), InvalidVectorError],
+      [() => hvs.storeVector(randn(12), { f: () => 1 } as never), InvalidMetadataError],
+      [() => hvs.storeVector(randn(12), { x: Number.NaN }), InvalidMetadataError],
+      [() => hvs.storeVector(randn(12), [1, 2] as never), InvalidMetadataError],
+      [() => hvs.storeVector(randn(12), { big: 'x'.repeat(2000) }), PayloadTooLargeError],
+      [() => hvs.storeVector(randn(12), {}, { id: 'bad id with spaces' }), InvalidIdError],
+      [() => hvs.batchStoreVectors([{ vector: randn(12) }, { vector: randn(3) }]), DimensionMismatchError],
+      [() => hvs.semanticSearch(randn(5)), DimensionMismatchError],
+      [() => hvs.semanticSearch(randn(12), { filter: { a: { $bogus: 1 } } as never }), HVSError],
+      [() => hvs.semanticSearch(randn(12), { k: 0 }), HVSError],
+    ];
+    for (const [call, type] of bad) await expect(call()).rejects.toBeInstanceOf(type);
+    await hvs.sync();
+    expect(hvs.stats().position).toBe(head);
+    expect(await hvs.count()).toBe(1);
+  });
+
+  it('rejects the zero vector in spherical geometry', async () => {
+    n++;
+    await using hvs = await open({ geometry: 'spherical' });
+    await expect(hvs.storeVector(new Array(12).fill(0))).rejects.toBeInstanceOf(InvalidVectorError);
+    const id = await hvs.storeVector([1, ...new Array(11).fill(0)]);
+    const [r] = await hvs.semanticSearch([0, 1, ...new Array(10).fill(0)], { k: 1 });
+    expect(r!.vector.id).toBe(id);
+    expect(r!.distance).toBeCloseTo(Math.PI / 2, 5);
+    expect(r!.score).toBeCloseTo(0, 5);
+  });
+
+  it('lets another client see a write after sync, and keeps the cache coherent', async () => {
+    n++;
+    const collection = `c${n}`;
+    await using a = await open({ collection });
+    await using b = await HVS.open({ storagePath: join(dir, `c${n}-b`), natsUrl: srv.url, dimension: 12, collection });
+    const id = await a.storeVector(randn(12), { v: 1 });
+    await b.sync();
+    expect((await b.retrieveVector(id)).metadata).toEqual({ v: 1 });
+    expect(await b.prefetch([id])).toBe(1);
+    await b.retrieveVector(id);
+    expect(b.cacheStats().hits).toBeGreaterThan(0);
+    await a.storeVector(randn(12), { v: 2 }, { id });
+    await b.sync();
+    expect((await b.retrieveVector(id)).metadata).toEqual({ v: 2 });
+    b.invalidateCache();
+    expect(b.cacheStats().entries).toBe(0);
+  });
+
+  it('reopens from its snapshot and replays only the tail', async () => {
+    n++;
+    const first = await open();
+    const ids = await first.batchStoreVectors(Array.from({ length: 200 }, () => ({ vector: randn(12) })));
+    const snapshotAt = await first.snapshot();
+    await first.batchStoreVectors(Array.from({ length: 50 }, () => ({ vector: randn(12) })));
+    await first.deleteVector(ids[0]!);
+    await first.close();
+    await using again = await open();
+    expect(again.stats().restoredFrom).toBeGreaterThanOrEqual(snapshotAt);
+    expect(await again.count()).toBe(249);
+    await expect(again.retrieveVector(ids[0]!)).rejects.toBeInstanceOf(VectorNotFoundError);
+    expect((await again.retrieveVector(ids[1]!)).id).toBe(ids[1]);
+  });
+
+  it('parks a foreign message on its stream and keeps projecting', async () => {
+    n++;
+    const collection = `c${n}`;
+    await using hvs = await open({ collection });
+    const nc = await connect({ servers: srv.url });
+    await jetstream(nc).publish(`hvs.${collection}.vec.junk`, new TextEncoder().encode('not an event'));
+    await nc.close();
+    const id = await hvs.storeVector(randn(12));
+    await hvs.sync();
+    expect((await hvs.retrieveVector(id)).id).toBe(id);
+    expect(hvs.parked.length).toBe(1);
+  });
+});

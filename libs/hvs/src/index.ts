@@ -1,0 +1,24 @@
+// Public face of @hvs-nvm/hvs: the vector store client, its errors, geometry helpers, filters and the index.
+export {
+  HVS,
+  HVSOptionsSchema,
+  type HVSOptions,
+  type Metadata,
+  type VectorRecord,
+  type SearchResult,
+  type SearchOptions,
+  type BatchItem,
+} from './hvs.js';
+export * from './errors.js';
+export {
+  ModelConnection,
+  type ReceivedMessage,
+  type DeliveredMessage,
+  type ReceiveOptions,
+  type ReplayOptions,
+} from './mailbox.js';
+export type { ModelPresence } from './projection.js';
+export type { CacheStats } from './cache.js';
+export * from './geometry.js';
+export { compileFilter, type Filter } from './filter.js';
+export { VectorIndex, type VectorIndexOptions } from './vector-index.js';

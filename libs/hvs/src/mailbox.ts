@@ -1,0 +1,331 @@
+// Durable agent mailboxes on JetStream: one event stream per message, one durable consumer per recipient.
+import { randomUUID } from 'node:crypto';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JsMsg } from '@nats-io/jetstream';
+import { Id, mailboxConsumer, streamIds } from '@hvs-nvm/events';
+import { parseStoredMessage, type EventStore, type RecordedEvent } from '@hvs-nvm/eventstore';
+import { InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
+
+export interface ReceivedMessage {
+  id: string;
+  from: string;
+  to: string;
+  body: unknown;
+  sentAt: Date;
+  /** Position of the message in the mail log (a replay can start after it). */
+  seq: number;
+}
+
+/** A message handed out by a live mailbox iterator; acknowledge it, or it is delivered again. */
+export interface DeliveredMessage extends ReceivedMessage {
+  /** 1 on first delivery, more after a crash, nak or ack timeout. */
+  deliveryCount: number;
+  /**
+   * Marks it handled. By default the ack is sent without waiting (a crash right after may redeliver it: at least
+   * once); `{ confirm: true }` waits until the server has recorded it.
+   */
+  ack(options?: { confirm?: boolean }): Promise<void>;
+  /** Asks for redelivery, optionally after a delay. */
+  nak(delayMs?: number): void;
+  /** Resets the ack timer while work goes on. */
+  working(): void;
+}
+
+/** The longest a receive may wait for a first message (a long poll, not a subscription). */
+export const MAX_WAIT_MS = 300_000;
+
+export interface ReceiveOptions {
+  /** At most this many messages (default 256). */
+  max?: number;
+  /** Wait up to this long (at most MAX_WAIT_MS) for a first message when none is pending (default 0: return at once). */
+  waitMs?: number;
+}
+
+export interface ReplayOptions {
+  /** From this time, or from this mail-log position (inclusive). */
+  since?: Date | number;
+  max?: number;
+}
+
+export interface MailboxOptions {
+  /** Unacknowledged messages are delivered again after this long. */
+  ackWaitMs?: number;
+  /** After this many deliveries without an ack, a message is dead-lettered. */
+  maxDeliveries?: number;
+}
+
+function validateModelId(id: unknown): string {
+  if (typeof id !== 'string' || !Id.safeParse(id).success) throw new InvalidIdError(id);
+  return id;
+}
+
+function validateBody(body: unknown, maxBytes: number): unknown {
+  if (body === undefined) throw new InvalidArgumentError('a message body is required');
+  let json: string;
+  try {
+    json = JSON.stringify(body, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${v} is not JSON`);
+      if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') throw new Error(`a ${typeof v} is not JSON`);
+      return v;
+    });
+  } catch (err) {
+    throw new InvalidArgumentError(`a message body must be JSON: ${(err as Error).message}`);
+  }
+  const bytes = Buffer.byteLength(json);
+  if (bytes > maxBytes) throw new PayloadTooLargeError('message body', bytes, maxBytes);
+  return JSON.parse(json) as unknown;
+}
+
+function toMessage(event: RecordedEvent): ReceivedMessage | undefined {
+  if (event.type !== 'MessageSent') return undefined;
+  const d = event.data;
+  return { id: d.messageId, from: d.from, to: d.to, body: d.body, sentAt: event.recordedAt, seq: event.position };
+}
+
+/** The sender named in the body must be the sender in the subject, which NATS permissions vouch for. */
+function sentAsItself(message: ReceivedMessage, subject: string): boolean {
+  const tokens = subject.split('.');
+  return tokens[tokens.length - 2] === message.from && tokens[tokens.length - 3] === message.to;
+}
+
+/** A model's live connection: its mailbox as an async iterator with explicit acks. */
+export class ModelConnection {
+  private stopped = false;
+  private stops = new Set<() => void>();
+
+  constructor(
+    readonly modelId: string,
+    private readonly mailboxes: Mailboxes,
+  ) {}
+
+  /** Live mailbox: pending messages first, then new ones as they arrive; unacked ones come back. */
+  async *messages(options: { signal?: AbortSignal } = {}): AsyncGenerator<DeliveredMessage> {
+    const consumer = await this.mailboxes.consumer(this.modelId);
+    const iter = await consumer.consume({ max_messages: 256 });
+    const stop = () => iter.stop();
+    this.stops.add(stop);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const m of iter) {
+        const delivered = await this.mailboxes.deliver(m);
+        if (delivered) yield delivered;
+        if (this.stopped) break;
+      }
+    } finally {
+      this.stops.delete(stop);
+      iter.stop();
+    }
+  }
+
+  send(to: string, body: unknown): Promise<string> {
+    return this.mailboxes.send(this.modelId, to, body);
+  }
+
+  receive(options?: ReceiveOptions): Promise<ReceivedMessage[]> {
+    return this.mailboxes.receive(this.modelId, options);
+  }
+
+  replay(options?: ReplayOptions): Promise<ReceivedMessage[]> {
+    return this.mailboxes.replay(this.modelId, options);
+  }
+
+  close(): void {
+    this.stopped = true;
+    for (const s of this.stops) s();
+  }
+}
+
+export class Mailboxes {
+  private readonly consumers = new Map<string, Promise<Consumer>>();
+  private readonly connections = new Set<ModelConnection>();
+  readonly ackWaitMs: number;
+  readonly maxDeliveries: number;
+
+  constructor(
+    private readonly mail: EventStore,
+    private readonly presence: EventStore,
+    private readonly actor: string,
+    private readonly maxBodyBytes: number,
+    options: MailboxOptions = {},
+  ) {
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+  }
+
+  /** The recipient's durable consumer, created on first use from the start of its mailbox (so early mail waits). */
+  consumer(modelId: string): Promise<Consumer> {
+    let c = this.consumers.get(modelId);
+    if (!c) {
+      c = this.ensureConsumer(modelId);
+      this.consumers.set(modelId, c);
+      c.catch(() => this.consumers.delete(modelId));
+    }
+    return c;
+  }
+
+  private async ensureConsumer(modelId: string): Promise<Consumer> {
+    const { stream, prefix } = this.mail.names;
+    const durable = mailboxConsumer(modelId);
+    try {
+      await this.mail.jsm.consumers.info(stream, durable);
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw err;
+      await this.mail.jsm.consumers.add(stream, {
+        durable_name: durable,
+        filter_subject: `${prefix}.${streamIds.mailbox(modelId)}`,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: this.ackWaitMs * 1e6,
+        max_ack_pending: 10_000,
+      });
+    }
+    return this.mail.js.consumers.get(stream, durable);
+  }
+
+  async connect(modelId: string): Promise<{ connection: ModelConnection; position: number }> {
+    validateModelId(modelId);
+    const r = await this.presence.appendToStream(streamIds.model(modelId), [{ type: 'ModelConnected', data: { modelId } }], {
+      actor: modelId,
+    });
+    await this.consumer(modelId);
+    const connection = new ModelConnection(modelId, this);
+    this.connections.add(connection);
+    return { connection, position: r.position };
+  }
+
+  async send(from: string, to: string, body: unknown): Promise<string> {
+    const [id] = await this.sendMany(from, [to], body);
+    return id!;
+  }
+
+  async sendMany(from: string, to: string[], body: unknown): Promise<string[]> {
+    validateModelId(from);
+    to.forEach(validateModelId);
+    const clean = validateBody(body, this.maxBodyBytes);
+    const items = to.map((recipient) => {
+      const messageId = randomUUID();
+      return {
+        streamId: streamIds.message(recipient, from, messageId),
+        event: { type: 'MessageSent' as const, data: { messageId, from, to: recipient, body: clean } },
+      };
+    });
+    if (items.length > 0) await this.mail.appendNewStreams(items, from);
+    return items.map((i) => i.event.data.messageId);
+  }
+
+  /** Turns a JetStream delivery into a message, dead-lettering it after too many deliveries. */
+  async deliver(m: JsMsg): Promise<DeliveredMessage | undefined> {
+    const parsed = parseStoredMessage(this.mail.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+    const message = parsed.kind === 'event' ? toMessage(parsed.event) : undefined;
+    if (!message || !sentAsItself(message, m.subject)) {
+      // Not a message: nothing to deliver, ever.
+      m.term();
+      return undefined;
+    }
+    if (m.info.deliveryCount > this.maxDeliveries) {
+      await this.mail.appendToStream(
+        streamIds.deadLetter(message.to, message.id),
+        [
+          {
+            type: 'MessageDeadLettered',
+            data: { messageId: message.id, to: message.to, deliveries: m.info.deliveryCount - 1, reason: 'not acknowledged' },
+          },
+        ],
+        { expectedRevision: 'any', actor: this.actor },
+      );
+      m.term();
+      return undefined;
+    }
+    return {
+      ...message,
+      deliveryCount: m.info.deliveryCount,
+      ack: async (options?: { confirm?: boolean }) => {
+        if (options?.confirm) await m.ackAck();
+        else m.ack();
+      },
+      nak: (delayMs?: number) => m.nak(delayMs),
+      working: () => m.working(),
+    };
+  }
+
+  /** Pending messages, oldest first, each returned once: acknowledged (and the ack confirmed) before returning. */
+  async receive(modelId: string, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
+    validateModelId(modelId);
+    const max = options.max ?? 256;
+    if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`max must be a positive integer, got ${max}`);
+    const waitMs = options.waitMs ?? 0;
+    if (typeof waitMs !== 'number' || !Number.isFinite(waitMs) || waitMs < 0 || waitMs > MAX_WAIT_MS) {
+      throw new InvalidArgumentError(`waitMs must be a number of milliseconds in 0..${MAX_WAIT_MS}, got ${String(waitMs)}`);
+    }
+    const consumer = await this.consumer(modelId);
+    const pendingNow = async () => {
+      const info = await consumer.info(false);
+      return info.num_pending + info.num_ack_pending;
+    };
+    let available = await pendingNow();
+    if (available === 0) {
+      // Waiting: watch the consumer's pending count rather than park a pull, whose expiry cannot be shorter than
+      // a second (nats.js) and would make a short waitMs a long one.
+      const deadline = Date.now() + waitMs;
+      for (let pause = 20; available === 0; pause = Math.min(250, pause * 2)) {
+        const left = deadline - Date.now();
+        if (left <= 0) return [];
+        await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+        available = await pendingNow();
+      }
+    }
+    // nats.js gives up after two missed idle heartbeats; keep them well inside the pull's expiry so a busy
+    // server answering the pull late is not mistaken for a dead one.
+    const expires = 2000;
+    const batch = await consumer.fetch({
+      // Unacknowledged messages whose ack wait ran out come back too; a pull for more than is due just ends at
+      // its expiry with what arrived.
+      max_messages: Math.min(max, available),
+      expires,
+      idle_heartbeat: Math.floor(expires / 4),
+    });
+    const out: ReceivedMessage[] = [];
+    const seen = new Set<string>();
+    try {
+      for await (const m of batch) {
+        const delivered = await this.deliver(m);
+        if (!delivered) continue;
+        // Ack on arrival, so the ack wait cannot run out (and redeliver it) while the pull is still open.
+        m.ack();
+        if (seen.has(delivered.id)) continue;
+        seen.add(delivered.id);
+        const { ack: _a, nak: _n, working: _w, deliveryCount: _d, ...message } = delivered;
+        out.push(message);
+      }
+    } catch (err) {
+      // Messages already acknowledged must reach the caller, or they would be lost: return them, throw otherwise.
+      if (out.length === 0) throw err;
+    }
+    // The server has every ack once the connection's flush returns: none of these is handed out again.
+    if (out.length > 0) await this.mail.nc.flush();
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** History of a mailbox from a time or position; leaves pending messages and acks untouched. */
+  async replay(modelId: string, options: ReplayOptions = {}): Promise<ReceivedMessage[]> {
+    validateModelId(modelId);
+    const since = options.since;
+    const out: ReceivedMessage[] = [];
+    const events = this.mail.readAll({
+      filter: streamIds.mailbox(modelId),
+      ...(typeof since === 'number' ? { fromPosition: since } : {}),
+      types: ['MessageSent'],
+    });
+    for await (const e of events) {
+      if (since instanceof Date && e.recordedAt < since) continue;
+      const m = toMessage(e);
+      if (m && sentAsItself(m, `${this.mail.names.prefix}.${e.streamId}`)) out.push(m);
+      if (options.max !== undefined && out.length >= options.max) break;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.close();
+    this.connections.clear();
+  }
+}

@@ -1,0 +1,231 @@
+// The HVS read side behind one interface: the in-process projection, or projector replicas over NATS request/reply.
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { Service } from '@nats-io/services';
+import { querySubject } from '@hvs-nvm/events';
+import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
+import { describeValue, HVSError, InvalidArgumentError } from './errors.js';
+import { compileFilter, type Filter, type Predicate } from './filter.js';
+import type { SearchOptions as IndexSearchOptions } from './vector-index.js';
+import { allocFloat32 } from './slab.js';
+import type { HVSProjection, ModelPresence } from './projection.js';
+
+export interface StoredVector {
+  id: string;
+  data: Float32Array;
+  metadata: Record<string, unknown>;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+export interface ReadSearchOptions {
+  filter?: Filter;
+  ef?: number;
+  exact?: boolean;
+}
+
+export interface ReadStats {
+  position: number;
+  vectors: number;
+  models: number;
+}
+
+/** A search hit; its `data` belongs to the caller (a copy, never a view into the index). */
+export interface SearchHit extends StoredVector {
+  distance: number;
+}
+
+/** Every read takes `minPosition`: the answer reflects at least that position (read-your-writes). */
+export interface ReadModel {
+  get(ids: string[], minPosition: number): Promise<(StoredVector | undefined)[]>;
+  search(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): Promise<SearchHit[]>;
+  count(minPosition: number): Promise<number>;
+  models(minPosition: number): Promise<ModelPresence[]>;
+  /** Waits until the read side reflects the store's head as of now. */
+  sync(): Promise<void>;
+  stats(): Promise<ReadStats>;
+}
+
+/** Reads answered from the projection in this process. */
+export class LocalReadModel implements ReadModel {
+  constructor(
+    readonly view: HVSProjection,
+    readonly runner: ProjectionRunner,
+  ) {}
+
+  private async at(minPosition: number): Promise<void> {
+    if (minPosition > this.runner.position) await this.runner.waitFor(minPosition);
+  }
+
+  private read(id: string): StoredVector | undefined {
+    const entry = this.view.entries.get(id);
+    // A view into the index, not a copy: the client copies once when it hands data to the caller.
+    const data = entry && this.view.index.view(id);
+    if (!entry || !data) return undefined;
+    return { id, data, metadata: entry.metadata, createdAt: entry.createdAt };
+  }
+
+  async get(ids: string[], minPosition: number) {
+    await this.at(minPosition);
+    return ids.map((id) => this.read(id));
+  }
+
+  search(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): Promise<SearchHit[]> {
+    try {
+      const match = options.filter === undefined ? undefined : compileFilter(options.filter);
+      // Caught up (the usual case): answer without an extra async hop.
+      if (minPosition <= this.runner.position) return Promise.resolve(this.searchNow(query, k, options, match));
+      return this.runner.waitFor(minPosition).then(() => this.searchNow(query, k, options, match));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private searchNow(
+    query: Float32Array,
+    k: number,
+    options: ReadSearchOptions,
+    match: Predicate | undefined,
+  ): SearchHit[] {
+    const entries = this.view.entries;
+    const index = this.view.index;
+    const searchOptions: IndexSearchOptions = {};
+    if (match) searchOptions.filter = (id: string) => match(entries.get(id)?.metadata ?? {});
+    if (options.ef !== undefined) searchOptions.ef = options.ef;
+    if (options.exact) searchOptions.exact = true;
+    const hits = index.search(query, k, searchOptions);
+    const dim = index.dimension;
+    const out: SearchHit[] = [];
+    for (const h of hits) {
+      const entry = entries.get(h.id);
+      if (!entry) continue;
+      const data = allocFloat32(dim);
+      if (!index.copyInto(h.id, data, 0)) continue;
+      out.push({ id: h.id, data, metadata: entry.metadata, createdAt: entry.createdAt, distance: h.distance });
+    }
+    return out;
+  }
+
+  async count(minPosition: number) {
+    await this.at(minPosition);
+    return this.view.entries.size;
+  }
+
+  async models(minPosition: number) {
+    await this.at(minPosition);
+    return [...this.view.models.values()].map((m) => ({ ...m }));
+  }
+
+  sync(): Promise<void> {
+    return this.runner.sync();
+  }
+
+  async stats(): Promise<ReadStats> {
+    return { position: this.runner.position, vectors: this.view.entries.size, models: this.view.models.size };
+  }
+}
+
+/** Reads answered by apps/projector replicas (a NATS micro service in a queue group). */
+export class RemoteReadModel implements ReadModel {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly collection: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  private async call<T>(op: string, args: Record<string, unknown>): Promise<T> {
+    const subject = querySubject('hvs', this.collection, op);
+    let reply: unknown;
+    try {
+      reply = await requestQuery(this.nc, subject, args, this.timeoutMs);
+    } catch (err) {
+      throw new HVSError('PROJECTOR_UNAVAILABLE', `no projector answered ${subject}: ${(err as Error).message}`, 503, { cause: err });
+    }
+    if (isWireError(reply)) throw new HVSError(reply.error.code, reply.error.message, reply.error.status);
+    return reply as T;
+  }
+
+  async get(ids: string[], minPosition: number) {
+    const r = await this.call<{ vectors: (StoredVector | null)[] }>('get', { ids, minPosition });
+    return r.vectors.map((v) => v ?? undefined);
+  }
+
+  async search(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number) {
+    const r = await this.call<{ hits: SearchHit[] }>('search', {
+      query,
+      k,
+      ...options,
+      minPosition,
+    });
+    return r.hits;
+  }
+
+  async count(minPosition: number) {
+    return (await this.call<{ count: number }>('count', { minPosition })).count;
+  }
+
+  async models(minPosition: number) {
+    const r = await this.call<{ models: { modelId: string; connectedAt: number; lastSeenAt: number }[] }>('models', {
+      minPosition,
+    });
+    return r.models.map((m) => ({ modelId: m.modelId, connectedAt: new Date(m.connectedAt), lastSeenAt: new Date(m.lastSeenAt) }));
+  }
+
+  async sync(): Promise<void> {
+    await this.call('sync', {});
+  }
+
+  stats(): Promise<ReadStats> {
+    return this.call<ReadStats>('stats', {});
+  }
+}
+
+/** Serves a read model as the `hvs-projector` NATS micro service; replicas share the load in one queue group. */
+export async function serveReadModel(
+  nc: NatsConnection,
+  collection: string,
+  reads: ReadModel,
+  options: { name?: string; version?: string } = {},
+): Promise<Service> {
+  const service = await QueryService.add(nc, {
+    name: options.name ?? 'hvs-projector',
+    ...(options.version ? { version: options.version } : {}),
+    description: `HVS projection of collection ${collection}`,
+    queue: `hvs-projector-${collection}`,
+    toWireError: (e) => {
+      const error = e instanceof HVSError ? e : new HVSError('INTERNAL', (e as Error).message, 500);
+      return { code: error.code, status: error.status, message: error.message };
+    },
+  });
+  const handle = (op: string, fn: (args: Record<string, unknown>) => Promise<unknown>) =>
+    service.endpoint(op, querySubject('hvs', collection, op), fn);
+  const pos = (args: Record<string, unknown>) => {
+    const p = args['minPosition'] ?? 0;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) throw new InvalidArgumentError(`bad minPosition ${describeValue(p)}`);
+    return p;
+  };
+  handle('get', async (a) => ({ vectors: (await reads.get(a['ids'] as string[], pos(a))).map((v) => v ?? null) }));
+  handle('search', async (a) => {
+    const query = a['query'];
+    if (!(query instanceof Float32Array)) throw new InvalidArgumentError('search needs a float32 query');
+    const opts: ReadSearchOptions = {
+      ...(a['filter'] !== undefined ? { filter: a['filter'] as Filter } : {}),
+      ...(typeof a['ef'] === 'number' ? { ef: a['ef'] } : {}),
+      ...(a['exact'] === true ? { exact: true } : {}),
+    };
+    return { hits: await reads.search(query, Number(a['k']), opts, pos(a)) };
+  });
+  handle('count', async (a) => ({ count: await reads.count(pos(a)) }));
+  handle('models', async (a) => ({
+    models: (await reads.models(pos(a))).map((m) => ({
+      modelId: m.modelId,
+      connectedAt: m.connectedAt.getTime(),
+      lastSeenAt: m.lastSeenAt.getTime(),
+    })),
+  }));
+  handle('sync', async () => {
+    await reads.sync();
+    return {};
+  });
+  handle('stats', () => reads.stats());
+  return service.service;
+}

@@ -1,0 +1,300 @@
+// Tests of the vector index: recall against exact search in each geometry, filters, deletes, upserts, snapshots and bad input.
+import { mkdtemp, readdir, rm, truncate } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  DimensionMismatchError,
+  InvalidArgumentError,
+  InvalidIdError,
+  InvalidVectorError,
+} from './errors.js';
+import type { Geometry } from './geometry.js';
+import { VectorIndex, type SearchHit } from './vector-index.js';
+
+const DIM = 16;
+const N = 10_000;
+const QUERIES = 100;
+
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(random() + 1e-300)) * Math.cos(2 * Math.PI * random());
+}
+
+function gaussianData(n: number, seed: number, sigma = 1): Float32Array[] {
+  const g = gaussian(rng(seed));
+  return Array.from({ length: n }, () => Float32Array.from({ length: DIM }, () => g() * sigma));
+}
+
+/**
+ * A random tree embedded in the hyperboloid: each child sits at hyperbolic distance `edge` from its
+ * parent along a geodesic in a random direction, so depth tracks radius (up to ~`maxRadius`).
+ * Returns the spatial coordinates x of the Lorentz points (√(1+|x|²), x), shuffled.
+ */
+function treeData(n: number, seed: number, edge = 1.2, maxRadius = 18): Float32Array[] {
+  const random = rng(seed);
+  const g = gaussian(random);
+  const root = new Float64Array(DIM + 1);
+  root[0] = 1;
+  const nodes: Float64Array[] = [root];
+  const queue: Float64Array[] = [root];
+  while (nodes.length < n) {
+    const parent = queue.shift() ?? nodes[Math.floor(random() * nodes.length)]!;
+    const children = 1 + Math.floor(random() * 2);
+    for (let c = 0; c < children && nodes.length < n; c++) {
+      // A unit tangent vector at the parent: project a random vector onto the parent's Lorentz-orthogonal complement.
+      const w = Float64Array.from({ length: DIM + 1 }, g);
+      let ip = -parent[0]! * w[0]!;
+      for (let i = 1; i <= DIM; i++) ip += parent[i]! * w[i]!;
+      for (let i = 0; i <= DIM; i++) w[i] = w[i]! + ip * parent[i]!;
+      let norm = -w[0]! * w[0]!;
+      for (let i = 1; i <= DIM; i++) norm += w[i]! * w[i]!;
+      norm = Math.sqrt(norm);
+      const child = new Float64Array(DIM + 1);
+      let s = 0;
+      for (let i = 1; i <= DIM; i++) {
+        child[i] = Math.cosh(edge) * parent[i]! + (Math.sinh(edge) * w[i]!) / norm;
+        s += child[i]! * child[i]!;
+      }
+      child[0] = Math.sqrt(1 + s); // back onto the hyperboloid, so rounding does not drift with depth
+      if (Math.acosh(child[0]) > maxRadius) continue;
+      nodes.push(child);
+      queue.push(child);
+    }
+  }
+  for (let i = nodes.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
+  }
+  return nodes.map((p) => Float32Array.from(p.subarray(1)));
+}
+
+function build(
+  geometry: Geometry,
+  data: Float32Array[],
+  extra: Partial<ConstructorParameters<typeof VectorIndex>[0]> = {},
+): VectorIndex {
+  const index = new VectorIndex({ dimension: DIM, geometry, ...extra });
+  index.upsertBatch(data.map((vector, i) => ({ id: `v${i}`, vector })));
+  return index;
+}
+
+function recallAt10(index: VectorIndex, queries: Float32Array[], filter?: (id: string) => boolean): number {
+  let hits = 0;
+  let total = 0;
+  for (const q of queries) {
+    const truth = new Set(index.exactSearch(q, 10, filter).map((h) => h.id));
+    const got = index.search(q, 10, filter ? { filter } : {});
+    expect(got.length).toBe(truth.size);
+    for (const h of got) if (truth.has(h.id)) hits++;
+    total += truth.size;
+  }
+  return hits / total;
+}
+
+function isAscending(hits: SearchHit[]): boolean {
+  return hits.every((h, i) => i === 0 || hits[i - 1]!.distance <= h.distance);
+}
+
+describe('VectorIndex recall@10 against exact search on 10k vectors', () => {
+  it('euclidean, Gaussian data: ≥ 0.95', () => {
+    const data = gaussianData(N + QUERIES, 1);
+    const index = build('euclidean', data.slice(0, N));
+    expect(recallAt10(index, data.slice(N))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('spherical, Gaussian data: ≥ 0.95, with exact angles as distances', () => {
+    const data = gaussianData(N + QUERIES, 2);
+    const index = build('spherical', data.slice(0, N));
+    expect(recallAt10(index, data.slice(N))).toBeGreaterThanOrEqual(0.95);
+    const [top] = index.search(data[0]!, 1);
+    expect(top).toEqual({ id: 'v0', distance: expect.closeTo(0, 6) as number });
+  });
+
+  it('hyperboloid, tree embedding out to radius 18: ≥ 0.95', () => {
+    const data = treeData(N + QUERIES, 3);
+    const radii = data.map((x) => Math.asinh(Math.hypot(...x)));
+    expect(Math.max(...radii)).toBeGreaterThan(15);
+    const index = build('hyperboloid', data.slice(0, N));
+    expect(recallAt10(index, data.slice(N))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('hyperboloid, Gaussian data: ≥ 0.95', () => {
+    const data = gaussianData(N + QUERIES, 4, 2);
+    const index = build('hyperboloid', data.slice(0, N));
+    expect(recallAt10(index, data.slice(N))).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('VectorIndex filtered search', () => {
+  const data = gaussianData(N + QUERIES, 5);
+  const queries = data.slice(N);
+  const everyNth = (n: number) => (id: string) => Number(id.slice(1)) % n === 0;
+
+  it('at 1% selectivity keeps recall@10 ≥ 0.95 and returns only matches', () => {
+    const index = build('euclidean', data.slice(0, N));
+    expect(recallAt10(index, queries, everyNth(100))).toBeGreaterThanOrEqual(0.95);
+    for (const h of index.search(queries[0]!, 10, { filter: everyNth(100) }))
+      expect(everyNth(100)(h.id)).toBe(true);
+  });
+
+  it('at 10% selectivity through the graph keeps recall@10 ≥ 0.95', () => {
+    const index = build('euclidean', data.slice(0, N), { exactFilterMaxMatches: 0 });
+    expect(recallAt10(index, queries, everyNth(10))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('at 10% selectivity in hyperboloid geometry keeps recall@10 ≥ 0.95', () => {
+    const tree = treeData(N + QUERIES, 6);
+    const index = build('hyperboloid', tree.slice(0, N), { exactFilterMaxMatches: 0 });
+    expect(recallAt10(index, tree.slice(N), everyNth(10))).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('returns k results whenever k vectors match, and all matches when fewer do', () => {
+    const index = build('euclidean', data.slice(0, N));
+    expect(index.search(queries[0]!, 10, { filter: (id) => Number(id.slice(1)) < 12 })).toHaveLength(10);
+    expect(
+      index
+        .search(queries[0]!, 10, { filter: (id) => id === 'v7' || id === 'v9' })
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['v7', 'v9']);
+    expect(index.search(queries[0]!, 10, { filter: () => false })).toEqual([]);
+  });
+});
+
+describe('VectorIndex writes', () => {
+  const data = gaussianData(3000, 7);
+
+  it('never returns a removed id, and reuses its slot for the next insert', () => {
+    const index = build('euclidean', data.slice(0, 2000));
+    for (let i = 0; i < 2000; i += 2) expect(index.remove(`v${i}`)).toBe(true);
+    expect(index.remove('v0')).toBe(false);
+    expect(index.size).toBe(1000);
+    expect(index.has('v0')).toBe(false);
+    expect(index.get('v0')).toBeUndefined();
+    for (const q of data.slice(0, 50)) {
+      const hits = index.search(q, 20);
+      expect(hits).toHaveLength(20);
+      for (const h of hits) expect(Number(h.id.slice(1)) % 2).toBe(1);
+    }
+    const before = index.stats();
+    index.upsertBatch(data.slice(2000, 2500).map((vector, i) => ({ id: `new${i}`, vector })));
+    expect(index.stats()).toMatchObject({ slots: before.slots, free: before.free - 500, live: 1500 });
+    expect(index.search(data[2100]!, 1)[0]).toEqual({ id: 'new100', distance: 0 });
+  });
+
+  it('upsert of an existing id replaces its vector', () => {
+    const index = build('hyperboloid', data.slice(0, 1000));
+    index.upsert('v5', data[2999]!);
+    expect(index.size).toBe(1000);
+    expect(index.get('v5')).toEqual(data[2999]);
+    expect(index.search(data[2999]!, 1)[0]).toEqual({ id: 'v5', distance: 0 });
+    expect(index.search(data[5]!, 1)[0]!.id).not.toBe('v5');
+  });
+
+  it('returns every live vector, ascending, when k exceeds the size', () => {
+    const index = build('spherical', data.slice(0, 30));
+    index.remove('v3');
+    const hits = index.search(data[0]!, 1000);
+    expect(hits).toHaveLength(29);
+    expect(isAscending(hits)).toBe(true);
+    expect(new VectorIndex({ dimension: DIM, geometry: 'euclidean' }).search(data[0]!, 5)).toEqual([]);
+  });
+
+  it('grows past its initial capacity and keeps the original vectors', () => {
+    const index = new VectorIndex({ dimension: DIM, geometry: 'hyperboloid', initialCapacity: 8 });
+    for (let i = 0; i < 500; i++) index.upsert(`v${i}`, data[i]!);
+    expect(index.stats().capacity).toBeGreaterThanOrEqual(500);
+    expect(index.get('v499')).toEqual(data[499]);
+    expect([...index.ids()]).toHaveLength(500);
+  });
+
+  it('rejects bad input with typed errors and changes nothing', () => {
+    const index = build('spherical', data.slice(0, 10));
+    expect(() => index.upsert('x', new Float32Array(DIM + 1))).toThrow(DimensionMismatchError);
+    expect(() => index.upsert('x', new Float32Array(DIM).fill(NaN))).toThrow(InvalidVectorError);
+    expect(() => index.upsert('x', new Float32Array(DIM))).toThrow(/zero vector/);
+    expect(() => index.upsert('', data[0]!)).toThrow(InvalidIdError);
+    expect(() =>
+      index.upsertBatch([
+        { id: 'ok', vector: data[0]! },
+        { id: 'bad', vector: new Float32Array(3) },
+      ]),
+    ).toThrow(DimensionMismatchError);
+    expect(index.has('ok')).toBe(false);
+    expect(() => index.search(data[0]!, 0)).toThrow(InvalidArgumentError);
+    expect(() => index.search(data[0]!, 1.5)).toThrow(/k must be a positive integer, got 1.5/);
+    expect(() => index.search(new Float32Array(2), 1)).toThrow(DimensionMismatchError);
+    expect(() => new VectorIndex({ dimension: 0, geometry: 'euclidean' })).toThrow(InvalidArgumentError);
+    expect(index.size).toBe(10);
+  });
+});
+
+describe('VectorIndex snapshots', () => {
+  const dirs: string[] = [];
+  const tempDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-index-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a loaded snapshot answers searches exactly as the original', async () => {
+    const data = treeData(3000, 8);
+    const index = build('hyperboloid', data.slice(0, 2900));
+    for (let i = 0; i < 100; i++) index.remove(`v${i * 7}`);
+    const dir = await tempDir();
+    await index.writeSnapshot(dir);
+    const options = { dimension: DIM, geometry: 'hyperboloid' as const };
+    const loaded = await VectorIndex.loadSnapshot(dir, options);
+    expect(loaded).toBeDefined();
+    expect(loaded!.size).toBe(index.size);
+    expect(loaded!.get('v1')).toEqual(index.get('v1'));
+    for (const q of data.slice(2900)) expect(loaded!.search(q, 10)).toEqual(index.search(q, 10));
+    // Labels freed before the snapshot are still reused after loading.
+    loaded!.upsert('after', data[2950]!);
+    expect(loaded!.stats().slots).toBe(index.stats().slots);
+  });
+
+  it('a second snapshot replaces the first and leaves one generation of files', async () => {
+    const data = gaussianData(200, 9);
+    const index = build('euclidean', data.slice(0, 100));
+    const dir = await tempDir();
+    await index.writeSnapshot(dir);
+    index.upsertBatch(data.slice(100).map((vector, i) => ({ id: `w${i}`, vector })));
+    await index.writeSnapshot(dir);
+    expect((await readdir(dir)).sort()).toHaveLength(3);
+    expect((await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' }))!.size).toBe(200);
+  });
+
+  it('loads as undefined when absent, built with other options, or damaged', async () => {
+    const data = gaussianData(100, 10);
+    const index = build('euclidean', data);
+    const dir = await tempDir();
+    expect(
+      await VectorIndex.loadSnapshot(join(dir, 'nothing'), { dimension: DIM, geometry: 'euclidean' }),
+    ).toBeUndefined();
+    await index.writeSnapshot(dir);
+    expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'spherical' })).toBeUndefined();
+    expect(
+      await VectorIndex.loadSnapshot(dir, { dimension: DIM + 1, geometry: 'euclidean' }),
+    ).toBeUndefined();
+    expect(
+      await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean', M: 32 }),
+    ).toBeUndefined();
+    const dataFile = (await readdir(dir)).find((f) => f.startsWith('data-'))!;
+    await truncate(join(dir, dataFile), 100);
+    expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' })).toBeUndefined();
+  });
+});

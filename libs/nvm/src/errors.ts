@@ -1,0 +1,115 @@
+// NVM's errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
+import { CodedError } from '@hvs-nvm/events';
+import {
+  EventStoreClosedError,
+  EventStoreError,
+  EventStoreUnavailableError,
+  EventValidationError,
+  ProjectionTimeoutError,
+} from '@hvs-nvm/eventstore';
+
+export class NVMError extends CodedError {}
+
+export class BlockNotFoundError extends NVMError {
+  constructor(
+    readonly blockId: string,
+    detail = '',
+  ) {
+    super('BLOCK_NOT_FOUND', `block '${blockId}' not found${detail ? ` (${detail})` : ''}`, 404);
+  }
+}
+
+export class ReadOnlyBlockError extends NVMError {
+  constructor(
+    readonly blockId: string,
+    readonly blockName: string,
+  ) {
+    super('READ_ONLY_BLOCK', `block '${blockName}' (${blockId}) is read-only`, 403);
+  }
+}
+
+export class PermissionDeniedError extends NVMError {
+  constructor(
+    readonly actor: string,
+    readonly access: 'read' | 'write',
+    readonly blockId: string,
+  ) {
+    super('PERMISSION_DENIED', `actor '${actor}' may not ${access} block '${blockId}'`, 403);
+  }
+}
+
+export class BlockExistsError extends NVMError {
+  constructor(
+    readonly blockName: string,
+    readonly existingBlockId?: string,
+  ) {
+    super(
+      'BLOCK_EXISTS',
+      `a block named '${blockName}' already exists${existingBlockId ? ` (${existingBlockId})` : ''}`,
+      409,
+    );
+  }
+}
+
+export class ConcurrencyError extends NVMError {
+  constructor(
+    readonly blockId: string,
+    readonly expectedVersion: number | undefined,
+    readonly actualVersion: number,
+  ) {
+    super(
+      'CONCURRENCY',
+      expectedVersion === undefined
+        ? `block '${blockId}' kept changing under this update (now at version ${actualVersion}); gave up retrying`
+        : `block '${blockId}' is at version ${actualVersion}, but version ${expectedVersion} was expected`,
+      412,
+    );
+  }
+}
+
+export class InvalidBlockError extends NVMError {
+  constructor(message: string) {
+    super('INVALID_BLOCK', message, 400);
+  }
+}
+
+export class ContentTooLargeError extends NVMError {
+  constructor(
+    readonly what: string,
+    readonly bytes: number,
+    readonly maxBytes: number,
+    detail = '',
+  ) {
+    super('CONTENT_TOO_LARGE', `${what} is ${bytes} bytes; the limit is ${maxBytes} bytes${detail}`, 413);
+  }
+}
+
+/** Bad options or arguments that are not a block (actor ids, k, query text). */
+export class InvalidArgumentError extends NVMError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message, 400);
+  }
+}
+
+export class NVMClosedError extends NVMError {
+  constructor() {
+    super('NVM_CLOSED', 'the NVM is closed', 409);
+  }
+}
+
+export class NVMUnavailableError extends NVMError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('NVM_UNAVAILABLE', message, 503, options);
+  }
+}
+
+/** Maps event-store errors to NVM errors at the boundary; NVM errors pass through untouched. */
+export function toNVMError(err: unknown): unknown {
+  if (err instanceof NVMError || !(err instanceof EventStoreError)) return err;
+  if (err instanceof EventStoreClosedError) return new NVMClosedError();
+  if (err instanceof EventValidationError) return new InvalidBlockError(err.message);
+  if (err instanceof ProjectionTimeoutError)
+    return new NVMError('NVM_TIMEOUT', err.message, 504, { cause: err });
+  if (err instanceof EventStoreUnavailableError) return new NVMUnavailableError(err.message, { cause: err });
+  return new NVMError(err.code, err.message, err.status, { cause: err });
+}

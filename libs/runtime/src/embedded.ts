@@ -1,0 +1,227 @@
+// The embedded default: one private nats-server per storage path, shared in-process and across processes by a lock file.
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RuntimeError } from './errors.js';
+import type { RuntimeConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { NatsServer, portAnswers } from './nats-server.js';
+
+/** Where to connect, and how to give the connection back. */
+export interface ServerLease {
+  url: string;
+  /** True when this lease runs on the embedded server (not a configured NATS_URL). */
+  embedded: boolean;
+  /** Replica count for streams created through this lease. */
+  replicas: number;
+  release(): Promise<void>;
+}
+
+export class EmbeddedServerLockedError extends RuntimeError {
+  constructor(lockFile: string, detail: string) {
+    super(
+      'EMBEDDED_SERVER_LOCKED',
+      `the embedded nats-server for ${lockFile} is owned by another process that does not answer (${detail}); ` +
+        'stop that process, or remove the lock file if it is stale',
+      409,
+    );
+  }
+}
+
+interface LockContent {
+  ownerPid: number;
+  serverPid: number;
+  port: number;
+  url: string;
+}
+
+/** What the lock holds while its owner is still starting the server (the claim). */
+interface ClaimContent {
+  ownerPid: number;
+  starting: true;
+}
+
+/** How long another process may take to start the server it claimed before we give up waiting for it. */
+const CLAIM_WAIT_MS = 30_000;
+/** An empty lock file younger than this is a claim being written (open and write are two calls). */
+const EMPTY_CLAIM_GRACE_MS = 2_000;
+
+interface Running {
+  server?: NatsServer;
+  url: string;
+  refs: number;
+  lockFile: string;
+  stopping?: Promise<void>;
+}
+
+const running = new Map<string, Promise<Running>>();
+/** The servers this process started and has not stopped yet, kept synchronously for the exit handler. */
+const owned = new Set<Running>();
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+type LockRead =
+  | { kind: 'running'; lock: LockContent }
+  | { kind: 'starting'; ownerPid: number }
+  | { kind: 'fresh-empty' }
+  | { kind: 'gone' }
+  | { kind: 'unreadable' };
+
+function readLock(lockFile: string): LockRead {
+  let text: string;
+  try {
+    text = readFileSync(lockFile, 'utf8');
+  } catch {
+    return { kind: 'gone' };
+  }
+  if (text === '') {
+    try {
+      return Date.now() - statSync(lockFile).mtimeMs < EMPTY_CLAIM_GRACE_MS ? { kind: 'fresh-empty' } : { kind: 'unreadable' };
+    } catch {
+      return { kind: 'gone' };
+    }
+  }
+  try {
+    const value = JSON.parse(text) as Partial<LockContent & ClaimContent>;
+    if (value.starting === true && typeof value.ownerPid === 'number') return { kind: 'starting', ownerPid: value.ownerPid };
+    if (typeof value.port === 'number' && typeof value.serverPid === 'number' && typeof value.url === 'string') {
+      return { kind: 'running', lock: value as LockContent };
+    }
+  } catch {
+    // fall through
+  }
+  return { kind: 'unreadable' };
+}
+
+/** Replaces the lock's content in one step (readers never see half of it). */
+function writeLock(lockFile: string, content: LockContent): void {
+  const tmp = `${lockFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(content));
+  renameSync(tmp, lockFile);
+}
+
+/** Creates the lock file if there is none: the one process that succeeds starts the server. */
+function claim(lockFile: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(lockFile, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, JSON.stringify({ ownerPid: process.pid, starting: true } satisfies ClaimContent));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<Running> {
+  const log = createLogger('embedded-nats');
+  mkdirSync(storeDir, { recursive: true });
+  const lockFile = join(storeDir, 'server.lock');
+  const deadline = Date.now() + CLAIM_WAIT_MS;
+  for (;;) {
+    if (claim(lockFile)) {
+      try {
+        const server = await NatsServer.start({ storeDir, binary: config.natsServerBin });
+        writeLock(lockFile, { ownerPid: process.pid, serverPid: server.pid, port: server.port, url: server.url });
+        log.info({ url: server.url, pid: server.pid, storeDir }, 'started embedded nats-server');
+        const started: Running = { server, url: server.url, refs: 0, lockFile };
+        owned.add(started);
+        return started;
+      } catch (err) {
+        rmSync(lockFile, { force: true });
+        throw err;
+      }
+    }
+    const read = readLock(lockFile);
+    if (read.kind === 'gone') continue;
+    if (read.kind === 'running' && read.lock.ownerPid !== process.pid && pidAlive(read.lock.serverPid)) {
+      const lock = read.lock;
+      if (await portAnswers(lock.port)) {
+        log.info({ url: lock.url, ownerPid: lock.ownerPid }, 'attaching to the embedded nats-server of another process');
+        return { url: lock.url, refs: 0, lockFile };
+      }
+      throw new EmbeddedServerLockedError(lockFile, `server pid ${lock.serverPid}, port ${lock.port}`);
+    }
+    const waiting =
+      read.kind === 'fresh-empty' || (read.kind === 'starting' && read.ownerPid !== process.pid && pidAlive(read.ownerPid));
+    if (waiting) {
+      // Another process claimed the path a moment ago and is starting its server: wait for it, then attach.
+      if (Date.now() > deadline) {
+        throw new EmbeddedServerLockedError(lockFile, `another process has been starting its server for ${CLAIM_WAIT_MS / 1000} s`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+      continue;
+    }
+    // Stale (its processes are dead, or it is ours from before) or unreadable: take it over.
+    rmSync(lockFile, { force: true });
+  }
+}
+
+/**
+ * Stop every embedded server this process owns when it exits (SIGKILL is handled by the server's watchdog).
+ * 'exit' listeners must be synchronous (promise callbacks would never run), hence the `owned` set. Only servers this
+ * process started are stopped and unlocked: a process that merely attached leaves the owner's server and lock alone.
+ */
+process.once('exit', () => {
+  for (const r of owned) {
+    if (r.server?.running) r.server.child.kill('SIGTERM');
+    rmSync(r.lockFile, { force: true });
+  }
+});
+
+/**
+ * Gives a connection target: the configured NATS_URL, or the embedded server for `storagePath`
+ * (started on first use, shared by every client of this process naming the same path, stopped when
+ * the last lease is released).
+ */
+export async function acquireNatsServer(config: RuntimeConfig, storagePath: string): Promise<ServerLease> {
+  if (config.natsUrl) {
+    return { url: config.natsUrl, embedded: false, replicas: config.replicas, release: async () => {} };
+  }
+  const storeDir = resolve(storagePath, 'jetstream');
+  let entry = running.get(storeDir);
+  if (entry) {
+    const r = await entry;
+    if (r.stopping) {
+      await r.stopping;
+      entry = undefined;
+    }
+  }
+  if (!entry) {
+    entry = startOrAttach(storeDir, config);
+    running.set(storeDir, entry);
+    entry.catch(() => running.delete(storeDir));
+  }
+  const r = await entry;
+  r.refs++;
+  let released = false;
+  return {
+    url: r.url,
+    embedded: true,
+    replicas: 1,
+    release: async () => {
+      if (released) return;
+      released = true;
+      r.refs--;
+      if (r.refs > 0) return;
+      running.delete(storeDir);
+      if (r.server) {
+        r.stopping = r.server.stop().then(() => {
+          owned.delete(r);
+          rmSync(r.lockFile, { force: true });
+        });
+        await r.stopping;
+      }
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// Child process of the memory scenario: builds one index (HVS or raw hnswlib-node) and reports its resident-memory growth as a JSON line.
+import { HVS } from '@hvs-nvm/hvs';
+import { mixture, row } from './support/data.js';
+import { addRows, newRawIndex } from './support/raw-hnsw.js';
+import { sleep } from './support/stats.js';
+import { untilSearchable } from './support/context.js';
+
+const [mode, nArg, url, efArg] = process.argv.slice(2);
+const n = Number(nArg);
+const efConstruction = Number(efArg);
+const D = 128;
+
+async function settle(): Promise<NodeJS.MemoryUsage> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await sleep(50);
+  }
+  return process.memoryUsage();
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(n) || n < 1 || (mode !== 'raw' && mode !== 'hvs')) throw new Error('usage: memory-child raw|hvs N URL EF');
+  const set = mixture(n, D, 3);
+  let before: NodeJS.MemoryUsage;
+  let after: NodeJS.MemoryUsage;
+  let hold: unknown;
+  if (mode === 'raw') {
+    before = await settle();
+    const index = newRawIndex('l2', D, n, 16, efConstruction);
+    addRows(index, set);
+    after = await settle();
+    hold = index;
+  } else {
+    const dir = `${process.env['TMPDIR'] ?? '/tmp'}/hvs-nvm-bench-mem-${process.pid}`;
+    const hvs = await HVS.open({ storagePath: dir, natsUrl: url, collection: `mem${process.pid}`, dimension: D, efConstruction });
+    // A first write warms the code paths (zod, codec, nats), so their one-off allocations are not counted per vector.
+    await hvs.storeVector(row(set, 0), {}, { id: 'warm' });
+    await hvs.deleteVector('warm');
+    await hvs.sync();
+    before = await settle();
+    for (let start = 0; start < n; start += 10_000) {
+      const items = [];
+      for (let i = start; i < Math.min(n, start + 10_000); i++) items.push({ vector: row(set, i) });
+      await hvs.batchStoreVectors(items);
+    }
+    await untilSearchable(hvs);
+    if ((await hvs.count()) !== n) throw new Error('memory: not every vector was applied');
+    after = await settle();
+    hold = hvs;
+  }
+  const delta = (k: keyof NodeJS.MemoryUsage) => after[k] - before[k];
+  console.log(
+    JSON.stringify({
+      mode,
+      n,
+      rssBytes: delta('rss'),
+      heapUsedBytes: delta('heapUsed'),
+      heapTotalBytes: delta('heapTotal'),
+      externalBytes: delta('external'),
+      arrayBuffersBytes: delta('arrayBuffers'),
+      held: hold !== undefined,
+    }),
+  );
+  // The checkpoint on close is not part of the measurement.
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+// End to end: the official MCP SDK client against the server, over streamable HTTP at /mcp and over stdio (`hvs-nvm mcp`).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { repoRoot } from '../support/child.js';
+import { ENCODER_ENV, http, nodeArgs, startStack, tempDir, type Stack } from './stack.js';
+
+const TOOLS = ['store_memory', 'search_memory', 'get_block', 'update_block', 'send_message', 'receive_messages', 'add_fact', 'query_facts'];
+
+type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
+
+async function callTool(client: Client, name: string, args: Record<string, unknown>): Promise<ToolResult> {
+  return (await client.callTool({ name, arguments: args })) as ToolResult;
+}
+
+/** The JSON a tool returned (its last text part). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tool results are what the assertions check
+function jsonOf(result: ToolResult): any {
+  expect(result.isError ?? false, result.content.map((c) => c.text).join('\n')).toBe(false);
+  const texts = result.content.filter((c) => c.type === 'text');
+  return JSON.parse(texts[texts.length - 1]!.text!);
+}
+
+/** Every tool, every resource kind and invalid arguments, through one connected client. */
+async function exerciseEveryTool(client: Client, tag: string): Promise<void> {
+  const tools = await client.listTools();
+  expect(tools.tools.map((t) => t.name)).toEqual(expect.arrayContaining(TOOLS));
+  const store = tools.tools.find((t) => t.name === 'store_memory')!;
+  expect(store.inputSchema.required).toEqual(['content']);
+
+  const { id } = jsonOf(await callTool(client, 'store_memory', { content: `Quantum ${tag} computers use qubits in superposition.`, metadata: { tag } }));
+  expect(typeof id).toBe('string');
+  const search = await callTool(client, 'search_memory', { query: `quantum ${tag} qubits`, k: 3 });
+  const hits = jsonOf(search).results as { id: string; content: string; blockId: string }[];
+  expect(hits[0]!.id).toBe(id);
+  expect(search.content[0]!.text).toContain(`Quantum ${tag} computers`);
+
+  const blockId = hits[0]!.blockId;
+  const block = jsonOf(await callTool(client, 'get_block', { id: blockId }));
+  expect(block.content).toContain('qubits');
+  const byName = jsonOf(await callTool(client, 'get_block', { name: block.name }));
+  expect(byName.id).toBe(blockId);
+  const updated = jsonOf(await callTool(client, 'update_block', { id: blockId, content: 'rewritten', expected_version: block.version }));
+  expect(updated).toMatchObject({ content: 'rewritten', version: block.version + 1 });
+  const stale = await callTool(client, 'update_block', { id: blockId, content: 'lost', expected_version: block.version });
+  expect(stale.isError).toBe(true);
+  expect(stale.content[0]!.text).toContain('CONCURRENCY');
+
+  jsonOf(await callTool(client, 'send_message', { from: `${tag}_a`, to: `${tag}_b`, body: { task: 'summarise' } }));
+  const inbox = jsonOf(await callTool(client, 'receive_messages', { model_id: `${tag}_b` }));
+  expect(inbox.messages).toHaveLength(1);
+  expect(inbox.messages[0]).toMatchObject({ from: `${tag}_a`, body: { task: 'summarise' } });
+
+  const fact = jsonOf(await callTool(client, 'add_fact', { subject: `${tag} Mars`, predicate: 'has moon', object: 'Phobos', source: 'nasa' }));
+  const facts = jsonOf(await callTool(client, 'query_facts', { query: `${tag} Mars moon`, k: 1 }));
+  expect(facts.facts[0].factId).toBe(fact.factId);
+
+  const resources = await client.listResources();
+  const uri = `block://${blockId}`;
+  expect(resources.resources.map((r) => r.uri)).toContain(uri);
+  const read = await client.readResource({ uri });
+  expect(read.contents[0]).toMatchObject({ uri, text: 'rewritten' });
+
+  // Invalid arguments are tool errors, and the server keeps serving.
+  for (const [name, args] of [
+    ['store_memory', {}],
+    ['store_memory', { content: 42 }],
+    ['search_memory', { query: 'x', k: -1 }],
+    ['get_block', {}],
+    ['get_block', { id: 'no-such-block' }],
+    ['update_block', { id: blockId }],
+    ['send_message', { from: 'a', to: '' , body: 1 }],
+    ['receive_messages', { model: 'x' }],
+    ['add_fact', { subject: 's' }],
+  ] as const) {
+    const r = await callTool(client, name, args);
+    expect(r.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
+    expect(r.content[0]!.text).not.toMatch(/at .*\.ts:\d+/);
+  }
+  expect((await client.listTools()).tools.length).toBeGreaterThanOrEqual(TOOLS.length);
+}
+
+let tmp: ReturnType<typeof tempDir>;
+let stack: Stack;
+
+beforeAll(async () => {
+  tmp = tempDir('hvs-nvm-e2e-mcp-');
+  stack = await startStack(tmp.dir);
+});
+afterAll(async () => {
+  expect(await stack.stop()).toBe(0);
+  tmp.remove();
+});
+
+describe('MCP over streamable HTTP at /mcp', () => {
+  it('lists the tools, calls each, reads a block resource; invalid arguments are tool errors', async () => {
+    const client = new Client({ name: 'e2e-http', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(stack.info.mcpUrl)));
+    try {
+      await exerciseEveryTool(client, 'http');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('MCP over stdio (hvs-nvm mcp)', () => {
+  it('lists the tools, calls each, reads a block resource; invalid arguments are tool errors', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [...nodeArgs, 'mcp', '--data-dir', stack.dataDir],
+      cwd: repoRoot,
+      env: { ...getDefaultEnvironment(), ...ENCODER_ENV },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'e2e-stdio', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      await exerciseEveryTool(client, 'stdio');
+      // Same data dir as the running server: what the stdio agent wrote reaches the server's projection too.
+      await expect
+        .poll(async () => {
+          const res = await http(stack.url, 'POST', '/v1/memory/search', { query: 'quantum stdio qubits', k: 1 });
+          return res.body.results[0]?.content as string | undefined;
+        }, { timeout: 10_000 })
+        .toBe('rewritten');
+    } finally {
+      await client.close();
+    }
+  });
+});
