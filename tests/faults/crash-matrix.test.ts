@@ -41,12 +41,19 @@ const openNvm = (path: string) =>
 /** Order-independent digest of a whole HVS projection: ids, exact vector bytes and metadata. */
 async function hvsDigest(hvs: HVS): Promise<{ count: number; digest: string }> {
   const count = await hvs.count();
-  // k is at most 10,000: read the collection in slices of the writer's batch numbers (20 vectors a batch).
+  // k is at most 10,000: read the collection in slices of batch numbers. Each writer tags 20 vectors a batch and
+  // several writers share the batch numbers, so a slice of 100 numbers holds at most a few thousand vectors; a
+  // slice that fills k would mean the digest missed some, which must fail loudly rather than loop.
+  const SLICE = 100;
+  const K = 10_000;
   const all = [];
-  for (let from = 0; all.length < count; from += 400) {
-    const filter = { batch: { $gte: from, $lt: from + 400 } };
-    all.push(...(await hvs.semanticSearch(new Array(8).fill(0.01), { k: 10_000, exact: true, filter })));
-    if (from > 1_000_000) throw new Error('digest: ran past every batch number');
+  for (let from = 0; all.length < count; from += SLICE) {
+    const filter = { batch: { $gte: from, $lt: from + SLICE } };
+    const slice = await hvs.semanticSearch(new Array(8).fill(0.01), { k: K, exact: true, filter });
+    if (slice.length === K) throw new Error(`digest: batches ${from}..${from + SLICE - 1} hold ${K} vectors or more`);
+    all.push(...slice);
+    // Batch numbers are dense (a failed batch skips one): far past count means vectors without a batch number.
+    if (from > count + 1000) throw new Error(`digest: found ${all.length} of ${count} vectors by batch number`);
   }
   const h = createHash('sha256');
   for (const r of all.sort((a, b) => (a.vector.id < b.vector.id ? -1 : 1))) {
