@@ -227,9 +227,9 @@ export class HVS {
       });
       const hvs = (ref.hvs = new HVS(opts, endpoint, store, new LocalReadModel(view, runner), { view, runner }, mailboxes, log));
       hvs.restoredFrom = view.position;
-      log.info({ fromPosition: view.position, vectors: view.entries.size }, 'replaying the tail of the log');
+      log.info({ fromPosition: view.position, vectors: view.size }, 'replaying the tail of the log');
       await runner.start();
-      log.info({ position: runner.position, vectors: view.entries.size }, 'projection caught up');
+      log.info({ position: runner.position, vectors: view.size }, 'projection caught up');
       return hvs;
     } catch (err) {
       await endpoint.close();
@@ -343,8 +343,9 @@ export class HVS {
 
   // ---- reads --------------------------------------------------------------------------------------
 
+  /** Read models hand over data of the caller's own (a copy, or decoded from a reply): no copy here. */
   private toRecord(v: StoredVector): VectorRecord {
-    return { id: v.id, data: copyFloat32(v.data), metadata: v.metadata, createdAt: new Date(v.createdAt) };
+    return { id: v.id, data: v.data, metadata: v.metadata, createdAt: new Date(v.createdAt) };
   }
 
   /** Records for ids, from the cache where it has them, else from the read model (then cached). */
@@ -547,7 +548,7 @@ export class HVS {
     return {
       position: this.local?.runner.position ?? this.lastWrite,
       restoredFrom: this.restoredFrom,
-      vectors: this.local?.view.entries.size ?? -1,
+      vectors: this.local?.view.size ?? -1,
       models: this.local?.view.models.size ?? -1,
       parked: this.parked.length,
       natsUrl: this.endpoint.url,

@@ -18,6 +18,14 @@ export interface ModelPresence {
 
 const SNAPSHOT_FORMAT = 1;
 
+/** Most vectors carry no metadata: they all share this one frozen object. */
+const EMPTY: Record<string, unknown> = Object.freeze({});
+
+function freezeMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  for (const _ in metadata) return deepFreeze(metadata);
+  return EMPTY;
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -30,7 +38,12 @@ function deepFreeze<T>(value: T): T {
 export class HVSProjection implements Projection {
   readonly name: string;
   position = 0;
-  readonly entries = new Map<string, StoredEntry>();
+  /**
+   * Metadata and creation time by the vector's slot in the index: two arrays instead of a map of objects keep the
+   * JS heap at a few words per vector.
+   */
+  private readonly metadataByLabel: Record<string, unknown>[] = [];
+  private readonly createdAtByLabel: number[] = [];
   readonly models = new Map<string, ModelPresence>();
   /** Invalid vector events (wrong dimension, bad values) are reported here instead of breaking the view. */
   onRejected?: (event: RecordedEvent, reason: string) => void;
@@ -55,16 +68,19 @@ export class HVSProjection implements Projection {
         for (let i = 0; i < vector.length; i++) {
           if (!Number.isFinite(vector[i])) throw new Error(`vector ${id} has a non-finite value`);
         }
-        this.index.upsert(id, vector);
-        const prior = this.entries.get(id);
+        const existed = this.index.has(id);
+        const label = this.index.upsert(id, vector);
         // Frozen once here, so readers can share it instead of cloning it per result.
-        this.entries.set(id, { metadata: deepFreeze(metadata), createdAt: prior?.createdAt ?? event.recordedAt.getTime() });
+        this.metadataByLabel[label] = freezeMetadata(metadata);
+        if (!existed) this.createdAtByLabel[label] = event.recordedAt.getTime();
         return;
       }
       case 'VectorDeleted': {
         const { id } = event.data as { id: string };
+        const label = this.index.labelOf(id);
+        if (label === undefined) return;
         this.index.remove(id);
-        this.entries.delete(id);
+        this.metadataByLabel[label] = EMPTY;
         return;
       }
       case 'ModelConnected': {
@@ -86,6 +102,26 @@ export class HVSProjection implements Projection {
     }
   }
 
+  /** Live vectors. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Metadata and creation time of a live vector. */
+  entry(id: string): StoredEntry | undefined {
+    const label = this.index.labelOf(id);
+    return label === undefined ? undefined : this.entryAt(label);
+  }
+
+  /** The same by slot; only for live labels (from the index). */
+  entryAt(label: number): StoredEntry {
+    return { metadata: this.metadataByLabel[label]!, createdAt: this.createdAtByLabel[label]! };
+  }
+
+  metadataAt(label: number): Record<string, unknown> {
+    return this.metadataByLabel[label] ?? EMPTY;
+  }
+
   /** Writes index, metadata and position to a fresh folder, then swaps it in (a crash leaves the old one whole). */
   async checkpoint(position: number): Promise<void> {
     if (!this.snapshotDir) return;
@@ -95,13 +131,16 @@ export class HVSProjection implements Projection {
     mkdirSync(tmp, { recursive: true });
     await this.index.writeSnapshot(join(tmp, 'index'));
     const lines: string[] = [];
-    for (const [id, e] of this.entries) lines.push(JSON.stringify([id, e.createdAt, e.metadata]));
+    for (const id of this.index.ids()) {
+      const label = this.index.labelOf(id)!;
+      lines.push(JSON.stringify([id, this.createdAtByLabel[label], this.metadataByLabel[label]]));
+    }
     writeFileSync(join(tmp, 'entries.jsonl'), lines.join('\n'));
     const models = [...this.models.values()].map((m) => [m.modelId, m.connectedAt.getTime(), m.lastSeenAt.getTime()]);
     writeFileSync(join(tmp, 'models.json'), JSON.stringify(models));
     writeFileSync(
       join(tmp, 'position.json'),
-      JSON.stringify({ format: SNAPSHOT_FORMAT, position, count: this.entries.size, at: new Date().toISOString() }),
+      JSON.stringify({ format: SNAPSHOT_FORMAT, position, count: this.index.size, at: new Date().toISOString() }),
     );
     const old = `${dir}.old`;
     rmSync(old, { recursive: true, force: true });
@@ -134,16 +173,23 @@ export class HVSProjection implements Projection {
       const view = new HVSProjection(index, dir, collection);
       const text = readFileSync(join(dir, 'entries.jsonl'), 'utf8');
       if (text.length > 0) {
+        let entries = 0;
         for (const line of text.split('\n')) {
           const [id, createdAt, metadata] = JSON.parse(line) as [string, number, Record<string, unknown>];
-          view.entries.set(id, { metadata: deepFreeze(metadata), createdAt });
+          const label = index.labelOf(id);
+          if (label === undefined || typeof createdAt !== 'number') return undefined;
+          view.metadataByLabel[label] = freezeMetadata(metadata);
+          view.createdAtByLabel[label] = createdAt;
+          entries++;
         }
+        if (entries !== index.size) return undefined;
+      } else if (index.size !== 0) {
+        return undefined;
       }
       const models = JSON.parse(readFileSync(join(dir, 'models.json'), 'utf8')) as [string, number, number][];
       for (const [modelId, c, l] of models) {
         view.models.set(modelId, { modelId, connectedAt: new Date(c), lastSeenAt: new Date(l) });
       }
-      if (view.entries.size !== index.size) return undefined;
       view.position = meta.position;
       return view;
     } catch {

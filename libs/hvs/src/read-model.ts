@@ -57,10 +57,10 @@ export class LocalReadModel implements ReadModel {
   }
 
   private read(id: string): StoredVector | undefined {
-    const entry = this.view.entries.get(id);
-    // A view into the index, not a copy: the client copies once when it hands data to the caller.
-    const data = entry && this.view.index.view(id);
-    if (!entry || !data) return undefined;
+    const entry = this.view.entry(id);
+    if (!entry) return undefined;
+    const data = allocFloat32(this.view.index.dimension);
+    if (!this.view.index.copyInto(id, data, 0)) return undefined;
     return { id, data, metadata: entry.metadata, createdAt: entry.createdAt };
   }
 
@@ -86,20 +86,19 @@ export class LocalReadModel implements ReadModel {
     options: ReadSearchOptions,
     match: Predicate | undefined,
   ): SearchHit[] {
-    const entries = this.view.entries;
-    const index = this.view.index;
+    const view = this.view;
+    const index = view.index;
     const searchOptions: IndexSearchOptions = {};
-    if (match) searchOptions.filter = (id: string) => match(entries.get(id)?.metadata ?? {});
+    if (match) searchOptions.labelFilter = (label: number) => match(view.metadataAt(label));
     if (options.ef !== undefined) searchOptions.ef = options.ef;
     if (options.exact) searchOptions.exact = true;
     const hits = index.search(query, k, searchOptions);
     const dim = index.dimension;
     const out: SearchHit[] = [];
     for (const h of hits) {
-      const entry = entries.get(h.id);
-      if (!entry) continue;
       const data = allocFloat32(dim);
-      if (!index.copyInto(h.id, data, 0)) continue;
+      index.copyLabel(h.label, data, 0);
+      const entry = view.entryAt(h.label);
       out.push({ id: h.id, data, metadata: entry.metadata, createdAt: entry.createdAt, distance: h.distance });
     }
     return out;
@@ -107,7 +106,7 @@ export class LocalReadModel implements ReadModel {
 
   async count(minPosition: number) {
     await this.at(minPosition);
-    return this.view.entries.size;
+    return this.view.size;
   }
 
   async models(minPosition: number) {
@@ -120,7 +119,7 @@ export class LocalReadModel implements ReadModel {
   }
 
   async stats(): Promise<ReadStats> {
-    return { position: this.runner.position, vectors: this.view.entries.size, models: this.view.models.size };
+    return { position: this.runner.position, vectors: this.view.size, models: this.view.models.size };
   }
 }
 

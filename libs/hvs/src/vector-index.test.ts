@@ -1,5 +1,5 @@
 // Tests of the vector index: recall against exact search in each geometry, filters, deletes, upserts, snapshots and bad input.
-import { mkdtemp, readdir, rm, truncate } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -117,7 +117,7 @@ describe('VectorIndex recall@10 against exact search on 10k vectors', () => {
     const index = build('spherical', data.slice(0, N));
     expect(recallAt10(index, data.slice(N))).toBeGreaterThanOrEqual(0.95);
     const [top] = index.search(data[0]!, 1);
-    expect(top).toEqual({ id: 'v0', distance: expect.closeTo(0, 6) as number });
+    expect(top).toMatchObject({ id: 'v0', distance: expect.closeTo(0, 6) as number });
   });
 
   it('hyperboloid, tree embedding out to radius 18: ≥ 0.95', () => {
@@ -189,7 +189,7 @@ describe('VectorIndex writes', () => {
     const before = index.stats();
     index.upsertBatch(data.slice(2000, 2500).map((vector, i) => ({ id: `new${i}`, vector })));
     expect(index.stats()).toMatchObject({ slots: before.slots, free: before.free - 500, live: 1500 });
-    expect(index.search(data[2100]!, 1)[0]).toEqual({ id: 'new100', distance: 0 });
+    expect(index.search(data[2100]!, 1)[0]).toMatchObject({ id: 'new100', distance: 0 });
   });
 
   it('upsert of an existing id replaces its vector', () => {
@@ -197,7 +197,7 @@ describe('VectorIndex writes', () => {
     index.upsert('v5', data[2999]!);
     expect(index.size).toBe(1000);
     expect(index.get('v5')).toEqual(data[2999]);
-    expect(index.search(data[2999]!, 1)[0]).toEqual({ id: 'v5', distance: 0 });
+    expect(index.search(data[2999]!, 1)[0]).toMatchObject({ id: 'v5', distance: 0 });
     expect(index.search(data[5]!, 1)[0]!.id).not.toBe('v5');
   });
 
@@ -216,6 +216,20 @@ describe('VectorIndex writes', () => {
     expect(index.stats().capacity).toBeGreaterThanOrEqual(500);
     expect(index.get('v499')).toEqual(data[499]);
     expect([...index.ids()]).toHaveLength(500);
+  });
+
+  it('gives back every stored vector bit for bit in each geometry, also at extreme norms', () => {
+    for (const geometry of ['euclidean', 'spherical', 'hyperboloid'] as const) {
+      const index = new VectorIndex({ dimension: DIM, geometry });
+      const extreme = [new Float32Array(DIM).fill(3e37), new Float32Array(DIM).fill(-1e-39), data[7]!];
+      extreme.forEach((v, i) => index.upsert(`x${i}`, v));
+      extreme.forEach((v, i) => expect(index.get(`x${i}`)).toEqual(v));
+      // Search results are ranked by exact distance even where the graph's float arithmetic is coarse.
+      const hits = index.search(data[7]!, 3, { exact: true });
+      expect(hits[0]!.id).toBe('x2');
+      expect(hits[0]!.distance).toBe(0);
+      index.dispose();
+    }
   });
 
   it('rejects bad input with typed errors and changes nothing', () => {
@@ -293,8 +307,17 @@ describe('VectorIndex snapshots', () => {
     expect(
       await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean', M: 32 }),
     ).toBeUndefined();
-    const dataFile = (await readdir(dir)).find((f) => f.startsWith('data-'))!;
-    await truncate(join(dir, dataFile), 100);
+    expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' })).toBeDefined();
+    // A flipped byte in the graph file (same size) and a truncated id file are both refused.
+    const graphFile = join(dir, (await readdir(dir)).find((f) => f.startsWith('index-'))!);
+    const bytes = await readFile(graphFile);
+    bytes[40] = bytes[40]! ^ 0xff;
+    await writeFile(graphFile, bytes);
+    expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' })).toBeUndefined();
+    bytes[40] = bytes[40]! ^ 0xff;
+    await writeFile(graphFile, bytes);
+    const idsFile = (await readdir(dir)).find((f) => f.startsWith('ids-'))!;
+    await truncate(join(dir, idsFile), 10);
     expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' })).toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
-// The k-NN read model of one HVS collection: hnswlib-node graph + original vectors in a float32 arena, exact distances, snapshots.
+// The k-NN read model of one HVS collection: an hnswlib graph that also holds the original vectors, exact distances, snapshots.
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import hnswlib from 'hnswlib-node';
+import { Graph, type Metric } from '@hvs-nvm/hnsw';
 import { z } from 'zod';
 import { describeValue, InvalidArgumentError, InvalidIdError, VectorIndexError } from './errors.js';
 import { checkVector, distanceFrom, type Geometry } from './geometry.js';
@@ -26,12 +28,16 @@ export type VectorIndexOptions = z.infer<typeof VectorIndexOptionsSchema>;
 
 export interface SearchHit {
   id: string;
+  /** The slot the vector sits in (stable until it is removed). */
+  label: number;
   distance: number;
 }
 
 export interface SearchOptions {
   /** Keeps only the ids it returns true for; applied inside the graph search, so k hits come back whenever k match. */
   filter?: (id: string) => boolean;
+  /** The same by slot (see `labelOf`): cheaper when the caller keeps its data by label. */
+  labelFilter?: (label: number) => boolean;
   ef?: number;
   exact?: boolean;
 }
@@ -50,7 +56,8 @@ const MAX_BALL_ROUNDS = 5;
 
 const ManifestSchema = z.object({
   format: z.literal('hvs-vector-index'),
-  version: z.literal(1),
+  // 2: the graph file holds the original vectors (no separate vector file).
+  version: z.literal(2),
   generation: z.string().regex(/^[0-9a-f]+$/),
   dimension: z.number().int().positive(),
   geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
@@ -59,7 +66,8 @@ const ManifestSchema = z.object({
   nextLabel: z.number().int().nonnegative(),
   live: z.number().int().nonnegative(),
   indexBytes: z.number().int().nonnegative(),
-  vectorBytes: z.number().int().nonnegative(),
+  /** hnswlib trusts its file's header: a damaged file must never reach it. */
+  indexCrc32: z.number().int().nonnegative(),
   idsBytes: z.number().int().nonnegative(),
 });
 type Manifest = z.infer<typeof ManifestSchema>;
@@ -75,19 +83,23 @@ export class VectorIndex {
   private currentEf: number;
   private readonly exactFilterSelectivity: number;
   private readonly exactFilterMaxMatches: number;
-  private readonly hnswDimension: number;
-  private hnsw: hnswlib.HierarchicalNSW;
+  private graph: Graph;
   private capacity: number;
-  /** Original vectors, label-major: vector of label L at [L·dimension, (L+1)·dimension). */
+  /**
+   * The graph's element memory, zero-copy: the original vector of label L starts at L·stride + dataOffset. Taken
+   * again after every resize or load (the old view is detached then).
+   */
   private arena: Float32Array;
+  private stride: number;
+  private dataOffset: number;
   private readonly idToLabel = new Map<string, number>();
   private labelToId: (string | undefined)[] = [];
   /** Labels of deleted vectors; re-adding a marked-deleted label makes hnswlib reuse its slot. */
   private freeLabels: number[] = [];
   /** Labels ever used; hnswlib holds exactly this many slots. */
   private nextLabel = 0;
-  /** hnswlib's N-API only takes plain arrays; one reused packed array is the cheapest bridge. */
-  private readonly scratch: number[];
+  /** Query buffer for ball-centre searches (hyperboloid). */
+  private readonly scratch: Float32Array;
   private rng: number;
 
   constructor(options: VectorIndexOptions) {
@@ -102,28 +114,57 @@ export class VectorIndex {
     this.ef = o.ef ?? DEFAULTS.ef;
     this.exactFilterSelectivity = o.exactFilterSelectivity ?? DEFAULT_EXACT_FILTER_SELECTIVITY;
     this.exactFilterMaxMatches = o.exactFilterMaxMatches ?? DEFAULT_EXACT_FILTER_MAX_MATCHES;
-    this.hnswDimension = o.dimension;
     this.capacity = o.initialCapacity ?? DEFAULTS.initialCapacity;
     this.rng = (o.seed ?? DEFAULTS.seed) >>> 0 || 0x9e3779b9;
-    this.scratch = new Array<number>(this.hnswDimension).fill(0.5);
-    this.hnsw = new hnswlib.HierarchicalNSW(this.space(), this.hnswDimension);
+    this.scratch = new Float32Array(this.dimension);
     try {
-      this.hnsw.initIndex(this.capacity, this.M, this.efConstruction, o.seed ?? DEFAULTS.seed, false);
-      this.hnsw.setEf(this.ef);
+      this.graph = new Graph({
+        metric: this.metric(),
+        dimension: this.dimension,
+        capacity: this.capacity,
+        M: this.M,
+        efConstruction: this.efConstruction,
+        seed: o.seed ?? DEFAULTS.seed,
+      });
+      this.graph.setEf(this.ef);
       this.currentEf = this.ef;
     } catch (err) {
       throw new VectorIndexError('initialisation', err);
     }
-    this.arena = new Float32Array(this.capacity * this.dimension);
+    this.stride = this.graph.stride;
+    this.dataOffset = this.graph.dataOffset;
+    this.arena = this.graph.vectors();
   }
 
   /**
-   * euclidean: l2 over the vectors (hnswlib returns squared distances; we recompute exactly anyway).
-   * spherical: cosine (hnswlib normalises its own copy). hyperboloid: l2 over Poincaré-ball coordinates,
-   * where hyperbolic balls are Euclidean balls (see searchHyperboloid).
+   * euclidean: l2 over the vectors (squared distances; we recompute exactly anyway). spherical: cosine over the
+   * original vectors. hyperboloid: l2 over Poincaré-ball coordinates, where hyperbolic balls are Euclidean balls
+   * (see searchHyperboloid).
    */
-  private space(): 'l2' | 'cosine' {
-    return this.geometry === 'spherical' ? 'cosine' : 'l2';
+  private metric(): Metric {
+    return this.geometry === 'spherical' ? 'cosine' : this.geometry === 'hyperboloid' ? 'poincare' : 'l2';
+  }
+
+  /** Where label's vector starts in the arena. */
+  private offset(label: number): number {
+    return label * this.stride + this.dataOffset;
+  }
+
+  /**
+   * Copies label's original vector into `out`. Spherical elements hold x·2^−e with e ≠ 0 only for norms beyond
+   * 2^±40 (so that dot products cannot overflow): scaling back by a power of two is exact.
+   */
+  copyLabel(label: number, out: Float32Array, at: number): void {
+    const from = this.offset(label);
+    const dim = this.dimension;
+    const arena = this.arena;
+    const e = this.geometry === 'spherical' ? arena[from + dim + 1]! : 0;
+    if (e === 0) {
+      for (let i = 0; i < dim; i++) out[at + i] = arena[from + i]!;
+    } else {
+      const f = 2 ** e;
+      for (let i = 0; i < dim; i++) out[at + i] = arena[from + i]! * f;
+    }
   }
 
   /** Slot accounting: `slots` hnswlib positions ever used (deleted ones are reused), of `capacity` allocated. */
@@ -140,40 +181,43 @@ export class VectorIndex {
     return this.idToLabel.has(id);
   }
 
-  /** A copy of the stored original vector, so callers cannot write into the arena. */
+  /** A copy of the stored original vector, so callers cannot write into the index. */
   get(id: string): Float32Array<ArrayBuffer> | undefined {
     const label = this.idToLabel.get(id);
     if (label === undefined) return undefined;
-    return this.arena.slice(label * this.dimension, (label + 1) * this.dimension);
+    const out = new Float32Array(this.dimension);
+    this.copyLabel(label, out, 0);
+    return out;
   }
 
-  /** The stored vector without a copy: valid only until the next write to the index; never write into it. */
   /** Copies the stored vector into `out` at `offset`; false when the id is absent. */
   copyInto(id: string, out: Float32Array, offset: number): boolean {
     const label = this.idToLabel.get(id);
     if (label === undefined) return false;
-    const dim = this.dimension;
-    const from = label * dim;
-    const arena = this.arena;
-    for (let i = 0; i < dim; i++) out[offset + i] = arena[from + i]!;
+    this.copyLabel(label, out, offset);
     return true;
-  }
-
-  view(id: string): Float32Array | undefined {
-    const label = this.idToLabel.get(id);
-    if (label === undefined) return undefined;
-    return this.arena.subarray(label * this.dimension, (label + 1) * this.dimension);
   }
 
   ids(): IterableIterator<string> {
     return this.idToLabel.keys();
   }
 
-  upsert(id: string, vector: Float32Array): void {
+  /** Stores (or replaces) id's vector; returns its slot. */
+  upsert(id: string, vector: Float32Array): number {
     checkId(id);
     checkVector(vector, this.dimension, this.geometry);
     this.ensureCapacity(this.nextLabel + 1);
-    this.put(id, vector);
+    return this.put(id, vector);
+  }
+
+  /** The slot of a live id. */
+  labelOf(id: string): number | undefined {
+    return this.idToLabel.get(id);
+  }
+
+  /** The id in a slot (undefined for a free one). */
+  idOf(label: number): string | undefined {
+    return this.labelToId[label];
   }
 
   /** Validates every item before touching the index, so a bad item changes nothing; grows the index once. */
@@ -197,7 +241,7 @@ export class VectorIndex {
     const label = this.idToLabel.get(id);
     if (label === undefined) return false;
     try {
-      this.hnsw.markDelete(label);
+      this.graph.markDelete(label);
     } catch (err) {
       throw new VectorIndexError(`delete of '${id}'`, err);
     }
@@ -215,13 +259,21 @@ export class VectorIndex {
     }
     const live = this.size;
     if (live === 0) return [];
-    if (opts.exact) return this.exactSearch(query, k, opts.filter);
+    let labelFilter = opts.labelFilter;
+    if (!labelFilter && opts.filter) {
+      const filter = opts.filter;
+      const labelToId = this.labelToId;
+      labelFilter = (label) => {
+        const id = labelToId[label];
+        return id !== undefined && filter(id);
+      };
+    }
+    if (opts.exact) return this.exactScan(query, k, labelFilter);
     const want = Math.min(k, live);
     const ef = Math.max(opts.ef ?? this.ef, want);
-    let labelFilter: ((label: number) => boolean) | undefined;
-    if (opts.filter) {
-      const filter = opts.filter;
-      if (live <= SMALL_INDEX) return this.exactSearch(query, k, filter);
+    if (labelFilter) {
+      const filter = labelFilter;
+      if (live <= SMALL_INDEX) return this.exactScan(query, k, filter);
       const selectivity = this.estimateSelectivity(filter);
       // hnswlib admits only matching labels to its result list and walks on until it holds ef of them,
       // so recall needs no larger ef, but the walk visits ~ef/selectivity nodes at a JS callback each.
@@ -231,20 +283,15 @@ export class VectorIndex {
         selectivity * live <= this.exactFilterMaxMatches ||
         live <= (GRAPH_VISIT_COST * ef) / selectivity
       ) {
-        return this.exactSearch(query, k, filter);
+        return this.exactScan(query, k, filter);
       }
-      const labelToId = this.labelToId;
-      labelFilter = (label) => {
-        const id = labelToId[label];
-        return id !== undefined && filter(id);
-      };
     }
     const hits =
       this.geometry === 'hyperboloid'
         ? this.searchHyperboloid(query, want, ef, labelFilter)
         : this.searchDirect(query, want, ef, labelFilter);
     // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
-    if (hits.length < want) return this.exactSearch(query, k, opts.filter);
+    if (hits.length < want) return this.exactScan(query, k, labelFilter);
     return hits;
   }
 
@@ -252,15 +299,20 @@ export class VectorIndex {
   exactSearch(query: Float32Array, k: number, filter?: (id: string) => boolean): SearchHit[] {
     checkK(k);
     checkVector(query, this.dimension, this.geometry);
+    const labelToId = this.labelToId;
+    return this.exactScan(query, k, filter && ((label) => filter(labelToId[label]!)));
+  }
+
+  private exactScan(query: Float32Array, k: number, filter?: (label: number) => boolean): SearchHit[] {
     const dist = distanceFrom(this.geometry, query);
-    const { arena, dimension, labelToId } = this;
+    const { arena, stride, dataOffset, labelToId } = this;
     const top = new TopK(Math.min(k, this.size));
     for (let label = 0; label < this.nextLabel; label++) {
       const id = labelToId[label];
-      if (id === undefined || (filter && !filter(id))) continue;
-      top.offer(label, dist(arena, label * dimension));
+      if (id === undefined || (filter && !filter(label))) continue;
+      top.offer(label, dist(arena, label * stride + dataOffset));
     }
-    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, distance }));
+    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
   }
 
   /** Euclidean and spherical: hnswlib's metric orders like the exact one; only the distance values are recomputed. */
@@ -270,14 +322,13 @@ export class VectorIndex {
     ef: number,
     labelFilter?: (label: number) => boolean,
   ): SearchHit[] {
-    const scratch = this.scratch;
-    for (let i = 0; i < this.dimension; i++) scratch[i] = query[i]!;
-    const { neighbors } = this.knn(scratch, k, ef, labelFilter);
+    const { labels, count } = this.knn(query, k, ef, labelFilter, false);
     const dist = distanceFrom(this.geometry, query);
     const hits: SearchHit[] = [];
-    for (const label of neighbors) {
+    for (let i = 0; i < count; i++) {
+      const label = labels[i]!;
       const id = this.labelToId[label];
-      if (id !== undefined) hits.push({ id, distance: dist(this.arena, label * this.dimension) });
+      if (id !== undefined) hits.push({ id, label, distance: dist(this.arena, this.offset(label)) });
     }
     return hits.sort(byDistance);
   }
@@ -312,10 +363,11 @@ export class VectorIndex {
 
     const collect = (centreScale: number, count: number): { complete: boolean; reach: number } => {
       for (let i = 0; i < dim; i++) scratch[i] = query[i]! * pf * centreScale;
-      const { neighbors } = this.knn(scratch, count, Math.max(ef, count), labelFilter);
+      const { labels, count: hits } = this.knn(scratch, count, Math.max(ef, count), labelFilter, true);
       let reach2 = 0;
-      for (const label of neighbors) {
-        const off = label * dim;
+      for (let h = 0; h < hits; h++) {
+        const label = labels[h]!;
+        const off = this.offset(label);
         if (!found.has(label)) found.set(label, dist(this.arena, off));
         // Euclidean distance from the centre to this point's Poincaré coordinates, in float64.
         let xn2 = 0;
@@ -328,7 +380,7 @@ export class VectorIndex {
         }
         if (e2 > reach2) reach2 = e2;
       }
-      return { complete: neighbors.length < count, reach: Math.sqrt(reach2) };
+      return { complete: hits < count, reach: Math.sqrt(reach2) };
     };
     const kthDistance = (): number => {
       const ds = [...found.values()].sort((a, b) => a - b);
@@ -362,38 +414,40 @@ export class VectorIndex {
     const hits: SearchHit[] = [];
     for (const [label, distance] of found) {
       const id = this.labelToId[label];
-      if (id !== undefined) hits.push({ id, distance });
+      if (id !== undefined) hits.push({ id, label, distance });
     }
     return hits.sort(byDistance).slice(0, k);
   }
 
+  /** Labels nearest first (views reused by the next call). `ball`: the query is a Poincaré-ball point. */
   private knn(
-    point: number[],
+    point: Float32Array,
     k: number,
     ef: number,
-    labelFilter?: (label: number) => boolean,
-  ): hnswlib.SearchResult {
+    labelFilter: ((label: number) => boolean) | undefined,
+    ball: boolean,
+  ): { labels: Uint32Array; count: number } {
     try {
       // setEf is a native call: only when it changes.
       if (ef !== this.currentEf) {
-        this.hnsw.setEf(ef);
+        this.graph.setEf(ef);
         this.currentEf = ef;
       }
-      return this.hnsw.searchKnn(point, Math.min(k, this.capacity), labelFilter);
+      return this.graph.search(point, Math.min(k, this.capacity), labelFilter, ball);
     } catch (err) {
       throw new VectorIndexError('search', err);
     }
   }
 
   /** Share of live vectors a filter admits, from a deterministic sample of live labels. */
-  private estimateSelectivity(filter: (id: string) => boolean): number {
+  private estimateSelectivity(filter: (label: number) => boolean): number {
     let sampled = 0;
     let matched = 0;
     for (let attempt = 0; attempt < SELECTIVITY_SAMPLE * 20 && sampled < SELECTIVITY_SAMPLE; attempt++) {
-      const id = this.labelToId[Math.floor(this.random() * this.nextLabel)];
-      if (id === undefined) continue;
+      const label = Math.floor(this.random() * this.nextLabel);
+      if (this.labelToId[label] === undefined) continue;
       sampled++;
-      if (filter(id)) matched++;
+      if (filter(label)) matched++;
     }
     return sampled === 0 ? 0 : matched / sampled;
   }
@@ -408,77 +462,56 @@ export class VectorIndex {
     return this.rng / 4294967296;
   }
 
-  private put(id: string, vector: Float32Array): void {
+  private put(id: string, vector: Float32Array): number {
     let label = this.idToLabel.get(id);
     const isNew = label === undefined;
     if (label === undefined) label = this.freeLabels.pop() ?? this.nextLabel;
-    const point = this.toHnswPoint(vector);
     try {
       // An existing (or marked-deleted, reused) label makes hnswlib update that slot in place.
-      this.hnsw.addPoint(point, label);
+      this.graph.add(vector, label);
     } catch (err) {
       if (isNew && label !== this.nextLabel) this.freeLabels.push(label);
       throw new VectorIndexError(`insert of '${id}'`, err);
     }
     if (label === this.nextLabel) this.nextLabel++;
-    this.arena.set(vector, label * this.dimension);
     this.idToLabel.set(id, label);
     this.labelToId[label] = id;
-  }
-
-  /** The coordinates hnswlib indexes: the vector itself, or its Poincaré-ball image for hyperboloid. */
-  private toHnswPoint(vector: Float32Array): number[] {
-    const scratch = this.scratch;
-    if (this.geometry !== 'hyperboloid') {
-      for (let i = 0; i < this.dimension; i++) scratch[i] = vector[i]!;
-      return scratch;
-    }
-    let n2 = 0;
-    for (let i = 0; i < this.dimension; i++) n2 += vector[i]! * vector[i]!;
-    const f = 1 / (1 + Math.sqrt(1 + n2));
-    for (let i = 0; i < this.dimension; i++) scratch[i] = vector[i]! * f;
-    return scratch;
+    return label;
   }
 
   /**
-   * Grows the hnswlib slots and the arena together, by an eighth (at least 1024 slots): doubling left up to half
-   * of both allocated and unused. A resize copies the index once (~1 ms per 1k vectors), next to an insert's
-   * ~300 µs that is a fraction of a percent.
+   * Grows the graph's slots by an eighth (at least 1024): doubling left up to half of them allocated and unused. A
+   * resize copies the index once (~1 ms per 1k vectors), next to an insert's ~300 µs that is a fraction of a percent.
    */
   private ensureCapacity(slots: number): void {
     if (slots <= this.capacity) return;
     const capacity = Math.max(slots, this.capacity + Math.max(1024, Math.ceil(this.capacity / 8)));
     try {
-      this.hnsw.resizeIndex(capacity);
+      this.graph.resize(capacity);
     } catch (err) {
       throw new VectorIndexError(`resize to ${capacity} vectors`, err);
     }
-    const arena = new Float32Array(capacity * this.dimension);
-    arena.set(this.arena.subarray(0, this.nextLabel * this.dimension));
-    this.arena = arena;
+    this.arena = this.graph.vectors();
     this.capacity = capacity;
   }
 
   /**
-   * Writes the graph, the vectors and the id map under `dir`. Files carry a fresh generation name;
+   * Writes the graph (which holds the vectors) and the id map under `dir`. Files carry a fresh generation name;
    * the manifest is renamed into place last, so a crash leaves the previous snapshot readable.
    */
   async writeSnapshot(dir: string): Promise<void> {
     const generation = randomBytes(8).toString('hex');
     const indexFile = join(dir, `index-${generation}.hnsw`);
-    const dataFile = join(dir, `data-${generation}.bin`);
+    const idsFile = join(dir, `ids-${generation}.json`);
     try {
       await mkdir(dir, { recursive: true });
-      // Everything is captured in this synchronous stretch, so the graph, vectors and ids agree even
-      // if writes arrive while the files are being flushed.
-      this.hnsw.writeIndexSync(indexFile);
-      const vectors = new Uint8Array(this.arena.buffer.slice(0, this.nextLabel * this.dimension * 4));
-      const ids = Buffer.from(
-        JSON.stringify(this.labelToId.slice(0, this.nextLabel).map((id) => id ?? null)),
-      );
+      // Everything is captured in this synchronous stretch, so the graph and the ids agree even if writes arrive
+      // while the files are being flushed.
+      this.graph.save(indexFile);
+      const ids = Buffer.from(JSON.stringify(this.labelToId.slice(0, this.nextLabel).map((id) => id ?? null)));
       const manifest: Manifest = {
         format: 'hvs-vector-index',
-        version: 1,
+        version: 2,
         generation,
         dimension: this.dimension,
         geometry: this.geometry,
@@ -487,24 +520,25 @@ export class VectorIndex {
         nextLabel: this.nextLabel,
         live: this.size,
         indexBytes: 0,
-        vectorBytes: vectors.byteLength,
+        indexCrc32: 0,
         idsBytes: ids.byteLength,
       };
       manifest.indexBytes = (await stat(indexFile)).size;
+      manifest.indexCrc32 = await crc32File(indexFile);
       await fsyncFile(indexFile);
-      await writeDurably(dataFile, [vectors, ids]);
+      await writeDurably(idsFile, [ids]);
       const manifestTmp = join(dir, `${MANIFEST}.${generation}.tmp`);
       await writeDurably(manifestTmp, [Buffer.from(JSON.stringify(manifest))]);
       await rename(manifestTmp, join(dir, MANIFEST));
       await fsyncFile(dir);
       for (const name of await readdir(dir)) {
-        if (/^(index|data)-[0-9a-f]+\.(hnsw|bin)$|\.tmp$/.test(name) && !name.includes(generation)) {
+        if (/^(index|data|ids)-[0-9a-f]+\.(hnsw|bin|json)$|\.tmp$/.test(name) && !name.includes(generation)) {
           await rm(join(dir, name), { force: true });
         }
       }
     } catch (err) {
       await rm(indexFile, { force: true }).catch(() => undefined);
-      await rm(dataFile, { force: true }).catch(() => undefined);
+      await rm(idsFile, { force: true }).catch(() => undefined);
       throw new VectorIndexError(`snapshot to '${dir}'`, err);
     }
   }
@@ -526,30 +560,25 @@ export class VectorIndex {
       manifest.M !== index.M ||
       manifest.efConstruction !== index.efConstruction
     ) {
+      index.dispose();
       return undefined;
     }
     try {
       const indexFile = join(dir, `index-${manifest.generation}.hnsw`);
-      // hnswlib trusts the file's header; a truncated file must never reach it.
-      if ((await stat(indexFile)).size !== manifest.indexBytes) return undefined;
-      const data = await readFile(join(dir, `data-${manifest.generation}.bin`));
-      if (data.byteLength !== manifest.vectorBytes + manifest.idsBytes) return undefined;
-      if (manifest.vectorBytes !== manifest.nextLabel * manifest.dimension * 4) return undefined;
-      const labelToId: unknown = JSON.parse(data.subarray(manifest.vectorBytes).toString('utf8'));
-      if (!Array.isArray(labelToId) || labelToId.length !== manifest.nextLabel) return undefined;
+      // hnswlib trusts the file's header; a truncated or damaged file must never reach it.
+      if ((await stat(indexFile)).size !== manifest.indexBytes) return index.discard();
+      if ((await crc32File(indexFile)) !== manifest.indexCrc32) return index.discard();
+      const idsText = await readFile(join(dir, `ids-${manifest.generation}.json`));
+      if (idsText.byteLength !== manifest.idsBytes) return index.discard();
+      const labelToId: unknown = JSON.parse(idsText.toString('utf8'));
+      if (!Array.isArray(labelToId) || labelToId.length !== manifest.nextLabel) return index.discard();
 
-      const hnsw = new hnswlib.HierarchicalNSW(index.space(), index.hnswDimension);
-      await hnsw.readIndex(indexFile, false);
-      if (hnsw.getCurrentCount() !== manifest.nextLabel || hnsw.getNumDimensions() !== index.hnswDimension)
-        return undefined;
-      hnsw.setEf(index.ef);
+      index.graph.load(indexFile, manifest.nextLabel);
+      if (index.graph.count() !== manifest.nextLabel) return index.discard();
+      index.graph.setEf(index.ef);
       index.currentEf = index.ef;
-      index.hnsw = hnsw;
-      index.capacity = Math.max(hnsw.getMaxElements(), manifest.nextLabel);
-      index.arena = new Float32Array(index.capacity * index.dimension);
-      index.arena.set(
-        new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + manifest.vectorBytes)),
-      );
+      index.capacity = index.graph.capacity();
+      index.arena = index.graph.vectors();
       index.nextLabel = manifest.nextLabel;
       index.labelToId = new Array<string | undefined>(manifest.nextLabel);
       for (let label = 0; label < manifest.nextLabel; label++) {
@@ -560,36 +589,38 @@ export class VectorIndex {
         } else if (id === null) {
           index.freeLabels.push(label);
         } else {
-          return undefined;
+          return index.discard();
         }
       }
-      if (index.size !== manifest.live) return undefined;
+      if (index.size !== manifest.live) return index.discard();
       index.freeLabels.reverse(); // reuse the lowest labels first, as a live index would after deletes in order
       return index;
     } catch {
-      return undefined;
+      return index.discard();
     }
   }
 
-  /**
-   * Estimated bytes held for this index: hnswlib's slots (level-0 links, data, label, per-slot lock
-   * and level), its upper layers and label map, plus our arena and id maps.
-   */
+  /** Frees the graph's memory now rather than at garbage collection; the index is unusable afterwards. */
+  dispose(): void {
+    this.graph.dispose();
+    this.idToLabel.clear();
+    this.labelToId = [];
+    this.freeLabels = [];
+    this.nextLabel = 0;
+    this.arena = new Float32Array(0);
+  }
+
+  private discard(): undefined {
+    this.dispose();
+    return undefined;
+  }
+
+  /** Estimated bytes held for this index: hnswlib's structures (which hold the vectors) plus our id maps. */
   memoryBytes(): number {
-    const slots = this.capacity;
-    const links0 = this.M * 2 * 4 + 4;
-    const upper = (this.M * 4 + 4) / (this.M - 1);
-    const hnswBytes =
-      slots * (links0 + this.hnswDimension * 4 + 8 + 8 + 4 + 40) + this.nextLabel * (upper + 48);
     let idBytes = 0;
     for (const id of this.idToLabel.keys()) idBytes += 24 + id.length * 2;
-    const ours =
-      this.arena.byteLength +
-      this.labelToId.length * 8 +
-      this.freeLabels.length * 8 +
-      this.size * 40 +
-      idBytes;
-    return Math.round(hnswBytes + ours);
+    const ours = this.labelToId.length * 8 + this.freeLabels.length * 8 + this.size * 40 + idBytes;
+    return Math.round(this.graph.nativeBytes() + ours);
   }
 }
 
@@ -662,6 +693,12 @@ async function writeDurably(path: string, chunks: Uint8Array[]): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+async function crc32File(path: string): Promise<number> {
+  let crc = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) crc = zlibCrc32(chunk as Buffer, crc);
+  return crc;
 }
 
 async function fsyncFile(path: string): Promise<void> {

@@ -1,0 +1,152 @@
+// The native graph: labels are slots, the view holds the original vectors, searches agree with brute force.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Graph, type Metric } from './index.js';
+
+const DIM = 16;
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function random(n: number, seed = 1): Float32Array {
+  let s = seed;
+  const out = new Float32Array(n * DIM);
+  for (let i = 0; i < out.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+function graph(metric: Metric, capacity = 16): Graph {
+  return new Graph({ metric, dimension: DIM, capacity, M: 16, efConstruction: 100, seed: 7 });
+}
+
+function vectorOf(g: Graph, label: number): Float32Array {
+  const at = label * g.stride + g.dataOffset;
+  return g.vectors().slice(at, at + DIM);
+}
+
+describe('Graph', () => {
+  for (const metric of ['l2', 'cosine', 'poincare'] as const) {
+    it(`${metric}: keeps every original vector in its slot, across resizes`, () => {
+      const data = random(500);
+      const g = graph(metric);
+      for (let i = 0; i < 500; i++) {
+        if (g.count() === g.capacity()) g.resize(g.capacity() * 2);
+        g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+      }
+      for (let i = 0; i < 500; i++) expect(vectorOf(g, i)).toEqual(data.subarray(i * DIM, (i + 1) * DIM));
+      g.setEf(100);
+      const hit = g.search(data.subarray(42 * DIM, 43 * DIM), 3);
+      expect(hit.count).toBe(3);
+      expect(hit.labels[0]).toBe(42);
+      expect(hit.distances[0]).toBeCloseTo(0, 5);
+      g.dispose();
+    });
+  }
+
+  it('a resize detaches the old view instead of leaving it over freed memory', () => {
+    const g = graph('l2', 4);
+    g.add(new Float32Array(DIM).fill(1), 0);
+    const before = g.vectors();
+    g.resize(1000);
+    expect(before.byteLength).toBe(0);
+    expect(vectorOf(g, 0)[0]).toBe(1);
+    g.dispose();
+  });
+
+  it('refuses labels that are not slots, a full graph and non-finite values', () => {
+    const g = graph('cosine', 2);
+    g.add(new Float32Array(DIM).fill(1), 0);
+    expect(() => g.add(new Float32Array(DIM).fill(1), 5)).toThrow(/neither a used slot nor the next one/);
+    g.add(new Float32Array(DIM).fill(2), 1);
+    expect(() => g.add(new Float32Array(DIM).fill(1), 2)).toThrow(/full/);
+    expect(() => g.add(new Float32Array(DIM).fill(Number.NaN), 1)).toThrow(/not finite/);
+    expect(() => g.add(new Float32Array(DIM), 1)).toThrow(/zero vector/);
+    expect(() => g.add(new Float32Array(DIM + 1), 1)).toThrow(/floats/);
+    g.dispose();
+  });
+
+  it('cosine keeps vectors of extreme norm exactly and ranks them by angle', () => {
+    const g = graph('cosine');
+    const huge = new Float32Array(DIM).fill(3e37);
+    const tiny = new Float32Array(DIM).fill(-2e-38);
+    const plain = new Float32Array(DIM).fill(1);
+    plain[0] = 0.5;
+    g.add(huge, 0);
+    g.add(tiny, 1);
+    g.add(plain, 2);
+    // The stored element is x·2^−e with e after the vector; scaling back is exact.
+    for (const [label, v] of [[0, huge], [1, tiny]] as const) {
+      const at = label * g.stride + g.dataOffset;
+      const e = g.vectors()[at + DIM + 1]!;
+      expect(e).not.toBe(0);
+      expect(vectorOf(g, label).map((x) => x * 2 ** e)).toEqual(v);
+    }
+    const r = g.search(new Float32Array(DIM).fill(5), 3);
+    expect([...r.labels.subarray(0, 3)]).toEqual([0, 2, 1]);
+    expect(r.distances[0]).toBeCloseTo(0, 5);
+    expect(r.distances[2]).toBeCloseTo(2, 5);
+    g.dispose();
+  });
+
+  it('a filter sees labels, and an exception it throws reaches the caller', () => {
+    const data = random(200, 3);
+    const g = graph('l2', 256);
+    for (let i = 0; i < 200; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    const r = g.search(data.subarray(0, DIM), 10, (label) => label % 3 === 0);
+    expect(r.count).toBe(10);
+    for (const l of r.labels.subarray(0, 10)) expect(l % 3).toBe(0);
+    expect(() =>
+      g.search(data.subarray(0, DIM), 10, () => {
+        throw new Error('filter failed');
+      }),
+    ).toThrow('filter failed');
+    g.dispose();
+  });
+
+  it('a deleted label is skipped by search and can be added again in its slot', () => {
+    const data = random(100, 5);
+    const g = graph('l2', 128);
+    for (let i = 0; i < 100; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    const q = data.subarray(10 * DIM, 11 * DIM);
+    g.markDelete(10);
+    expect(g.isDeleted(10)).toBe(true);
+    expect([...g.search(q, 5).labels.subarray(0, 5)]).not.toContain(10);
+    g.add(q, 10);
+    expect(g.isDeleted(10)).toBe(false);
+    expect(g.search(q, 1).labels[0]).toBe(10);
+    expect(g.count()).toBe(100);
+    g.dispose();
+  });
+
+  it('save and load round-trip; a file of another layout is refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-graph-'));
+    dirs.push(dir);
+    const data = random(300, 9);
+    const g = graph('poincare', 512);
+    for (let i = 0; i < 300; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    const file = join(dir, 'g.hnsw');
+    g.save(file);
+    const h = graph('poincare', 1);
+    h.load(file, 400);
+    expect(h.count()).toBe(300);
+    expect(h.capacity()).toBe(400);
+    for (let i = 0; i < 300; i += 37) expect(vectorOf(h, i)).toEqual(vectorOf(g, i));
+    const q = data.subarray(7 * DIM, 8 * DIM);
+    expect([...h.search(q, 5).labels.subarray(0, 5)]).toEqual([...g.search(q, 5).labels.subarray(0, 5)]);
+    expect(() => graph('cosine').load(file, 400)).toThrow(/another layout/);
+    g.dispose();
+    h.dispose();
+  });
+
+  it('a disposed graph refuses every call', () => {
+    const g = graph('l2');
+    g.dispose();
+    expect(() => g.count()).toThrow(/disposed/);
+  });
+});

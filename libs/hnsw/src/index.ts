@@ -1,0 +1,158 @@
+// Public face of @hvs-nvm/hnsw: an hnswlib HNSW graph over typed arrays that also stores the original vectors.
+import { createRequire } from 'node:module';
+
+/** l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. */
+export type Metric = 'l2' | 'cosine' | 'poincare';
+
+const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2 };
+
+interface NativeGraph {
+  add(vector: Float32Array, label: number): void;
+  markDelete(label: number): void;
+  resize(capacity: number): void;
+  setEf(ef: number): void;
+  search(
+    query: Float32Array,
+    k: number,
+    labels: Uint32Array,
+    distances: Float32Array,
+    filter?: (label: number) => boolean,
+    ball?: boolean,
+  ): number;
+  buffer(): ArrayBuffer;
+  layout(): [number, number, number];
+  save(path: string): void;
+  load(path: string, capacity: number): void;
+  count(): number;
+  capacity(): number;
+  isDeleted(label: number): boolean;
+  nativeBytes(): number;
+  dispose(): void;
+}
+
+type NativeModule = {
+  Graph: new (metric: number, dim: number, capacity: number, M: number, efConstruction: number, seed: number) => NativeGraph;
+};
+
+// The addon is built by this package's install script (node-gyp), next to src/ and dist/ alike.
+const native = createRequire(import.meta.url)('../build/Release/hnsw.node') as NativeModule;
+
+export interface GraphOptions {
+  metric: Metric;
+  dimension: number;
+  capacity: number;
+  M: number;
+  efConstruction: number;
+  seed: number;
+}
+
+/**
+ * One HNSW graph. Labels are slots: a new vector takes label `count()`, an existing label is updated in place, and a
+ * deleted label can be added again. `vectors()` is a zero-copy Float32Array over the stored elements: the original
+ * vector of label L is at `L * stride + dataOffset` (see `Metric` for what follows it). The view is invalidated by
+ * `resize`, `load` and `dispose`; call `vectors()` again after them. Searches and writes may come from one thread.
+ */
+export class Graph {
+  readonly metric: Metric;
+  readonly dimension: number;
+  /** Floats from one element to the next in `vectors()`. */
+  readonly stride: number;
+  /** Offset of an element's vector from the element's start, in floats. */
+  readonly dataOffset: number;
+  private readonly native: NativeGraph;
+  private view?: Float32Array;
+  private labelsOut = new Uint32Array(64);
+  private distancesOut = new Float32Array(64);
+
+  constructor(options: GraphOptions) {
+    this.metric = options.metric;
+    this.dimension = options.dimension;
+    this.native = new native.Graph(
+      METRIC_CODE[options.metric],
+      options.dimension,
+      options.capacity,
+      options.M,
+      options.efConstruction,
+      options.seed,
+    );
+    const [strideBytes, offsetBytes] = this.native.layout();
+    // hnswlib's element: level-0 links (4-byte ints), the vector (floats), the 8-byte label: all 4-byte aligned.
+    this.stride = strideBytes / 4;
+    this.dataOffset = offsetBytes / 4;
+  }
+
+  /** Stores `vector` at `label` (count() for a new slot). Throws a RangeError on a bad label, a full graph or bad values. */
+  add(vector: Float32Array, label: number): void {
+    this.native.add(vector, label);
+  }
+
+  markDelete(label: number): void {
+    this.native.markDelete(label);
+  }
+
+  isDeleted(label: number): boolean {
+    return this.native.isDeleted(label);
+  }
+
+  resize(capacity: number): void {
+    this.view = undefined;
+    this.native.resize(capacity);
+  }
+
+  setEf(ef: number): void {
+    this.native.setEf(ef);
+  }
+
+  /**
+   * The k nearest labels to `query`, nearest first, as views into buffers reused by the next search. `ball`: for
+   * poincare, `query` already is a point of the ball (not a hyperboloid point to map there).
+   */
+  search(
+    query: Float32Array,
+    k: number,
+    filter?: (label: number) => boolean,
+    ball = false,
+  ): { labels: Uint32Array; distances: Float32Array; count: number } {
+    if (k > this.labelsOut.length) {
+      this.labelsOut = new Uint32Array(k);
+      this.distancesOut = new Float32Array(k);
+    }
+    const count = this.native.search(query, k, this.labelsOut, this.distancesOut, filter, ball);
+    return { labels: this.labelsOut, distances: this.distancesOut, count };
+  }
+
+  /** Zero-copy view over every element (see the class comment). Never write into it. */
+  vectors(): Float32Array {
+    if (!this.view || this.view.byteLength === 0) this.view = new Float32Array(this.native.buffer());
+    return this.view;
+  }
+
+  save(path: string): void {
+    this.native.save(path);
+  }
+
+  /** Replaces this graph with the one saved at `path` (room for `capacity` slots at least). */
+  load(path: string, capacity: number): void {
+    this.view = undefined;
+    this.native.load(path, capacity);
+  }
+
+  /** Slots in use (live and deleted). */
+  count(): number {
+    return this.native.count();
+  }
+
+  capacity(): number {
+    return this.native.capacity();
+  }
+
+  /** hnswlib's own memory, estimated from its structures. */
+  nativeBytes(): number {
+    return this.native.nativeBytes();
+  }
+
+  dispose(): void {
+    this.view = undefined;
+    this.native.dispose();
+  }
+}

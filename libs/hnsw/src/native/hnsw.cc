@@ -1,0 +1,487 @@
+// Native face of @hvs-nvm/hnsw: one hnswlib HierarchicalNSW graph, typed arrays in and out, and a zero-copy view of
+// the vectors it stores. hnswlib is the copy hnswlib-node ships (same version, same compiler flags as its addon).
+//
+// Every element keeps the caller's original vector, so the graph's own memory is also the vector store:
+//   l2        [x]                 squared Euclidean distance (hnswlib's L2Space)
+//   cosine    [y, 1/|y|, e]       x = y·2^e (e = 0 unless |x| is extreme, so the dot product cannot overflow);
+//                                 distance 1 − cos(x, z) from hnswlib's inner product
+//   poincare  [x, f]              f = 1/(1 + √(1+|x|²)): f·x is x's point in the Poincaré ball; distance |f·x − g·z|²
+// Labels are internal ids: a new label must be the next free slot, and hnswlib keeps an updated or re-added label in
+// its slot, so the vector of label L sits at L·stride + dataOffset of the view.
+#include <napi.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "hnswlib.h"
+
+namespace {
+
+enum Metric { kL2 = 0, kCosine = 1, kPoincare = 2 };
+
+size_t extraFloats(int metric) { return metric == kCosine ? 2 : metric == kPoincare ? 1 : 0; }
+
+struct CosineParam {
+  size_t dim;
+  hnswlib::DISTFUNC<float> ip;
+  void* ipParam;
+};
+
+float CosineDistance(const void* a, const void* b, const void* param) {
+  const auto* p = static_cast<const CosineParam*>(param);
+  const float* x = static_cast<const float*>(a);
+  const float* z = static_cast<const float*>(b);
+  const float dot = 1.0f - p->ip(a, b, p->ipParam);
+  return 1.0f - dot * x[p->dim] * z[p->dim];
+}
+
+float PoincareDistance(const void* a, const void* b, const void* param) {
+  const size_t dim = *static_cast<const size_t*>(param);
+  const float* x = static_cast<const float*>(a);
+  const float* z = static_cast<const float*>(b);
+  const float f = x[dim];
+  const float g = z[dim];
+  float s = 0;
+  size_t i = 0;
+#if defined(USE_SSE)
+  const __m128 vf = _mm_set1_ps(f);
+  const __m128 vg = _mm_set1_ps(g);
+  __m128 sum = _mm_setzero_ps();
+  for (; i + 4 <= dim; i += 4) {
+    const __m128 t = _mm_sub_ps(_mm_mul_ps(_mm_loadu_ps(x + i), vf), _mm_mul_ps(_mm_loadu_ps(z + i), vg));
+    sum = _mm_add_ps(sum, _mm_mul_ps(t, t));
+  }
+  float lanes[4];
+  _mm_storeu_ps(lanes, sum);
+  s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+#endif
+  for (; i < dim; i++) {
+    const float t = x[i] * f - z[i] * g;
+    s += t * t;
+  }
+  return s;
+}
+
+/** The space of one graph: hnswlib's L2Space, or a layout of our own with one or two floats after the vector. */
+class Space : public hnswlib::SpaceInterface<float> {
+ public:
+  Space(int metric, size_t dim) : metric_(metric), dim_(dim), l2_(dim), ip_(dim) {
+    cosine_ = {dim, ip_.get_dist_func(), ip_.get_dist_func_param()};
+  }
+  size_t get_data_size() override { return (dim_ + extraFloats(metric_)) * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override {
+    if (metric_ == kCosine) return CosineDistance;
+    if (metric_ == kPoincare) return PoincareDistance;
+    return l2_.get_dist_func();
+  }
+  void* get_dist_func_param() override {
+    if (metric_ == kCosine) return &cosine_;
+    if (metric_ == kPoincare) return &dim_;
+    return l2_.get_dist_func_param();
+  }
+  int metric() const { return metric_; }
+  size_t dim() const { return dim_; }
+  size_t floats() const { return dim_ + extraFloats(metric_); }
+
+  /** Lays out `x` as an element of this space. `ball`: for poincare, x already is a point of the ball (f = 1). */
+  bool element(const float* x, float* out, bool ball, std::string* error) const {
+    double n2 = 0;
+    for (size_t i = 0; i < dim_; i++) {
+      if (!std::isfinite(x[i])) {
+        *error = "element " + std::to_string(i) + " is not finite";
+        return false;
+      }
+      n2 += static_cast<double>(x[i]) * x[i];
+    }
+    if (metric_ == kL2) {
+      std::memcpy(out, x, dim_ * sizeof(float));
+      return true;
+    }
+    if (metric_ == kPoincare) {
+      std::memcpy(out, x, dim_ * sizeof(float));
+      out[dim_] = ball ? 1.0f : static_cast<float>(1.0 / (1.0 + std::sqrt(1.0 + n2)));
+      return true;
+    }
+    if (!(n2 > 0)) {
+      *error = "the zero vector has no direction";
+      return false;
+    }
+    // Power-of-two scaling is exact; it only matters for norms far outside what embeddings have.
+    const double norm = std::sqrt(n2);
+    int e = 0;
+    if (norm > 0x1p40 || norm < 0x1p-40) e = std::ilogb(norm);
+    double y2 = 0;
+    for (size_t i = 0; i < dim_; i++) {
+      out[i] = e == 0 ? x[i] : std::ldexp(x[i], -e);
+      y2 += static_cast<double>(out[i]) * out[i];
+    }
+    out[dim_] = static_cast<float>(1.0 / std::sqrt(y2));
+    out[dim_ + 1] = static_cast<float>(e);
+    return true;
+  }
+
+ private:
+  int metric_;
+  size_t dim_;
+  hnswlib::L2Space l2_;
+  hnswlib::InnerProductSpace ip_;
+  CosineParam cosine_{};
+};
+
+class JsFilter : public hnswlib::BaseFilterFunctor {
+ public:
+  JsFilter(Napi::Env env, Napi::Function fn) : env_(env), fn_(fn) {}
+  bool operator()(hnswlib::labeltype label) override {
+    if (failed_) return false;
+    Napi::Value r = fn_.Call({Napi::Number::New(env_, static_cast<double>(label))});
+    if (r.IsEmpty()) {
+      failed_ = true;  // the exception stays pending and reaches the caller
+      return false;
+    }
+    return r.ToBoolean().Value();
+  }
+  bool failed() const { return failed_; }
+
+ private:
+  Napi::Env env_;
+  Napi::Function fn_;
+  bool failed_ = false;
+};
+
+class Graph : public Napi::ObjectWrap<Graph> {
+ public:
+  static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    Napi::Function fn = DefineClass(env, "Graph",
+                                    {
+                                        InstanceMethod("add", &Graph::Add),
+                                        InstanceMethod("markDelete", &Graph::MarkDelete),
+                                        InstanceMethod("resize", &Graph::Resize),
+                                        InstanceMethod("setEf", &Graph::SetEf),
+                                        InstanceMethod("search", &Graph::Search),
+                                        InstanceMethod("buffer", &Graph::Buffer),
+                                        InstanceMethod("layout", &Graph::Layout),
+                                        InstanceMethod("save", &Graph::Save),
+                                        InstanceMethod("load", &Graph::Load),
+                                        InstanceMethod("count", &Graph::Count),
+                                        InstanceMethod("capacity", &Graph::Capacity),
+                                        InstanceMethod("isDeleted", &Graph::IsDeleted),
+                                        InstanceMethod("nativeBytes", &Graph::NativeBytes),
+                                        InstanceMethod("dispose", &Graph::Dispose),
+                                    });
+    exports.Set("Graph", fn);
+    return exports;
+  }
+
+  // new Graph(metric, dim, capacity, M, efConstruction, seed)
+  explicit Graph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Graph>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 6) {
+      Napi::TypeError::New(env, "Graph(metric, dim, capacity, M, efConstruction, seed)").ThrowAsJavaScriptException();
+      return;
+    }
+    const int metric = info[0].As<Napi::Number>().Int32Value();
+    const int64_t dim = info[1].As<Napi::Number>().Int64Value();
+    const int64_t capacity = info[2].As<Napi::Number>().Int64Value();
+    const int64_t M = info[3].As<Napi::Number>().Int64Value();
+    const int64_t efc = info[4].As<Napi::Number>().Int64Value();
+    const int64_t seed = info[5].As<Napi::Number>().Int64Value();
+    if (metric < kL2 || metric > kPoincare || dim < 1 || capacity < 1 || M < 2 || efc < 1 || seed < 0) {
+      Napi::RangeError::New(env, "Graph: bad metric, dim, capacity, M, efConstruction or seed").ThrowAsJavaScriptException();
+      return;
+    }
+    try {
+      space_ = std::make_unique<Space>(metric, static_cast<size_t>(dim));
+      index_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), static_cast<size_t>(capacity),
+                                                                  static_cast<size_t>(M), static_cast<size_t>(efc),
+                                                                  static_cast<size_t>(seed));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, std::string("Graph: ") + e.what()).ThrowAsJavaScriptException();
+      return;
+    }
+    scratch_.resize(space_->floats());
+  }
+
+  ~Graph() override = default;
+
+ private:
+  bool ready(Napi::Env env) {
+    if (index_) return true;
+    Napi::Error::New(env, "the graph is disposed").ThrowAsJavaScriptException();
+    return false;
+  }
+
+  /** A Float32Array argument of exactly `length` floats, or null with a pending TypeError. */
+  const float* floats(const Napi::CallbackInfo& info, size_t at, size_t length, const char* what) {
+    if (!info[at].IsTypedArray() || info[at].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      Napi::TypeError::New(info.Env(), std::string(what) + " must be a Float32Array").ThrowAsJavaScriptException();
+      return nullptr;
+    }
+    Napi::Float32Array a = info[at].As<Napi::Float32Array>();
+    if (a.ElementLength() != length) {
+      Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) +
+                                            " floats, the graph " + std::to_string(length))
+          .ThrowAsJavaScriptException();
+      return nullptr;
+    }
+    return a.Data();
+  }
+
+  /** The view JS reads vectors through dies with the memory under it: detached before any realloc or free. */
+  void detachView() {
+    if (!view_.IsEmpty()) {
+      Napi::ArrayBuffer b = view_.Value();
+      if (!b.IsDetached()) b.Detach();
+      view_.Reset();
+    }
+  }
+
+  // add(vector: Float32Array, label): label is an existing label (update in place) or count() (a new slot).
+  Napi::Value Add(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const float* x = floats(info, 0, space_->dim(), "vector");
+    if (!x) return env.Undefined();
+    const int64_t label = info[1].As<Napi::Number>().Int64Value();
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    const int64_t count = static_cast<int64_t>(index_->cur_element_count.load());
+    if (label < 0 || label > count) {
+      Napi::RangeError::New(env, "label " + std::to_string(label) + " is neither a used slot nor the next one (" +
+                                     std::to_string(count) + ")")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    if (label == count && static_cast<size_t>(count) >= index_->max_elements_) {
+      Napi::RangeError::New(env, "the graph is full (" + std::to_string(count) + " slots): resize first")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::string error;
+    if (!space_->element(x, scratch_.data(), false, &error)) {
+      Napi::RangeError::New(env, error).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    try {
+      index_->addPoint(scratch_.data(), static_cast<hnswlib::labeltype>(label));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, std::string("add: ") + e.what()).ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+
+  Napi::Value MarkDelete(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const int64_t label = info[0].As<Napi::Number>().Int64Value();
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    try {
+      index_->markDelete(static_cast<hnswlib::labeltype>(label));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, std::string("markDelete: ") + e.what()).ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+
+  Napi::Value Resize(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const int64_t capacity = info[0].As<Napi::Number>().Int64Value();
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    if (capacity < static_cast<int64_t>(index_->cur_element_count.load())) {
+      Napi::RangeError::New(env, "cannot shrink below the slots in use").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    detachView();
+    try {
+      index_->resizeIndex(static_cast<size_t>(capacity));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, std::string("resize: ") + e.what()).ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+
+  Napi::Value SetEf(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    index_->setEf(static_cast<size_t>(info[0].As<Napi::Number>().Int64Value()));
+    return env.Undefined();
+  }
+
+  // search(query, k, labelsOut: Uint32Array, distancesOut: Float32Array, filter?, ball?) -> hits, nearest first.
+  Napi::Value Search(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const float* q = floats(info, 0, space_->dim(), "query");
+    if (!q) return env.Undefined();
+    const int64_t k = info[1].As<Napi::Number>().Int64Value();
+    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+        !info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      Napi::TypeError::New(env, "search needs a Uint32Array and a Float32Array for its results").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Uint32Array labels = info[2].As<Napi::Uint32Array>();
+    Napi::Float32Array distances = info[3].As<Napi::Float32Array>();
+    if (k < 1 || static_cast<size_t>(k) > labels.ElementLength() || static_cast<size_t>(k) > distances.ElementLength()) {
+      Napi::RangeError::New(env, "k must be at least 1 and fit the result arrays").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::unique_ptr<JsFilter> filter;
+    if (info.Length() > 4 && info[4].IsFunction()) filter = std::make_unique<JsFilter>(env, info[4].As<Napi::Function>());
+    const bool ball = info.Length() > 5 && info[5].ToBoolean().Value();
+    std::vector<float> element(space_->floats());
+    std::string error;
+    if (!space_->element(q, element.data(), ball, &error)) {
+      Napi::RangeError::New(env, "query: " + error).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::priority_queue<std::pair<float, hnswlib::labeltype>> top;
+    {
+      std::shared_lock<std::shared_mutex> lock(mutex_);
+      try {
+        top = index_->searchKnn(element.data(), static_cast<size_t>(k), filter.get());
+      } catch (const std::exception& e) {
+        Napi::Error::New(env, std::string("search: ") + e.what()).ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+    }
+    if (filter && filter->failed()) return env.Undefined();
+    const size_t n = top.size();
+    uint32_t* outLabels = labels.Data();
+    float* outDistances = distances.Data();
+    for (size_t i = n; i-- > 0;) {
+      outLabels[i] = static_cast<uint32_t>(top.top().second);
+      outDistances[i] = top.top().first;
+      top.pop();
+    }
+    return Napi::Number::New(env, static_cast<double>(n));
+  }
+
+  // buffer(): an ArrayBuffer over the graph's element memory (detached when the memory moves).
+  Napi::Value Buffer(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    if (!view_.IsEmpty() && !view_.Value().IsDetached()) return view_.Value();
+    const size_t bytes = index_->max_elements_ * index_->size_data_per_element_;
+    Napi::ArrayBuffer b = Napi::ArrayBuffer::New(env, index_->data_level0_memory_, bytes);
+    view_ = Napi::Persistent(b);
+    return b;
+  }
+
+  // layout(): [strideBytes, dataOffsetBytes, floatsPerElement]
+  Napi::Value Layout(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    Napi::Array a = Napi::Array::New(env, 3);
+    a.Set(0u, Napi::Number::New(env, static_cast<double>(index_->size_data_per_element_)));
+    a.Set(1u, Napi::Number::New(env, static_cast<double>(index_->offsetData_)));
+    a.Set(2u, Napi::Number::New(env, static_cast<double>(space_->floats())));
+    return a;
+  }
+
+  Napi::Value Save(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    try {
+      index_->saveIndex(path);
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, std::string("save: ") + e.what()).ThrowAsJavaScriptException();
+    }
+    return env.Undefined();
+  }
+
+  // load(path, capacity): replaces this graph with the one saved at path; throws if it does not fit this space.
+  Napi::Value Load(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    const int64_t capacity = info[1].As<Napi::Number>().Int64Value();
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> loaded;
+    try {
+      loaded = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), path, false,
+                                                                  static_cast<size_t>(std::max<int64_t>(capacity, 0)));
+    } catch (const std::exception& e) {
+      Napi::Error::New(env, std::string("load: ") + e.what()).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    if (loaded->data_size_ != space_->get_data_size() ||
+        loaded->size_data_per_element_ != loaded->size_links_level0_ + loaded->data_size_ + sizeof(hnswlib::labeltype)) {
+      Napi::Error::New(env, "load: the file was written for another layout").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    const size_t count = loaded->cur_element_count.load();
+    for (size_t i = 0; i < count; i++) {
+      if (loaded->getExternalLabel(static_cast<hnswlib::tableint>(i)) != i) {
+        Napi::Error::New(env, "load: labels are not slots in this file").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+    }
+    detachView();
+    index_ = std::move(loaded);
+    return env.Undefined();
+  }
+
+  Napi::Value Count(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    return Napi::Number::New(env, static_cast<double>(index_->cur_element_count.load()));
+  }
+
+  Napi::Value Capacity(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    return Napi::Number::New(env, static_cast<double>(index_->max_elements_));
+  }
+
+  Napi::Value IsDeleted(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const int64_t label = info[0].As<Napi::Number>().Int64Value();
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    if (label < 0 || label >= static_cast<int64_t>(index_->cur_element_count.load())) return Napi::Boolean::New(env, false);
+    return Napi::Boolean::New(env, index_->isMarkedDeleted(static_cast<hnswlib::tableint>(label)));
+  }
+
+  // nativeBytes(): what hnswlib holds, by its own data structures (an estimate of the allocator's view).
+  Napi::Value NativeBytes(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    const size_t slots = index_->max_elements_;
+    const size_t count = index_->cur_element_count.load();
+    double bytes = static_cast<double>(slots) * (index_->size_data_per_element_ + sizeof(void*) + sizeof(int) +
+                                                 sizeof(std::mutex));
+    for (size_t i = 0; i < count; i++) {
+      const int level = index_->element_levels_[i];
+      if (level > 0) bytes += static_cast<double>(index_->size_links_per_element_) * level;
+    }
+    bytes += static_cast<double>(count) * 48;  // label_lookup_ node and bucket
+    return Napi::Number::New(env, bytes);
+  }
+
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    detachView();
+    index_.reset();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<Space> space_;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> index_;
+  std::vector<float> scratch_;
+  Napi::Reference<Napi::ArrayBuffer> view_;
+  std::shared_mutex mutex_;
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) { return Graph::Init(env, exports); }
+
+}  // namespace
+
+NODE_API_MODULE(hnsw, Init)
