@@ -1,5 +1,6 @@
 // Child process of the memory scenario: builds one index (HVS or raw hnswlib-node) and reports its resident-memory growth as a JSON line.
 import { HVS } from '@hvs-nvm/hvs';
+import { trimAllocator } from '@hvs-nvm/hnsw';
 import { mixture, row } from './support/data.js';
 import { addRows, newRawIndex } from './support/raw-hnsw.js';
 import { sleep } from './support/stats.js';
@@ -10,12 +11,18 @@ const n = Number(nArg);
 const efConstruction = Number(efArg);
 const D = 128;
 
+/**
+ * Resident memory once garbage is gone, the same way for both sides: full GCs, then V8's low-memory compaction and
+ * glibc's malloc_trim, so that the figure is what the index keeps, not what V8 or the allocator happen to hold on to.
+ */
 async function settle(): Promise<NodeJS.MemoryUsage> {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 3; i++) {
     gc?.();
     await sleep(50);
   }
+  trimAllocator(true);
+  await sleep(50);
   return process.memoryUsage();
 }
 
@@ -24,13 +31,14 @@ async function main(): Promise<void> {
   const set = mixture(n, D, 3);
   let before: NodeJS.MemoryUsage;
   let after: NodeJS.MemoryUsage;
+  // The data set stays referenced to the end in both modes: freed in one only, it would shrink that side's growth.
   let hold: unknown;
   if (mode === 'raw') {
     before = await settle();
     const index = newRawIndex('l2', D, n, 16, efConstruction);
     addRows(index, set);
     after = await settle();
-    hold = index;
+    hold = [index, set];
   } else {
     const dir = `${process.env['TMPDIR'] ?? '/tmp'}/hvs-nvm-bench-mem-${process.pid}`;
     const hvs = await HVS.open({ storagePath: dir, natsUrl: url, collection: `mem${process.pid}`, dimension: D, efConstruction });
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
     await untilSearchable(hvs);
     if ((await hvs.count()) !== n) throw new Error('memory: not every vector was applied');
     after = await settle();
-    hold = hvs;
+    hold = [hvs, set];
   }
   const delta = (k: keyof NodeJS.MemoryUsage) => after[k] - before[k];
   console.log(

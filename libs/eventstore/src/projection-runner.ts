@@ -13,7 +13,15 @@ export interface Projection {
   apply(event: RecordedEvent): void;
   /** Persist the view together with the position it reflects (the runner applies nothing meanwhile). */
   checkpoint?(position: number): Promise<void>;
+  /**
+   * Called when the view has caught up with the head after applying a burst of events (a replay, a large batch):
+   * the moment to hand back memory the burst needed only briefly.
+   */
+  idle?(): void;
 }
+
+/** Events applied since the last caught-up moment before `idle` is called again. */
+const IDLE_AFTER_EVENTS = 1000;
 
 export interface ProjectionRunnerOptions {
   /** Position already reflected by the loaded snapshot (0: none). */
@@ -52,6 +60,7 @@ export class ProjectionRunner {
   private failure?: Error;
   /** Set while a checkpoint is being written; applying waits for it so the snapshot is consistent. */
   private checkpointing?: Promise<void>;
+  private appliedSinceIdle = 0;
   readonly parked: ParkedMessage[] = [];
 
   constructor(
@@ -91,6 +100,7 @@ export class ProjectionRunner {
         if (!this.options.types || this.options.types.includes(event.type)) {
           try {
             this.projection.apply(event);
+            this.appliedSinceIdle++;
             this.options.onApplied?.(event);
           } catch (err) {
             const reason = `apply failed: ${(err as Error).message}`;
@@ -100,7 +110,13 @@ export class ProjectionRunner {
         // Advance before checkpointing, so readers waiting for this event are not held up by the write and
         // the checkpoint records the event it includes.
         this.advance(event.position);
-        if (sub.pending === 0) this.checkpointInBackground();
+        if (sub.pending === 0) {
+          this.checkpointInBackground();
+          if (this.appliedSinceIdle >= IDLE_AFTER_EVENTS) {
+            this.appliedSinceIdle = 0;
+            this.projection.idle?.();
+          }
+        }
       }
     } catch (err) {
       this.failure = err as Error;

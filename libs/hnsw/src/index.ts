@@ -31,11 +31,21 @@ interface NativeGraph {
 }
 
 type NativeModule = {
+  trimAllocator(heapToo?: boolean): boolean;
   Graph: new (metric: number, dim: number, capacity: number, M: number, efConstruction: number, seed: number) => NativeGraph;
 };
 
 // The addon is built by this package's install script (node-gyp), next to src/ and dist/ alike.
 const native = createRequire(import.meta.url)('../build/Release/hnsw.node') as NativeModule;
+
+/**
+ * Returns the C allocator's free memory to the OS (glibc's malloc_trim; a no-op elsewhere). glibc keeps memory that
+ * bursts of short-lived native buffers freed (a replay decodes every event through them); after a catch-up that
+ * otherwise stays resident. Takes a few milliseconds.
+ */
+export function trimAllocator(heapToo = false): boolean {
+  return native.trimAllocator(heapToo);
+}
 
 export interface GraphOptions {
   metric: Metric;

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Projection, RecordedEvent } from '@hvs-nvm/eventstore';
+import { trimAllocator } from '@hvs-nvm/hnsw';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
 
 export interface StoredEntry {
@@ -100,6 +101,11 @@ export class HVSProjection implements Projection {
       default:
         return;
     }
+  }
+
+  /** After a replay or a large batch: the decoded events' native buffers are free, give them back to the OS. */
+  idle(): void {
+    trimAllocator();
   }
 
   /** Live vectors. */

@@ -43,7 +43,7 @@ async function child(mode: 'raw' | 'hvs', n: number, url: string): Promise<Child
 
 export const memory: Scenario = {
   name: 'memory',
-  describe: 'RSS growth per vector (after gc, separate child processes): HVS collection vs raw hnswlib-node, 128-d',
+  describe: 'RSS growth per vector after full GCs, V8 low-memory compaction and malloc_trim (separate child processes, same settling for both): HVS collection vs raw hnswlib-node, 128-d',
   async run(ctx: BenchContext): Promise<ResultRow[]> {
     const n = ctx.size ?? (ctx.quick ? 2000 : 50_000);
     const count = ctx.quick ? 1 : (ctx.roundsGiven ?? 1);

@@ -19,6 +19,12 @@
 
 #include "hnswlib.h"
 
+#include <v8.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace {
 
 enum Metric { kL2 = 0, kCosine = 1, kPoincare = 2 };
@@ -480,7 +486,21 @@ class Graph : public Napi::ObjectWrap<Graph> {
   std::shared_mutex mutex_;
 };
 
-Napi::Object Init(Napi::Env env, Napi::Object exports) { return Graph::Init(env, exports); }
+// trimAllocator(): hands the allocator's free memory back to the OS (glibc keeps what bursts of small buffers freed,
+// e.g. a replay's decoded events); returns whether anything was released.
+Napi::Value TrimAllocator(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0 && info[0].ToBoolean().Value()) v8::Isolate::GetCurrent()->LowMemoryNotification();
+#if defined(__GLIBC__)
+  return Napi::Boolean::New(info.Env(), malloc_trim(0) == 1);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("trimAllocator", Napi::Function::New(env, TrimAllocator));
+  return Graph::Init(env, exports);
+}
 
 }  // namespace
 
