@@ -27,4 +27,16 @@ describe('event codec', () => {
     const bytes = encodeEventData({ v: new Float32Array(4) });
     expect(() => decodeEventData(bytes.subarray(0, bytes.length - 8))).toThrow(EventCodecError);
   });
+
+  it('carries user keys shaped like a vector reference as plain data, both ways', () => {
+    const data = {
+      metadata: { $f32: [0, 2], nested: { $$f32: 'x', $f32x: 1 }, list: [{ $f32: 'boom' }] },
+      vector: new Float32Array([1, 2]),
+    };
+    const back = decodeEventData(encodeEventData(data)) as typeof data;
+    expect(back.metadata).toEqual(data.metadata);
+    expect(back.vector).toEqual(data.vector);
+    // Without any vector in the event as well.
+    expect(decodeEventData(encodeEventData({ $f32: [0, 0] }))).toEqual({ $f32: [0, 0] });
+  });
 });

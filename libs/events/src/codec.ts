@@ -2,7 +2,8 @@
 //
 // Layout: "HV1" magic (3 bytes), u32 LE length of the JSON head, the JSON head (UTF-8), zero padding to a
 // 4-byte boundary, then the float32 tail. In the head, each Float32Array is replaced by {"$f32":[offset,length]}
-// (offset and length in floats into the tail).
+// (offset and length in floats into the tail). A user object key of that shape ($f32, $$f32, …) gets one more `$`
+// on the way in and loses it on the way out, so user data can never pass for a vector reference.
 const MAGIC = [0x48, 0x56, 0x31];
 const HEAD = 7;
 const encoder = new TextEncoder();
@@ -12,15 +13,35 @@ export class EventCodecError extends Error {
   readonly code = 'EVENT_CODEC';
 }
 
+/** `$f32`, `$$f32`, …: the reference key and its escaped forms. */
+function isReferenceShaped(key: string): boolean {
+  return key.endsWith('f32') && key.charCodeAt(0) === 36 && /^\$+f32$/.test(key);
+}
+
+function renameKeys(value: object, rename: (key: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[rename(k)] = v;
+  return out;
+}
+
+function hasReferenceShapedKey(value: object): boolean {
+  for (const k of Object.keys(value)) if (isReferenceShaped(k)) return true;
+  return false;
+}
+
 export function encodeEventData(data: unknown): Uint8Array {
   const arrays: Float32Array[] = [];
   let floats = 0;
   const json = JSON.stringify(data, (_key, value: unknown) => {
     if (value instanceof Float32Array) {
+      // The serializer walks into this object's own key next; it never passes the object itself through here.
       const ref = { $f32: [floats, value.length] };
       arrays.push(value);
       floats += value.length;
       return ref;
+    }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && hasReferenceShapedKey(value)) {
+      return renameKeys(value, (k) => (isReferenceShaped(k) ? `$${k}` : k));
     }
     return value;
   });
@@ -55,9 +76,10 @@ export function decodeEventData(bytes: Uint8Array): unknown {
   let parsed: unknown;
   try {
     // Most events carry no vectors: a reviver makes JSON.parse several times slower, so use one only when needed.
-    if (tailFloats === 0 && !json.includes('"$f32"')) return JSON.parse(json) as unknown;
+    if (tailFloats === 0 && !json.includes('f32"')) return JSON.parse(json) as unknown;
     parsed = JSON.parse(json, (_key, value: unknown) => {
-      if (value && typeof value === 'object' && !Array.isArray(value) && '$f32' in value) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+      if (Object.hasOwn(value, '$f32')) {
         const ref = (value as { $f32: unknown }).$f32;
         if (!Array.isArray(ref) || ref.length !== 2) throw new EventCodecError('bad float32 reference');
         const [offset, length] = ref as [number, number];
@@ -71,6 +93,7 @@ export function decodeEventData(bytes: Uint8Array): unknown {
         }
         return tail.subarray(offset, offset + length);
       }
+      if (hasReferenceShapedKey(value)) return renameKeys(value, (k) => (isReferenceShaped(k) ? k.slice(1) : k));
       return value;
     });
   } catch (err) {

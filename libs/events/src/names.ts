@@ -28,6 +28,8 @@ export function nvmNames(namespace: string): StoreNames {
 
 /** Event-store stream ids (relative to a store's prefix). */
 export const streamIds = {
+  /** One stream per collection holding its CollectionConfigured event. */
+  collection: 'collection',
   vector: (id: string) => `vec.${id}`,
   vectors: 'vec.>',
   model: (modelId: string) => `model.${modelId}`,

@@ -60,6 +60,12 @@ export const Permissions = z.object({ read: z.array(z.string()).optional(), writ
 export const VectorStored = z.object({ id: Id, vector: Float32Vector, metadata: JsonObject });
 export const VectorDeleted = z.object({ id: Id });
 
+/** The first event of a collection: what every writer and reader must agree on. */
+export const CollectionConfigured = z.object({
+  dimension: z.number().int().min(1).max(65_536),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
+});
+
 // ---- HVS: agents and messages -------------------------------------------------------------------
 export const ModelConnected = z.object({ modelId: ActorId });
 export const ModelDisconnected = z.object({ modelId: ActorId });
@@ -111,6 +117,7 @@ export const CacheEntrySet = z.object({
 
 /** Every event type and the schema of its data, at its current schema version. */
 export const eventDataSchemas = {
+  CollectionConfigured,
   VectorStored,
   VectorDeleted,
   ModelConnected,

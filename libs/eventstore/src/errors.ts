@@ -18,6 +18,21 @@ export class WrongExpectedVersionError extends EventStoreError {
   }
 }
 
+/**
+ * Some streams of an appendNewStreams call existed already. The others were appended: `results` has their
+ * positions (undefined at each index of `conflicts`).
+ */
+export class NewStreamsConflictError extends WrongExpectedVersionError {
+  constructor(
+    streamId: string,
+    actual: number | 'unknown',
+    readonly results: readonly ({ nextExpectedRevision: number; position: number; duplicate: boolean } | undefined)[],
+    readonly conflicts: readonly number[],
+  ) {
+    super(streamId, 'no_stream', actual);
+  }
+}
+
 /** An event failed its schema at append; nothing was appended. */
 export class EventValidationError extends EventStoreError {
   constructor(type: string, detail: string) {

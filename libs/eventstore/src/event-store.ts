@@ -35,6 +35,7 @@ import {
   EventStoreUnavailableError,
   EventValidationError,
   InvalidStreamIdError,
+  NewStreamsConflictError,
   WrongExpectedVersionError,
 } from './errors.js';
 import { ConnectionState } from './connection-state.js';
@@ -263,6 +264,22 @@ export class EventStore {
     return tip;
   }
 
+  /** The last event of a stream, read straight from the log (one direct get, no consumer); undefined if it has none. */
+  async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    const subject = this.subject(streamId);
+    let msg: StoredMsg | null;
+    try {
+      msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { last_by_subj: subject }));
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
+      throw new EventStoreUnavailableError(`cannot read the last event of ${streamId}: ${String(err)}`, { cause: err });
+    }
+    if (!msg) return undefined;
+    const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
+    return parsed.kind === 'event' ? parsed.event : undefined;
+  }
+
   /** Caches a stream's tip for the next append; bounded, most recent kept (a Map iterates oldest first). */
   private rememberTip(streamId: string, tip: { revision: number; position: number }): void {
     this.tips.delete(streamId);
@@ -373,19 +390,25 @@ export class EventStore {
       return { subject, streamId, ...p };
     });
     const acks = await Promise.allSettled(prepared.map((p) => this.publish(p.subject, p.payload, p.hdrs, p.eventId, 0)));
-    const results: AppendResult[] = [];
+    const results: (AppendResult | undefined)[] = [];
+    const conflicts: number[] = [];
+    let failure: unknown;
     for (const [i, settled] of acks.entries()) {
-      const p = prepared[i]!;
       if (settled.status === 'rejected') {
-        if (isWrongLastSequence(settled.reason)) {
-          const now = await this.streamTip(p.streamId);
-          throw new WrongExpectedVersionError(p.streamId, 'no_stream', now ? now.revision : 'unknown');
-        }
-        throw settled.reason;
+        results.push(undefined);
+        if (isWrongLastSequence(settled.reason)) conflicts.push(i);
+        else failure ??= settled.reason;
+        continue;
       }
       results.push({ nextExpectedRevision: 0, position: settled.value.seq, duplicate: settled.value.duplicate });
     }
-    return results;
+    if (failure !== undefined) throw failure;
+    if (conflicts.length > 0) {
+      const first = prepared[conflicts[0]!]!;
+      const now = await this.streamTip(first.streamId);
+      throw new NewStreamsConflictError(first.streamId, now ? now.revision : 'unknown', results, conflicts);
+    }
+    return results as AppendResult[];
   }
 
   /** Reads one stream's events in revision order (or reversed). */
@@ -484,6 +507,20 @@ export class EventStore {
       return info.state.last_seq;
     } catch (err) {
       throw new EventStoreUnavailableError(`cannot read the head of ${this.names.stream}: ${String(err)}`, { cause: err });
+    }
+  }
+
+  /**
+   * Which log this is and how far it reaches: the JetStream stream's creation time (a deleted and recreated stream,
+   * or another server's, has another) and its head. A checkpoint records the former to refuse a foreign log.
+   */
+  async identity(): Promise<{ created: string; headPosition: number }> {
+    this.assertOpen();
+    try {
+      const info = await this.request(() => this.jsm.streams.info(this.names.stream));
+      return { created: info.created, headPosition: info.state.last_seq };
+    } catch (err) {
+      throw new EventStoreUnavailableError(`cannot read the state of ${this.names.stream}: ${String(err)}`, { cause: err });
     }
   }
 

@@ -17,6 +17,7 @@ export { openNatsEndpoint, connectionOptionsOf, NatsConnectionOptions, type Nats
 export {
   EventStoreError,
   WrongExpectedVersionError,
+  NewStreamsConflictError,
   EventValidationError,
   InvalidStreamIdError,
   EventStoreUnavailableError,

@@ -196,6 +196,11 @@ export class ProjectionRunner {
     });
   }
 
+  /** The head of the log the view follows. */
+  headPosition(): Promise<number> {
+    return this.store.headPosition();
+  }
+
   /** Waits until the view reflects the store's head as of this call. */
   async sync(timeoutMs = 30_000): Promise<void> {
     await this.waitFor(await this.store.headPosition(), timeoutMs);

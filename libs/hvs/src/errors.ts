@@ -35,6 +35,22 @@ export class DimensionMismatchError extends HVSError {
   }
 }
 
+/** The collection exists with another dimension or geometry than this client was opened with. */
+export class CollectionMismatchError extends HVSError {
+  constructor(
+    readonly collection: string,
+    readonly existing: { dimension: number; geometry: string },
+    readonly requested: { dimension: number; geometry: string },
+  ) {
+    super(
+      'COLLECTION_MISMATCH',
+      `collection '${collection}' has dimension ${existing.dimension} and geometry ${existing.geometry}; ` +
+        `this client asked for dimension ${requested.dimension} and geometry ${requested.geometry}`,
+      409,
+    );
+  }
+}
+
 /** NaN/Infinity, a zero vector in spherical geometry, or not a numeric array at all. */
 export class InvalidVectorError extends HVSError {
   constructor(reason: string) {

@@ -14,6 +14,7 @@ import {
   InvalidVectorError,
   PayloadTooLargeError,
   VectorNotFoundError,
+  CollectionMismatchError,
 } from './index.js';
 
 let srv: TempNatsServer;
@@ -140,6 +141,11 @@ describe('HVS (seed: Basic HVS Usage and Testing Patterns)', () => {
       [() => hvs.storeVector(randn(12), [1, 2] as never), InvalidMetadataError],
       [() => hvs.storeVector(randn(12), { big: 'x'.repeat(2000) }), PayloadTooLargeError],
       [() => hvs.storeVector(randn(12), {}, { id: 'bad id with spaces' }), InvalidIdError],
+      [() => hvs.storeVector(randn(12), {}, { id: '' }), InvalidIdError],
+      [() => hvs.storeVector(randn(12), '' as never), InvalidMetadataError],
+      [() => hvs.storeVector(randn(12), 0 as never), InvalidMetadataError],
+      [() => hvs.storeVector(randn(12), { m: new Map([[1, 2]]) } as never), InvalidMetadataError],
+      [() => hvs.storeVector(randn(12), { s: new Set([1]) } as never), InvalidMetadataError],
       [() => hvs.batchStoreVectors([{ vector: randn(12) }, { vector: randn(3) }]), DimensionMismatchError],
       [() => hvs.semanticSearch(randn(5)), DimensionMismatchError],
       [() => hvs.semanticSearch(randn(12), { filter: { a: { $bogus: 1 } } as never }), HVSError],
@@ -206,5 +212,92 @@ describe('HVS (seed: Basic HVS Usage and Testing Patterns)', () => {
     await hvs.sync();
     expect((await hvs.retrieveVector(id)).id).toBe(id);
     expect(hvs.parked.length).toBe(1);
+  });
+});
+
+describe('HVS against its log', () => {
+  it('keeps user keys shaped like vector references ($f32) in metadata and message bodies', async () => {
+    n++;
+    await using hvs = await open();
+    const metadata = { $f32: [0, 2], nested: { $$f32: 'x' } };
+    const id = await hvs.storeVector(randn(12), metadata);
+    expect((await hvs.retrieveVector(id)).metadata).toEqual(metadata);
+    await hvs.sendMessage('a', 'b', { $f32: [0, 0], text: 'hi' });
+    const [m] = await hvs.receiveMessages('b');
+    expect(m!.body).toEqual({ $f32: [0, 0], text: 'hi' });
+    expect(hvs.stats().parked).toBe(0);
+  });
+
+  it('refuses to open a collection with another dimension or geometry, and writes nothing', async () => {
+    n++;
+    const collection = `c${n}`;
+    await using first = await open({ collection });
+    await first.storeVector(randn(12));
+    const head = (await first.projectionStats()).position;
+    await expect(open({ collection, dimension: 8, storagePath: join(dir, `c${n}-b`) })).rejects.toBeInstanceOf(CollectionMismatchError);
+    await expect(open({ collection, geometry: 'spherical', storagePath: join(dir, `c${n}-c`) })).rejects.toThrow(/geometry euclidean/);
+    await first.sync();
+    expect((await first.projectionStats()).position).toBe(head);
+  });
+
+  it('does not restore a snapshot of another log: a fresh server starts from nothing and sees its own writes', async () => {
+    n++;
+    const path = join(dir, `c${n}`);
+    const other = await TempNatsServer.start();
+    try {
+      const a = await HVS.open({ storagePath: path, natsUrl: other.url, dimension: 12, collection: 'moved' });
+      for (let i = 0; i < 10; i++) await a.storeVector(randn(12));
+      await a.snapshot();
+      await a.close();
+    } finally {
+      await other.stop();
+    }
+    await using b = await HVS.open({ storagePath: path, natsUrl: srv.url, dimension: 12, collection: 'moved' });
+    expect(b.stats().restoredFrom).toBe(0);
+    expect(await b.count()).toBe(0);
+    const id = await b.storeVector(randn(12));
+    expect((await b.retrieveVector(id)).id).toBe(id);
+  });
+
+  it('deletes a vector that another client stored a moment ago', async () => {
+    n++;
+    await using writer = await open();
+    await using deleter = await open({ storagePath: join(dir, `c${n}-deleter`) });
+    let deleted = 0;
+    for (let i = 0; i < 20; i++) {
+      const id = await writer.storeVector(randn(12));
+      if (await deleter.deleteVector(id)) deleted++;
+    }
+    expect(deleted).toBe(20);
+    expect(await deleter.deleteVector('never-stored')).toBe(false);
+    await writer.sync();
+    expect(await writer.count()).toBe(0);
+  });
+
+  it('a batch holding a deleted id appends each item exactly once', async () => {
+    n++;
+    await using hvs = await open();
+    await hvs.storeVector(randn(12), {}, { id: 'x' });
+    await hvs.deleteVector('x');
+    await hvs.sync();
+    const before = (await hvs.projectionStats()).position;
+    await hvs.batchStoreVectors([{ id: 'x', vector: randn(12) }, ...Array.from({ length: 5 }, () => ({ vector: randn(12) }))]);
+    await hvs.sync();
+    expect((await hvs.projectionStats()).position - before).toBe(6);
+    expect(await hvs.count()).toBe(6);
+  });
+
+  it('two clients of one process on one path can snapshot at the same time', async () => {
+    n++;
+    const collection = `c${n}`;
+    const path = join(dir, `c${n}`);
+    await using a = await open({ collection, storagePath: path });
+    await using b = await open({ collection, storagePath: path });
+    for (let i = 0; i < 50; i++) await a.storeVector(randn(12));
+    await b.sync();
+    await Promise.all([a.snapshot(), b.snapshot(), a.snapshot(), b.snapshot()]);
+    await using c = await open({ collection, storagePath: path });
+    expect(c.stats().restoredFrom).toBeGreaterThan(0);
+    expect(await c.count()).toBe(50);
   });
 });

@@ -6,6 +6,7 @@ import { hvsNames, Id, mailNames, NAMESPACE_PATTERN, streamIds } from '@hvs-nvm/
 import {
   EventStore,
   EventStoreError,
+  NewStreamsConflictError,
   connectionOptionsOf,
   NatsConnectionOptions,
   openNatsEndpoint,
@@ -19,6 +20,7 @@ import { createLogger, type Logger } from '@hvs-nvm/runtime';
 import { LruByteCache, type CacheStats } from './cache.js';
 import { copyFloat32 } from './slab.js';
 import {
+  CollectionMismatchError,
   HVSClosedError,
   HVSError,
   InvalidArgumentError,
@@ -113,6 +115,13 @@ function validateMetadata(metadata: unknown, maxBytes: number): Metadata {
         throw new Error(`'${key}' is a ${typeof value}, which JSON cannot hold`);
       }
       if (key === '') throw new Error('empty keys are not allowed');
+      // Dates arrive here already as their toJSON() text; a Map, Set or class instance would become {} silently.
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) {
+          throw new Error(`'${key}' is a ${(value as object).constructor?.name ?? 'non-plain object'}, which JSON cannot hold`);
+        }
+      }
       return value;
     });
   } catch (err) {
@@ -188,6 +197,7 @@ export class HVS {
       // Parked events are reported once, by the projection runner below.
       const storeOptions = { replicas: endpoint.replicas, actor: opts.actor };
       const store = await EventStore.open(endpoint.nc, { names: hvsNames(opts.collection), ...storeOptions });
+      await HVS.agreeOnCollection(store, opts);
       const mailStore = await EventStore.open(endpoint.nc, { names: mailNames(opts.collection), ...storeOptions });
       const indexOptions = {
         dimension: opts.dimension,
@@ -211,7 +221,10 @@ export class HVS {
         return hvs;
       }
       const snapshotDir = join(storagePath, 'projection', `${opts.collection}-${opts.geometry}-${opts.dimension}`);
-      const view = await HVSProjection.load(snapshotDir, indexOptions, opts.collection);
+      // A snapshot belongs to one log: another server's, or a recreated stream, would hide new events behind its
+      // position (and show vectors that log never had).
+      const logIdentity = await store.identity();
+      const view = await HVSProjection.load(snapshotDir, indexOptions, opts.collection, logIdentity);
       // The runner's callbacks need the client, which needs the runner: a late-bound reference.
       const ref: { hvs?: HVS } = {};
       const runner = new ProjectionRunner(store, view, {
@@ -235,6 +248,34 @@ export class HVS {
       await endpoint.close();
       throw err;
     }
+  }
+
+  /**
+   * The collection's first event fixes its dimension and geometry. Opening it otherwise is refused before anything
+   * is written: vectors of another shape would only be parked by every projection.
+   */
+  private static async agreeOnCollection(store: EventStore, opts: ResolvedOptions): Promise<void> {
+    const requested = { dimension: opts.dimension, geometry: opts.geometry };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [first] = await store.readStream(streamIds.collection, { maxCount: 1 });
+      if (first) {
+        const existing = first.data as { dimension: number; geometry: string };
+        if (existing.dimension !== requested.dimension || existing.geometry !== requested.geometry) {
+          throw new CollectionMismatchError(opts.collection, existing, requested);
+        }
+        return;
+      }
+      try {
+        await store.appendToStream(streamIds.collection, [{ type: 'CollectionConfigured', data: requested }], {
+          expectedRevision: 'no_stream',
+        });
+        return;
+      } catch (err) {
+        // Another client configured it first: read what it wrote.
+        if (!(err instanceof WrongExpectedVersionError)) throw err;
+      }
+    }
+    throw new HVSError('COLLECTION_UNSETTLED', `collection '${opts.collection}': could not read its configuration`, 503);
   }
 
   private evict(event: RecordedEvent): void {
@@ -266,7 +307,10 @@ export class HVS {
   /** Stores a vector (replacing one with the same id). Resolves with its id once JetStream has it. */
   async storeVector(vector: VectorInput, metadata?: Metadata, options?: { id?: string }): Promise<string> {
     options = optionsObject(options, 'storeVector');
-    const [id] = await this.batchStoreVectors([{ vector, ...(metadata ? { metadata } : {}), ...(options.id ? { id: options.id } : {}) }]);
+    // Only an absent argument means "none": '' or 0 given as metadata or id is bad input, not a default.
+    const [id] = await this.batchStoreVectors([
+      { vector, ...(metadata !== undefined ? { metadata } : {}), ...(options.id !== undefined ? { id: options.id } : {}) },
+    ]);
     return id!;
   }
 
@@ -305,9 +349,11 @@ export class HVS {
           const results = await this.store.appendNewStreams(fresh.map((p) => ({ streamId: streamIds.vector(p.id), event: event(p) })));
           for (const r of results) this.noteWrite(r.position);
         } catch (err) {
-          // Another writer created one of these ids first: fall back to appending on each stream's tip.
-          if (!(err instanceof WrongExpectedVersionError)) throw err;
-          known.push(...fresh);
+          // Some ids have a stream already (another writer's, or a deleted vector's): those, and only those, go
+          // again on their stream's tip; the rest are in the log.
+          if (!(err instanceof NewStreamsConflictError)) throw err;
+          for (const r of err.results) if (r) this.noteWrite(r.position);
+          for (const i of err.conflicts) known.push(fresh[i]!);
         }
         const updates = await Promise.all(
           known.map((p) => this.store.appendToStream(streamIds.vector(p.id), [event(p)], { expectedRevision: 'any' })),
@@ -323,22 +369,32 @@ export class HVS {
     return prepared.map((p) => p.id);
   }
 
-  /** Deletes a vector. Resolves true if it existed. */
+  /**
+   * Deletes a vector. Resolves true if it existed. Decided on the vector's stream in the log, not on this client's
+   * view, so a vector another client stored a moment ago is deleted too; a concurrent write makes it try again.
+   */
   async deleteVector(id: string): Promise<boolean> {
     validateId(id);
     this.assertOpen();
-    const [existing] = await this.reads.get([id], this.lastWrite);
-    if (!existing) return false;
     try {
-      const r = await this.store.appendToStream(streamIds.vector(id), [{ type: 'VectorDeleted', data: { id } }], {
-        expectedRevision: 'stream_exists',
-      });
-      this.noteWrite(r.position);
+      for (let attempt = 0; ; attempt++) {
+        const last = await this.store.lastEvent(streamIds.vector(id));
+        if (!last || last.type !== 'VectorStored') return false;
+        try {
+          const r = await this.store.appendToStream(streamIds.vector(id), [{ type: 'VectorDeleted', data: { id } }], {
+            expectedRevision: last.revision,
+          });
+          this.noteWrite(r.position);
+          return true;
+        } catch (err) {
+          if (!(err instanceof WrongExpectedVersionError) || attempt >= 5) throw err;
+        }
+      }
     } catch (err) {
       this.wrap(err);
+    } finally {
+      this.cache.delete(id);
     }
-    this.cache.delete(id);
-    return true;
   }
 
   // ---- reads --------------------------------------------------------------------------------------

@@ -101,6 +101,23 @@ describe('mailboxes', () => {
     expect(await hvs.receiveMessages('worker')).toEqual([]);
   });
 
+  it('a slow handler gets each message once: those fetched ahead do not time out while they wait', async () => {
+    await using hvs = await open('m7', { ackWaitMs: 600, maxDeliveries: 3 });
+    const conn = await hvs.connectModel('slow');
+    for (let i = 0; i < 12; i++) await hvs.sendMessage('boss', 'slow', { i });
+    const got: { i: number; deliveryCount: number }[] = [];
+    const ac = new AbortController();
+    for await (const m of conn.messages({ signal: ac.signal })) {
+      await new Promise((r) => setTimeout(r, 150)); // 12 × 150 ms: the last ones wait 3× the ack wait
+      got.push({ i: (m.body as { i: number }).i, deliveryCount: m.deliveryCount });
+      await m.ack({ confirm: true });
+      // Go on a while after the twelfth: a copy redelivered behind the handler's back would turn up now.
+      if (got.length === 12) setTimeout(() => ac.abort(), 1500);
+    }
+    expect(got.map((g) => g.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(got.every((g) => g.deliveryCount === 1)).toBe(true);
+  });
+
   it('refuses bad ids and bodies', async () => {
     await using hvs = await open('m6', { maxMessageBytes: 100 });
     await expect(hvs.sendMessage('a b', 'x', {})).rejects.toBeInstanceOf(InvalidIdError);

@@ -30,6 +30,9 @@ export interface DeliveredMessage extends ReceivedMessage {
   working(): void;
 }
 
+/** Messages a live iterator fetches ahead of the one being handled. */
+const PREFETCH = 256;
+
 /** The longest a receive may wait for a first message (a long poll, not a subscription). */
 export const MAX_WAIT_MS = 300_000;
 
@@ -97,22 +100,67 @@ export class ModelConnection {
     private readonly mailboxes: Mailboxes,
   ) {}
 
-  /** Live mailbox: pending messages first, then new ones as they arrive; unacked ones come back. */
+  /**
+   * Live mailbox: pending messages first, then new ones as they arrive; unacked ones come back. Messages are fetched
+   * ahead for throughput; while they wait behind one being handled, the server is told they are in progress, so
+   * their ack wait starts when they are handed out, not when they were fetched.
+   */
   async *messages(options: { signal?: AbortSignal } = {}): AsyncGenerator<DeliveredMessage> {
     const consumer = await this.mailboxes.consumer(this.modelId);
-    const iter = await consumer.consume({ max_messages: 256 });
-    const stop = () => iter.stop();
+    const queue: { m: JsMsg; at: number }[] = [];
+    let wake: (() => void) | undefined;
+    const notify = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const iter = await consumer.consume({
+      max_messages: PREFETCH,
+      callback: (m) => {
+        queue.push({ m, at: Date.now() });
+        notify();
+      },
+    });
+    let ended = false;
+    void iter.closed().then(
+      () => ((ended = true), notify()),
+      () => ((ended = true), notify()),
+    );
+    const stop = () => {
+      iter.stop();
+      ended = true;
+      notify();
+    };
     this.stops.add(stop);
     options.signal?.addEventListener('abort', stop, { once: true });
+    const keepAliveMs = Math.max(50, Math.floor(this.mailboxes.ackWaitMs / 3));
+    const keepAlive = setInterval(() => {
+      const due = Date.now() - keepAliveMs;
+      for (const q of queue) {
+        if (q.at > due) break;
+        q.m.working();
+        q.at = Date.now();
+      }
+    }, keepAliveMs);
+    keepAlive.unref();
     try {
-      for await (const m of iter) {
-        const delivered = await this.mailboxes.deliver(m);
+      while (!this.stopped) {
+        const next = queue.shift();
+        if (!next) {
+          if (ended) break;
+          await new Promise<void>((r) => (wake = r));
+          continue;
+        }
+        // The one handed out is the caller's: past its ack wait without ack() or working(), it comes back.
+        const delivered = await this.mailboxes.deliver(next.m);
         if (delivered) yield delivered;
-        if (this.stopped) break;
       }
     } finally {
+      clearInterval(keepAlive);
       this.stops.delete(stop);
       iter.stop();
+      // Fetched but never handed out: let them go to the next consumer now rather than at their ack wait.
+      for (const q of queue.splice(0)) q.m.nak();
     }
   }
 

@@ -1,6 +1,7 @@
 // The HVS read model: applies vector and presence events to a VectorIndex plus a metadata table; snapshots to disk.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import type { Projection, RecordedEvent } from '@hvs-nvm/eventstore';
 import { trimAllocator } from '@hvs-nvm/hnsw';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
@@ -11,6 +12,12 @@ export interface StoredEntry {
   createdAt: number;
 }
 
+/** The log a view was built from (see EventStore.identity). */
+export interface LogIdentity {
+  created: string;
+  headPosition: number;
+}
+
 export interface ModelPresence {
   modelId: string;
   connectedAt: Date;
@@ -19,12 +26,43 @@ export interface ModelPresence {
 
 const SNAPSHOT_FORMAT = 1;
 
+/** The checkpoint being written per snapshot folder in this process. */
+const checkpointsInFlight = new Map<string, Promise<void>>();
+
 /** Most vectors carry no metadata: they all share this one frozen object. */
 const EMPTY: Record<string, unknown> = Object.freeze({});
 
 function freezeMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
   for (const _ in metadata) return deepFreeze(metadata);
   return EMPTY;
+}
+
+/** Half-written checkpoint folders (`<dir>.tmp-<pid>-<random>`) of processes that are gone. */
+function removeAbandonedCheckpoints(dir: string): void {
+  const parent = dirname(dir);
+  const prefix = `${basename(dir)}.tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) continue;
+    if (pid === process.pid && checkpointsInFlight.has(dir)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function deepFreeze<T>(value: T): T {
@@ -53,6 +91,8 @@ export class HVSProjection implements Projection {
     readonly index: VectorIndex,
     private readonly snapshotDir: string | undefined,
     collection: string,
+    /** Creation time of the JetStream stream this view follows, recorded with every checkpoint. */
+    private readonly logCreated = '',
   ) {
     this.name = `hvs:${collection}`;
   }
@@ -129,10 +169,22 @@ export class HVSProjection implements Projection {
   }
 
   /** Writes index, metadata and position to a fresh folder, then swaps it in (a crash leaves the old one whole). */
-  async checkpoint(position: number): Promise<void> {
-    if (!this.snapshotDir) return;
+  checkpoint(position: number): Promise<void> {
     const dir = this.snapshotDir;
-    const tmp = `${dir}.tmp-${process.pid}`;
+    if (!dir) return Promise.resolve();
+    // Clients of one process may share a storage path: their checkpoints of one folder take turns.
+    const previous = checkpointsInFlight.get(dir) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.writeCheckpoint(dir, position));
+    const settled = mine.catch(() => undefined);
+    checkpointsInFlight.set(dir, settled);
+    void settled.then(() => {
+      if (checkpointsInFlight.get(dir) === settled) checkpointsInFlight.delete(dir);
+    });
+    return mine;
+  }
+
+  private async writeCheckpoint(dir: string, position: number): Promise<void> {
+    const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     await this.index.writeSnapshot(join(tmp, 'index'));
@@ -146,7 +198,13 @@ export class HVSProjection implements Projection {
     writeFileSync(join(tmp, 'models.json'), JSON.stringify(models));
     writeFileSync(
       join(tmp, 'position.json'),
-      JSON.stringify({ format: SNAPSHOT_FORMAT, position, count: this.index.size, at: new Date().toISOString() }),
+      JSON.stringify({
+        format: SNAPSHOT_FORMAT,
+        position,
+        count: this.index.size,
+        logCreated: this.logCreated,
+        at: new Date().toISOString(),
+      }),
     );
     const old = `${dir}.old`;
     rmSync(old, { recursive: true, force: true });
@@ -155,28 +213,38 @@ export class HVSProjection implements Projection {
     rmSync(old, { recursive: true, force: true });
   }
 
-  /** Loads the newest snapshot, or returns an empty view when there is none (or it does not fit the options). */
+  /**
+   * Loads the newest snapshot of `log`, or returns an empty view when there is none, it does not fit the options,
+   * or it was taken of another log (another server's stream, a recreated stream, or one shorter than the snapshot).
+   */
   static async load(
     snapshotDir: string | undefined,
     options: VectorIndexOptions,
     collection: string,
+    log: LogIdentity = { created: '', headPosition: Number.MAX_SAFE_INTEGER },
   ): Promise<HVSProjection> {
     if (snapshotDir) {
+      removeAbandonedCheckpoints(snapshotDir);
       // A crash between the two renames of checkpoint() leaves only `.old`: it is still a whole snapshot.
       if (!existsSync(snapshotDir) && existsSync(`${snapshotDir}.old`)) renameSync(`${snapshotDir}.old`, snapshotDir);
-      const loaded = await HVSProjection.tryLoad(snapshotDir, options, collection);
+      const loaded = await HVSProjection.tryLoad(snapshotDir, options, collection, log);
       if (loaded) return loaded;
     }
-    return new HVSProjection(new VectorIndex(options), snapshotDir, collection);
+    return new HVSProjection(new VectorIndex(options), snapshotDir, collection, log.created);
   }
 
-  private static async tryLoad(dir: string, options: VectorIndexOptions, collection: string) {
+  private static async tryLoad(dir: string, options: VectorIndexOptions, collection: string, log: LogIdentity) {
     try {
-      const meta = JSON.parse(readFileSync(join(dir, 'position.json'), 'utf8')) as { format: number; position: number };
+      const meta = JSON.parse(readFileSync(join(dir, 'position.json'), 'utf8')) as {
+        format: number;
+        position: number;
+        logCreated?: string;
+      };
       if (meta.format !== SNAPSHOT_FORMAT) return undefined;
+      if ((meta.logCreated ?? '') !== log.created || meta.position > log.headPosition) return undefined;
       const index = await VectorIndex.loadSnapshot(join(dir, 'index'), options);
       if (!index) return undefined;
-      const view = new HVSProjection(index, dir, collection);
+      const view = new HVSProjection(index, dir, collection, log.created);
       const text = readFileSync(join(dir, 'entries.jsonl'), 'utf8');
       if (text.length > 0) {
         let entries = 0;

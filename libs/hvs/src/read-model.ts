@@ -1,9 +1,10 @@
 // The HVS read side behind one interface: the in-process projection, or projector replicas over NATS request/reply.
 import type { NatsConnection } from '@nats-io/nats-core';
+import { z } from 'zod';
 import type { Service } from '@nats-io/services';
 import { querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
-import { describeValue, HVSError, InvalidArgumentError } from './errors.js';
+import { HVSError, InvalidArgumentError } from './errors.js';
 import { compileFilter, type Filter, type Predicate } from './filter.js';
 import type { SearchOptions as IndexSearchOptions } from './vector-index.js';
 import { allocFloat32 } from './slab.js';
@@ -53,7 +54,13 @@ export class LocalReadModel implements ReadModel {
   ) {}
 
   private async at(minPosition: number): Promise<void> {
-    if (minPosition > this.runner.position) await this.runner.waitFor(minPosition);
+    if (minPosition <= this.runner.position) return;
+    // A position past the head would be waited for as long as events keep arriving: refuse it instead.
+    const head = await this.runner.headPosition();
+    if (minPosition > head) {
+      throw new InvalidArgumentError(`position ${minPosition} is beyond the head of the log (${head})`);
+    }
+    await this.runner.waitFor(minPosition);
   }
 
   private read(id: string): StoredVector | undefined {
@@ -74,7 +81,7 @@ export class LocalReadModel implements ReadModel {
       const match = options.filter === undefined ? undefined : compileFilter(options.filter);
       // Caught up (the usual case): answer without an extra async hop.
       if (minPosition <= this.runner.position) return Promise.resolve(this.searchNow(query, k, options, match));
-      return this.runner.waitFor(minPosition).then(() => this.searchNow(query, k, options, match));
+      return this.at(minPosition).then(() => this.searchNow(query, k, options, match));
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -195,36 +202,49 @@ export async function serveReadModel(
       return { code: error.code, status: error.status, message: error.message };
     },
   });
-  const handle = (op: string, fn: (args: Record<string, unknown>) => Promise<unknown>) =>
-    service.endpoint(op, querySubject('hvs', collection, op), fn);
-  const pos = (args: Record<string, unknown>) => {
-    const p = args['minPosition'] ?? 0;
-    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) throw new InvalidArgumentError(`bad minPosition ${describeValue(p)}`);
-    return p;
-  };
-  handle('get', async (a) => ({ vectors: (await reads.get(a['ids'] as string[], pos(a))).map((v) => v ?? null) }));
-  handle('search', async (a) => {
-    const query = a['query'];
-    if (!(query instanceof Float32Array)) throw new InvalidArgumentError('search needs a float32 query');
-    const opts: ReadSearchOptions = {
-      ...(a['filter'] !== undefined ? { filter: a['filter'] as Filter } : {}),
-      ...(typeof a['ef'] === 'number' ? { ef: a['ef'] } : {}),
-      ...(a['exact'] === true ? { exact: true } : {}),
-    };
-    return { hits: await reads.search(query, Number(a['k']), opts, pos(a)) };
-  });
-  handle('count', async (a) => ({ count: await reads.count(pos(a)) }));
-  handle('models', async (a) => ({
-    models: (await reads.models(pos(a))).map((m) => ({
+  // Requests come from other processes: every argument is checked before it reaches the read model.
+  const handle = <S extends z.ZodType>(op: string, schema: S, fn: (args: z.output<S>) => Promise<unknown>) =>
+    service.endpoint(op, querySubject('hvs', collection, op), async (raw) => {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw new InvalidArgumentError(`bad ${op} request: ${z.prettifyError(parsed.error)}`);
+      return fn(parsed.data);
+    });
+  const position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0);
+  const Positioned = z.object({ minPosition: position });
+  handle('get', z.object({ ids: z.array(z.string()).max(100_000), minPosition: position }), async (a) => ({
+    vectors: (await reads.get(a.ids, a.minPosition)).map((v) => v ?? null),
+  }));
+  handle(
+    'search',
+    z.object({
+      query: z.instanceof(Float32Array, { message: 'search needs a float32 query' }),
+      k: z.number().int().min(1).max(10_000),
+      filter: z.unknown().optional(),
+      ef: z.number().int().min(1).max(4096).optional(),
+      exact: z.boolean().optional(),
+      minPosition: position,
+    }),
+    async (a) => {
+      const opts: ReadSearchOptions = {
+        ...(a.filter !== undefined ? { filter: a.filter as Filter } : {}),
+        ...(a.ef !== undefined ? { ef: a.ef } : {}),
+        ...(a.exact ? { exact: true } : {}),
+      };
+      return { hits: await reads.search(a.query, a.k, opts, a.minPosition) };
+    },
+  );
+  handle('count', Positioned, async (a) => ({ count: await reads.count(a.minPosition) }));
+  handle('models', Positioned, async (a) => ({
+    models: (await reads.models(a.minPosition)).map((m) => ({
       modelId: m.modelId,
       connectedAt: m.connectedAt.getTime(),
       lastSeenAt: m.lastSeenAt.getTime(),
     })),
   }));
-  handle('sync', async () => {
+  handle('sync', z.unknown(), async () => {
     await reads.sync();
     return {};
   });
-  handle('stats', () => reads.stats());
+  handle('stats', z.unknown(), () => reads.stats());
   return service.service;
 }

@@ -206,7 +206,8 @@ export class VectorIndex {
   upsert(id: string, vector: Float32Array): number {
     checkId(id);
     checkVector(vector, this.dimension, this.geometry);
-    this.ensureCapacity(this.nextLabel + 1);
+    // An update stays in its slot, a new id takes a freed one first: only a new slot needs room.
+    if (!this.idToLabel.has(id) && this.freeLabels.length === 0) this.ensureCapacity(this.nextLabel + 1);
     return this.put(id, vector);
   }
 
