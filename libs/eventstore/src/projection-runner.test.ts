@@ -60,3 +60,50 @@ it('serialises checkpoints, writes the latest on demand, and stop() waits for on
   expect(view.overlapped).toBe(false);
   expect(view.applied).toBe(12);
 });
+
+/** A view that applies batches slowly and asynchronously, and checks what checkpoints see. */
+class BatchView implements Projection {
+  readonly name = 'batch';
+  applied = new Set<number>();
+  batches: number[] = [];
+  snapshotsAhead = 0;
+  apply(event: RecordedEvent): void {
+    this.applied.add(event.position);
+  }
+  async applyBatch(events: readonly RecordedEvent[]) {
+    this.batches.push(events.length);
+    // Half now, half after a pause: a checkpoint or reader in between must not take the batch as applied.
+    const half = Math.ceil(events.length / 2);
+    events.slice(0, half).forEach((e) => this.applied.add(e.position));
+    await new Promise((r) => setTimeout(r, 20));
+    events.slice(half).forEach((e) => this.applied.add(e.position));
+    return events.filter((e) => e.data && (e.data as { object?: string }).object === 'bad').map((event) => ({ event, reason: 'bad object' }));
+  }
+  async checkpoint(position: number): Promise<void> {
+    if ([...this.applied].some((p) => p > position)) this.snapshotsAhead++;
+  }
+}
+
+it('applies catch-up in batches, releases readers only once a batch is applied, and parks what it refused', async () => {
+  await using store = await EventStore.open(nc, { names: hvsNames('runner2') });
+  const fact = (i: number, object = `o${i}`) => ({
+    type: 'FactAdded' as const,
+    data: { factId: `f${i}`, subject: 's', predicate: 'p', object, source: 'test', timestamp: i },
+  });
+  await store.appendNewStreams(Array.from({ length: 1500 }, (_, i) => ({ streamId: `fact.b${i}`, event: fact(i, i === 700 ? 'bad' : `o${i}`) })));
+  const view = new BatchView();
+  const runner = new ProjectionRunner(store, view, { checkpointEveryEvents: 100, checkpointEveryMs: 5 });
+  await runner.start();
+  expect(view.applied.size).toBe(1500);
+  // Catch-up came in batches, not one event at a time.
+  expect(Math.max(...view.batches)).toBeGreaterThan(100);
+  expect(runner.parked.map((p) => p.reason)).toEqual(['apply failed: bad object']);
+  // Live: every reader released at a position finds its event applied.
+  for (let i = 0; i < 50; i++) {
+    const { position } = await store.appendToStream(`fact.c${i}`, [fact(2000 + i)]);
+    await runner.waitFor(position);
+    expect(view.applied.has(position)).toBe(true);
+  }
+  await runner.stop();
+  expect(view.snapshotsAhead).toBe(0);
+});

@@ -11,6 +11,13 @@ export interface Projection {
   readonly name: string;
   /** Apply one event. Must not throw for a valid event; a throw parks the event and the runner goes on. */
   apply(event: RecordedEvent): void;
+  /**
+   * Apply consecutive events at once (a catch-up or a burst arrives in batches): free to do the work off the JS
+   * thread. Resolves with the events it could not apply, which the runner parks; reads of the view may run
+   * meanwhile and see a prefix of the batch. Rejecting means none of them was applied (the runner then applies
+   * them one by one). Without it, `apply` is called for each.
+   */
+  applyBatch?(events: readonly RecordedEvent[]): Promise<{ event: RecordedEvent; reason: string }[]>;
   /** Persist the view together with the position it reflects (the runner applies nothing meanwhile). */
   checkpoint?(position: number): Promise<void>;
   /**
@@ -22,6 +29,8 @@ export interface Projection {
 
 /** Events applied since the last caught-up moment before `idle` is called again. */
 const IDLE_AFTER_EVENTS = 1000;
+/** Most events handed to one applyBatch. */
+const MAX_BATCH = 512;
 
 export interface ProjectionRunnerOptions {
   /** Position already reflected by the loaded snapshot (0: none). */
@@ -61,6 +70,11 @@ export class ProjectionRunner {
   /** Set while a checkpoint is being written; applying waits for it so the snapshot is consistent. */
   private checkpointing?: Promise<void>;
   private appliedSinceIdle = 0;
+  /** Set while a batch is being applied; a checkpoint waits for it. */
+  private applying?: Promise<unknown>;
+  /** Progress reported for messages of the batch being gathered or applied: reached once it is applied. */
+  private deferredProgress = 0;
+  private gathering = false;
   readonly parked: ParkedMessage[] = [];
 
   constructor(
@@ -77,7 +91,7 @@ export class ProjectionRunner {
     // The whole store, unfiltered: every position passes through here, so "applied up to N" is exact.
     const sub = this.store.subscribeToAll({
       fromPosition: this.position + 1,
-      onProgress: (position) => this.advance(position),
+      onProgress: (position) => this.progress(position),
       onParked: (parked) => this.park(parked),
     });
     this.sub = sub;
@@ -95,21 +109,16 @@ export class ProjectionRunner {
     const idle = setInterval(() => this.checkpointInBackground(), this.options.checkpointEveryMs ?? 30_000);
     idle.unref();
     try {
+      let batch: RecordedEvent[] = [];
+      let upTo = 0;
       for await (const event of sub) {
-        if (this.checkpointing) await this.checkpointing;
-        if (!this.options.types || this.options.types.includes(event.type)) {
-          try {
-            this.projection.apply(event);
-            this.appliedSinceIdle++;
-            this.options.onApplied?.(event);
-          } catch (err) {
-            const reason = `apply failed: ${(err as Error).message}`;
-            this.park({ position: event.position, subject: event.streamId, reason });
-          }
-        }
-        // Advance before checkpointing, so readers waiting for this event are not held up by the write and
-        // the checkpoint records the event it includes.
-        this.advance(event.position);
+        this.gathering = true;
+        if (!this.options.types || this.options.types.includes(event.type)) batch.push(event);
+        upTo = event.position;
+        // More are stored after this one (and mostly already fetched): gather them into one batch.
+        if (sub.pending > 0 && batch.length < MAX_BATCH) continue;
+        await this.applyBatch(batch, upTo);
+        batch = [];
         if (sub.pending === 0) {
           this.checkpointInBackground();
           if (this.appliedSinceIdle >= IDLE_AFTER_EVENTS) {
@@ -123,6 +132,67 @@ export class ProjectionRunner {
       for (const w of this.waiters.splice(0)) w.resolve();
     } finally {
       clearInterval(idle);
+    }
+  }
+
+  /** The subscription is done with a message: reached now, or once the batch it belongs to is applied. */
+  private progress(position: number): void {
+    if (this.gathering || this.applying) this.deferredProgress = Math.max(this.deferredProgress, position);
+    else this.advance(position);
+  }
+
+  /**
+   * Applies a batch and advances to `upTo` in the same synchronous stretch as the view's last change, so that a
+   * checkpoint (which waits for `applying`) never sees the view ahead of `position`.
+   */
+  private async applyBatch(batch: RecordedEvent[], upTo: number): Promise<void> {
+    // A failed checkpoint is reported by maybeCheckpoint; applying goes on (the log still has everything).
+    while (this.checkpointing) await this.checkpointing.catch(() => undefined);
+    const done = () => {
+      this.gathering = false;
+      // Advance before checkpointing, so readers waiting for these events are not held up by the write and the
+      // checkpoint records the events it includes.
+      this.advance(Math.max(upTo, this.deferredProgress));
+    };
+    const { projection } = this;
+    if (!projection.applyBatch || batch.length === 0) {
+      for (const event of batch) this.applyOne(event);
+      return done();
+    }
+    let failed: { event: RecordedEvent; reason: string }[];
+    // Set in the same synchronous stretch as the check above: a checkpoint never starts while a batch applies.
+    const applying = projection.applyBatch(batch);
+    this.applying = applying;
+    try {
+      failed = await applying;
+    } catch {
+      // A batch that fails as a whole has applied none of its events (a projection's contract): apply them one by
+      // one, so that only those that fail are parked.
+      this.applying = undefined;
+      for (const event of batch) this.applyOne(event);
+      return done();
+    }
+    this.applying = undefined;
+    const bad = new Set(failed.map((f) => f.event));
+    for (const f of failed) {
+      this.park({ position: f.event.position, subject: f.event.streamId, reason: `apply failed: ${f.reason}` });
+    }
+    for (const event of batch) {
+      if (bad.has(event)) continue;
+      this.appliedSinceIdle++;
+      this.options.onApplied?.(event);
+    }
+    done();
+  }
+
+  private applyOne(event: RecordedEvent): void {
+    try {
+      this.projection.apply(event);
+      this.appliedSinceIdle++;
+      this.options.onApplied?.(event);
+    } catch (err) {
+      const reason = `apply failed: ${(err as Error).message}`;
+      this.park({ position: event.position, subject: event.streamId, reason });
     }
   }
 
@@ -149,6 +219,9 @@ export class ProjectionRunner {
       if (!force) return this.checkpointing;
       await this.checkpointing.catch(() => undefined);
     }
+    // A batch being applied has changed the view beyond `position`: wait until it is whole again.
+    while (this.applying) await this.applying.catch(() => undefined);
+    if (this.checkpointing) return this.checkpointing;
     if (this.position === this.checkpointed) return;
     const due =
       force ||

@@ -11,12 +11,16 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
+/** mulberry32: reproducible, and unlike a small LCG it does not repeat 16-float rows. */
 function random(n: number, seed = 1): Float32Array {
-  let s = seed;
+  let a = seed >>> 0;
   const out = new Float32Array(n * DIM);
   for (let i = 0; i < out.length; i++) {
-    s = (s * 1103515245 + 12345) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 32 - 0.5;
   }
   return out;
 }
@@ -142,6 +146,36 @@ describe('Graph', () => {
     expect(() => graph('cosine').load(file, 400)).toThrow(/another layout/);
     g.dispose();
     h.dispose();
+  });
+
+  it('addBatch inserts on a worker thread while searches go on, and keeps order', async () => {
+    const n = 3000;
+    const data = random(n, 11);
+    const g = graph('cosine', n);
+    g.add(data.subarray(0, DIM), 0);
+    const labels = Uint32Array.from({ length: n - 1 }, (_, i) => i + 1);
+    const done = g.addBatch(data.subarray(DIM), labels);
+    expect(g.inFlight).toBe(1);
+    let searches = 0;
+    while (g.inFlight > 0) {
+      const r = g.search(data.subarray(0, DIM), 5);
+      expect(r.labels[0]).toBe(0);
+      searches++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await done;
+    expect(searches).toBeGreaterThan(1);
+    expect(g.count()).toBe(n);
+    for (let i = 0; i < n; i += 97) expect(vectorOf(g, i)).toEqual(data.subarray(i * DIM, (i + 1) * DIM));
+    g.setEf(50);
+    expect(g.search(data.subarray(2999 * DIM, 3000 * DIM), 1).labels[0]).toBe(2999);
+    // A label that is not a slot stops the batch there: what came before it is in.
+    const more = random(3, 12);
+    await expect(g.addBatch(more, Uint32Array.from([0, 9999, 1]))).rejects.toThrow(/item 1: label 9999/);
+    expect(vectorOf(g, 0)).toEqual(more.subarray(0, DIM));
+    expect(vectorOf(g, 1)).toEqual(data.subarray(DIM, 2 * DIM));
+    expect(() => g.addBatch(more, Uint32Array.from([1]))).toThrow(/need 16 floats/);
+    g.dispose();
   });
 
   it('a disposed graph refuses every call', () => {

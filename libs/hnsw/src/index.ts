@@ -8,6 +8,7 @@ const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2 };
 
 interface NativeGraph {
   add(vector: Float32Array, label: number): void;
+  addBatch(vectors: Float32Array, labels: Uint32Array): Promise<void>;
   markDelete(label: number): void;
   resize(capacity: number): void;
   setEf(ef: number): void;
@@ -71,6 +72,7 @@ export class Graph {
   readonly dataOffset: number;
   private readonly native: NativeGraph;
   private view?: Float32Array;
+  private batches = 0;
   private labelsOut = new Uint32Array(64);
   private distancesOut = new Float32Array(64);
 
@@ -94,6 +96,21 @@ export class Graph {
   /** Stores `vector` at `label` (count() for a new slot). Throws a RangeError on a bad label, a full graph or bad values. */
   add(vector: Float32Array, label: number): void {
     this.native.add(vector, label);
+  }
+
+  /**
+   * Adds `labels.length` vectors (packed in `vectors`) in order on a worker thread; searches may run meanwhile (each
+   * waits for at most one insert). Neither array may change until the promise settles, and nothing else may write
+   * to the graph (add, resize, load, dispose) meanwhile. On failure, the items before the failing one are in.
+   */
+  addBatch(vectors: Float32Array, labels: Uint32Array): Promise<void> {
+    this.batches++;
+    return this.native.addBatch(vectors, labels).finally(() => this.batches--);
+  }
+
+  /** Batches still being inserted. */
+  get inFlight(): number {
+    return this.batches;
   }
 
   markDelete(label: number): void {

@@ -37,6 +37,14 @@ function freezeMetadata(metadata: Record<string, unknown>): Record<string, unkno
   return EMPTY;
 }
 
+/** Runs of new vectors shorter than this are inserted on the JS thread: a worker hop costs more than they do. */
+const MIN_ASYNC_RUN = 32;
+
+function nonFinite(vector: Float32Array, id: string): string | undefined {
+  for (let i = 0; i < vector.length; i++) if (!Number.isFinite(vector[i])) return `vector ${id} has a non-finite value`;
+  return undefined;
+}
+
 /** Half-written checkpoint folders (`<dir>.tmp-<pid>-<random>`) of processes that are gone. */
 function removeAbandonedCheckpoints(dir: string): void {
   const parent = dirname(dir);
@@ -97,18 +105,78 @@ export class HVSProjection implements Projection {
     this.name = `hvs:${collection}`;
   }
 
+  /**
+   * Applies a batch: runs of new vectors go into the graph on a worker thread (the JS thread meanwhile decodes the
+   * next events, and a writer in this process publishes); everything else, and short runs, as `apply` does.
+   */
+  async applyBatch(events: readonly RecordedEvent[]): Promise<{ event: RecordedEvent; reason: string }[]> {
+    const failed: { event: RecordedEvent; reason: string }[] = [];
+    let run: { event: RecordedEvent; id: string; vector: Float32Array; metadata: Record<string, unknown> }[] = [];
+    const inRun = new Set<string>();
+    const flush = async () => {
+      if (run.length === 0) return;
+      const items = run;
+      run = [];
+      inRun.clear();
+      if (items.length < MIN_ASYNC_RUN) {
+        for (const item of items) this.applyOrReport(item.event, failed);
+        return;
+      }
+      const labels = await this.index.insertFresh(items);
+      items.forEach((item, i) => {
+        const label = labels[i]!;
+        if (label instanceof Error) return failed.push({ event: item.event, reason: label.message });
+        this.metadataByLabel[label] = freezeMetadata(item.metadata);
+        this.createdAtByLabel[label] = item.event.recordedAt.getTime();
+      });
+    };
+    for (const event of events) {
+      if (event.position <= this.position) continue;
+      if (event.type === 'VectorStored') {
+        const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
+        if (!this.index.has(id) && !inRun.has(id) && vector.length === this.index.dimension) {
+          // Checked here as `apply` would: a bad one is reported, the run goes on.
+          const reason = nonFinite(vector, id);
+          if (reason) failed.push({ event, reason });
+          else {
+            run.push({ event, id, vector, metadata });
+            inRun.add(id);
+          }
+          this.position = event.position;
+          continue;
+        }
+      }
+      await flush();
+      this.applyOrReport(event, failed);
+    }
+    await flush();
+    return failed;
+  }
+
+  private applyOrReport(event: RecordedEvent, failed: { event: RecordedEvent; reason: string }[]): void {
+    this.position = Math.max(this.position, event.position);
+    try {
+      this.applyEvent(event);
+    } catch (err) {
+      failed.push({ event, reason: (err as Error).message });
+    }
+  }
+
   apply(event: RecordedEvent): void {
     if (event.position <= this.position) return;
     this.position = event.position;
+    this.applyEvent(event);
+  }
+
+  private applyEvent(event: RecordedEvent): void {
     switch (event.type) {
       case 'VectorStored': {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
         if (vector.length !== this.index.dimension) {
           throw new Error(`vector ${id} has dimension ${vector.length}, the collection ${this.index.dimension}`);
         }
-        for (let i = 0; i < vector.length; i++) {
-          if (!Number.isFinite(vector[i])) throw new Error(`vector ${id} has a non-finite value`);
-        }
+        const reason = nonFinite(vector, id);
+        if (reason) throw new Error(reason);
         const existed = this.index.has(id);
         const label = this.index.upsert(id, vector);
         // Frozen once here, so readers can share it instead of cloning it per result.

@@ -238,6 +238,72 @@ export class VectorIndex {
     for (const { id, vector } of items) this.put(id, vector);
   }
 
+  /**
+   * Inserts vectors of ids the index does not hold, on a worker thread (searches go on meanwhile and see none of
+   * them until it resolves). Resolves with each item's slot, or the error that kept it out (then nothing else of it
+   * changed). Nothing else may write to the index until it settles.
+   */
+  async insertFresh(items: readonly { id: string; vector: Float32Array }[]): Promise<(number | Error)[]> {
+    if (this.graph.inFlight > 0) throw new VectorIndexError('insert', new Error('another batch is being inserted'));
+    const out: (number | Error)[] = new Array<number | Error>(items.length);
+    const accepted: number[] = [];
+    const seen = new Set<string>();
+    items.forEach(({ id, vector }, i) => {
+      try {
+        checkId(id);
+        checkVector(vector, this.dimension, this.geometry);
+        if (this.idToLabel.has(id) || seen.has(id)) throw new InvalidArgumentError(`id '${id}' is already in the index`);
+        seen.add(id);
+        accepted.push(i);
+      } catch (err) {
+        out[i] = err as Error;
+      }
+    });
+    if (accepted.length === 0) return out;
+    this.ensureCapacity(this.nextLabel + Math.max(0, accepted.length - this.freeLabels.length));
+    const dim = this.dimension;
+    const data = new Float32Array(accepted.length * dim);
+    const labels = new Uint32Array(accepted.length);
+    accepted.forEach((i, k) => {
+      data.set(items[i]!.vector, k * dim);
+      // Slots are taken now (so exact scans skip them: no id yet) and named once the graph holds them.
+      labels[k] = this.freeLabels.pop() ?? this.nextLabel++;
+    });
+    try {
+      await this.graph.addBatch(data, labels);
+    } catch (err) {
+      // Cannot happen for validated items short of running out of memory; keep the index whole: the slots the
+      // batch reached are marked deleted and freed, and each item is tried on its own to find the culprit.
+      const made = this.graph.count();
+      for (const label of labels) {
+        // Slots past the graph's count were never made: the next new slot is `made` again.
+        if (label >= made) continue;
+        try {
+          this.graph.markDelete(label);
+        } catch {
+          // a freed slot the batch did not reach is still deleted
+        }
+        this.freeLabels.push(label);
+      }
+      this.nextLabel = made;
+      for (const i of accepted) {
+        try {
+          out[i] = this.upsert(items[i]!.id, items[i]!.vector);
+        } catch (itemErr) {
+          out[i] = itemErr instanceof Error ? itemErr : new VectorIndexError('insert', err);
+        }
+      }
+      return out;
+    }
+    accepted.forEach((i, k) => {
+      const id = items[i]!.id;
+      this.idToLabel.set(id, labels[k]!);
+      this.labelToId[labels[k]!] = id;
+      out[i] = labels[k]!;
+    });
+    return out;
+  }
+
   remove(id: string): boolean {
     const label = this.idToLabel.get(id);
     if (label === undefined) return false;

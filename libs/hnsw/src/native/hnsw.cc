@@ -158,12 +158,40 @@ class JsFilter : public hnswlib::BaseFilterFunctor {
   bool failed_ = false;
 };
 
+class Graph;
+
+/**
+ * Inserts a batch on a libuv worker thread, one element at a time under the graph's exclusive lock, so searches on
+ * the JS thread interleave with it (each waits for at most one insert) and JS goes on decoding and publishing.
+ */
+class AddBatchWorker : public Napi::AsyncWorker {
+ public:
+  AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data, Napi::Uint32Array labels);
+  void Execute() override;
+  void OnOK() override;
+  void OnError(const Napi::Error& e) override;
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ private:
+  Graph* graph_;
+  Napi::ObjectReference self_;
+  Napi::ObjectReference dataRef_;
+  Napi::ObjectReference labelsRef_;
+  const float* data_;
+  const uint32_t* labels_;
+  size_t count_;
+  Napi::Promise::Deferred deferred_;
+};
+
 class Graph : public Napi::ObjectWrap<Graph> {
+  friend class AddBatchWorker;
+
  public:
   static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     Napi::Function fn = DefineClass(env, "Graph",
                                     {
                                         InstanceMethod("add", &Graph::Add),
+                                        InstanceMethod("addBatch", &Graph::AddBatch),
                                         InstanceMethod("markDelete", &Graph::MarkDelete),
                                         InstanceMethod("resize", &Graph::Resize),
                                         InstanceMethod("setEf", &Graph::SetEf),
@@ -276,6 +304,48 @@ class Graph : public Napi::ObjectWrap<Graph> {
       Napi::Error::New(env, std::string("add: ") + e.what()).ThrowAsJavaScriptException();
     }
     return env.Undefined();
+  }
+
+  /** One insert, from the worker thread: the same checks as Add, under the exclusive lock. */
+  std::string addOne(const float* x, uint32_t label, std::vector<float>& element) {
+    std::string error;
+    if (!space_->element(x, element.data(), false, &error)) return "label " + std::to_string(label) + ": " + error;
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    if (!index_) return "the graph is disposed";
+    const size_t count = index_->cur_element_count.load();
+    if (label > count) return "label " + std::to_string(label) + " is neither a used slot nor the next one";
+    if (label == count && count >= index_->max_elements_) return "the graph is full: resize first";
+    try {
+      index_->addPoint(element.data(), static_cast<hnswlib::labeltype>(label));
+    } catch (const std::exception& e) {
+      return std::string("add: ") + e.what();
+    }
+    return "";
+  }
+
+  // addBatch(vectors: Float32Array (n·dim), labels: Uint32Array (n)) -> Promise<void>; in order, off the JS thread.
+  // The arrays must not change until it settles; no resize, load or dispose meanwhile (they would wait for it).
+  Napi::Value AddBatch(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
+        !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+      Napi::TypeError::New(env, "addBatch takes a Float32Array of vectors and a Uint32Array of labels").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Float32Array data = info[0].As<Napi::Float32Array>();
+    Napi::Uint32Array labels = info[1].As<Napi::Uint32Array>();
+    if (data.ElementLength() != labels.ElementLength() * space_->dim()) {
+      Napi::RangeError::New(env, "addBatch: " + std::to_string(labels.ElementLength()) + " labels need " +
+                                     std::to_string(labels.ElementLength() * space_->dim()) + " floats, got " +
+                                     std::to_string(data.ElementLength()))
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    auto* worker = new AddBatchWorker(env, this, info.This().As<Napi::Object>(), data, labels);
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
   }
 
   Napi::Value MarkDelete(const Napi::CallbackInfo& info) {
@@ -496,6 +566,34 @@ Napi::Value TrimAllocator(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), false);
 #endif
 }
+
+AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data,
+                               Napi::Uint32Array labels)
+    : Napi::AsyncWorker(env, "hnsw.addBatch"),
+      graph_(graph),
+      self_(Napi::Persistent(self)),
+      dataRef_(Napi::Persistent(data.As<Napi::Object>())),
+      labelsRef_(Napi::Persistent(labels.As<Napi::Object>())),
+      data_(data.Data()),
+      labels_(labels.Data()),
+      count_(labels.ElementLength()),
+      deferred_(Napi::Promise::Deferred::New(env)) {}
+
+void AddBatchWorker::Execute() {
+  std::vector<float> element(graph_->space_->floats());
+  const size_t dim = graph_->space_->dim();
+  for (size_t i = 0; i < count_; i++) {
+    const std::string error = graph_->addOne(data_ + i * dim, labels_[i], element);
+    if (!error.empty()) {
+      SetError("addBatch: item " + std::to_string(i) + ": " + error);
+      return;
+    }
+  }
+}
+
+void AddBatchWorker::OnOK() { deferred_.Resolve(Env().Undefined()); }
+
+void AddBatchWorker::OnError(const Napi::Error& e) { deferred_.Reject(e.Value()); }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("trimAllocator", Napi::Function::New(env, TrimAllocator));
