@@ -3,6 +3,19 @@ import { CodedError } from '@hvs-nvm/events';
 
 export class HVSError extends CodedError {}
 
+/** String(value) can itself throw (a hostile toString, a revoked proxy): never let describing a value fail. */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return typeof value;
+    }
+  }
+}
+
 /** Shows a caller's value in a message without throwing on cycles, bigints or huge arrays. */
 export function describeValue(value: unknown, maxChars = 120): string {
   let text: string;
@@ -13,9 +26,9 @@ export function describeValue(value: unknown, maxChars = 120): string {
         : ArrayBuffer.isView(value)
           ? `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`
           : (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ??
-            String(value));
+            safeString(value));
   } catch {
-    text = String(value);
+    text = safeString(value);
   }
   return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
 }

@@ -13,10 +13,11 @@ export type DistanceFrom = (data: ArrayLike<number>, offset: number) => number;
  * Prepares a query once (norms, Lorentz time coordinate) so that many distances can be taken
  * against an arena without allocating a view per vector.
  */
-export function distanceFrom(geometry: Geometry, query: ArrayLike<number>): DistanceFrom {
+export function distanceFrom(geometry: Geometry, query: ArrayLike<number>, scratch?: Float64Array): DistanceFrom {
   const dim = query.length;
-  // A plain loop: Float64Array.from goes through the iterator protocol, several µs per query.
-  const q = new Float64Array(dim);
+  // A plain loop: Float64Array.from goes through the iterator protocol, several µs per query. A caller that
+  // prepares one query at a time can lend its own buffer (allocating a typed array is ~0.5 µs).
+  const q = scratch && scratch.length === dim ? scratch : new Float64Array(dim);
   let qn2 = 0;
   for (let i = 0; i < dim; i++) {
     const x = query[i]!;

@@ -615,15 +615,28 @@ export class HVS {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.mailboxes.close();
-      await this.service?.stop();
-      this.evictions?.unsubscribe();
-      await this.local?.runner.stop();
-      await this.store.close();
-    } finally {
-      await this.endpoint.close();
-      this.log.info('closed');
+    // Every step runs even if one before it fails (a last checkpoint that cannot be written must not leave the
+    // connection open); the first failure is reported once all are done.
+    const failures: unknown[] = [];
+    const step = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(err);
+      }
+    };
+    await step(() => this.mailboxes.close());
+    await step(() => this.service?.stop());
+    await step(() => this.evictions?.unsubscribe());
+    await step(() => this.local?.runner.stop());
+    await step(() => this.store.close());
+    await step(() => this.endpoint.close());
+    // The graph's memory is native: free it now rather than whenever the GC finalises the index.
+    await step(() => this.local?.view.index.dispose());
+    this.log.info('closed');
+    if (failures.length > 0) {
+      this.log.error({ err: failures[0], failures: failures.length }, 'close: some steps failed');
+      throw failures[0];
     }
   }
 

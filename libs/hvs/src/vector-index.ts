@@ -100,6 +100,8 @@ export class VectorIndex {
   private nextLabel = 0;
   /** Query buffer for ball-centre searches (hyperboloid). */
   private readonly scratch: Float32Array;
+  /** The prepared query of the search under way (see distanceFrom). */
+  private readonly queryScratch: Float64Array;
   private rng: number;
 
   constructor(options: VectorIndexOptions) {
@@ -117,6 +119,7 @@ export class VectorIndex {
     this.capacity = o.initialCapacity ?? DEFAULTS.initialCapacity;
     this.rng = (o.seed ?? DEFAULTS.seed) >>> 0 || 0x9e3779b9;
     this.scratch = new Float32Array(this.dimension);
+    this.queryScratch = new Float64Array(this.dimension);
     try {
       this.graph = new Graph({
         metric: this.metric(),
@@ -371,7 +374,7 @@ export class VectorIndex {
   }
 
   private exactScan(query: Float32Array, k: number, filter?: (label: number) => boolean): SearchHit[] {
-    const dist = distanceFrom(this.geometry, query);
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const { arena, stride, dataOffset, labelToId } = this;
     const top = new TopK(Math.min(k, this.size));
     for (let label = 0; label < this.nextLabel; label++) {
@@ -390,7 +393,7 @@ export class VectorIndex {
     labelFilter?: (label: number) => boolean,
   ): SearchHit[] {
     const { labels, count } = this.knn(query, k, ef, labelFilter, false);
-    const dist = distanceFrom(this.geometry, query);
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
@@ -424,7 +427,7 @@ export class VectorIndex {
     const pf = 1 / (1 + q0); // Poincaré coordinates of q are query · pf
     const oneMinusQ2 = 2 / (1 + q0); // 1 − |p_q|², without cancellation near the boundary
     const pqNorm = Math.sqrt(qn2) * pf;
-    const dist = distanceFrom('hyperboloid', query);
+    const dist = distanceFrom('hyperboloid', query, this.queryScratch);
     const found = new Map<number, number>();
     const scratch = this.scratch;
 
