@@ -3,5 +3,17 @@ export { HVSNVMIntegration, type IntegrationOptions, type StoreOptions, type Que
 export { DocumentStore, type StoredDocument, type FoundDocument } from './patterns/document-store.js';
 export { ModelStatePersistence } from './patterns/model-state.js';
 export { ModelCommunicationHub } from './patterns/communication-hub.js';
-export { SharedKnowledgeBase, type Fact, type FactSubscription } from './patterns/knowledge-base.js';
-export { SemanticCache, type SemanticCacheOptions, type CacheEntry } from './patterns/semantic-cache.js';
+export {
+  SharedKnowledgeBase,
+  type Fact,
+  type FactSubscription,
+  type KnowledgeBaseOptions,
+  type SubscribeOptions,
+} from './patterns/knowledge-base.js';
+export {
+  SemanticCache,
+  DEFAULT_SENTENCE_ENCODER_THRESHOLD,
+  DEFAULT_THRESHOLD,
+  type SemanticCacheOptions,
+  type CacheEntry,
+} from './patterns/semantic-cache.js';

@@ -1,8 +1,11 @@
 // HVSNVMIntegration: store content once (indexed in HVS, persisted in NVM) and query across both.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { HVS, type Geometry, type Metadata } from '@hvs-nvm/hvs';
 import { NVM, BlockClass } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
+import { createLogger } from '@hvs-nvm/runtime';
+import { NonBlankText, parseInput, parseOptions } from './input.js';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -22,6 +25,13 @@ export interface StoreOptions {
   metadata?: Metadata;
 }
 
+const StoreOptionsSchema = z.strictObject({
+  persist: z.boolean().optional(),
+  // Checked in full by both stores; here only its shape, so a bad one is refused before either writes.
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+const QueryOptionsSchema = z.strictObject({ k: z.number().int().min(1).max(1000).optional() });
+
 export interface QueryResult {
   id: string;
   source: 'hvs' | 'nvm';
@@ -34,6 +44,8 @@ export interface QueryResult {
 
 /** One entry point over both stores; both run on the same JetStream (hvsPath's embedded server, or natsUrl). */
 export class HVSNVMIntegration {
+  private readonly log = createLogger('hvs-nvm');
+
   private constructor(
     readonly hvs: HVS,
     readonly nvm: NVM,
@@ -65,11 +77,13 @@ export class HVSNVMIntegration {
     }
   }
 
-  /** Encodes and indexes content; with persist (the default) it is also kept as a DOCUMENTATION block. */
+  /**
+   * Encodes and indexes content; with persist (the default) it is also kept as a DOCUMENTATION block. Bad input is an
+   * NVM InvalidArgumentError before anything is written; if HVS refuses the vector, the block just made is deleted.
+   */
   async store(content: string, options: StoreOptions = {}): Promise<string> {
-    if (typeof content !== 'string' || content.length === 0) {
-      throw new TypeError('store() takes non-empty text content');
-    }
+    parseInput(NonBlankText, content, 'store content');
+    options = parseOptions(StoreOptionsSchema, options, 'store');
     const persist = options.persist ?? true;
     const vector = await this.encoder.encode(content);
     const id = randomUUID();
@@ -83,22 +97,33 @@ export class HVSNVMIntegration {
       });
       blockId = block.id;
     }
-    await this.hvs.storeVector(
-      vector,
-      {
-        ...(options.metadata ?? {}),
-        type: 'content',
-        // Unpersisted content lives only in the vector's metadata.
-        ...(blockId ? { nvm_block_id: blockId } : { content }),
-      },
-      { id },
-    );
+    try {
+      await this.hvs.storeVector(
+        vector,
+        {
+          ...(options.metadata ?? {}),
+          type: 'content',
+          // Unpersisted content lives only in the vector's metadata.
+          ...(blockId ? { nvm_block_id: blockId } : { content }),
+        },
+        { id },
+      );
+    } catch (err) {
+      // No block without its vector: a half-stored content would be found by NVM queries only.
+      if (blockId) {
+        await this.nvm.deleteBlock(blockId).catch((cleanup: unknown) =>
+          this.log.warn({ err: cleanup, blockId }, 'could not delete the block of a content HVS refused'),
+        );
+      }
+      throw err;
+    }
     return id;
   }
 
   /** Best matches across HVS (stored content) and NVM (semantic query over blocks), best first, one per content. */
   async query(text: string, options: { k?: number } = {}): Promise<QueryResult[]> {
-    const k = options.k ?? 10;
+    parseInput(NonBlankText, text, 'query text');
+    const k = parseOptions(QueryOptionsSchema, options, 'query').k ?? 10;
     const q = await this.encoder.encode(text);
     const [vectors, blocks] = await Promise.all([
       this.hvs.semanticSearch(q, { k, filter: { type: 'content' } }),

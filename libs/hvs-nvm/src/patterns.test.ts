@@ -1,12 +1,14 @@
+// Integration tests of HVSNVMIntegration and the five patterns against a real nats-server and the default encoder.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempNatsServer } from '@hvs-nvm/runtime';
-import { HVS } from '@hvs-nvm/hvs';
-import { NVM, ReadOnlyBlockError } from '@hvs-nvm/nvm';
+import { HVS, type Geometry } from '@hvs-nvm/hvs';
+import { ContentTooLargeError, InvalidArgumentError, NVM, NVMError, PermissionDeniedError, ReadOnlyBlockError } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import {
+  DEFAULT_SENTENCE_ENCODER_THRESHOLD,
   DocumentStore,
   HVSNVMIntegration,
   ModelCommunicationHub,
@@ -21,14 +23,14 @@ let dir: string;
 let encoder: Encoder;
 let n = 0;
 
-async function stores() {
+async function stores(geometry: Geometry = 'spherical') {
   n++;
   const hvs = await HVS.open({
     storagePath: join(dir, `hvs${n}`),
     natsUrl: srv.url,
     collection: `p${n}`,
     dimension: encoder.dimension,
-    geometry: 'spherical',
+    geometry,
   });
   const nvm = await NVM.open({ storagePath: join(dir, `nvm${n}`), natsUrl: srv.url, namespace: `p${n}`, encoder });
   return {
@@ -144,19 +146,143 @@ describe('the five patterns', () => {
     expect(seen.map((f) => f.subject)).toEqual(['HVS', 'NVM']);
     await sub.stop();
     const block = await s.nvm.getBlock(await kb.getKbBlockId());
-    expect((JSON.parse(block.content) as { facts: Fact[] }).facts).toHaveLength(3);
+    const summary = JSON.parse(block.content) as { factCount: number; recentFacts: Fact[] };
+    expect(summary.factCount).toBe(3);
+    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['HyperSync', 'HVS', 'NVM']);
   });
 
-  it('SemanticCache misses, hits on a similar query, and expires', async () => {
+  it('SemanticCache: the seed example hits with the defaults, an unrelated question misses, and entries expire', async () => {
+    // Euclidean, the seed's default geometry: the threshold is a cosine of the queries, whatever HVS ranks by.
+    for (const geometry of ['euclidean', 'spherical'] as const) {
+      await using s = await stores(geometry);
+      const cache = new SemanticCache(s.nvm, s.hvs, { ttlSeconds: 1, encoder });
+      expect(cache.threshold).toBe(DEFAULT_SENTENCE_ENCODER_THRESHOLD);
+      expect(await cache.get('What is HyperSync?')).toBeNull();
+      await cache.set('What is HyperSync?', { answer: 'a coordination system' });
+      expect(await cache.get('What is HyperSync?'), geometry).toEqual({ answer: 'a coordination system' });
+      expect(await cache.get('Tell me about HyperSync'), geometry).toEqual({ answer: 'a coordination system' });
+      expect(await cache.get('How do I bake bread?'), geometry).toBeNull();
+      expect(await cache.get('What is the capital of France?'), geometry).toBeNull();
+      // A caller's own threshold still applies.
+      expect(await cache.get('Tell me about HyperSync', { threshold: 0.95 })).toBeNull();
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await cache.get('What is HyperSync?')).toBeNull();
+      expect(await s.hvs.semanticSearch(await encoder.encode('What is HyperSync?'), { filter: { type: 'cache_entry' } })).toHaveLength(0);
+    }
+  });
+});
+
+describe('SemanticCache default threshold', () => {
+  const cosine = async (a: string, b: string) => {
+    const [x, y] = await encoder.encodeBatch([a, b]);
+    return x!.reduce((sum, v, i) => sum + v * y![i]!, 0);
+  };
+  it('separates paraphrases from unrelated questions with the default encoder', async () => {
+    const paraphrases: [string, string][] = [
+      ['What is HyperSync?', 'Tell me about HyperSync'],
+      ['How do I reset my password?', 'How can I change my password?'],
+      ['Who wrote Hamlet?', 'Who is the author of Hamlet?'],
+      ['How far is the moon from earth?', 'What is the distance between the earth and the moon?'],
+      ['How do I cancel my subscription?', 'How can I stop my subscription?'],
+    ];
+    const unrelated: [string, string][] = [
+      ['What is HyperSync?', 'How do I bake bread?'],
+      ['What is HyperSync?', 'What is NATS?'],
+      ['How do I install nats-server?', 'How do I install Python?'],
+      ['Why is the sky blue?', 'Why is grass green?'],
+      ['How far is the moon from earth?', 'How old is the universe?'],
+    ];
+    for (const [a, b] of paraphrases) expect(await cosine(a, b), `${a} / ${b}`).toBeGreaterThanOrEqual(DEFAULT_SENTENCE_ENCODER_THRESHOLD);
+    for (const [a, b] of unrelated) expect(await cosine(a, b), `${a} / ${b}`).toBeLessThan(DEFAULT_SENTENCE_ENCODER_THRESHOLD);
+  });
+});
+
+describe('SharedKnowledgeBase bounds and failures', () => {
+  it('keeps its block bounded: the count and the latest facts, while the fact log keeps every fact', async () => {
     await using s = await stores();
-    const cache = new SemanticCache(s.nvm, s.hvs, { ttlSeconds: 1, encoder });
-    expect(await cache.get('What is HyperSync?')).toBeNull();
-    await cache.set('What is HyperSync?', { answer: 'a coordination system' });
-    expect(await cache.get('What is HyperSync?')).toEqual({ answer: 'a coordination system' });
-    expect(await cache.get('what is hypersync', { threshold: 0.8 })).toEqual({ answer: 'a coordination system' });
-    expect(await cache.get('How do I bake bread?', { threshold: 0.8 })).toBeNull();
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(await cache.get('What is HyperSync?')).toBeNull();
-    expect(await s.hvs.semanticSearch(await encoder.encode('What is HyperSync?'), { filter: { type: 'cache_entry' } })).toHaveLength(0);
+    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder, { recentFacts: 3 });
+    for (let i = 0; i < 8; i++) await kb.addFact(`agent ${i}`, 'observed', `event number ${i}`, 'test');
+    const block = await s.nvm.getBlock(await kb.getKbBlockId());
+    const summary = JSON.parse(block.content) as { factCount: number; recentFacts: Fact[] };
+    expect(summary.factCount).toBe(8);
+    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['agent 5', 'agent 6', 'agent 7']);
+    // Each version costs the same, however many facts came before.
+    const sizes = (await s.nvm.blockHistory(block.id)).map((v) => v.content.length);
+    expect(Math.max(...sizes.slice(3))).toBeLessThan(2 * Math.min(...sizes.slice(3)));
+    expect((await kb.history()).map((f) => f.subject)).toEqual(Array.from({ length: 8 }, (_, i) => `agent ${i}`));
+  });
+
+  it('refuses a blank, oversize or non-string fact with a typed error, before anything is written', async () => {
+    await using s = await stores();
+    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder, { maxFactBytes: 1024 });
+    await kb.addFact('HVS', 'provides', 'vector storage', 'spec');
+    const head = await s.nvm.eventStore.headPosition();
+    const vectors = await s.hvs.count();
+    const bad: [string, () => Promise<unknown>, new (...a: never[]) => NVMError][] = [
+      ['empty subject', () => kb.addFact('', 'uses', 'x', 'doc'), InvalidArgumentError],
+      ['blank predicate', () => kb.addFact('a', '  ', 'x', 'doc'), InvalidArgumentError],
+      ['object not a string', () => kb.addFact('a', 'b', { toString: '' } as never, 'doc'), InvalidArgumentError],
+      ['oversize', () => kb.addFact('a', 'b', 'x'.repeat(2000), 'doc'), ContentTooLargeError],
+      ['blank query', () => kb.queryFacts(' '), InvalidArgumentError],
+    ];
+    for (const [label, call, type] of bad) await expect(call(), label).rejects.toBeInstanceOf(type);
+    expect(await s.nvm.eventStore.headPosition()).toBe(head);
+    expect(await s.hvs.count()).toBe(vectors);
+    expect(() => new SharedKnowledgeBase(s.nvm, s.hvs, encoder, { recentFacts: -1 })).toThrow(InvalidArgumentError);
+  });
+
+  it('a subscriber whose handler throws is told: caughtUp rejects with the error and onError receives it', async () => {
+    await using s = await stores();
+    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder);
+    await kb.addFact('HyperSync', 'uses', 'hyperbolic geometry', 'documentation');
+    const boom = new Error('handler failed');
+    // During catch-up: caughtUp rejects (it would otherwise never resolve) and onError hears of it.
+    const errors: unknown[] = [];
+    const early = kb.subscribe(() => Promise.reject(boom), { since: 1, onError: (e) => errors.push(e) });
+    await expect(early.caughtUp).rejects.toBe(boom);
+    expect(errors).toEqual([boom]);
+    await early.stop();
+    // Live: caughtUp has resolved already, so onError is how the subscriber learns it stopped.
+    const live: unknown[] = [];
+    const late = kb.subscribe(() => {
+      throw boom;
+    }, { onError: (e) => live.push(e) });
+    await late.caughtUp;
+    await kb.addFact('HVS', 'provides', 'vector storage', 'specification');
+    await expect.poll(() => live).toEqual([boom]);
+    await late.stop();
+    // Without onError the failure is logged, and still rejects a pending caughtUp.
+    await expect(kb.subscribe(() => Promise.reject(boom), { since: 1 }).caughtUp).rejects.toBe(boom);
+  });
+});
+
+describe('typed errors at the patterns edge', () => {
+  it('integration.store and query refuse empty or non-text input with an NVMError and write nothing', async () => {
+    n++;
+    await using integ = await HVSNVMIntegration.open({
+      hvsPath: join(dir, `ih${n}`),
+      nvmPath: join(dir, `in${n}`),
+      natsUrl: srv.url,
+      encoder,
+      collection: `i${n}`,
+      namespace: `i${n}`,
+    });
+    const head = await integ.nvm.eventStore.headPosition();
+    for (const content of ['', '   ', 42, { toString: '' }, null]) {
+      await expect(integ.store(content as never), String(typeof content)).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+    await expect(integ.store('fine', { persist: 'yes' } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(integ.query('')).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(integ.query('x', { k: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(await integ.nvm.eventStore.headPosition()).toBe(head);
+    expect(await integ.hvs.count()).toBe(0);
+  });
+
+  it('a model state view cannot be made for another model from a view acting as an agent', async () => {
+    await using s = await stores();
+    expect(() => new ModelStatePersistence(s.nvm.as('model_a'), 'model_b')).toThrow(PermissionDeniedError);
+    const own = new ModelStatePersistence(s.nvm.as('model_a'), 'model_a');
+    await own.setState('k', 1);
+    expect(await own.getState('k')).toBe(1);
   });
 });

@@ -31,16 +31,24 @@ export class ReadOnlyBlockError extends NVMError {
 export class PermissionDeniedError extends NVMError {
   constructor(
     readonly actor: string,
-    readonly access: 'read' | 'write',
+    readonly access: 'read' | 'write' | 'act as',
+    /** The block refused; for 'act as', the actor this view asked to become. */
     readonly blockId: string,
   ) {
-    super('PERMISSION_DENIED', `actor '${actor}' may not ${access} block '${blockId}'`, 403);
+    super(
+      'PERMISSION_DENIED',
+      access === 'act as'
+        ? `actor '${actor}' may not act as '${blockId}': only the system actor can act for another`
+        : `actor '${actor}' may not ${access} block '${blockId}'`,
+      403,
+    );
   }
 }
 
 export class BlockExistsError extends NVMError {
   constructor(
     readonly blockName: string,
+    /** Only when the caller may read the existing block: a hidden block's id is not given away. */
     readonly existingBlockId?: string,
   ) {
     super(

@@ -6,6 +6,7 @@ export {
   type GetBlockOptions,
   type UpdateBlockOptions,
   type BlockUpdater,
+  type BlockWriteReceipt,
   type ListBlocksOptions,
   type SemanticQueryOptions,
   type SemanticHit,
@@ -19,7 +20,7 @@ export {
   type BlockMetadata,
   type BlockPermissions,
 } from './block.js';
-export type { BlockContent, CreateBlockInput } from './input.js';
+export type { BlockContent, CreateBlockInput, CreateBlockOptions } from './input.js';
 export { BlockReader, serveBlockQueries, type BlockReaderOptions } from './remote.js';
 export {
   NVMError,
@@ -33,4 +34,5 @@ export {
   InvalidArgumentError,
   NVMClosedError,
   NVMUnavailableError,
+  toNVMError,
 } from './errors.js';

@@ -1,6 +1,7 @@
 // Validation at the API edge: turns caller input into event data, or a typed error before anything is appended.
 import { z } from 'zod';
 import { BlockClassValue, type EventData } from '@hvs-nvm/events';
+import { describeValue } from '@hvs-nvm/hvs';
 import type { BlockMetadata, BlockPermissions } from './block.js';
 import { ttlFromMetadata } from './block-decider.js';
 import { ContentTooLargeError, InvalidArgumentError, InvalidBlockError } from './errors.js';
@@ -32,12 +33,41 @@ export type CreateBlockInput = Omit<z.input<typeof CreateBlockInputSchema>, 'con
   content: BlockContent;
   metadata?: BlockMetadata;
 };
+/** The rest of a block, for the seed's positional form `createBlock(name, blockClass, content, options)`. */
+export type CreateBlockOptions = Omit<CreateBlockInput, 'name' | 'blockClass' | 'content'>;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'null-prototype'} object`;
-  return `${typeof value} ${String(value).slice(0, 40)}`;
+/** The object form of a positional createBlock call; options may not restate the positional fields. */
+export function positionalCreateInput(name: string, blockClass: unknown, content: unknown, options: unknown): unknown {
+  const rest = optionsOf(options as CreateBlockOptions | undefined, 'createBlock');
+  for (const key of ['name', 'blockClass', 'content']) {
+    if (Object.hasOwn(rest, key)) {
+      throw new InvalidBlockError(`createBlock(name, blockClass, content, options): '${key}' is given twice`);
+    }
+  }
+  return { ...rest, name, blockClass, content };
+}
+
+/**
+ * A caller's value for an error message. Never String(v) or a template literal on unknown input: an object such as
+ * `{ toString: '' }` makes those throw a raw TypeError in place of the typed error being built.
+ */
+export function describe(value: unknown): string {
+  try {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !isPlainObject(value)) {
+      // Its class says more than its JSON ('{}' for a Map); the prototype's constructor, never an own key.
+      const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+      return `a ${typeof name === 'string' && name !== '' ? name : 'non-plain'} object`;
+    }
+    return describeValue(value, 60);
+  } catch {
+    // describeValue falls back on String(), which a value with a throwing toJSON and toString defeats too.
+    return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
+  }
+}
+
+/** An error's message, whatever was thrown (user code such as a toJSON may throw anything, even null). */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : `threw ${describe(err)}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -79,7 +109,7 @@ function strictJson(value: unknown, label: string): string {
     if (json === undefined) throw new Error(`${label} has no JSON form`);
     return json;
   } catch (err) {
-    throw new InvalidBlockError(`${label} is not JSON-serialisable: ${(err as Error).message}`);
+    throw new InvalidBlockError(`${label} is not JSON-serialisable: ${messageOf(err)}`);
   }
 }
 
@@ -156,7 +186,7 @@ export const UpdateOptionsSchema = z.strictObject({
 
 export function positiveInt(value: unknown, what: string, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidArgumentError(`${what} must be an integer in [1, ${max}], got ${String(value)}`);
+    throw new InvalidArgumentError(`${what} must be an integer in [1, ${max}], got ${describe(value)}`);
   }
   return value;
 }

@@ -161,7 +161,8 @@ describe('NVM names, history and deletion', () => {
   });
 
   it('keeps every version: blockHistory, getBlock by version and asOf return old content', async () => {
-    await using nvm = await open(freshNamespace(), { actor: 'model_a' });
+    await using root = await open(freshNamespace());
+    const nvm = root.as('model_a');
     const v1 = await nvm.createBlock({
       name: 'doc',
       blockClass: BlockClass.DOCUMENTATION,
@@ -171,7 +172,7 @@ describe('NVM names, history and deletion', () => {
     await sleep(20);
     const v2 = await nvm.updateBlock(v1.id, 'second');
     await sleep(20);
-    const v3 = await nvm.as('model_b').updateBlock(v1.id, 'third', { metadata: { rev: 3 } });
+    const v3 = await root.as('model_b').updateBlock(v1.id, 'third', { metadata: { rev: 3 } });
     expect([v1.version, v2.version, v3.version]).toEqual([1, 2, 3]);
     expect(v3.metadata).toEqual({ rev: 3 });
 
@@ -242,6 +243,88 @@ describe('NVM permissions', () => {
   });
 });
 
+describe('NVM permission boundaries', () => {
+  it('a view acting as an agent cannot act as the system actor or as another agent', async () => {
+    await using nvm = await open(freshNamespace());
+    const b = nvm.as('model_b');
+    for (const other of ['system', 'model_a']) {
+      const err = (() => {
+        try {
+          b.as(other);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err, other).toBeInstanceOf(PermissionDeniedError);
+      expect(err).toMatchObject({ code: 'PERMISSION_DENIED', status: 403, access: 'act as' });
+    }
+    expect(b.as('model_b').actor).toBe('model_b');
+    expect(nvm.as('model_a').actor).toBe('model_a');
+    // An NVM opened as an agent is bound to it the same way.
+    await using agent = await open(freshNamespace(), { actor: 'model_a' });
+    expect(() => agent.as('system')).toThrow(PermissionDeniedError);
+  });
+
+  it('creating a name held by a block the actor cannot read is BlockExistsError without the hidden block id', async () => {
+    await using nvm = await open(freshNamespace());
+    const hidden = await nvm.as('model_a').createBlock({
+      name: 'secret_plan',
+      blockClass: BlockClass.PROGRAM_STATE,
+      content: 'private',
+      permissions: { read: ['model_a'], write: ['model_a'] },
+    });
+    const denied = await nvm
+      .as('model_b')
+      .createBlock({ name: 'secret_plan', blockClass: BlockClass.DOCUMENTATION, content: 'x' })
+      .catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(BlockExistsError);
+    expect((denied as BlockExistsError).existingBlockId).toBeUndefined();
+    expect((denied as Error).message).not.toContain(hidden.id);
+    // Whoever may read the holder is told which block it is.
+    const told = await nvm
+      .as('model_a')
+      .createBlock({ name: 'secret_plan', blockClass: BlockClass.DOCUMENTATION, content: 'x' })
+      .catch((e: unknown) => e);
+    expect(told).toMatchObject({ existingBlockId: hidden.id });
+  });
+
+  it('a write-only actor gets back the version it wrote, not the content or metadata it may not read', async () => {
+    await using nvm = await open(freshNamespace());
+    const dropBox = await nvm.createBlock({
+      name: 'drop_box',
+      blockClass: BlockClass.PROGRAM_STATE,
+      content: 'earlier reports',
+      metadata: { owner: 'model_a' },
+      permissions: { read: ['model_a'], write: ['model_a', 'model_b'] },
+    });
+    const receipt = await nvm.as('model_b').updateBlock(dropBox.id, 'report from b');
+    expect(receipt).toEqual({ id: dropBox.id, version: 2, updatedAt: expect.any(Date) as Date });
+    expect(receipt.content).toBeUndefined();
+    expect(receipt.metadata).toBeUndefined();
+    const full = await nvm.as('model_a').updateBlock(dropBox.id, 'read by a');
+    expect(full).toMatchObject({ content: 'read by a', version: 3, metadata: { owner: 'model_a' } });
+    // An updater function needs the current block, so it needs read access.
+    await expect(nvm.as('model_b').updateBlock(dropBox.id, (b) => `${b.content}!`)).rejects.toBeInstanceOf(
+      PermissionDeniedError,
+    );
+  });
+});
+
+describe('NVM seed call forms', () => {
+  it('createBlock takes the seed positional form (name, class, content, options) as well as an object', async () => {
+    await using nvm = await open(freshNamespace());
+    const block = await nvm.createBlock('test', BlockClass.DOCUMENTATION, 'content', { readonly: true });
+    expect(block).toMatchObject({ name: 'test', blockClass: 'documentation', content: 'content', readonly: true });
+    await expect(nvm.updateBlock(block.id, 'new content')).rejects.toBeInstanceOf(ReadOnlyBlockError);
+    const state = await nvm.createBlock('app_state', BlockClass.PROGRAM_STATE, { counter: 0 });
+    expect(JSON.parse(state.content)).toEqual({ counter: 0 });
+    await expect(
+      nvm.createBlock('twice', BlockClass.DOCUMENTATION, 'x', { name: 'other' } as never),
+    ).rejects.toBeInstanceOf(InvalidBlockError);
+    await expect(nvm.createBlock('no_class', 'nope' as never, 'x')).rejects.toBeInstanceOf(InvalidBlockError);
+  });
+});
+
 describe('NVM cache TTL', () => {
   it('an expired cache block reads as absent and its expiry is recorded once, even with two clients racing', async () => {
     const ns = freshNamespace();
@@ -269,6 +352,10 @@ describe('NVM cache TTL', () => {
       expect(await nvm.semanticQuery('cached answer')).toEqual([]);
     }
     await expect(a.updateBlock(byOption.id, 'late')).rejects.toBeInstanceOf(BlockNotFoundError);
+    // Expired means absent for every read of the block, its past versions too; only its history still shows them.
+    await expect(a.getBlock(byOption.id, { version: 1 })).rejects.toBeInstanceOf(BlockNotFoundError);
+    await expect(a.getBlock(byOption.id, { asOf: byOption.createdAt })).rejects.toBeInstanceOf(BlockNotFoundError);
+    expect((await a.blockHistory(byOption.id))[0]!.content).toBe('cached answer');
     // Both clients' sweeps and reads race to record the expiry; the log holds it once per block.
     await sleep(800);
     const store = await storeOf(ns);
@@ -516,6 +603,47 @@ describe('NVM bad input', () => {
     }
     expect(await store.headPosition()).toBe(head);
     expect((await nvm.getBlock(ok.id)).content).toBe('fine');
+  });
+
+  it('a value whose toString is not a function gets a typed error in every argument, not a raw TypeError', async () => {
+    const ns = freshNamespace();
+    await using nvm = await open(ns);
+    const ok = await nvm.createBlock({ name: 'ok', blockClass: BlockClass.PROGRAM_STATE, content: 'fine' });
+    const store = await storeOf(ns);
+    const head = await store.headPosition();
+    // String() and template literals throw a TypeError on these; error messages must describe them another way.
+    const hostiles: unknown[] = [
+      { toString: '' },
+      [{ toString: '' }],
+      Object.create(null),
+      { toJSON: () => { throw null; }, toString: () => { throw new Error('no'); } },
+    ];
+    for (const h of hostiles) {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['listBlocks blockClass', () => nvm.listBlocks({ blockClass: h as never })],
+        ['semanticQuery blockClass', () => nvm.semanticQuery('x', { blockClass: h as never })],
+        ['semanticQuery k', () => nvm.semanticQuery('x', { k: h as never })],
+        ['updateBlock expectedVersion', () => nvm.updateBlock(ok.id, 'c', { expectedVersion: h as never })],
+        ['updateBlock id', () => nvm.updateBlock(h as never, 'c')],
+        ['getBlock id', () => nvm.getBlock(h as never)],
+        ['getBlock version', () => nvm.getBlock(ok.id, { version: h as never })],
+        ['getBlock asOf', () => nvm.getBlock(ok.id, { asOf: h as never })],
+        ['blockHistory id', () => nvm.blockHistory(h as never)],
+        ['deleteBlock id', () => nvm.deleteBlock(h as never)],
+        ['createBlock blockClass', () => nvm.createBlock({ name: 'h', blockClass: h as never, content: 'x' })],
+        ['createBlock positional class', () => nvm.createBlock('h', h as never, 'x')],
+        ['createBlock name', () => nvm.createBlock({ name: h as never, blockClass: BlockClass.CACHE, content: 'x' })],
+        ['as', async () => nvm.as(h as never)],
+      ];
+      for (const [label, call] of calls) {
+        const err = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err, label).toBeInstanceOf(NVMError);
+      }
+    }
+    expect(await store.headPosition()).toBe(head);
   });
 
   it('content within the limit but over the server max_payload is ContentTooLargeError, not a NATS error', async () => {

@@ -40,6 +40,7 @@ import { decide, type BlockCommand } from './block-decider.js';
 import { BlockView, type HistoryEventType } from './block-view.js';
 import { handleCommand, type Loaded } from './command-handler.js';
 import {
+  BlockExistsError,
   BlockNotFoundError,
   ConcurrencyError,
   ContentTooLargeError,
@@ -53,11 +54,14 @@ import {
 import {
   contentText,
   createdEventData,
+  describe,
   metadataObject,
   optionsOf,
+  positionalCreateInput,
   positiveInt,
   type BlockContent,
   type CreateBlockInput,
+  type CreateBlockOptions,
 } from './input.js';
 import { decideName, type HolderStatus, type NameCommand, type NameState } from './name-decider.js';
 
@@ -118,6 +122,14 @@ export interface UpdateBlockOptions {
   /** Replaces the block's metadata. */
   metadata?: BlockMetadata;
 }
+
+/**
+ * What updateBlock gives an actor who may write a block but not read it: the id and the version written, and none
+ * of what the block holds (its fields are absent, so `result.content !== undefined` tells a Block from a receipt).
+ */
+export type BlockWriteReceipt = Pick<Block, 'id' | 'version' | 'updatedAt'> & {
+  [K in Exclude<keyof Block, 'id' | 'version' | 'updatedAt'>]?: never;
+};
 
 /** Computes new content from the current block; re-run on fresh state when another writer got in first. */
 export type BlockUpdater = (current: Block) => BlockContent | Promise<BlockContent>;
@@ -362,7 +374,7 @@ class NvmCore {
 
 function validBlockId(id: unknown): string {
   if (typeof id !== 'string' || !Id.safeParse(id).success)
-    throw new BlockNotFoundError(String(id), 'not a block id');
+    throw new BlockNotFoundError(typeof id === 'string' ? id : describe(id), 'not a block id');
   return id;
 }
 
@@ -371,7 +383,7 @@ function blockClassOf(value: unknown): BlockClass | undefined {
   const parsed = BlockClassValue.safeParse(value);
   if (!parsed.success) {
     throw new InvalidBlockError(
-      `unknown block class '${String(value)}'; use one of ${BlockClassValue.options.join(', ')}`,
+      `unknown block class ${describe(value)}; use one of ${BlockClassValue.options.join(', ')}`,
     );
   }
   return parsed.data;
@@ -442,10 +454,16 @@ export class NVM {
     }
   }
 
-  /** A view of the same NVM acting as `actor` (same connection and projection; closing it closes nothing). */
+  /**
+   * A view of the same NVM acting as `actor` (same connection and projection; closing it closes nothing). Only the
+   * system actor may act for another: a view acting as an agent gets PermissionDeniedError for any other actor, so
+   * `nvm.as('model_b').as('system')` cannot escalate.
+   */
   as(actor: string): NVM {
-    if (!ActorId.safeParse(actor).success)
-      throw new InvalidArgumentError(`invalid actor id '${String(actor)}'`);
+    if (typeof actor !== 'string' || !ActorId.safeParse(actor).success)
+      throw new InvalidArgumentError(`invalid actor id ${describe(actor)}`);
+    if (this.actor !== SYSTEM_ACTOR && actor !== this.actor)
+      throw new PermissionDeniedError(this.actor, 'act as', actor);
     return new NVM(this.core, actor, false);
   }
 
@@ -488,6 +506,11 @@ export class NVM {
     return this.core.store;
   }
 
+  /** Largest block content accepted, in bytes (patterns size what they write to fit, before writing anything). */
+  get maxContentBytes(): number {
+    return this.core.options.maxContentBytes;
+  }
+
   /** The NATS server this NVM runs on (the embedded one's URL, or the configured one). */
   get natsUrl(): string {
     return this.core.endpoint.url;
@@ -507,16 +530,40 @@ export class NVM {
     return this.core.options;
   }
 
-  async createBlock(input: CreateBlockInput): Promise<Block> {
+  /**
+   * Creates a block: `createBlock({ name, blockClass, content, ...options })`, or in the seed's positional form
+   * `createBlock('test', BlockClass.DOCUMENTATION, 'content', { readonly: true })`. A taken name is BlockExistsError,
+   * naming the existing block's id only to an actor who may read that block.
+   */
+  createBlock(input: CreateBlockInput): Promise<Block>;
+  createBlock(name: string, blockClass: BlockClass, content: BlockContent, options?: CreateBlockOptions): Promise<Block>;
+  async createBlock(
+    inputOrName: CreateBlockInput | string,
+    blockClass?: BlockClass,
+    content?: BlockContent,
+    options?: CreateBlockOptions,
+  ): Promise<Block> {
     return this.guard(async () => {
+      const input =
+        typeof inputOrName === 'string'
+          ? positionalCreateInput(inputOrName, blockClass, content, options)
+          : inputOrName;
       const blockId = randomUUID();
       const data = createdEventData(input, blockId, this.limits);
       this.core.checkPayload(data, `block '${data.name}'`);
       // The name first: a second creator of the same name stops here, before its block exists.
-      await this.core.nameCommand(
-        { type: 'ClaimName', name: data.name, blockId, holderStatus: 'unknown', nowMs: 0 },
-        this.actor,
-      );
+      try {
+        await this.core.nameCommand(
+          { type: 'ClaimName', name: data.name, blockId, holderStatus: 'unknown', nowMs: 0 },
+          this.actor,
+        );
+      } catch (err) {
+        if (!(err instanceof BlockExistsError) || err.existingBlockId === undefined) throw err;
+        const holder = this.core.view.block(err.existingBlockId);
+        if (holder && canRead(holder, this.actor)) throw err;
+        // The name is taken, which a unique name cannot hide; the block behind it stays hidden.
+        throw new BlockExistsError(data.name);
+      }
       let position: number;
       try {
         ({ position } = await handleCommand<BlockState | undefined>({
@@ -540,6 +587,11 @@ export class NVM {
     });
   }
 
+  /**
+   * The block now, or as it was at a `version` or at an `asOf` time. A deleted block's past stays readable this
+   * way; an expired cache block is BlockNotFoundError for every version, as an expired entry reads as absent
+   * (blockHistory still lists what it held).
+   */
   async getBlock(id: string, options: GetBlockOptions = {}): Promise<Block> {
     return this.guard(async () => {
       const blockId = validBlockId(id);
@@ -547,8 +599,9 @@ export class NVM {
       if (version !== undefined && asOf !== undefined) {
         throw new InvalidArgumentError('getBlock takes a version or an asOf time, not both');
       }
+      if (version !== undefined) positiveInt(version, 'version', Number.MAX_SAFE_INTEGER);
       if (asOf !== undefined && (!(asOf instanceof Date) || Number.isNaN(asOf.getTime()))) {
-        throw new InvalidArgumentError(`asOf must be a valid Date, got ${String(asOf)}`);
+        throw new InvalidArgumentError(`asOf must be a valid Date, got ${describe(asOf)}`);
       }
       await this.core.readBarrier();
       // A block another client just created may not have reached this view: look at its stream before saying no.
@@ -557,17 +610,21 @@ export class NVM {
       if (!record) throw new BlockNotFoundError(blockId);
       const { state } = record;
       if (!canRead(state, this.actor)) throw new PermissionDeniedError(this.actor, 'read', blockId);
+      const nowMs = Date.now();
+      if (!isReadable(state, nowMs) && state.status !== 'deleted') {
+        // An expired cache entry reads as absent, its past versions too (TTL data is meant to go away);
+        // blockHistory still shows what it held. A deleted block's past stays readable by version and asOf.
+        if (isDueForExpiry(state, nowMs)) this.core.scheduleExpiry(blockId);
+        throw new BlockNotFoundError(blockId, 'expired');
+      }
       if (version === undefined && asOf === undefined) {
-        if (!isReadable(state, Date.now())) {
-          if (isDueForExpiry(state, Date.now())) this.core.scheduleExpiry(blockId);
-          throw new BlockNotFoundError(blockId, state.status === 'live' ? 'expired' : state.status);
-        }
+        if (state.status !== 'live') throw new BlockNotFoundError(blockId, state.status);
         return toBlock(state);
       }
       // Time travel: the version, or the last version recorded at or before asOf.
       const entry =
         version !== undefined
-          ? record.history.find((e) => e.version === positiveInt(version, 'version', Number.MAX_SAFE_INTEGER))
+          ? record.history.find((e) => e.version === version)
           : record.history.findLast((e) => e.at <= asOf!.getTime());
       const missing =
         version !== undefined ? `no version ${version}` : `did not exist at ${asOf!.toISOString()}`;
@@ -620,12 +677,13 @@ export class NVM {
   /**
    * Replaces a block's content (and metadata, if given). Without `expectedVersion` a lost race is retried on the
    * fresh state (last writer wins for plain content; pass a function to compute content from the current block).
+   * Resolves to the updated block, or to a BlockWriteReceipt for an actor who may write the block but not read it.
    */
   async updateBlock(
     id: string,
     content: BlockContent | BlockUpdater,
     options: UpdateBlockOptions = {},
-  ): Promise<Block> {
+  ): Promise<Block | BlockWriteReceipt> {
     return this.guard(async () => {
       const blockId = validBlockId(id);
       options = optionsOf(options, 'updateBlock');
@@ -646,7 +704,7 @@ export class NVM {
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       });
       if (fixed !== undefined) this.core.checkPayload(command(fixed, 0), label);
-      const { position } = await handleCommand<BlockState | undefined>({
+      const { position, state: decidedOn } = await handleCommand<BlockState | undefined>({
         store: this.core.store,
         streamId: streamIds.block(blockId),
         actor: this.actor,
@@ -668,7 +726,12 @@ export class NVM {
           new ConcurrencyError(blockId, expectedVersion, typeof err.actual === 'number' ? err.actual + 1 : 0),
       });
       await this.core.afterWrite(position);
-      return toBlock(this.core.view.block(blockId)!);
+      const record = this.core.view.blocks.get(blockId)!;
+      if (canRead(record.state, this.actor)) return toBlock(record.state);
+      // The version this update wrote (the block may have moved on since), and when.
+      const version = decidedOn!.version + 1;
+      const at = record.history.find((e) => e.version === version)?.at ?? record.state.updatedAt;
+      return { id: blockId, version, updatedAt: new Date(at) };
     });
   }
 
@@ -725,7 +788,7 @@ export class NVM {
     });
   }
 
-  /** Every event of a block's stream, oldest first, with the content and metadata after it. */
+  /** Every event of a block's stream, oldest first, with the content and metadata after it (expired blocks too). */
   async blockHistory(id: string): Promise<BlockHistoryEntry[]> {
     return this.guard(async () => {
       const blockId = validBlockId(id);

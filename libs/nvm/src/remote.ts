@@ -7,6 +7,7 @@ import type { Service } from '@nats-io/services';
 import { ActorId, querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery } from '@hvs-nvm/eventstore';
 import type { Block } from './block.js';
+import { describe } from './input.js';
 import {
   BlockNotFoundError,
   InvalidArgumentError,
@@ -122,7 +123,7 @@ export class BlockReader {
 
   static async open(options: BlockReaderOptions): Promise<BlockReader> {
     if (typeof options?.natsUrl !== 'string' || options.natsUrl === '') throw new InvalidArgumentError('BlockReader needs a natsUrl');
-    if (!ActorId.safeParse(options.actor).success) throw new InvalidArgumentError(`invalid actor '${String(options.actor)}'`);
+    if (!ActorId.safeParse(options.actor).success) throw new InvalidArgumentError(`invalid actor ${describe(options.actor)}`);
     try {
       const nc = await connect({
         servers: options.natsUrl.split(','),

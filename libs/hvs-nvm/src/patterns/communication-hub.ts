@@ -1,5 +1,5 @@
 // Pattern 3: models talking through HVS mailboxes, and finding models whose state vectors are close.
-import type { HVS, ModelConnection, ReceivedMessage, SearchResult, VectorInput } from '@hvs-nvm/hvs';
+import { InvalidArgumentError, type HVS, type ModelConnection, type ReceivedMessage, type SearchResult, type VectorInput } from '@hvs-nvm/hvs';
 
 export class ModelCommunicationHub {
   readonly models = new Map<string, { connection: ModelConnection }>();
@@ -18,6 +18,7 @@ export class ModelCommunicationHub {
 
   /** Sends to every model registered with this hub, except the sender and `exclude`; returns the recipients. */
   async broadcast(fromModel: string, message: unknown, exclude: string[] = []): Promise<string[]> {
+    if (!Array.isArray(exclude)) throw new InvalidArgumentError('broadcast exclude is an array of model ids');
     const skip = new Set([fromModel, ...exclude]);
     const to = [...this.models.keys()].filter((m) => !skip.has(m));
     await Promise.all(to.map((m) => this.sendMessage(fromModel, m, message)));
@@ -29,7 +30,9 @@ export class ModelCommunicationHub {
   }
 
   /** Publishes a model's state vector (one per model, replaced on each call) for querySimilarStates. */
-  publishState(modelId: string, stateVector: VectorInput, metadata: Record<string, unknown> = {}): Promise<string> {
+  async publishState(modelId: string, stateVector: VectorInput, metadata: Record<string, unknown> = {}): Promise<string> {
+    // Checked before it goes into the vector id: a template literal would throw a raw TypeError on a hostile value.
+    if (typeof modelId !== 'string') throw new InvalidArgumentError('publishState takes a model id string');
     return this.hvs.storeVector(stateVector, { ...metadata, type: 'model_state', model_id: modelId }, { id: `state-${modelId}` });
   }
 

@@ -2,6 +2,7 @@
 import type { HVS, Metadata } from '@hvs-nvm/hvs';
 import { BlockClass, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
+import { NonBlankText, parseInput } from '../input.js';
 
 export interface StoredDocument {
   docId: string;
@@ -25,6 +26,8 @@ export class DocumentStore {
   ) {}
 
   async storeDocument(docId: string, content: string, metadata: Metadata = {}): Promise<StoredDocument> {
+    parseInput(NonBlankText, docId, 'storeDocument docId');
+    parseInput(NonBlankText, content, 'storeDocument content');
     const block = await this.nvm.createBlock({
       name: `doc_${docId}`,
       blockClass: BlockClass.DOCUMENTATION,
@@ -37,16 +40,19 @@ export class DocumentStore {
   }
 
   async searchDocuments(query: string, k = 10): Promise<FoundDocument[]> {
+    parseInput(NonBlankText, query, 'searchDocuments query');
     const vector = await this.encoder.encode(query);
     const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'document' } });
     const documents: FoundDocument[] = [];
     for (const r of results) {
       const blockId = r.vector.metadata['nvm_block_id'];
-      if (typeof blockId !== 'string') continue;
+      const docId = r.vector.metadata['doc_id'];
+      // Vectors anyone stored with type 'document' may lack these (or hold objects that String() would choke on).
+      if (typeof blockId !== 'string' || typeof docId !== 'string') continue;
       const block = await this.nvm.getBlock(blockId).catch(() => undefined);
       if (!block) continue;
       documents.push({
-        docId: String(r.vector.metadata['doc_id']),
+        docId,
         content: block.content,
         distance: r.distance,
         score: r.score,

@@ -1,10 +1,21 @@
-// Pattern 4: facts as events on a fact stream, indexed in HVS, mirrored in a shared block, open to subscribers.
+// Pattern 4: facts as events on a fact stream, indexed in HVS, summarised in a shared block, open to subscribers.
 import { randomUUID } from 'node:crypto';
-import { streamIds } from '@hvs-nvm/events';
+import { z } from 'zod';
+import { encodeEventData, streamIds } from '@hvs-nvm/events';
 import type { CatchUpSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
 import type { HVS } from '@hvs-nvm/hvs';
-import { BlockClass, BlockExistsError, ConcurrencyError, type Block, type NVM } from '@hvs-nvm/nvm';
+import {
+  BlockClass,
+  BlockExistsError,
+  ContentTooLargeError,
+  InvalidArgumentError,
+  toNVMError,
+  type Block,
+  type NVM,
+} from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
+import { createLogger } from '@hvs-nvm/runtime';
+import { NonBlankText, parseInput, parseOptions } from '../input.js';
 
 export interface Fact {
   factId: string;
@@ -17,35 +28,89 @@ export interface Fact {
 }
 
 export interface FactSubscription {
-  /** Resolves once the facts recorded before subscribing have been handed to the handler. */
+  /**
+   * Resolves once the facts recorded before subscribing have been handed to the handler; rejects with the error
+   * that stopped the subscription first (a throwing handler, or the store failing).
+   */
   caughtUp: Promise<void>;
   stop(): Promise<void>;
 }
 
+export const KnowledgeBaseOptionsSchema = z.strictObject({
+  /** Facts the shared block keeps besides the count; every fact stays in the fact stream (history(), subscribe()). */
+  recentFacts: z.number().int().min(0).max(1000).default(10),
+  /**
+   * Largest fact accepted, as JSON bytes. It bounds the FactAdded event, the fact's HVS metadata (keep HVS's
+   * maxMetadataBytes above it, as its 64 KiB default is) and the share of the block each recent fact takes.
+   */
+  maxFactBytes: z.number().int().min(256).max(256 * 1024).default(8 * 1024),
+});
+export type KnowledgeBaseOptions = z.input<typeof KnowledgeBaseOptionsSchema>;
+
+export const SubscribeOptionsSchema = z.strictObject({
+  /** First position to deliver (from history()'s `position`); default: only facts added from now on. */
+  since: z.number().int().positive().optional(),
+  /** Told why the subscription stopped; without it the error is logged. Either way `caughtUp` rejects if pending. */
+  onError: z.custom<(err: unknown) => void>((f) => typeof f === 'function', 'onError is a function').optional(),
+});
+export type SubscribeOptions = z.input<typeof SubscribeOptionsSchema>;
+
+const FactInput = z.object({
+  subject: NonBlankText,
+  predicate: NonBlankText,
+  object: NonBlankText,
+  source: z.string(),
+});
+
+/** What the shared block holds: a bounded summary, rewritten on each fact (NVM keeps every version of it). */
+interface KbSummary {
+  factCount: number;
+  recentFacts: Fact[];
+  relations: unknown[];
+  /** Where all the facts are: the fact streams of this NVM namespace. */
+  factStreams: string;
+}
+
 const KB_NAME = 'shared_knowledge_base';
+/** The summary never outgrows this, whatever NVM would accept: its cost is paid again by every kept version. */
+const MAX_SUMMARY_BYTES = 64 * 1024;
 
 function toFact(e: RecordedEvent): Fact | undefined {
   return e.type === 'FactAdded' ? { ...e.data } : undefined;
 }
 
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/**
+ * Facts shared by models. Each fact is a FactAdded event on its own stream (the record: `history()`, `subscribe()`),
+ * a vector in HVS (`queryFacts()`), and a line in the `shared_knowledge_base` block. That block holds a summary —
+ * `{ factCount, recentFacts, relations, factStreams }`, with the latest `recentFacts` facts — not every fact, because
+ * NVM keeps every version of a block: a block holding all facts would cost O(n²) to keep as n grows.
+ */
 export class SharedKnowledgeBase {
   private kbBlock?: Promise<Block>;
+  private readonly options: z.output<typeof KnowledgeBaseOptionsSchema>;
+  private readonly log = createLogger('knowledge-base');
 
   constructor(
     readonly nvm: NVM,
     readonly hvs: HVS,
     readonly encoder: Encoder,
-  ) {}
+    options: KnowledgeBaseOptions = {},
+  ) {
+    this.options = parseOptions(KnowledgeBaseOptionsSchema, options, 'SharedKnowledgeBase');
+  }
 
   private init(): Promise<Block> {
     this.kbBlock ??= (async () => {
       const existing = await this.nvm.getBlockByName(KB_NAME);
       if (existing) return existing;
+      const empty: KbSummary = { factCount: 0, recentFacts: [], relations: [], factStreams: streamIds.facts };
       try {
         return await this.nvm.createBlock({
           name: KB_NAME,
           blockClass: BlockClass.SHARED_KNOWLEDGE,
-          content: { facts: [], relations: [] },
+          content: { ...empty },
           permissions: { read: ['*'], write: ['*'] },
         });
       } catch (err) {
@@ -63,74 +128,130 @@ export class SharedKnowledgeBase {
     return (await this.init()).id;
   }
 
-  /** Records the fact (an event), indexes it in HVS, and appends it to the shared block. */
+  /**
+   * Records the fact (an event), indexes it in HVS, and adds it to the block's summary. Everything that can refuse a
+   * fact — its fields, its size, the encoder — is checked before the event is appended, so a refused fact leaves
+   * nothing behind. Past the append the fact is recorded: a later failure (HVS or NATS down) is thrown, and the fact
+   * is still in history() and delivered to subscribers.
+   */
   async addFact(subject: string, predicate: string, obj: string, source: string): Promise<Fact> {
+    const input = parseInput(FactInput, { subject, predicate, object: obj, source }, 'addFact');
+    const fact: Fact = { factId: randomUUID(), ...input, timestamp: Date.now() / 1000 };
+    const bytes = encodeEventData(fact).byteLength;
+    if (bytes > this.options.maxFactBytes) throw new ContentTooLargeError('the fact', bytes, this.options.maxFactBytes);
+    const summaryLimit = Math.min(MAX_SUMMARY_BYTES, this.nvm.maxContentBytes);
+    const alone = jsonBytes(this.summarise(undefined, fact, summaryLimit));
+    if (alone > summaryLimit) throw new ContentTooLargeError('the fact in the knowledge-base block', alone, summaryLimit);
     const kb = await this.init();
-    const fact: Fact = { factId: randomUUID(), subject, predicate, object: obj, source, timestamp: Date.now() / 1000 };
-    await this.nvm.eventStore.appendToStream(streamIds.fact(fact.factId), [{ type: 'FactAdded', data: fact }], {
-      expectedRevision: 'no_stream',
-    });
-    const vector = await this.encoder.encode(`${subject} ${predicate} ${obj}`);
-    await this.hvs.storeVector(vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, { id: `fact-${fact.factId}` });
-    for (let attempt = 0; ; attempt++) {
-      const block = await this.nvm.getBlock(kb.id);
-      const content = JSON.parse(block.content) as { facts: Fact[]; relations: unknown[] };
-      content.facts.push(fact);
-      try {
-        await this.nvm.updateBlock(kb.id, JSON.stringify(content), { expectedVersion: block.version });
-        break;
-      } catch (err) {
-        if (!(err instanceof ConcurrencyError) || attempt >= 50) throw err;
-      }
+    const vector = await this.encoder.encode(`${fact.subject} ${fact.predicate} ${fact.object}`);
+
+    try {
+      await this.nvm.eventStore.appendToStream(streamIds.fact(fact.factId), [{ type: 'FactAdded', data: fact }], {
+        expectedRevision: 'no_stream',
+        actor: this.nvm.actor,
+      });
+    } catch (err) {
+      throw toNVMError(err);
     }
+    await this.hvs.storeVector(vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, { id: `fact-${fact.factId}` });
+    // The updater form: NVM re-runs it on fresh content when another writer got in first.
+    await this.nvm.updateBlock(kb.id, (current) => ({ ...this.summarise(current.content, fact, summaryLimit) }));
     return fact;
   }
 
+  /** The summary after `fact`: one more in the count, the latest facts that fit in `limitBytes`. */
+  private summarise(content: string | undefined, fact: Fact, limitBytes: number): KbSummary {
+    let previous: Partial<KbSummary> & { facts?: Fact[] } = {};
+    try {
+      if (content !== undefined) previous = JSON.parse(content) as typeof previous;
+    } catch {
+      // Not ours (someone rewrote the block): start the summary again; the fact streams still hold every fact.
+    }
+    // Blocks written before the summary held every fact under `facts`.
+    const earlier = Array.isArray(previous.recentFacts) ? previous.recentFacts : Array.isArray(previous.facts) ? previous.facts : [];
+    const count = typeof previous.factCount === 'number' ? previous.factCount : earlier.length;
+    const summary: KbSummary = {
+      factCount: count + 1,
+      recentFacts: [...earlier, fact].slice(-Math.max(1, this.options.recentFacts)),
+      relations: Array.isArray(previous.relations) ? previous.relations : [],
+      factStreams: streamIds.facts,
+    };
+    while (summary.recentFacts.length > 1 && jsonBytes(summary) > limitBytes) summary.recentFacts.shift();
+    if (this.options.recentFacts === 0) summary.recentFacts = [];
+    return summary;
+  }
+
   async queryFacts(query: string, k = 10): Promise<Fact[]> {
-    const vector = await this.encoder.encode(query);
+    const text = parseInput(NonBlankText, query, 'queryFacts query');
+    const vector = await this.encoder.encode(text);
     const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'fact' } });
     return results.map((r) => ({ ...(r.vector.metadata['fact'] as Fact) }));
   }
 
   /** Every fact ever added, oldest first, from the log. */
   async history(options: { since?: number } = {}): Promise<(Fact & { position: number })[]> {
+    const { since } = parseOptions(SubscribeOptionsSchema.pick({ since: true }), options, 'history');
     const out: (Fact & { position: number })[] = [];
-    for await (const e of this.nvm.eventStore.readAll({ filter: streamIds.facts, fromPosition: options.since ?? 1 })) {
-      const fact = toFact(e);
-      if (fact) out.push({ ...fact, position: e.position });
+    try {
+      for await (const e of this.nvm.eventStore.readAll({ filter: streamIds.facts, fromPosition: since ?? 1 })) {
+        const fact = toFact(e);
+        if (fact) out.push({ ...fact, position: e.position });
+      }
+    } catch (err) {
+      throw toNVMError(err);
     }
     return out;
   }
 
   /**
    * Calls `handler` for every fact from position `since` (default: only new ones), history first and then live,
-   * each exactly once and in order. A throwing handler stops the subscription.
+   * each exactly once and in order. A handler that throws stops the subscription, and its error is surfaced, never
+   * swallowed: `caughtUp` rejects with it if still pending, and `onError` gets it (or, without `onError`, it is logged).
    */
-  subscribe(
-    handler: (fact: Fact, position: number) => void | Promise<void>,
-    options: { since?: number } = {},
-  ): FactSubscription {
+  subscribe(handler: (fact: Fact, position: number) => void | Promise<void>, options: SubscribeOptions = {}): FactSubscription {
+    if (typeof handler !== 'function') throw new InvalidArgumentError('subscribe takes a handler function');
+    const { since, onError } = parseOptions(SubscribeOptionsSchema, options, 'subscribe');
     const store = this.nvm.eventStore;
-    const start = options.since !== undefined ? Promise.resolve(options.since) : store.headPosition().then((h) => h + 1);
     let sub: CatchUpSubscription | undefined;
     let stopped = false;
-    const caughtUp = start.then(async (fromPosition) => {
-      if (stopped) return;
-      sub = store.subscribeToAll({ filter: streamIds.facts, fromPosition, types: ['FactAdded'] });
-      const s = sub;
-      void (async () => {
-        for await (const e of s) {
-          const fact = toFact(e);
-          if (fact) await handler(fact, e.position);
-        }
-      })().catch(() => undefined);
-      await s.caughtUp;
-    });
+    let resolveStopped!: () => void;
+    const stopRequested = new Promise<void>((r) => (resolveStopped = r));
+    let reported = false;
+    const report = (error: unknown) => {
+      if (reported || stopped) return;
+      reported = true;
+      if (onError) onError(error);
+      else this.log.error({ err: error }, 'a fact subscription stopped: its handler or the store failed');
+    };
+    const caughtUp = (async () => {
+      try {
+        const fromPosition = since ?? (await store.headPosition()) + 1;
+        if (stopped) return;
+        const s = (sub = store.subscribeToAll({ filter: streamIds.facts, fromPosition, types: ['FactAdded'] }));
+        const pump = (async () => {
+          for await (const e of s) {
+            const fact = toFact(e);
+            if (fact) await handler(fact, e.position);
+          }
+        })();
+        // A failure after catching up has no caughtUp left to reject: it is reported all the same.
+        pump.catch((err: unknown) => report(toNVMError(err)));
+        // The pump ending without error (stopped, or the store closed) means nothing more will come.
+        await Promise.race([s.caughtUp, pump, stopRequested]);
+      } catch (err) {
+        const error = toNVMError(err);
+        report(error);
+        throw error;
+      }
+    })();
+    // A caller who never awaits caughtUp hears of a failure through onError or the log, not an unhandled rejection.
+    caughtUp.catch(() => undefined);
     return {
       caughtUp,
       stop: async () => {
         stopped = true;
-        await start;
+        resolveStopped();
+        await caughtUp.catch(() => undefined);
         await sub?.stop();
       },
     };

@@ -11,7 +11,8 @@ export class ModelStatePersistence {
     nvm: NVM,
     readonly modelId: string,
   ) {
-    // The state is the model's own: it acts as that model, so its permissions apply.
+    // The state is the model's own: it acts as that model, so its permissions apply. A view already acting as another
+    // agent cannot become this model (NVM.as throws PermissionDeniedError).
     this.nvm = nvm.as(modelId);
   }
 
