@@ -1,5 +1,6 @@
 // The block view: the NVM projection (current blocks, name index, version history, embedding queue and vector index) and its checkpoint.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventType } from '@hvs-nvm/events';
 import type { Projection, RecordedEvent } from '@hvs-nvm/eventstore';
@@ -44,8 +45,12 @@ interface SnapshotFile {
   blocks: BlockRecord[];
   names: NameState[];
   encoder: { name: string; dimension: number };
-  /** Ids whose vectors fill vectors.bin in this order. */
+  /** Ids whose vectors fill the vectors file in this order. */
   vectorIds: string[];
+  /** The vectors file of this checkpoint (`vectors-<generation>.bin`); older checkpoints used vectors.bin. */
+  vectorsFile?: string;
+  /** Creation time of the JetStream stream the view was built from: a checkpoint of another log is not used. */
+  logCreated?: string;
 }
 
 const SNAPSHOT_FORMAT = 1;
@@ -76,6 +81,7 @@ export class BlockView implements Projection {
     readonly namespace: string,
     private readonly encoder: { name: string; dimension: number },
     private readonly dir: string,
+    private readonly logCreated = '',
   ) {
     this.index = new VectorIndex({ dimension: encoder.dimension, geometry: 'spherical' });
   }
@@ -189,19 +195,25 @@ export class BlockView implements Projection {
       names: [...this.names.values()],
       encoder: { name: this.encoder.name, dimension: this.encoder.dimension },
       vectorIds,
+      vectorsFile: `vectors-${randomBytes(6).toString('hex')}.bin`,
+      logCreated: this.logCreated,
     };
     const json = JSON.stringify(snapshot);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return this.write(json, bytes);
+    return this.write(json, snapshot.vectorsFile!, bytes);
   }
 
-  private async write(json: string, vectors: Uint8Array): Promise<void> {
+  private async write(json: string, vectorsFile: string, vectors: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    // Vectors first: view.json names the vectors it expects, and a rename makes each file appear whole.
-    await writeFile(join(this.dir, 'vectors.bin.tmp'), vectors);
-    await rename(join(this.dir, 'vectors.bin.tmp'), join(this.dir, 'vectors.bin'));
+    // Vectors first, under a name of their own: view.json names them, and a crash before its rename leaves the old
+    // view.json with the old vectors file, never a new vectors file read for old ids.
+    await writeFile(join(this.dir, `${vectorsFile}.tmp`), vectors);
+    await rename(join(this.dir, `${vectorsFile}.tmp`), join(this.dir, vectorsFile));
     await writeFile(join(this.dir, 'view.json.tmp'), json);
     await rename(join(this.dir, 'view.json.tmp'), join(this.dir, 'view.json'));
+    for (const name of await readdir(this.dir)) {
+      if (name !== vectorsFile && /^vectors(-[0-9a-f]+)?\.bin(\.tmp)?$/.test(name)) await rm(join(this.dir, name), { force: true });
+    }
   }
 
   /**
@@ -213,8 +225,9 @@ export class BlockView implements Projection {
     namespace: string,
     encoder: { name: string; dimension: number },
     warn: (message: string, detail?: unknown) => void = () => undefined,
+    log: { created: string; headPosition: number } = { created: '', headPosition: Number.MAX_SAFE_INTEGER },
   ): Promise<BlockView> {
-    const view = new BlockView(namespace, encoder, dir);
+    const view = new BlockView(namespace, encoder, dir, log.created);
     let snapshot: SnapshotFile;
     try {
       snapshot = JSON.parse(await readFile(join(dir, 'view.json'), 'utf8')) as SnapshotFile;
@@ -231,6 +244,11 @@ export class BlockView implements Projection {
       warn('ignoring an NVM checkpoint of another format or namespace', { dir });
       return view;
     }
+    // Another server's stream, a recreated one, or one shorter than the checkpoint: its blocks are not this log's.
+    if ((snapshot.logCreated ?? '') !== log.created || snapshot.position > log.headPosition) {
+      warn('ignoring an NVM checkpoint of another log; rebuilding from this one', { dir });
+      return view;
+    }
     for (const record of snapshot.blocks) {
       view.blocks.set(record.state.id, record);
       if (record.state.status === 'live' && record.state.ttlSeconds !== undefined)
@@ -244,7 +262,7 @@ export class BlockView implements Projection {
       snapshot.encoder.name === encoder.name && snapshot.encoder.dimension === encoder.dimension;
     if (sameEncoder) {
       try {
-        const buf = await readFile(join(dir, 'vectors.bin'));
+        const buf = await readFile(join(dir, snapshot.vectorsFile ?? 'vectors.bin'));
         if (buf.byteLength === snapshot.vectorIds.length * encoder.dimension * 4) {
           vectors = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
         }

@@ -749,3 +749,28 @@ describe('NVM embedded default', () => {
     expect((await nvm.semanticQuery('What is the example?'))[0]!.block.name).toBe('example_doc');
   });
 });
+
+describe('NVM checkpoints belong to one log', () => {
+  it('does not restore a checkpoint of another server: no ghost blocks, and new blocks survive a reopen', async () => {
+    const namespace = freshNamespace();
+    const storagePath = tmp();
+    const other = await TempNatsServer.start();
+    try {
+      const a = await NVM.open({ storagePath, natsUrl: other.url, encoder, namespace });
+      for (let i = 0; i < 5; i++) await a.createBlock({ name: `b${i}`, blockClass: BlockClass.DOCUMENTATION, content: `old ${i}` });
+      await a.close();
+    } finally {
+      await other.stop();
+    }
+    {
+      await using b = await NVM.open({ storagePath, natsUrl: srv.url, encoder, namespace });
+      expect(await b.listBlocks()).toEqual([]);
+      expect(await b.getBlockByName('b0')).toBeNull();
+      await b.createBlock({ name: 'b0', blockClass: BlockClass.DOCUMENTATION, content: 'new' });
+    }
+    await using c = await NVM.open({ storagePath, natsUrl: srv.url, encoder, namespace });
+    expect(c.restoredFromPosition).toBeGreaterThan(0);
+    expect((await c.getBlockByName('b0'))?.content).toBe('new');
+    expect((await c.listBlocks()).map((x) => x.name)).toEqual(['b0']);
+  });
+});

@@ -431,8 +431,12 @@ export class NVM {
         actor: opts.actor,
       });
       const dir = join(storagePath, 'projection', `nvm-${opts.namespace}`);
-      const view = await BlockView.load(dir, opts.namespace, encoder, (message, detail) =>
-        log.warn({ detail }, message),
+      const view = await BlockView.load(
+        dir,
+        opts.namespace,
+        encoder,
+        (message, detail) => log.warn({ detail }, message),
+        await store.identity(),
       );
       const runner = new ProjectionRunner(store, view, {
         fromCheckpoint: view.position,
