@@ -97,13 +97,19 @@ export interface EventStoreOptions {
   duplicateWindowSeconds?: number;
   /** Default actor recorded on appended events. */
   actor?: string;
-  /** Retries of a publish that timed out or found no responders (server restarting), with backoff. */
+  /** Retries of a request that timed out or found no responders (server restarting), with backoff: at least this
+   * many, and for at least `retryForMs` (default 20 s). */
   publishRetries?: number;
+  retryForMs?: number;
   onParked?: (parked: ParkedMessage) => void;
 }
 
 /** How long one JetStream request may take, and how long a request waits for a dropped connection to come back. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/** Transient failures (no leader, a restarting server) are retried for this long… */
+const RETRY_FOR_MS = 20_000;
+/** …pausing at most this long between tries. */
+const MAX_RETRY_PAUSE_MS = 250;
 /** Stream tips remembered for appends (each a few hundred bytes; long-lived writers touch unbounded numbers of streams). */
 const MAX_CACHED_TIPS = 10_000;
 
@@ -170,13 +176,16 @@ export class EventStore {
    */
   private async request<T>(call: () => Promise<T>): Promise<T> {
     const retries = this.options.publishRetries ?? 8;
+    // A stream whose leader died answers "no responders" until its peers elect another (seconds on 2.9): retry for
+    // as long as that takes, with short pauses so the write goes through soon after the election.
+    const deadline = Date.now() + (this.options.retryForMs ?? RETRY_FOR_MS);
     for (let attempt = 0; ; attempt++) {
       try {
         await this.connection.connected(REQUEST_TIMEOUT_MS);
         return await this.connection.unlessDropped(call());
       } catch (err) {
-        if (attempt >= retries || !isTransient(err) || this.nc.isClosed()) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+        if ((attempt >= retries && Date.now() >= deadline) || !isTransient(err) || this.nc.isClosed()) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_PAUSE_MS, 25 * 2 ** attempt)));
       }
     }
   }

@@ -107,3 +107,28 @@ it('applies catch-up in batches, releases readers only once a batch is applied, 
   await runner.stop();
   expect(view.snapshotsAhead).toBe(0);
 });
+
+it('reaches the head when the last messages are junk that is parked, in catch-up and live', async () => {
+  await using store = await EventStore.open(nc, { names: hvsNames('runner3') });
+  const fact = (i: number) => ({
+    type: 'FactAdded' as const,
+    data: { factId: `f${i}`, subject: 's', predicate: 'p', object: `o${i}`, source: 'test', timestamp: i },
+  });
+  const js = store.js;
+  await store.appendNewStreams(Array.from({ length: 300 }, (_, i) => ({ streamId: `fact.d${i}`, event: fact(i) })));
+  await js.publish('hvs.runner3.fact.junk1', new TextEncoder().encode('not an event'));
+  await js.publish('hvs.runner3.fact.junk2', new TextEncoder().encode('nor this'));
+  const view = new BatchView();
+  const runner = new ProjectionRunner(store, view);
+  // start() resolves once the view reflects the head: with the batch before the junk applied.
+  await runner.start();
+  expect(runner.position).toBe(await store.headPosition());
+  expect(view.applied.size).toBe(300);
+  expect(runner.parked).toHaveLength(2);
+  // Live: an event, then junk, with nothing after it.
+  await store.appendToStream('fact.live', [fact(1000)]);
+  const junk = await js.publish('hvs.runner3.fact.junk3', new TextEncoder().encode('junk'));
+  await runner.waitFor(junk.seq, 5_000);
+  expect(view.applied.size).toBe(301);
+  await runner.stop();
+});

@@ -72,9 +72,12 @@ export class ProjectionRunner {
   private appliedSinceIdle = 0;
   /** Set while a batch is being applied; a checkpoint waits for it. */
   private applying?: Promise<unknown>;
-  /** Progress reported for messages of the batch being gathered or applied: reached once it is applied. */
-  private deferredProgress = 0;
-  private gathering = false;
+  /** Events gathered for the next batch, and the position it reaches once applied. */
+  private gathered: RecordedEvent[] = [];
+  private gatheredUpTo = 0;
+  /** Batches cut and not yet applied; they apply in order along `flushChain`. */
+  private flushesInFlight = 0;
+  private flushChain: Promise<void> = Promise.resolve();
   readonly parked: ParkedMessage[] = [];
 
   constructor(
@@ -109,16 +112,12 @@ export class ProjectionRunner {
     const idle = setInterval(() => this.checkpointInBackground(), this.options.checkpointEveryMs ?? 30_000);
     idle.unref();
     try {
-      let batch: RecordedEvent[] = [];
-      let upTo = 0;
       for await (const event of sub) {
-        this.gathering = true;
-        if (!this.options.types || this.options.types.includes(event.type)) batch.push(event);
-        upTo = event.position;
+        if (!this.options.types || this.options.types.includes(event.type)) this.gathered.push(event);
+        this.gatheredUpTo = Math.max(this.gatheredUpTo, event.position);
         // More are stored after this one (and mostly already fetched): gather them into one batch.
-        if (sub.pending > 0 && batch.length < MAX_BATCH) continue;
-        await this.applyBatch(batch, upTo);
-        batch = [];
+        if (sub.pending > 0 && this.gathered.length < MAX_BATCH) continue;
+        await this.flush();
         if (sub.pending === 0) {
           this.checkpointInBackground();
           if (this.appliedSinceIdle >= IDLE_AFTER_EVENTS) {
@@ -128,17 +127,39 @@ export class ProjectionRunner {
         }
       }
     } catch (err) {
-      this.failure = err as Error;
-      for (const w of this.waiters.splice(0)) w.resolve();
+      this.fail(err as Error);
     } finally {
       clearInterval(idle);
     }
   }
 
-  /** The subscription is done with a message: reached now, or once the batch it belongs to is applied. */
+  /**
+   * The subscription is done with a message (delivered, skipped or parked): reached now, or, while events before it
+   * wait in a batch, once that batch is applied. When nothing more is stored after it, the batch is applied now:
+   * no event may come to cut it (the last messages may all be parked).
+   */
   private progress(position: number): void {
-    if (this.gathering || this.applying) this.deferredProgress = Math.max(this.deferredProgress, position);
-    else this.advance(position);
+    if (this.gathered.length === 0 && this.flushesInFlight === 0) return this.advance(position);
+    this.gatheredUpTo = Math.max(this.gatheredUpTo, position);
+    if (this.sub && this.sub.pending === 0) {
+      this.flush().catch((err: unknown) => this.fail(err as Error));
+    }
+  }
+
+  /** Cuts the gathered batch and applies it after those cut before it. */
+  private flush(): Promise<void> {
+    const batch = this.gathered;
+    const upTo = this.gatheredUpTo;
+    this.gathered = [];
+    this.flushesInFlight++;
+    const applied = this.flushChain.then(() => this.applyBatch(batch, upTo)).finally(() => this.flushesInFlight--);
+    this.flushChain = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const w of this.waiters.splice(0)) w.resolve();
   }
 
   /**
@@ -149,10 +170,9 @@ export class ProjectionRunner {
     // A failed checkpoint is reported by maybeCheckpoint; applying goes on (the log still has everything).
     while (this.checkpointing) await this.checkpointing.catch(() => undefined);
     const done = () => {
-      this.gathering = false;
       // Advance before checkpointing, so readers waiting for these events are not held up by the write and the
       // checkpoint records the events it includes.
-      this.advance(Math.max(upTo, this.deferredProgress));
+      this.advance(upTo);
     };
     const { projection } = this;
     if (!projection.applyBatch || batch.length === 0) {
