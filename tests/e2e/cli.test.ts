@@ -144,6 +144,11 @@ describe('hvs-nvm commands', () => {
     expect((ls.json[0] as { blocks: { name: string }[] }).blocks.map((b) => b.name)).toContain('cli_doc');
     const get = await run('blocks', 'get', 'cli_doc', '--json');
     expect(get.json[0]).toMatchObject({ id: created.body.id, content: 'two', version: 2 });
+    // --version is the block's version, not the program's.
+    const first = await run('blocks', 'get', 'cli_doc', '--version', '1', '--json');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json[0]).toMatchObject({ id: created.body.id, content: 'one', version: 1 });
+    expect((await run('blocks', 'get', 'cli_doc', '--version', 'one')).code).toBe(2);
     const history = await run('blocks', 'history', created.body.id, '--json');
     expect((history.json[0] as { versions: { content: string }[] }).versions.map((v) => v.content)).toEqual(['one', 'two']);
   });
@@ -165,13 +170,36 @@ describe('hvs-nvm commands', () => {
     expect(tail.json.map((f) => (f as { subject: string }).subject)).toContain('Jupiter');
   });
 
-  it('status finds the running server; snapshot writes a checkpoint', async () => {
+  it('status finds the running server; snapshot writes a checkpoint of HVS and of NVM', async () => {
     const status = await run('status', '--json');
     expect(status.code, status.stderr).toBe(0);
     expect(status.json[0]).toMatchObject({ server: { url: stack.url, healthy: true } });
     const snap = await run('snapshot', '--json');
     expect(snap.code, snap.stderr).toBe(0);
-    expect((snap.json[0] as { position: number }).position).toBeGreaterThan(0);
+    const out = snap.json[0] as { position: number; hvs: { position: number }; nvm: { position: number } };
+    expect(out.position).toBeGreaterThan(0);
+    expect(out.hvs.position).toBe(out.position);
+    expect(out.nvm.position).toBeGreaterThanOrEqual(0); // its value is checked by the snapshot test below
+  });
+
+  it('the program version is -V / --cli-version', async () => {
+    for (const flag of ['-V', '--cli-version']) {
+      const res = await cli([flag]);
+      expect(res.code, flag).toBe(0);
+      expect(res.stdout.trim()).toBe('0.1.0');
+    }
+  });
+
+  it('auth tokens writes per-agent tokens, and a rerun for one agent keeps the others', async () => {
+    const file = join(tmp.dir, 'tokens.json');
+    const first = await cli(['auth', 'tokens', '--agent', 'alice,bob', '-o', file, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const issued = (first.json[0] as { tokens: { agent: string; token: string }[] }).tokens;
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(Object.fromEntries(issued.map((t) => [t.token, t.agent])));
+    const again = await cli(['auth', 'tokens', '--agent', 'bob', '-o', file, '--json']);
+    const bob = (again.json[0] as { tokens: { agent: string; token: string }[] }).tokens[0]!;
+    const alice = issued.find((t) => t.agent === 'alice')!;
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ [alice.token]: 'alice', [bob.token]: 'bob' });
   });
 
   it('exit codes: 2 for usage errors, 3 for not found; --help everywhere', async () => {
@@ -183,10 +211,35 @@ describe('hvs-nvm commands', () => {
     expect(missing.code).toBe(3);
     expect(JSON.parse(missing.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await run('blocks', 'get', 'no-such-block')).code).toBe(3);
+    expect((await run('mail', 'tail', 'cli_b', '--since', 'garbage')).code).toBe(2);
+    for (const text of ['', '   ']) {
+      const blank = await run('store', text, '--json');
+      expect(blank.code, JSON.stringify(text)).toBe(2);
+      expect(JSON.parse(blank.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    }
+    expect((await run('search', '  ')).code).toBe(2);
     for (const args of [['--help'], ['import', '--help'], ['blocks', 'ls', '--help'], ['mail', 'tail', '--help'], ['kb', '--help']]) {
       const help = await cli(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout).toContain('Usage: hvs-nvm');
+    }
+  });
+});
+
+describe('hvs-nvm snapshot', () => {
+  it('checkpoints the NVM block view too: the next open restores both from the snapshot', async () => {
+    const dir = tempDir('hvs-nvm-e2e-snapshot-');
+    try {
+      for (const text of ['one note', 'two notes']) expect((await cli(['store', text, '--data-dir', dir.dir])).code).toBe(0);
+      rmSync(join(dir.dir, 'nvm', 'projection'), { recursive: true, force: true });
+      const snap = await cli(['snapshot', '--data-dir', dir.dir, '--json']);
+      expect(snap.code, snap.stderr).toBe(0);
+      const out = snap.json[0] as { hvs: { position: number }; nvm: { position: number } };
+      expect(existsSync(join(dir.dir, 'nvm', 'projection'))).toBe(true);
+      const status = await cli(['status', '--data-dir', dir.dir, '--json']);
+      expect(status.json[0]).toMatchObject({ hvs: { restoredFrom: out.hvs.position }, nvm: { restoredFrom: out.nvm.position } });
+    } finally {
+      rmSync(dir.dir, { recursive: true, force: true });
     }
   });
 });
@@ -198,7 +251,8 @@ describe('hvs-nvm replay', () => {
       for (const text of ['alpha note', 'beta note', 'gamma note']) expect((await cli(['store', text, '--data-dir', dir.dir])).code).toBe(0);
       const res = await cli(['replay', '--data-dir', dir.dir, '--json']);
       expect(res.code, res.stderr).toBe(0);
-      expect(res.json.at(-1)).toMatchObject({ vectors: 3, restoredFrom: 0 });
+      expect(res.json.at(-1)).toMatchObject({ vectors: 3, restoredFrom: 0, nvm: { restoredFrom: 0 } });
+      expect((res.json.at(-1) as { nvm: { position: number; head: number } }).nvm.position).toBeGreaterThanOrEqual(3);
       expect(res.stderr).toMatch(/replay \|/);
       expect(existsSync(join(dir.dir, 'hvs', 'projection'))).toBe(true);
       const found = await cli(['search', 'gamma', '-k', '1', '--data-dir', dir.dir, '--json']);

@@ -117,6 +117,21 @@ describe('hvs-nvm start serves the HTTP API', () => {
     expect((await call('POST', '/v1/cache/get', { query: 'completely unrelated bananas', threshold: 0.99 })).body).toEqual({ hit: false, value: null });
   });
 
+  it('answers HEAD like GET without a body, but never takes mail for a HEAD', async () => {
+    const head = await fetch(`${stack.url}/v1/health`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+    expect(await head.text()).toBe('');
+    expect((await fetch(`${stack.url}/openapi.json`, { method: 'HEAD' })).status).toBe(200);
+
+    await call('POST', '/v1/messages', { from: 'model_a', to: 'head_box', body: 'keep me' });
+    const mailHead = await fetch(`${stack.url}/v1/mailboxes/head_box/messages`, { method: 'HEAD' });
+    expect(mailHead.status).toBe(405);
+    expect(mailHead.headers.get('allow')).toBe('GET');
+    expect((await call('GET', '/v1/mailboxes/head_box/messages')).body.messages.map((m: { body: unknown }) => m.body)).toEqual(['keep me']);
+  });
+
   it('serves an OpenAPI document generated from the same schemas', async () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.status).toBe(200);
@@ -134,6 +149,12 @@ describe('bad HTTP input gets problem JSON and changes nothing', () => {
     ['a vector of the wrong dimension', 'POST', '/v1/vectors', { vector: [1, 2, 3] }, 400, 'DIMENSION_MISMATCH'],
     ['metadata that is not an object', 'POST', '/v1/memory', { content: 'x', metadata: [1, 2] }, 400, 'INVALID_REQUEST'],
     ['empty memory content', 'POST', '/v1/memory', { content: '' }, 400, 'INVALID_REQUEST'],
+    ['blank memory content', 'POST', '/v1/memory', { content: '   \n\t' }, 400, 'INVALID_REQUEST'],
+    ['a blank memory query', 'POST', '/v1/memory/search', { query: '   ' }, 400, 'INVALID_REQUEST'],
+    ['a blank fact query', 'POST', '/v1/facts/search', { query: ' ' }, 400, 'INVALID_REQUEST'],
+    ['a bad percent-escape in the path', 'GET', '/v1/vectors/%E0%A4%A', undefined, 400, 'INVALID_PATH'],
+    ['GET on the search route', 'GET', '/v1/vectors/search', undefined, 405, 'METHOD_NOT_ALLOWED'],
+    ['GET on the batch route', 'GET', '/v1/vectors/batch', undefined, 405, 'METHOD_NOT_ALLOWED'],
     ['an unknown block class', 'POST', '/v1/blocks', { name: 'bad_block', blockClass: 'nonsense', content: 'x' }, 400, 'INVALID_REQUEST'],
     ['k of zero', 'POST', '/v1/vectors/search', { vector: [1], k: 0 }, 400, 'INVALID_REQUEST'],
     ['a message without a body', 'POST', '/v1/messages', { from: 'a', to: 'b' }, 400, 'INVALID_REQUEST'],
@@ -155,6 +176,12 @@ describe('bad HTTP input gets problem JSON and changes nothing', () => {
     expect(after.nvm.position).toBe(before.nvm.position);
   });
 
+  it('a 405 names the allowed methods in Allow', async () => {
+    const res = await fetch(`${stack.url}/v1/vectors/search`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+  });
+
   it('a bad filter is a typed 400', async () => {
     const dimension = (await call('GET', '/v1/stats')).body.hvs.dimension as number;
     const res = await call('POST', '/v1/vectors/search', { vector: new Array(dimension).fill(1), k: 1, filter: { a: { $regex: 'x' } } });
@@ -173,6 +200,9 @@ describe('bearer token', () => {
       expect(anon.body.code).toBe('UNAUTHORIZED');
       expect((await http(secured.url, 'GET', '/v1/health', undefined, { authorization: 'Bearer wrong-token-wrong-token!' })).status).toBe(401);
       expect((await http(secured.url, 'GET', '/v1/health', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+      // The OpenAPI document too: it lists every route and schema, which is for callers who may use them.
+      expect(await http(secured.url, 'GET', '/openapi.json')).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+      expect((await http(secured.url, 'GET', '/openapi.json', undefined, { authorization: `Bearer ${token}` })).body.openapi).toBe('3.1.0');
     } finally {
       expect(await secured.stop()).toBe(0);
       dir.remove();

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { repoRoot } from '../support/child.js';
 import { ENCODER_ENV, http, nodeArgs, startStack, tempDir, type Stack } from './stack.js';
 
+/** The MCP specification's "resource not found" JSON-RPC error code. */
+const RESOURCE_NOT_FOUND = -32002;
 const TOOLS = ['store_memory', 'search_memory', 'get_block', 'update_block', 'send_message', 'receive_messages', 'add_fact', 'query_facts'];
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
@@ -61,6 +64,9 @@ async function exerciseEveryTool(client: Client, tag: string): Promise<void> {
   expect(resources.resources.map((r) => r.uri)).toContain(uri);
   const read = await client.readResource({ uri });
   expect(read.contents[0]).toMatchObject({ uri, text: 'rewritten' });
+  // A missing block is the MCP "resource not found" error (-32002), not an internal error.
+  await expect(client.readResource({ uri: 'block://no-such-block' })).rejects.toMatchObject({ code: RESOURCE_NOT_FOUND });
+  await expect(client.readResource({ uri: 'block://%E0%A4%A' })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
 
   // Invalid arguments are tool errors, and the server keeps serving.
   for (const [name, args] of [

@@ -1,3 +1,5 @@
+// Projector replicas as real processes: queries answered through the queue group while a replica dies mid-request,
+// typed usage errors for bad arguments, and a startup log saying where it listens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,14 +25,52 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startReplica(id: string, extra: string[] = []): Child {
+function startReplica(id: string, extra: string[] = [], env: Record<string, string> = {}): Child {
   const child = runFixture(
     'apps/projector/src/main.ts',
     ['--data-dir', dir, '--replica', id, '--collection', 'remote', '--dimension', '8', '--geometry', 'euclidean', ...extra],
-    { NATS_URL: srv.url, HVS_NVM_ENCODER: 'hashing' },
+    { NATS_URL: srv.url, HVS_NVM_ENCODER: 'hashing', ...env },
   );
   replicas.push(child);
   return child;
+}
+
+/**
+ * Runs `total` queries with `inFlight` of them outstanding at all times; once `killAt` have been answered, `kill`
+ * runs while the other queries are still in flight (some of them on the replica being killed). Resolves with the
+ * number answered and how many were in flight at the kill.
+ */
+async function concurrently(
+  total: number,
+  inFlight: number,
+  killAt: number,
+  kill: () => Promise<void>,
+  query: (q: number) => Promise<void>,
+): Promise<{ answered: number; inFlightAtKill: number }> {
+  let next = 0;
+  let answered = 0;
+  let outstanding = 0;
+  let inFlightAtKill = -1;
+  let killing: Promise<void> | undefined;
+  const worker = async () => {
+    while (next < total) {
+      const q = next++;
+      outstanding++;
+      try {
+        await query(q);
+      } finally {
+        outstanding--;
+      }
+      answered++;
+      if (answered === killAt && !killing) {
+        inFlightAtKill = outstanding;
+        killing = kill();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  await killing;
+  return { answered, inFlightAtKill };
 }
 
 it('answers every query through two projector replicas while one is killed with kill -9', async () => {
@@ -52,15 +92,15 @@ it('answers every query through two projector replicas while one is killed with 
   expect((await client.retrieveVector(id)).metadata).toEqual({ mine: true });
   expect(await client.count()).toBe(301);
 
-  let answered = 0;
-  for (let q = 0; q < 300; q++) {
-    if (q === 100) await a.kill9();
+  // 16 queries in flight when replica a dies: the ones it had taken get no reply and are retried (by the client's
+  // requestQuery) on replica b.
+  const run = await concurrently(300, 16, 100, () => a.kill9(), async () => {
     const hits = await client.semanticSearch(randn(8), { k: 5, filter: { i: { $lt: 150 } } });
     expect(hits).toHaveLength(5);
-    answered++;
-  }
-  expect(answered).toBe(300);
-});
+  });
+  expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
+  expect(run.answered).toBe(300);
+}, 120_000);
 
 it('serves the NVM block view through two replicas: reads, permissions, read-your-writes, and kill -9 of one', async () => {
   const namespace = 'remotens';
@@ -100,12 +140,58 @@ it('serves the NVM block view through two replicas: reads, permissions, read-you
   const hits = await bob.semanticQuery('how agents share memory', { k: 1, minPosition: writer.lastWritePosition });
   expect(hits[0]?.block.id).toBe(doc.id);
 
-  // One replica dies mid-stream: every read is still answered.
-  let answered = 0;
-  for (let q = 0; q < 200; q++) {
-    if (q === 60) await a.kill9();
+  // One replica dies with 16 reads in flight: every read is still answered.
+  const run = await concurrently(200, 16, 60, () => a.kill9(), async () => {
     expect((await bob.getBlock(doc.id)).id).toBe(doc.id);
-    answered++;
+  });
+  expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
+  expect(run.answered).toBe(200);
+}, 120_000);
+
+it('a replica logs where it listens at startup: NATS URL, request subjects and queue group', async () => {
+  const r = startReplica('log', ['--namespace', 'logns'], { HVS_NVM_LOG_LEVEL: 'info' });
+  await r.until((l) => l.length > 0);
+  const ready = r.lines[0] as { ready: boolean; natsUrl: string; subjects: string[]; queue: string; nvm: { subjects: string[]; queue: string } };
+  expect(ready).toMatchObject({ ready: true, natsUrl: srv.url, queue: 'hvs-projector-remote', nvm: { queue: 'nvm-projector-logns' } });
+  expect(ready.subjects).toContain('hvsnvm.q.hvs.remote.search');
+  expect(ready.nvm.subjects).toContain('hvsnvm.q.nvm.logns.get');
+  type LogLine = { msg: string; natsUrl?: string; queue?: string; subjects?: string[] };
+  const logged = (msg: string) =>
+    r
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as LogLine)
+      .find((l) => l.msg === msg);
+  // stderr arrives on its own pipe: the log lines may come just after the ready line.
+  await expect.poll(() => logged('serving the NVM block view')).toMatchObject({ natsUrl: srv.url, queue: 'nvm-projector-logns' });
+  expect(logged('serving the HVS projection')).toMatchObject({ natsUrl: srv.url, queue: 'hvs-projector-remote' });
+  expect(logged('serving the HVS projection')!.subjects).toContain('hvsnvm.q.hvs.remote.search');
+  await r.kill9();
+});
+
+it('bad projector arguments are usage errors (exit 2) naming the argument, before anything connects', async () => {
+  for (const [args, named] of [
+    [['--dimension', 'many'], '--dimension'],
+    [['--dimension', '0'], '--dimension'],
+    [['--geometry', 'flat'], '--geometry'],
+    [['--collection', 'no spaces'], '--collection'],
+    [['--namespace', 'a.b'], '--namespace'],
+    [['--encoder', 'gpt'], '--encoder'],
+    [['--no-such-flag'], 'no-such-flag'],
+  ] as const) {
+    const child = runFixture('apps/projector/src/main.ts', [...args], { NATS_URL: 'nats://127.0.0.1:1' });
+    expect(await child.exited, args.join(' ')).toBe(2);
+    expect(child.stderr()).toContain(named);
+    expect(child.stderr()).toContain('usage: projector');
   }
-  expect(answered).toBe(200);
+});
+
+it('a projector for a collection of another shape exits with the typed error, not a stack trace', async () => {
+  await using writer = await HVS.open({ storagePath: join(dir, 'shape'), natsUrl: srv.url, collection: 'shaped', dimension: 8 });
+  await writer.storeVector(randn(8));
+  const child = startReplica('shape', ['--collection', 'shaped', '--dimension', '16']);
+  expect(await child.exited).toBe(2);
+  expect(child.stderr()).toContain('projector: COLLECTION_MISMATCH: ');
+  expect(child.stderr()).not.toMatch(/\n\s+at /);
 });

@@ -13,7 +13,9 @@ import { registerStart } from './commands/start.js';
 export function buildProgram(): Command {
   const program = new Command('hvs-nvm')
     .description('Memory and messaging for teams of AI agents: vectors (HVS), memory blocks (NVM), mailboxes and facts on NATS JetStream.')
-    .version('0.1.0')
+    // Not --version: `blocks get --version <n>` names a block version, and commander would let the program's flag
+    // take it over wherever it appears.
+    .version('0.1.0', '-V, --cli-version', 'print the hvs-nvm version')
     .option('-d, --data-dir <dir>', 'data directory: HVS under <dir>/hvs, NVM under <dir>/nvm [env HVS_NVM_DATA_DIR, default ./data]')
     .option('--nats-url <url>', 'NATS server(s) to use instead of the embedded one [env NATS_URL]')
     .addOption(new Option('--encoder <name>', 'text encoder').choices(['sentence', 'hashing']).default('sentence').env('HVS_NVM_ENCODER'))

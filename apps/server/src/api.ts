@@ -1,11 +1,12 @@
-// The operations the HTTP routes and MCP tools share: validated input in, a lib call, JSON-safe output out.
+// The operations the HTTP routes, MCP tools and CLI share: validated input in, a lib call as the caller, JSON-safe output out.
 import type { z } from 'zod';
 import type { HVS, SearchResult, VectorRecord } from '@hvs-nvm/hvs';
 import type { NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { SemanticCache, SharedKnowledgeBase, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
-import { HttpError } from './problem.js';
-import type * as S from './schemas.js';
+import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
+import { HttpError, validationError } from './problem.js';
+import * as S from './schemas.js';
 
 export interface ApiDeps {
   integration: HVSNVMIntegration;
@@ -17,6 +18,13 @@ export interface ApiDeps {
 }
 
 type In<T extends z.ZodType> = z.output<T>;
+
+/** Validates what callers other than the HTTP router (the CLI) hand in, with the same schema as the HTTP body. */
+function valid<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw validationError(r.error, where);
+  return r.data;
+}
 
 function vectorOut(r: VectorRecord): z.input<typeof S.VectorOut> {
   return { id: r.id, vector: Array.from(r.data), metadata: r.metadata, createdAt: r.createdAt.toISOString() };
@@ -41,9 +49,9 @@ export class Api {
     this.cache = new SemanticCache(deps.nvm, deps.hvs, { encoder: deps.encoder, ttlSeconds: deps.cacheTtlSeconds ?? 3600 });
   }
 
-  /** The NVM as the calling agent, when it named one; else the trusted local owner. */
-  private nvmFor(actor?: string): NVM {
-    return actor ? this.deps.nvm.as(actor) : this.deps.nvm;
+  /** The NVM as the calling agent, when there is one; else the trusted local owner. */
+  private nvmFor(caller: Caller): NVM {
+    return caller.actor ? this.deps.nvm.as(caller.actor) : this.deps.nvm;
   }
 
   // ---- vectors ----
@@ -77,7 +85,8 @@ export class Api {
 
   // ---- memory ----
 
-  async storeMemory(body: { content: string; metadata?: Record<string, unknown>; persist?: boolean }): Promise<{ id: string }> {
+  async storeMemory(input: z.input<typeof S.StoreMemoryBody>): Promise<{ id: string }> {
+    const body = valid(S.StoreMemoryBody, input, 'memory');
     const id = await this.deps.integration.store(body.content, {
       ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(body.persist !== undefined ? { persist: body.persist } : {}),
@@ -85,66 +94,76 @@ export class Api {
     return { id };
   }
 
-  async searchMemory(body: { query: string; k?: number }): Promise<{ results: z.input<typeof S.MemoryHit>[] }> {
-    const results = await this.deps.integration.query(body.query, body.k !== undefined ? { k: body.k } : {});
-    return { results };
+  async searchMemory(input: z.input<typeof S.SearchMemoryBody>, caller: Caller = OPERATOR): Promise<{ results: z.input<typeof S.MemoryHit>[] }> {
+    const body = valid(S.SearchMemoryBody, input, 'memory query');
+    const results = await this.deps.integration.query(body.query, { k: body.k });
+    if (!caller.actor) return { results };
+    // The integration searches as the local owner: hide the content of blocks this agent may not read.
+    const reader = this.nvmFor(caller);
+    const readable = await Promise.all(results.map((r) => (r.blockId ? reader.getBlock(r.blockId).then(() => true, () => false) : true)));
+    return { results: results.filter((_r, i) => readable[i]) };
   }
 
   // ---- blocks ----
 
-  createBlock(body: In<typeof S.CreateBlockBody>, actor?: string) {
-    return this.nvmFor(actor).createBlock(body);
+  createBlock(body: In<typeof S.CreateBlockBody>, caller: Caller = OPERATOR) {
+    return this.nvmFor(caller).createBlock(body);
   }
 
-  getBlock(id: string, query: In<typeof S.GetBlockQuery> = {}, actor?: string) {
-    return this.nvmFor(actor).getBlock(id, {
+  getBlock(id: string, query: In<typeof S.GetBlockQuery> = {}, caller: Caller = OPERATOR) {
+    return this.nvmFor(caller).getBlock(id, {
       ...(query.version !== undefined ? { version: query.version } : {}),
       ...(query.asOf !== undefined ? { asOf: new Date(query.asOf) } : {}),
     });
   }
 
-  async getBlockByName(name: string, actor?: string) {
-    const block = await this.nvmFor(actor).getBlockByName(name);
+  async getBlockByName(name: string, caller: Caller = OPERATOR) {
+    const block = await this.nvmFor(caller).getBlockByName(name);
     if (!block) throw new HttpError(404, 'BLOCK_NOT_FOUND', `no block named '${name}'`);
     return block;
   }
 
-  updateBlock(id: string, body: In<typeof S.UpdateBlockBody>, actor?: string) {
-    return this.nvmFor(actor).updateBlock(id, body.content, body.expectedVersion !== undefined ? { expectedVersion: body.expectedVersion } : {});
+  updateBlock(id: string, body: In<typeof S.UpdateBlockBody>, caller: Caller = OPERATOR) {
+    return this.nvmFor(caller).updateBlock(id, body.content, body.expectedVersion !== undefined ? { expectedVersion: body.expectedVersion } : {});
   }
 
-  async deleteBlock(id: string, actor?: string): Promise<void> {
-    await this.nvmFor(actor).deleteBlock(id);
+  async deleteBlock(id: string, caller: Caller = OPERATOR): Promise<void> {
+    await this.nvmFor(caller).deleteBlock(id);
   }
 
-  blockHistory(id: string, actor?: string) {
-    return this.nvmFor(actor).blockHistory(id);
+  blockHistory(id: string, caller: Caller = OPERATOR) {
+    return this.nvmFor(caller).blockHistory(id);
   }
 
-  async listBlocks(query: In<typeof S.ListBlocksQuery>, actor?: string) {
-    const blocks = await this.nvmFor(actor).listBlocks(query.class ? { blockClass: query.class } : {});
+  async listBlocks(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR) {
+    const blocks = await this.nvmFor(caller).listBlocks(query.class ? { blockClass: query.class } : {});
     return query.name === undefined ? blocks : blocks.filter((b) => b.name === query.name);
   }
 
   // ---- messages ----
 
-  async sendMessage(body: { from: string; to: string; body: unknown }): Promise<{ id: string }> {
+  async sendMessage(input: z.input<typeof S.SendMessageBody>, caller: Caller = OPERATOR): Promise<{ id: string }> {
+    const body = valid(S.SendMessageBody, input, 'message');
+    assertActsAsItself(caller, body.from, 'send messages as');
     return { id: await this.deps.hvs.sendMessage(body.from, body.to, body.body) };
   }
 
-  async receiveMessages(modelId: string, query: In<typeof S.ReceiveMessagesQuery> = {}) {
+  async receiveMessages(modelId: string, query: In<typeof S.ReceiveMessagesQuery> = {}, caller: Caller = OPERATOR) {
+    assertActsAsItself(caller, modelId, 'read the mailbox of');
     const messages = await this.deps.hvs.receiveMessages(modelId, query);
     return { messages: messages.map((m) => ({ ...m, sentAt: m.sentAt.toISOString() })) };
   }
 
   // ---- facts and cache ----
 
-  addFact(body: In<typeof S.AddFactBody>) {
+  addFact(input: z.input<typeof S.AddFactBody>) {
+    const body = valid(S.AddFactBody, input, 'fact');
     return this.kb.addFact(body.subject, body.predicate, body.object, body.source);
   }
 
-  async queryFacts(body: { query: string; k?: number }) {
-    return { facts: await this.kb.queryFacts(body.query, body.k ?? 10) };
+  async queryFacts(input: z.input<typeof S.QueryFactsBody>) {
+    const body = valid(S.QueryFactsBody, input, 'fact query');
+    return { facts: await this.kb.queryFacts(body.query, body.k) };
   }
 
   async cacheGet(body: In<typeof S.CacheGetBody>): Promise<{ hit: boolean; value: unknown }> {

@@ -1,19 +1,22 @@
-// The HTTP server: bearer auth, JSON bodies, routing to the Api, problem+json errors, /openapi.json and MCP at /mcp.
+// The HTTP server: bearer auth (admin and per-agent tokens), JSON bodies, routing to the Api, problem+json errors,
+// /openapi.json and MCP at /mcp.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
+import { AgentTokensSchema, Authenticator } from './auth.js';
 import { handleMcpHttp, SERVER_INFO } from './mcp.js';
 import { openApiDocument } from './openapi.js';
 import { HttpError, toProblem, validationError } from './problem.js';
-import { compileRoutes, routes } from './routes.js';
+import { compileRoutes, resolveRoute, routes } from './routes.js';
 
 export const ServerOptionsSchema = z.object({
-  /** Required to bind anywhere but loopback. */
+  /** The admin token: its bearer is the trusted operator. A token (this or agentTokens) is required off loopback. */
   token: z.string().min(16, 'an API token has at least 16 characters').optional(),
+  /** Per-agent tokens (token → agent id): their bearer acts as that agent only. */
+  agentTokens: AgentTokensSchema.optional(),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(8765),
   maxBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
@@ -33,7 +36,7 @@ export interface RunningServer {
 
 export class InsecureBindError extends HttpError {
   constructor(host: string) {
-    super(400, 'INSECURE_BIND', `refusing to listen on non-loopback host '${host}' without an API token (pass token)`);
+    super(400, 'INSECURE_BIND', `refusing to listen on non-loopback host '${host}' without API tokens (pass an admin token or agent tokens)`);
   }
 }
 
@@ -80,21 +83,14 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
   return r.data;
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1]!.trim());
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
-}
-
 /** Starts the HTTP API (and MCP at /mcp) and resolves once it listens. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const { integration, hvs, nvm, encoder, cacheTtlSeconds, ...rest } = options;
   const parsed = ServerOptionsSchema.safeParse(rest);
   if (!parsed.success) throw validationError(parsed.error, 'server options');
-  const { token, host, port, maxBodyBytes } = parsed.data;
-  if (!token && !isLoopback(host)) throw new InsecureBindError(host);
+  const { token, agentTokens, host, port, maxBodyBytes } = parsed.data;
+  const auth = new Authenticator(token, agentTokens);
+  if (!auth.required && !isLoopback(host)) throw new InsecureBindError(host);
 
   const log = createLogger('http');
   const api = new Api({ integration, hvs, nvm, encoder, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
@@ -102,45 +98,50 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      throw new HttpError(400, 'INVALID_PATH', 'the request target is not a valid URL path');
+    }
     const method = (req.method ?? 'GET').toUpperCase();
-    if (url.pathname === '/openapi.json' && method === 'GET') {
+    // Everything, the OpenAPI document included, is behind the token when one is set: the document names every
+    // route and schema, which is for callers who may use them.
+    const caller = auth.authenticate(req.headers);
+    if (url.pathname === '/openapi.json') {
+      if (method !== 'GET' && method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`);
+      }
       sendJson(res, 200, openApiDocument(routes, { version: SERVER_INFO.version, serverUrl: baseUrl }));
       return;
     }
-    if (token && !tokenMatches(req.headers.authorization, token)) {
-      res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
-      throw new HttpError(401, 'UNAUTHORIZED', 'a valid bearer token is required (Authorization: Bearer <token>)');
-    }
     if (url.pathname === '/mcp') {
       const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
-      await handleMcpHttp(api, req, res, body);
+      await handleMcpHttp(api, req, res, body, caller);
       return;
     }
-    let pathMatched = false;
-    for (const { route, pattern, names } of table) {
-      const m = pattern.exec(url.pathname);
-      if (!m) continue;
-      pathMatched = true;
-      if (route.method !== method) continue;
-      const rawParams = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
-      const params = parse(route.params, rawParams, 'path') ?? {};
-      const query = parse(route.query, Object.fromEntries(url.searchParams), 'query string') ?? {};
-      const raw = route.body ? await readBody(req, maxBodyBytes) : undefined;
-      const body = parse(route.body, raw, 'body');
-      const actor = req.headers['x-hvs-actor'];
-      const result = await route.handle({ api, params, query, body, ...(typeof actor === 'string' && actor ? { actor } : {}) });
-      sendJson(res, route.status ?? 200, result ?? null);
-      return;
+    const resolved = resolveRoute(table, method, url.pathname);
+    if (resolved.kind === 'not-found') throw new HttpError(404, 'NOT_FOUND', `no route for ${method} ${url.pathname}`);
+    if (resolved.kind === 'method-not-allowed') {
+      res.setHeader('allow', resolved.allow.join(', '));
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname} (allowed: ${resolved.allow.join(', ')})`);
     }
-    if (pathMatched) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`);
-    throw new HttpError(404, 'NOT_FOUND', `no route for ${method} ${url.pathname}`);
+    const { route } = resolved;
+    const params = parse(route.params, resolved.params, 'path') ?? {};
+    const query = parse(route.query, Object.fromEntries(url.searchParams), 'query string') ?? {};
+    const raw = route.body ? await readBody(req, maxBodyBytes) : undefined;
+    const body = parse(route.body, raw, 'body');
+    const result = await route.handle({ api, params, query, body, caller });
+    // For HEAD, node sends the headers (content-length included) and drops the body.
+    sendJson(res, route.status ?? 200, result ?? null);
   }
 
   const server = createHttpServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const problem = toProblem(err);
       if (problem.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
+      if (problem.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
       if (res.headersSent) {
         res.destroy();
         return;
@@ -159,7 +160,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${shownHost}:${address.port}`;
-  log.info({ url: baseUrl }, 'listening');
+  log.info({ url: baseUrl, adminToken: token !== undefined, agentTokens: Object.keys(agentTokens ?? {}).length }, 'listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -3,14 +3,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Api } from './api.js';
+import { OPERATOR, type Caller } from './auth.js';
 import { describeError, HttpError } from './problem.js';
 import { toolArgs } from './schemas.js';
 
 export const SERVER_INFO = { name: 'hvs-nvm', version: '0.1.0' } as const;
 const log = createLogger('mcp');
+/** "Resource not found" in the MCP specification (server/resources, Error Handling); the SDK has no constant for it. */
+export const RESOURCE_NOT_FOUND = -32002;
 
 function ok(value: unknown): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] };
@@ -38,8 +41,24 @@ function mimeTypeOf(content: string): string {
   }
 }
 
-/** One MCP server over the shared Api; connect it to one transport. */
-export function createMcpServer(api: Api): McpServer {
+/** A typed error reading a resource as the JSON-RPC error an MCP client expects, rather than an internal error. */
+function resourceError(err: unknown, uri: string): unknown {
+  const { code, status, message } = describeError(err);
+  if (status === 404) return new McpError(RESOURCE_NOT_FOUND, `Resource ${uri} not found: ${message}`, { uri, code });
+  if (status >= 400 && status < 500) return new McpError(ErrorCode.InvalidParams, `${code}: ${message}`, { uri, code });
+  return err;
+}
+
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, 'INVALID_URI', `'${raw}' is not valid percent-encoding`);
+  }
+}
+
+/** One MCP server over the shared Api, acting for one caller (whose permissions apply); connect it to one transport. */
+export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer {
   const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: {} } });
 
   server.registerTool(
@@ -52,7 +71,7 @@ export function createMcpServer(api: Api): McpServer {
     { description: 'Find stored memory by meaning. Returns the best hits with their text, score and source.', inputSchema: toolArgs.search_memory },
     (args) =>
       run(async () => {
-        const { results } = await api.searchMemory(args);
+        const { results } = await api.searchMemory(args, caller);
         const lines = results.map((r, i) => `${i + 1}. [${r.score.toFixed(3)}] ${r.content}`);
         return {
           content: [
@@ -67,8 +86,8 @@ export function createMcpServer(api: Api): McpServer {
     { description: 'Read a memory block by id or by name.', inputSchema: toolArgs.get_block },
     (args) =>
       run(async () => {
-        if (args.id !== undefined) return ok(await api.getBlock(args.id));
-        if (args.name !== undefined) return ok(await api.getBlockByName(args.name));
+        if (args.id !== undefined) return ok(await api.getBlock(args.id, {}, caller));
+        if (args.name !== undefined) return ok(await api.getBlockByName(args.name, caller));
         throw new HttpError(400, 'INVALID_ARGUMENT', 'get_block takes an id or a name');
       }),
   );
@@ -80,18 +99,24 @@ export function createMcpServer(api: Api): McpServer {
     },
     (args) =>
       run(async () =>
-        ok(await api.updateBlock(args.id, { content: args.content, ...(args.expected_version !== undefined ? { expectedVersion: args.expected_version } : {}) })),
+        ok(
+          await api.updateBlock(
+            args.id,
+            { content: args.content, ...(args.expected_version !== undefined ? { expectedVersion: args.expected_version } : {}) },
+            caller,
+          ),
+        ),
       ),
   );
   server.registerTool(
     'send_message',
     { description: 'Send a JSON message into another model’s durable mailbox.', inputSchema: toolArgs.send_message },
-    (args) => run(async () => ok(await api.sendMessage(args))),
+    (args) => run(async () => ok(await api.sendMessage(args, caller))),
   );
   server.registerTool(
     'receive_messages',
     { description: 'Take the pending messages of a model’s mailbox, oldest first (each is returned once).', inputSchema: toolArgs.receive_messages },
-    (args) => run(async () => ok(await api.receiveMessages(args.model_id))),
+    (args) => run(async () => ok(await api.receiveMessages(args.model_id, {}, caller))),
   );
   server.registerTool(
     'add_fact',
@@ -108,7 +133,7 @@ export function createMcpServer(api: Api): McpServer {
     'block',
     new ResourceTemplate('block://{id}', {
       list: async () => ({
-        resources: (await api.listBlocks({})).map((b) => ({
+        resources: (await api.listBlocks({}, caller)).map((b) => ({
           uri: `block://${b.id}`,
           name: b.name,
           description: `${b.blockClass} block, version ${b.version}`,
@@ -117,8 +142,12 @@ export function createMcpServer(api: Api): McpServer {
     }),
     { description: 'An NVM memory block: its current content' },
     async (uri, variables) => {
-      const id = decodeURIComponent(String(variables['id']));
-      const block = await api.getBlock(id);
+      let block;
+      try {
+        block = await api.getBlock(decodeSegment(String(variables['id'])), {}, caller);
+      } catch (err) {
+        throw resourceError(err, uri.href);
+      }
       return { contents: [{ uri: uri.href, mimeType: mimeTypeOf(block.content), text: block.content }] };
     },
   );
@@ -138,9 +167,9 @@ export async function serveMcpStdio(api: Api): Promise<void> {
   await server.close();
 }
 
-/** Answers one streamable-HTTP MCP request, statelessly: a fresh server and transport per request. */
-export async function handleMcpHttp(api: Api, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-  const server = createMcpServer(api);
+/** Answers one streamable-HTTP MCP request, statelessly: a fresh server and transport per request, for its caller. */
+export async function handleMcpHttp(api: Api, req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void> {
+  const server = createMcpServer(api, caller);
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.once('close', () => {
     void transport.close();

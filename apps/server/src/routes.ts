@@ -1,6 +1,8 @@
 // The HTTP route table: method, path, zod schemas of params/query/body/response, and the Api call each route makes.
 import { z } from 'zod';
 import type { Api } from './api.js';
+import type { Caller } from './auth.js';
+import { HttpError } from './problem.js';
 import * as S from './schemas.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -11,8 +13,8 @@ export interface RouteContext<P extends AnyObject, Q extends AnyObject, B extend
   params: z.output<P>;
   query: z.output<Q>;
   body: z.output<B>;
-  /** The agent named by the X-HVS-Actor header, for NVM permissions. */
-  actor?: string;
+  /** Who is calling (from the bearer token and X-HVS-Actor): whose permissions apply. */
+  caller: Caller;
 }
 
 export interface Route {
@@ -27,6 +29,8 @@ export interface Route {
   response?: z.ZodType;
   /** Status on success (default 200; 204 sends no body). */
   status?: number;
+  /** A GET that changes state (taking messages from a mailbox): HEAD must not run it. */
+  sideEffects?: true;
   handle(ctx: RouteContext<AnyObject, AnyObject, z.ZodType>): Promise<unknown> | unknown;
 }
 
@@ -43,6 +47,7 @@ function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B exten
   body?: B;
   response?: z.ZodType;
   status?: number;
+  sideEffects?: true;
   handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
 }): Route {
   return r as unknown as Route;
@@ -84,49 +89,49 @@ export const routes: Route[] = [
   route({
     method: 'POST', path: '/v1/memory/search', tag: 'memory', summary: 'Find stored text by meaning, across HVS and NVM',
     body: S.SearchMemoryBody, response: z.object({ results: z.array(S.MemoryHit) }),
-    handle: ({ api, body }) => api.searchMemory(body),
+    handle: ({ api, body, caller }) => api.searchMemory(body, caller),
   }),
   // ---- blocks
   route({
     method: 'POST', path: '/v1/blocks', tag: 'blocks', summary: 'Create a memory block',
     body: S.CreateBlockBody, status: 201, response: S.BlockOut,
-    handle: ({ api, body, actor }) => api.createBlock(body, actor),
+    handle: ({ api, body, caller }) => api.createBlock(body, caller),
   }),
   route({
     method: 'GET', path: '/v1/blocks', tag: 'blocks', summary: 'List the blocks the caller may read, by name and/or class',
     query: S.ListBlocksQuery, response: z.object({ blocks: z.array(S.BlockOut) }),
-    handle: async ({ api, query, actor }) => ({ blocks: await api.listBlocks(query, actor) }),
+    handle: async ({ api, query, caller }) => ({ blocks: await api.listBlocks(query, caller) }),
   }),
   route({
     method: 'GET', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Read a block (or one of its versions, or as of a time)',
     params: S.BlockIdParams, query: S.GetBlockQuery, response: S.BlockOut,
-    handle: ({ api, params, query, actor }) => api.getBlock(params.id, query, actor),
+    handle: ({ api, params, query, caller }) => api.getBlock(params.id, query, caller),
   }),
   route({
     method: 'PUT', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Replace a block’s content (optimistic concurrency with expectedVersion)',
     params: S.BlockIdParams, body: S.UpdateBlockBody, response: S.BlockOut,
-    handle: ({ api, params, body, actor }) => api.updateBlock(params.id, body, actor),
+    handle: ({ api, params, body, caller }) => api.updateBlock(params.id, body, caller),
   }),
   route({
     method: 'DELETE', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Delete a block',
     params: S.BlockIdParams, status: 204,
-    handle: ({ api, params, actor }) => api.deleteBlock(params.id, actor),
+    handle: ({ api, params, caller }) => api.deleteBlock(params.id, caller),
   }),
   route({
     method: 'GET', path: '/v1/blocks/{id}/history', tag: 'blocks', summary: 'Every version of a block, oldest first',
     params: S.BlockIdParams, response: z.object({ versions: z.array(S.BlockHistoryEntryOut) }),
-    handle: async ({ api, params, actor }) => ({ versions: await api.blockHistory(params.id, actor) }),
+    handle: async ({ api, params, caller }) => ({ versions: await api.blockHistory(params.id, caller) }),
   }),
   // ---- messages
   route({
     method: 'POST', path: '/v1/messages', tag: 'messages', summary: 'Send a JSON message into a model’s durable mailbox',
     body: S.SendMessageBody, status: 201, response: z.object({ id: z.string() }),
-    handle: ({ api, body }) => api.sendMessage(body),
+    handle: ({ api, body, caller }) => api.sendMessage(body, caller),
   }),
   route({
     method: 'GET', path: '/v1/mailboxes/{model}/messages', tag: 'messages', summary: 'Pending messages of a mailbox, oldest first, each returned once',
-    params: S.MailboxParams, query: S.ReceiveMessagesQuery, response: z.object({ messages: z.array(S.MessageOut) }),
-    handle: ({ api, params, query }) => api.receiveMessages(params.model, query),
+    params: S.MailboxParams, query: S.ReceiveMessagesQuery, response: z.object({ messages: z.array(S.MessageOut) }), sideEffects: true,
+    handle: ({ api, params, query, caller }) => api.receiveMessages(params.model, query, caller),
   }),
   // ---- facts
   route({
@@ -165,15 +170,62 @@ export interface CompiledRoute {
   route: Route;
   pattern: RegExp;
   names: string[];
+  /** Literal (non-parameter) segments: the more, the more specific the path. */
+  literals: number;
 }
 
+/** Compiled most specific first, so `/v1/vectors/search` is found before `/v1/vectors/{id}` can claim it. */
 export function compileRoutes(list: Route[]): CompiledRoute[] {
-  return list.map((route) => {
+  const compiled = list.map((route) => {
     const names: string[] = [];
     const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    return { route, pattern: new RegExp(`^${source}$`), names };
+    const literals = route.path.split('/').filter((seg) => seg !== '' && !seg.startsWith('{')).length;
+    return { route, pattern: new RegExp(`^${source}$`), names, literals };
   });
+  // Array.prototype.sort is stable: routes of equal specificity keep their declared order.
+  return compiled.sort((a, b) => b.literals - a.literals);
+}
+
+export type Resolution =
+  | { kind: 'route'; route: Route; params: Record<string, string>; head: boolean }
+  | { kind: 'method-not-allowed'; allow: string[] }
+  | { kind: 'not-found' };
+
+/**
+ * The route for a request. The most specific path template matching the URL names the resource; a method it does
+ * not serve is a 405 with the methods it does (never a fall-through to a less specific template). HEAD runs the GET
+ * route without sending its body, unless that GET changes state. Percent-escapes in parameters are decoded; a bad
+ * escape is a 400.
+ */
+export function resolveRoute(table: CompiledRoute[], method: string, pathname: string): Resolution {
+  let template: string | undefined;
+  let match: RegExpExecArray | null = null;
+  for (const c of table) {
+    match = c.pattern.exec(pathname);
+    if (match) {
+      template = c.route.path;
+      break;
+    }
+  }
+  if (!template || !match) return { kind: 'not-found' };
+  const candidates = table.filter((c) => c.route.path === template);
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  const found = candidates.find((c) => c.route.method === wanted && !(method === 'HEAD' && c.route.sideEffects));
+  if (!found) {
+    const allow = candidates.flatMap((c) => (c.route.method === 'GET' && !c.route.sideEffects ? ['GET', 'HEAD'] : [c.route.method]));
+    return { kind: 'method-not-allowed', allow };
+  }
+  const params: Record<string, string> = {};
+  found.names.forEach((name, i) => {
+    const raw = match[i + 1]!;
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      throw new HttpError(400, 'INVALID_PATH', `the path parameter ${name} '${raw}' is not valid percent-encoding`);
+    }
+  });
+  return { kind: 'route', route: found.route, params, head: method === 'HEAD' };
 }

@@ -4,11 +4,13 @@ import { BlockClassValue } from '@hvs-nvm/events';
 import { BlockSchema } from '@hvs-nvm/nvm';
 
 const Id = z.string().min(1).max(256);
-const ModelId = Id.describe('an agent (model) id');
+export const ModelId = Id.describe('an agent (model) id');
 const Json = z.unknown();
 export const Metadata = z.record(z.string(), Json).describe('a JSON object of metadata');
 const Vector = z.array(z.number()).min(1).max(65_536).describe('the vector, as a JSON array of finite numbers');
 const K = z.number().int().min(1).max(10_000);
+/** Text that must say something: whitespace alone is refused (it would be stored, or encoded, as nothing). */
+const Text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
 /** Query strings carry text: numbers are coerced. */
 const QueryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -56,13 +58,13 @@ export const VectorHit = z.object({
 // ---- memory (the integration) -------------------------------------------------------------------------
 
 export const StoreMemoryBody = z.object({
-  content: z.string().min(1).max(1_000_000),
+  content: Text(1_000_000),
   metadata: Metadata.optional(),
   persist: z.boolean().optional().describe('also keep the content as an NVM block (default true)'),
 });
 
 export const SearchMemoryBody = z.object({
-  query: z.string().min(1).max(100_000),
+  query: Text(100_000),
   k: K.default(10),
 });
 
@@ -148,26 +150,26 @@ export const MessageOut = z.object({
 // ---- facts and cache ----------------------------------------------------------------------------------
 
 export const AddFactBody = z.object({
-  subject: z.string().min(1).max(10_000),
-  predicate: z.string().min(1).max(10_000),
-  object: z.string().min(1).max(10_000),
-  source: z.string().min(1).max(1_000),
+  subject: Text(10_000),
+  predicate: Text(10_000),
+  object: Text(10_000),
+  source: Text(1_000),
 });
 
 export const QueryFactsBody = z.object({
-  query: z.string().min(1).max(100_000),
+  query: Text(100_000),
   k: K.default(10),
 });
 
 export const FactOut = AddFactBody.extend({ factId: z.string(), timestamp: z.number() });
 
 export const CacheGetBody = z.object({
-  query: z.string().min(1).max(100_000),
+  query: Text(100_000),
   threshold: z.number().min(-1).max(1).optional().describe('least similarity score that counts as a hit (default 0.9)'),
 });
 
 export const CacheSetBody = z.object({
-  key: z.string().min(1).max(100_000),
+  key: Text(100_000),
   value: Json.refine((v) => v !== undefined, 'a value is required'),
 });
 

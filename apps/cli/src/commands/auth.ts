@@ -1,9 +1,10 @@
-// `hvs-nvm auth generate`: per-agent NATS users with subject permissions, written as a nats-server config block.
+// `hvs-nvm auth generate | tokens`: per-agent NATS users (a nats-server config block) and per-agent HTTP/MCP tokens.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { generateAuthConfig } from '@hvs-nvm/runtime';
+import { newAgentToken, readAgentTokensFile, type AgentTokens } from '@hvs-nvm/server-app';
 import { globals, print, UsageError } from '../context.js';
 
 /** 24 random bytes, URL-safe: no character the nats-server config lexer would need escaped. */
@@ -52,6 +53,36 @@ export function registerAuth(program: Command): void {
           ...(admin ? [`admin   ${admin.user}  ${admin.password}`] : []),
           ...agents.map((a) => `agent   ${a.id}  ${a.password}`),
           'Connect agents with NATS_URL plus natsUser/natsPassword and inboxPrefix _INBOX.<agent>; keep these secret.',
+        ].join('\n'),
+      );
+    });
+
+  auth
+    .command('tokens')
+    .description(
+      'write (or add to) a file of per-agent HTTP/MCP tokens for `start --agent-tokens`: a request with an agent\'s token acts ' +
+        'as that agent only (it sends mail only as itself, reads only its own mailbox, and block permissions apply to it). ' +
+        'Agents not named keep their tokens; named ones get a new token (the old one stops working at the next start).',
+    )
+    .requiredOption('--agent <ids>', 'agent id(s), repeatable or comma-separated', collect, [])
+    .requiredOption('-o, --out <file>', 'the tokens file (JSON {"<token>": "<agent>"}, mode 0600)')
+    .action((options: { agent: string[]; out: string }, cmd: Command) => {
+      const opts = globals(cmd);
+      if (options.agent.length === 0) throw new UsageError('name at least one --agent');
+      const out = resolve(options.out);
+      const named = new Set(options.agent);
+      const kept: AgentTokens = existsSync(out)
+        ? Object.fromEntries(Object.entries(readAgentTokensFile(out)).filter(([, agent]) => !named.has(agent)))
+        : {};
+      const issued = [...named].map((agent) => ({ agent, token: newAgentToken() }));
+      const tokens: AgentTokens = { ...kept, ...Object.fromEntries(issued.map((t) => [t.token, t.agent])) };
+      writeFileSync(out, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+      chmodSync(out, 0o600); // an existing file keeps its mode otherwise
+      print(opts, { file: out, tokens: issued }, () =>
+        [
+          `wrote ${out} (${Object.keys(tokens).length} token${Object.keys(tokens).length === 1 ? '' : 's'})`,
+          ...issued.map((t) => `agent   ${t.agent}  ${t.token}`),
+          'Start the server with --agent-tokens and give each agent its token (Authorization: Bearer <token>); keep these secret.',
         ].join('\n'),
       );
     });

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import type { ReceivedMessage } from '@hvs-nvm/hvs';
-import { globals, openStack, parseIntArg, print, untilSignal, type GlobalOptions } from '../context.js';
+import { globals, openStack, parseIntArg, print, untilSignal, UsageError, type GlobalOptions } from '../context.js';
 
 function bodyArg(text: string): unknown {
   try {
@@ -10,6 +10,14 @@ function bodyArg(text: string): unknown {
   } catch {
     return text; // Plain words are a string body.
   }
+}
+
+/** A mail-log position (≥ 1) or an ISO time; anything else is a usage error, not "from the start". */
+function sinceArg(text: string): Date | number {
+  if (/^\d+$/.test(text)) return parseIntArg(text, '--since', 0);
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--since '${text}' is neither a mail-log position nor an ISO time`);
+  return at;
 }
 
 function printMessage(opts: GlobalOptions, m: ReceivedMessage): void {
@@ -60,7 +68,7 @@ export function registerMail(program: Command): void {
       const opts = globals(cmd);
       const intervalMs = parseIntArg(options.intervalMs, '--interval-ms');
       let since: Date | number | undefined;
-      if (options.since !== undefined) since = /^\d+$/.test(options.since) ? Number(options.since) : new Date(options.since);
+      if (options.since !== undefined) since = sinceArg(options.since);
       await using stack = await openStack(opts);
       const hvs = stack.integration.hvs;
       let stopped = false;

@@ -13,8 +13,9 @@ async function runningServer(dataDir: string): Promise<{ url: string; mcpUrl: st
   if (!existsSync(path)) return undefined;
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as { url: string; mcpUrl: string; pid: number };
+    // A 401 answers too: a server started with tokens is running, even though we hold none.
     const healthy = await fetch(`${info.url}/v1/health`, { signal: AbortSignal.timeout(1_000) }).then(
-      (r) => r.ok,
+      (r) => r.ok || r.status === 401,
       () => false,
     );
     return { url: info.url, mcpUrl: info.mcpUrl, pid: info.pid, healthy };
@@ -50,12 +51,22 @@ export function registerMaintenance(program: Command): void {
 
   program
     .command('snapshot')
-    .description('write a projection checkpoint now, so the next start replays only the tail')
+    .description('write checkpoints of both projections (HVS index and NVM block view) now, so the next start replays only the tail')
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globals(cmd);
-      await using stack = await openStack(opts);
-      const position = await stack.integration.hvs.snapshot();
-      print(opts, { position }, () => `checkpoint written at position ${position}`);
+      const stack = await openStack(opts);
+      let hvsPosition: number;
+      let nvmPosition: number;
+      try {
+        hvsPosition = await stack.integration.hvs.snapshot();
+        // open() has caught the block view up with the head; nothing of ours is written since.
+        nvmPosition = stack.integration.nvm.position;
+      } finally {
+        // NVM has no checkpoint-now call: closing it writes its checkpoint (of everything up to nvmPosition).
+        await stack.close();
+      }
+      const out = { position: hvsPosition, hvs: { position: hvsPosition }, nvm: { position: nvmPosition } };
+      print(opts, out, () => `checkpoints written: HVS at position ${hvsPosition}, NVM at position ${nvmPosition}`);
     });
 
   program
@@ -67,33 +78,53 @@ export function registerMaintenance(program: Command): void {
       const dataDir = resolve(configOf(opts).dataDir);
       const server = await runningServer(dataDir);
       if (server?.healthy) throw new Error(`hvs-nvm start is serving this data dir (pid ${server.pid}); stop it before a replay`);
-      // The head before rebuilding, so progress can be shown against it.
-      let head: number;
+      // The heads before rebuilding: what the replay reads towards.
+      let heads: { hvs: number; nvm: number };
       {
+        // open() catches both projections up with the head.
         await using before = await openStack(opts);
-        await before.integration.hvs.sync();
-        head = before.integration.hvs.stats().position;
+        heads = { hvs: before.integration.hvs.stats().position, nvm: before.integration.nvm.position };
       }
       const { hvsPath, nvmPath } = storePaths(dataDir);
       const dropped = [join(hvsPath, 'projection'), join(nvmPath, 'projection')].filter((p) => existsSync(p));
       for (const p of dropped) rmSync(p, { recursive: true, force: true });
 
+      // The stores replay inside open() and report no progress until they are caught up, so this shows what is being
+      // read and for how long rather than a bar that would sit at 0 and then jump to the end.
       const bar = new cliProgress.SingleBar(
-        { stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500, format: 'replay |{bar}| position {value}/{total} | {duration_formatted}' },
+        {
+          stream: process.stderr,
+          noTTYOutput: true,
+          notTTYSchedule: 1_000,
+          format: 'replay | {stage} | HVS head {hvsHead}, NVM head {nvmHead} | {duration_formatted}',
+        },
         cliProgress.Presets.shades_classic,
       );
-      if (options.progress) bar.start(head, 0);
+      const total = heads.hvs + heads.nvm;
+      if (options.progress) bar.start(total, 0, { stage: 'rebuilding from the log', hvsHead: heads.hvs, nvmHead: heads.nvm });
       const started = Date.now();
-      // The projection replays inside open(); the bar shows the head it is reading towards and the time taken.
       const tick = options.progress ? setInterval(() => bar.updateETA(), 250) : undefined;
       try {
         await using after = await openStack(opts);
         const stats = after.integration.hvs.stats();
-        if (options.progress) bar.update(stats.position);
         const position = await after.integration.hvs.snapshot();
+        const nvmPosition = after.integration.nvm.position;
+        if (options.progress) bar.update(total, { stage: 'caught up' });
         if (options.progress) bar.stop();
-        const out = { head, position, vectors: stats.vectors, restoredFrom: stats.restoredFrom, droppedSnapshots: dropped, seconds: (Date.now() - started) / 1000 };
-        print(opts, out, () => `replayed ${position} events (${stats.vectors} vectors) in ${out.seconds.toFixed(1)} s; checkpoint written`);
+        const out = {
+          head: heads.hvs,
+          position,
+          vectors: stats.vectors,
+          restoredFrom: stats.restoredFrom,
+          nvm: { head: heads.nvm, position: nvmPosition, restoredFrom: after.integration.nvm.restoredFromPosition },
+          droppedSnapshots: dropped,
+          seconds: (Date.now() - started) / 1000,
+        };
+        print(
+          opts,
+          out,
+          () => `replayed ${position} HVS events (${stats.vectors} vectors) and ${nvmPosition} NVM events in ${out.seconds.toFixed(1)} s; checkpoints written`,
+        );
       } finally {
         if (tick) clearInterval(tick);
         if (options.progress) bar.stop();

@@ -1,8 +1,8 @@
 // `hvs-nvm start`: JetStream (embedded or NATS_URL), the projections and the HTTP + MCP server, until SIGINT/SIGTERM.
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createServer, InsecureBindError, isLoopback } from '@hvs-nvm/server-app';
+import { createServer, InsecureBindError, isLoopback, readAgentTokensFile } from '@hvs-nvm/server-app';
 import { globals, openStack, parseIntArg, print, untilSignal } from '../context.js';
 
 /** Where `start` records its URLs so `status` can find the running server. */
@@ -12,13 +12,23 @@ export function registerStart(program: Command): void {
   program
     .command('start')
     .description('run JetStream (embedded, or NATS_URL), the projections and the HTTP API with MCP at /mcp')
-    .option('--host <host>', 'interface to listen on (non-loopback needs --token)', '127.0.0.1')
+    .option('--host <host>', 'interface to listen on (non-loopback needs --token or --agent-tokens)', '127.0.0.1')
     .option('--port <port>', 'HTTP port (0: any free port)', '8765')
-    .addOption(new Option('--token <token>', 'require "Authorization: Bearer <token>" on every request (at least 16 characters)').env('HVS_NVM_TOKEN'))
-    .action(async (options: { host: string; port: string; token?: string }, cmd: Command) => {
+    .addOption(
+      new Option('--token <token>', 'admin token: require "Authorization: Bearer <token>" on every request; its bearer is the trusted operator (≥ 16 characters)').env(
+        'HVS_NVM_TOKEN',
+      ),
+    )
+    .addOption(
+      new Option('--agent-tokens <file>', 'JSON file of per-agent tokens {"<token>": "<agent>"} (see `auth tokens`): each bearer acts only as its agent').env(
+        'HVS_NVM_AGENT_TOKENS',
+      ),
+    )
+    .action(async (options: { host: string; port: string; token?: string; agentTokens?: string }, cmd: Command) => {
       const opts = globals(cmd);
       const port = parseIntArg(options.port, '--port', 0);
-      if (!options.token && !isLoopback(options.host)) throw new InsecureBindError(options.host);
+      const agentTokens = options.agentTokens ? readAgentTokensFile(resolve(options.agentTokens)) : undefined;
+      if (!options.token && !agentTokens && !isLoopback(options.host)) throw new InsecureBindError(options.host);
       const stack = await openStack(opts);
       try {
         const { integration, encoder } = stack;
@@ -30,6 +40,7 @@ export function registerStart(program: Command): void {
           host: options.host,
           port,
           ...(options.token ? { token: options.token } : {}),
+          ...(agentTokens ? { agentTokens } : {}),
         });
         const stats = integration.hvs.stats();
         const info = {
@@ -42,6 +53,7 @@ export function registerStart(program: Command): void {
           dataDir: stack.dataDir,
           encoder: encoder.name,
           pid: process.pid,
+          auth: { adminToken: options.token !== undefined, agents: [...new Set(Object.values(agentTokens ?? {}))].sort() },
         };
         writeFileSync(serverFile(stack.dataDir), JSON.stringify(info));
         print(opts, info, () =>
