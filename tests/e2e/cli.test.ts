@@ -253,7 +253,8 @@ describe('hvs-nvm replay', () => {
       expect(res.code, res.stderr).toBe(0);
       expect(res.json.at(-1)).toMatchObject({ vectors: 3, restoredFrom: 0, nvm: { restoredFrom: 0 } });
       expect((res.json.at(-1) as { nvm: { position: number; head: number } }).nvm.position).toBeGreaterThanOrEqual(3);
-      expect(res.stderr).toMatch(/replay \|/);
+      // The bar follows both projections' positions to the heads.
+      expect(res.stderr).toMatch(/replay \|.*\| (\d+)\/\1 events \| HVS (\d+)\/\2, NVM (\d+)\/\3/);
       expect(existsSync(join(dir.dir, 'hvs', 'projection'))).toBe(true);
       const found = await cli(['search', 'gamma', '-k', '1', '--data-dir', dir.dir, '--json']);
       expect((found.json[0] as { results: { content: string }[] }).results[0]!.content).toBe('gamma note');

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { defaultEncoder, hashingEncoder, type Encoder } from '@hvs-nvm/encoders';
-import { HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
+import { HVSNVMIntegration, type IntegrationOptions } from '@hvs-nvm/hvs-nvm';
 import { loadConfig, type RuntimeConfig } from '@hvs-nvm/runtime';
 import { Api, describeError } from '@hvs-nvm/server-app';
 
@@ -54,7 +54,7 @@ export async function openEncoder(name: GlobalOptions['encoder']): Promise<Encod
 }
 
 /** Opens HVS and NVM under <data-dir>/hvs and <data-dir>/nvm, on NATS_URL or the data dir's embedded server. */
-export async function openStack(opts: GlobalOptions): Promise<Stack> {
+export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptions, 'onProgress'> = {}): Promise<Stack> {
   const config = configOf(opts);
   const dataDir = resolve(config.dataDir);
   const encoder = await openEncoder(opts.encoder);
@@ -62,6 +62,7 @@ export async function openStack(opts: GlobalOptions): Promise<Stack> {
     ...storePaths(dataDir),
     encoder,
     ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
+    ...more,
   });
   const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });
   const close = () => integration.close();

@@ -46,6 +46,8 @@ export interface ProjectionRunnerOptions {
   onApplied?: (event: RecordedEvent) => void;
   /** A failed checkpoint does not stop the projection (the log still has everything); it is reported here. */
   onCheckpointError?: (err: Error) => void;
+  /** Called whenever the view's position moves (once per batch during a catch-up): for progress displays. */
+  onProgress?: (position: number) => void;
 }
 
 export class ProjectionTimeoutError extends EventStoreError {
@@ -219,6 +221,7 @@ export class ProjectionRunner {
   private advance(position: number): void {
     if (position <= this.position) return;
     this.position = position;
+    this.options.onProgress?.(position);
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
     for (const w of this.waiters) {

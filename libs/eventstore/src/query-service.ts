@@ -2,7 +2,7 @@
 // and one can die) and the client side (a request retried on another replica). Payloads use the event codec.
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
-import { decodeEventData, encodeEventData } from '@hvs-nvm/events';
+import { CodedError, decodeEventData, encodeEventData } from '@hvs-nvm/events';
 
 /** A typed error as it travels in a reply, so the client can raise the same kind of error. */
 export interface WireError {
@@ -19,15 +19,24 @@ export interface QueryServiceOptions {
   description: string;
   /** Replicas in one queue group share the requests. */
   queue: string;
-  /** Turns whatever a handler threw into the error the client will see. */
-  toWireError: (err: unknown) => WireError['error'];
+  /** Turns whatever a handler threw into the error the client will see (default: a typed error keeps its code and
+   * status; anything else is INTERNAL). */
+  toWireError?: (err: unknown) => WireError['error'];
 }
+
+function defaultWireError(err: unknown): WireError['error'] {
+  if (err instanceof CodedError) return { code: err.code, status: err.status, message: err.message };
+  return { code: 'INTERNAL', status: 500, message: err instanceof Error ? err.message : 'unknown error' };
+}
+
+/** Longest a single attempt of a query waits before it is sent again (to another replica, if one died). */
+const ATTEMPT_TIMEOUT_MS = 3000;
 
 /** A micro service whose endpoints decode their arguments, run a handler, and reply with its result or its error. */
 export class QueryService {
   private constructor(
     readonly service: Service,
-    private readonly toWireError: QueryServiceOptions['toWireError'],
+    private readonly toWireError: NonNullable<QueryServiceOptions['toWireError']>,
   ) {}
 
   static async add(nc: NatsConnection, options: QueryServiceOptions): Promise<QueryService> {
@@ -37,18 +46,27 @@ export class QueryService {
       description: options.description,
       queue: options.queue,
     });
-    return new QueryService(service, options.toWireError);
+    return new QueryService(service, options.toWireError ?? defaultWireError);
   }
 
   endpoint(name: string, subject: string, handler: (args: Record<string, unknown>) => Promise<unknown>): void {
     this.service.addEndpoint(name, {
       subject,
       handler: (err: Error | null, msg: ServiceMsg) => {
+        // The services library reports a failed subscription here; it has already stopped the endpoint.
         if (err) return;
         void (async () => {
           let reply: unknown;
+          let args: Record<string, unknown>;
           try {
-            reply = await handler(decodeEventData(msg.data) as Record<string, unknown>);
+            args = decodeEventData(msg.data) as Record<string, unknown>;
+          } catch (e) {
+            const message = `undecodable request: ${e instanceof Error ? e.message : 'bad payload'}`;
+            msg.respond(encodeEventData({ error: { code: 'INVALID_REQUEST', status: 400, message } } satisfies WireError));
+            return;
+          }
+          try {
+            reply = await handler(args);
           } catch (e) {
             reply = { error: this.toWireError(e) } satisfies WireError;
           }
@@ -61,17 +79,23 @@ export class QueryService {
 
 /**
  * Sends a query and decodes the reply. A replica that died mid-request, or none answering yet, is retried with
- * backoff (another replica of the queue group answers); after that the last NATS error is thrown.
+ * backoff (another replica of the queue group answers); each attempt waits at most 3 s, all of them `timeoutMs`;
+ * after that the last NATS error is thrown.
  */
 export async function requestQuery(nc: NatsConnection, subject: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+  const payload = encodeEventData(args);
+  const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
+    const left = deadline - Date.now();
     try {
-      const msg = await nc.request(subject, encodeEventData(args), { timeout: timeoutMs });
+      const msg = await nc.request(subject, payload, { timeout: Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, left)) });
       return decodeEventData(msg.data);
     } catch (err) {
       const name = (err as Error).name;
-      if (attempt < 5 && (name === 'NoRespondersError' || name === 'TimeoutError' || name === 'RequestError')) {
-        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      const transient = name === 'NoRespondersError' || name === 'TimeoutError' || name === 'RequestError';
+      const pause = Math.min(1000, 100 * 2 ** attempt);
+      if (transient && Date.now() + pause < deadline) {
+        await new Promise((r) => setTimeout(r, pause));
         continue;
       }
       throw err;

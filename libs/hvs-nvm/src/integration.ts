@@ -17,6 +17,8 @@ export interface IntegrationOptions {
   collection?: string;
   namespace?: string;
   actor?: string;
+  /** Progress of each projection while it catches up at open (see HVS.open and NVM.open). */
+  onProgress?: (store: 'hvs' | 'nvm', position: number) => void;
 }
 
 export interface StoreOptions {
@@ -61,6 +63,7 @@ export class HVSNVMIntegration {
       ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
       ...(options.collection ? { collection: options.collection } : {}),
       ...(options.actor ? { actor: options.actor } : {}),
+      ...(options.onProgress ? { onProgress: (p: number) => options.onProgress!('hvs', p) } : {}),
     });
     try {
       const nvm = await NVM.open({
@@ -69,6 +72,7 @@ export class HVSNVMIntegration {
         encoder,
         ...(options.namespace ? { namespace: options.namespace } : {}),
         ...(options.actor ? { actor: options.actor } : {}),
+        ...(options.onProgress ? { onProgress: (p: number) => options.onProgress!('nvm', p) } : {}),
       });
       return new HVSNVMIntegration(hvs, nvm, encoder);
     } catch (err) {

@@ -66,6 +66,8 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
   checkpointEveryEvents: z.number().int().positive().default(50_000),
   /** …and at least this often while events arrive, also during a long catch-up (so a crash loses little replay). */
   checkpointEveryMs: z.number().int().positive().default(30_000),
+  /** Called as the projection's position moves (once per applied batch while it catches up): for progress bars. */
+  onProgress: z.custom<(position: number) => void>((v) => typeof v === 'function', 'onProgress must be a function').optional(),
 });
 export type HVSOptions = z.input<typeof HVSOptionsSchema>;
 type ResolvedOptions = z.output<typeof HVSOptionsSchema>;
@@ -237,6 +239,7 @@ export class HVS {
         },
         onApplied: (e) => ref.hvs?.evict(e),
         onCheckpointError: (err) => log.error({ err }, 'projection checkpoint failed; the log still has everything'),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       const hvs = (ref.hvs = new HVS(opts, endpoint, store, new LocalReadModel(view, runner), { view, runner }, mailboxes, log));
       hvs.restoredFrom = view.position;

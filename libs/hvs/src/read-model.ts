@@ -197,10 +197,6 @@ export async function serveReadModel(
     ...(options.version ? { version: options.version } : {}),
     description: `HVS projection of collection ${collection}`,
     queue: `hvs-projector-${collection}`,
-    toWireError: (e) => {
-      const error = e instanceof HVSError ? e : new HVSError('INTERNAL', (e as Error).message, 500);
-      return { code: error.code, status: error.status, message: error.message };
-    },
   });
   // Requests come from other processes: every argument is checked before it reaches the read model.
   const handle = <S extends z.ZodType>(op: string, schema: S, fn: (args: z.output<S>) => Promise<unknown>) =>

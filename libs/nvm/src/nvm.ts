@@ -103,6 +103,8 @@ export const NVMOptionsSchema = z.strictObject({
   checkpointEveryEvents: z.number().int().positive().default(1000),
   /** …and at least this often while events arrive, also during a long catch-up. */
   checkpointEveryMs: z.number().int().positive().default(30_000),
+  /** Called as the projection's position moves (once per applied batch while it catches up): for progress bars. */
+  onProgress: z.custom<(position: number) => void>((v) => typeof v === 'function', 'onProgress must be a function').optional(),
   /** How often this client looks for expired cache blocks to record their expiry. */
   expirySweepMs: z.number().int().positive().default(1000),
 });
@@ -446,6 +448,7 @@ export class NVM {
         onParked: (p: ParkedMessage) =>
           log.warn({ parked: p }, 'parked an event the block view could not apply'),
         onCheckpointError: (err) => log.error({ err }, 'block view checkpoint failed; the log still has everything'),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       const core = new NvmCore(opts, endpoint, store, runner, view, encoder, log, view.position);
       log.info({ fromPosition: view.position, blocks: view.blocks.size }, 'replaying the tail of the log');
@@ -481,9 +484,29 @@ export class NVM {
     return this.core.lastWrite;
   }
 
-  /** Resolves once the block view has applied `position` (semanticQuery embeds what is queued itself). */
+  /**
+   * Resolves once the block view has applied `position` (semanticQuery embeds what is queued itself). A position
+   * past the head of the log is refused rather than waited for.
+   */
   async waitForPosition(position: number): Promise<void> {
-    return this.guard(() => this.core.runner.waitFor(position));
+    return this.guard(async () => {
+      if (position <= this.core.runner.position) return;
+      const head = await this.core.runner.headPosition();
+      if (position > head) throw new InvalidArgumentError(`position ${position} is beyond the head of the log (${head})`);
+      await this.core.runner.waitFor(position);
+    });
+  }
+
+  /**
+   * Writes a checkpoint of the block view now (after this client's own writes are applied), so that the next open
+   * replays only what comes after it. Returns the position it reflects.
+   */
+  async snapshot(): Promise<number> {
+    return this.guard(async () => {
+      await this.core.runner.waitFor(this.core.lastWrite);
+      await this.core.runner.checkpointNow();
+      return this.core.runner.position;
+    });
   }
 
   /**

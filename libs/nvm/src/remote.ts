@@ -46,10 +46,6 @@ export async function serveBlockQueries(
     ...(options.version ? { version: options.version } : {}),
     description: `NVM block view of namespace ${namespace}`,
     queue: `nvm-projector-${namespace}`,
-    toWireError: (e) => {
-      const error = e instanceof NVMError ? e : new NVMError('INTERNAL', (e as Error).message, 500);
-      return { code: error.code, status: error.status, message: error.message };
-    },
   });
   const handle = (op: string, fn: (reader: NVM, args: Record<string, unknown>) => Promise<unknown>) =>
     service.endpoint(op, querySubject('nvm', namespace, op), async (args) => {
@@ -64,11 +60,14 @@ export async function serveBlockQueries(
       await nvm.waitForPosition(position);
       return fn(nvm.as(actor), args);
     });
-  const asOf = (v: unknown) => (typeof v === 'number' ? new Date(v) : undefined);
+  const asOf = (v: unknown) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError('asOf must be epoch milliseconds');
+    return new Date(v);
+  };
   handle('get', async (reader, a) => {
     const options: GetBlockOptions = {};
     if (a['version'] !== undefined) options.version = a['version'] as number;
-    if (a['asOf'] !== undefined) options.asOf = asOf(a['asOf'])!;
+    if (a['asOf'] !== undefined) options.asOf = asOf(a['asOf']);
     return { block: toWire(await reader.getBlock(a['id'] as string, options)) };
   });
   handle('byName', async (reader, a) => {

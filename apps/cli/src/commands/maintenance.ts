@@ -59,10 +59,8 @@ export function registerMaintenance(program: Command): void {
       let nvmPosition: number;
       try {
         hvsPosition = await stack.integration.hvs.snapshot();
-        // open() has caught the block view up with the head; nothing of ours is written since.
-        nvmPosition = stack.integration.nvm.position;
+        nvmPosition = await stack.integration.nvm.snapshot();
       } finally {
-        // NVM has no checkpoint-now call: closing it writes its checkpoint (of everything up to nvmPosition).
         await stack.close();
       }
       const out = { position: hvsPosition, hvs: { position: hvsPosition }, nvm: { position: nvmPosition } };
@@ -89,27 +87,31 @@ export function registerMaintenance(program: Command): void {
       const dropped = [join(hvsPath, 'projection'), join(nvmPath, 'projection')].filter((p) => existsSync(p));
       for (const p of dropped) rmSync(p, { recursive: true, force: true });
 
-      // The stores replay inside open() and report no progress until they are caught up, so this shows what is being
-      // read and for how long rather than a bar that would sit at 0 and then jump to the end.
+      // Each projection reports its position as it applies the log (once per batch): the bar is the sum of both.
       const bar = new cliProgress.SingleBar(
         {
           stream: process.stderr,
           noTTYOutput: true,
           notTTYSchedule: 1_000,
-          format: 'replay | {stage} | HVS head {hvsHead}, NVM head {nvmHead} | {duration_formatted}',
+          format: 'replay | {bar} | {value}/{total} events | HVS {hvs}/{hvsHead}, NVM {nvm}/{nvmHead} | ETA {eta_formatted}',
         },
         cliProgress.Presets.shades_classic,
       );
       const total = heads.hvs + heads.nvm;
-      if (options.progress) bar.start(total, 0, { stage: 'rebuilding from the log', hvsHead: heads.hvs, nvmHead: heads.nvm });
+      const reached = { hvs: 0, nvm: 0 };
+      if (options.progress) bar.start(total, 0, { hvs: 0, nvm: 0, hvsHead: heads.hvs, nvmHead: heads.nvm });
       const started = Date.now();
       const tick = options.progress ? setInterval(() => bar.updateETA(), 250) : undefined;
+      const onProgress = (store: 'hvs' | 'nvm', position: number) => {
+        reached[store] = Math.min(position, heads[store]);
+        if (options.progress) bar.update(reached.hvs + reached.nvm, { ...reached });
+      };
       try {
-        await using after = await openStack(opts);
+        await using after = await openStack(opts, { onProgress });
         const stats = after.integration.hvs.stats();
         const position = await after.integration.hvs.snapshot();
-        const nvmPosition = after.integration.nvm.position;
-        if (options.progress) bar.update(total, { stage: 'caught up' });
+        const nvmPosition = await after.integration.nvm.snapshot();
+        if (options.progress) bar.update(total, { hvs: heads.hvs, nvm: heads.nvm });
         if (options.progress) bar.stop();
         const out = {
           head: heads.hvs,
