@@ -119,6 +119,15 @@ export class ProjectionRunner {
         this.gatheredUpTo = Math.max(this.gatheredUpTo, event.position);
         // More are stored after this one (and mostly already fetched): gather them into one batch.
         if (sub.pending > 0 && this.gathered.length < MAX_BATCH) continue;
+        if (sub.pending > 0) {
+          // Catching up: decode and gather the next batch while this one applies (off the JS thread, for HVS);
+          // at most one more batch waits behind the one applying.
+          const before = this.flushChain;
+          this.flush().catch((err: unknown) => this.fail(err as Error));
+          if (this.flushesInFlight > 1) await before;
+          if (this.failure) break;
+          continue;
+        }
         await this.flush();
         if (sub.pending === 0) {
           this.checkpointInBackground();
