@@ -335,15 +335,13 @@ export class HVS {
     try {
       for (let start = 0; start < prepared.length; start += BATCH_CHUNK) {
         const chunk = prepared.slice(start, start + BATCH_CHUNK);
-        // Ids the caller chose may already exist (an upsert): those go one by one on their stream's tip.
-        const chosen = chunk.filter((p) => !p.fresh);
-        const existing = new Set<string>();
-        if (chosen.length > 0) {
-          const found = await this.reads.get(chosen.map((p) => p.id), this.lastWrite);
-          found.forEach((v) => v && existing.add(v.id));
-        }
-        const known = chunk.filter((p) => existing.has(p.id));
-        const fresh = chunk.filter((p) => !existing.has(p.id));
+        // Ids the caller chose may already exist (an upsert): those go on their stream's tip. The log decides, not
+        // a read of the projection (which would wait for it to apply the previous chunk, and serialise ingest):
+        // every id is first appended as a new stream, and JetStream refuses the ones that exist. The local view,
+        // without waiting, only spares a refused publish for ids it already holds.
+        const view = this.local?.view.index;
+        const known = view ? chunk.filter((p) => !p.fresh && view.has(p.id)) : [];
+        const fresh = view ? chunk.filter((p) => p.fresh || !view.has(p.id)) : chunk;
         const event = (p: (typeof prepared)[number]) => ({
           type: 'VectorStored' as const,
           data: { id: p.id, vector: p.vector, metadata: p.metadata },

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { exactKnn, type VectorSet } from '../support/data.js';
 import { loadHvs } from '../support/fixture.js';
 import { oursQueries, rawQueries, rounds } from '../support/queries.js';
-import { addRows, newRawIndex } from '../support/raw-hnsw.js';
+import { addRows, HNSW, newRawIndex } from '../support/raw-hnsw.js';
 import { now, summarise } from '../support/stats.js';
 import { openHvs, ratioRow, type BenchContext, type ResultRow, type Scenario } from '../support/context.js';
 
@@ -90,6 +90,27 @@ export const realData: Scenario = {
         rq.push(w.qps.median);
       }
       const ms = (x: number) => (x < 1 ? `${(x * 1000).toFixed(0)}µs` : `${x.toFixed(2)}ms`);
+      // At ef 64 both sides stop short of recall 0.95 on these word vectors (as in the public glove-100-angular
+      // benchmark): the same comparison at the ef that reaches it.
+      const HIGH_EF = 160;
+      raw.setEf(HIGH_EF);
+      const oh: number[] = [];
+      const rh: number[] = [];
+      let a;
+      let b;
+      for (let r = 0; r < count; r++) {
+        a = await rounds(1, truth, () => oursQueries(hvs, queries, undefined, HIGH_EF));
+        b = await rounds(1, truth, () => rawQueries(raw, queries));
+        oh.push(a.qps.median);
+        rh.push(b.qps.median);
+      }
+      raw.setEf(HNSW.ef);
+      const highEfRow = ratioRow('realdata', `${WINK_PACKAGE} ${set.n}×${set.d} spherical k=10 ef=${HIGH_EF}`, 'queries/s', summarise(oh), summarise(rh), {
+        target: '≥ 0.7× raw, recall ≥ 0.95',
+        pass: oh.length > 0 && summarise(oh).median / summarise(rh).median >= 0.7 && a!.recall >= 0.95,
+        note: `recall ours ${a!.recall.toFixed(3)} raw ${b!.recall.toFixed(3)}; p50/p99 ours ${ms(a!.p50Ms)}/${ms(a!.p99Ms)} raw ${ms(b!.p50Ms)}/${ms(b!.p99Ms)}`,
+        extra: { ef: HIGH_EF, oursRecall: a!.recall, rawRecall: b!.recall },
+      });
       const rows = [
         ratioRow('realdata', `${WINK_PACKAGE} ${set.n}×${set.d} spherical k=10`, 'queries/s', summarise(oq), summarise(rq), {
           target: '≥ 0.7× raw, recall ≥ 0.95',
@@ -97,6 +118,7 @@ export const realData: Scenario = {
           note: `recall ours ${o!.recall.toFixed(3)} raw ${w!.recall.toFixed(3)}; p50/p99 ours ${ms(o!.p50Ms)}/${ms(o!.p99Ms)} raw ${ms(w!.p50Ms)}/${ms(w!.p99Ms)}`,
           extra: { n: set.n, queries: queries.n, oursRecall: o!.recall, rawRecall: w!.recall, oursBuildSeconds: oursBuild, rawBuildSeconds: rawBuild },
         }),
+        highEfRow,
         ratioRow('realdata', `${WINK_PACKAGE} build (ingest until searchable)`, 'vectors/s', summarise([set.n / oursBuild]), summarise([set.n / rawBuild]), {
           target: '≥ 0.8× raw',
           pass: rawBuild / oursBuild >= 0.8,

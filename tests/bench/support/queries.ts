@@ -11,13 +11,13 @@ export interface QueryRun {
   found: number[][];
 }
 
-export async function oursQueries(hvs: HVS, queries: VectorSet, filter?: Filter): Promise<QueryRun> {
+export async function oursQueries(hvs: HVS, queries: VectorSet, filter?: Filter, ef?: number): Promise<QueryRun> {
   const latenciesMs: number[] = [];
   const found: number[][] = [];
   const t0 = now();
   for (let q = 0; q < queries.n; q++) {
     const t = now();
-    const rs = await hvs.semanticSearch(row(queries, q), { k: K, ...(filter ? { filter } : {}) });
+    const rs = await hvs.semanticSearch(row(queries, q), { k: K, ...(filter ? { filter } : {}), ...(ef ? { ef } : {}) });
     latenciesMs.push(now() - t);
     found.push(rs.map((r) => rowOf(r.vector.id)));
   }
