@@ -79,8 +79,10 @@ class BatchView implements Projection {
     events.slice(half).forEach((e) => this.applied.add(e.position));
     return events.filter((e) => e.data && (e.data as { object?: string }).object === 'bad').map((event) => ({ event, reason: 'bad object' }));
   }
+  written: number[] = [];
   async checkpoint(position: number): Promise<void> {
     if ([...this.applied].some((p) => p > position)) this.snapshotsAhead++;
+    this.written.push(position);
   }
 }
 
@@ -130,5 +132,23 @@ it('reaches the head when the last messages are junk that is parked, in catch-up
   const junk = await js.publish('hvs.runner3.fact.junk3', new TextEncoder().encode('junk'));
   await runner.waitFor(junk.seq, 5_000);
   expect(view.applied.size).toBe(301);
+  await runner.stop();
+});
+
+it('checkpoints during a long catch-up too, never ahead of the position it records', async () => {
+  await using store = await EventStore.open(nc, { names: hvsNames('runner4') });
+  const fact = (i: number) => ({
+    type: 'FactAdded' as const,
+    data: { factId: `f${i}`, subject: 's', predicate: 'p', object: `o${i}`, source: 'test', timestamp: i },
+  });
+  await store.appendNewStreams(Array.from({ length: 4000 }, (_, i) => ({ streamId: `fact.e${i}`, event: fact(i) })));
+  const head = await store.headPosition();
+  const view = new BatchView();
+  // Batches keep coming back to back while catching up; a checkpoint is due every 10 ms.
+  const runner = new ProjectionRunner(store, view, { checkpointEveryEvents: 1_000_000, checkpointEveryMs: 10 });
+  await runner.start();
+  const during = view.written.filter((p) => p < head);
+  expect(during.length).toBeGreaterThan(0);
+  expect(view.snapshotsAhead).toBe(0);
   await runner.stop();
 });

@@ -251,9 +251,6 @@ export class ProjectionRunner {
       if (!force) return this.checkpointing;
       await this.checkpointing.catch(() => undefined);
     }
-    // A batch being applied has changed the view beyond `position`: wait until it is whole again.
-    while (this.applying) await this.applying.catch(() => undefined);
-    if (this.checkpointing) return this.checkpointing;
     if (this.position === this.checkpointed) return;
     const due =
       force ||
@@ -261,10 +258,17 @@ export class ProjectionRunner {
       Date.now() - this.lastCheckpointAt >= (this.options.checkpointEveryMs ?? 30_000);
     if (!due) return;
     if (this.checkpointing) return this.checkpointing;
-    const at = this.position;
-    this.checkpointed = at;
-    this.lastCheckpointAt = Date.now();
-    this.checkpointing = this.projection.checkpoint(at).finally(() => (this.checkpointing = undefined));
+    const write = async () => {
+      // `checkpointing` (set as soon as this first waits) holds back batches not yet started (a long catch-up would
+      // otherwise never leave a gap); the one being applied has changed the view beyond `position`: wait for it.
+      while (this.applying) await this.applying.catch(() => undefined);
+      const at = this.position;
+      if (at === this.checkpointed) return;
+      this.checkpointed = at;
+      this.lastCheckpointAt = Date.now();
+      await this.projection.checkpoint!(at);
+    };
+    this.checkpointing = write().finally(() => (this.checkpointing = undefined));
     await this.checkpointing;
   }
 
