@@ -5,16 +5,10 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { repoRoot } from '../support/child.js';
+import { isProcessAlive } from '@hvs-nvm/runtime';
 import { ENCODER_ENV, tempDir } from './stack.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const alive = isProcessAlive;
 
 it('SIGTERM to `npm start` stops the server and its embedded nats-server, and removes server.json and the lock', async () => {
   const dir = tempDir('hvs-nvm-e2e-npm-start-');

@@ -257,15 +257,7 @@ export class EventStore {
 
   /** The last event of a stream: its revision and position, or undefined when the stream has none. */
   async streamTip(streamId: string): Promise<{ revision: number; position: number } | undefined> {
-    this.assertOpen();
-    const subject = this.subject(streamId);
-    let msg: StoredMsg | null;
-    try {
-      msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { last_by_subj: subject }));
-    } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
-      throw new EventStoreUnavailableError(`cannot read the tip of ${streamId}: ${String(err)}`, { cause: err });
-    }
+    const msg = await this.lastMessage(streamId, 'the tip');
     if (!msg) return undefined;
     const revision = Number(msg.header?.get(H.revision) ?? NaN);
     const tip = { revision: Number.isInteger(revision) ? revision : -1, position: msg.seq };
@@ -273,17 +265,22 @@ export class EventStore {
     return tip;
   }
 
-  /** The last event of a stream, read straight from the log (one direct get, no consumer); undefined if it has none. */
-  async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+  /** The newest stored message of a stream (a direct get by subject), or undefined when it has none. */
+  private async lastMessage(streamId: string, what: string): Promise<StoredMsg | undefined> {
     this.assertOpen();
     const subject = this.subject(streamId);
-    let msg: StoredMsg | null;
     try {
-      msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { last_by_subj: subject }));
+      const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { last_by_subj: subject }));
+      return msg ?? undefined;
     } catch (err) {
       if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
-      throw new EventStoreUnavailableError(`cannot read the last event of ${streamId}: ${String(err)}`, { cause: err });
+      throw new EventStoreUnavailableError(`cannot read ${what} of ${streamId}: ${String(err)}`, { cause: err });
     }
+  }
+
+  /** The last event of a stream, read straight from the log (one direct get, no consumer); undefined if it has none. */
+  async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    const msg = await this.lastMessage(streamId, 'the last event');
     if (!msg) return undefined;
     const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
     return parsed.kind === 'event' ? parsed.event : undefined;

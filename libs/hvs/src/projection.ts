@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Projection, RecordedEvent } from '@hvs-nvm/eventstore';
+import { isProcessAlive } from '@hvs-nvm/runtime';
 import { trimAllocator } from '@hvs-nvm/hnsw';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
 
@@ -58,18 +59,9 @@ function removeAbandonedCheckpoints(dir: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) continue;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isProcessAlive(pid)) continue;
     if (pid === process.pid && checkpointsInFlight.has(dir)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

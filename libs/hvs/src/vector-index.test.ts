@@ -11,71 +11,15 @@ import {
 } from './errors.js';
 import type { Geometry } from './geometry.js';
 import { VectorIndex, type SearchHit } from './vector-index.js';
+import { gaussian, rng, treeData } from '../testing/hyperbolic-data.js';
 
 const DIM = 16;
 const N = 10_000;
 const QUERIES = 100;
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(random() + 1e-300)) * Math.cos(2 * Math.PI * random());
-}
-
 function gaussianData(n: number, seed: number, sigma = 1): Float32Array[] {
   const g = gaussian(rng(seed));
   return Array.from({ length: n }, () => Float32Array.from({ length: DIM }, () => g() * sigma));
-}
-
-/**
- * A random tree embedded in the hyperboloid: each child sits at hyperbolic distance `edge` from its
- * parent along a geodesic in a random direction, so depth tracks radius (up to ~`maxRadius`).
- * Returns the spatial coordinates x of the Lorentz points (√(1+|x|²), x), shuffled.
- */
-function treeData(n: number, seed: number, edge = 1.2, maxRadius = 18): Float32Array[] {
-  const random = rng(seed);
-  const g = gaussian(random);
-  const root = new Float64Array(DIM + 1);
-  root[0] = 1;
-  const nodes: Float64Array[] = [root];
-  const queue: Float64Array[] = [root];
-  while (nodes.length < n) {
-    const parent = queue.shift() ?? nodes[Math.floor(random() * nodes.length)]!;
-    const children = 1 + Math.floor(random() * 2);
-    for (let c = 0; c < children && nodes.length < n; c++) {
-      // A unit tangent vector at the parent: project a random vector onto the parent's Lorentz-orthogonal complement.
-      const w = Float64Array.from({ length: DIM + 1 }, g);
-      let ip = -parent[0]! * w[0]!;
-      for (let i = 1; i <= DIM; i++) ip += parent[i]! * w[i]!;
-      for (let i = 0; i <= DIM; i++) w[i] = w[i]! + ip * parent[i]!;
-      let norm = -w[0]! * w[0]!;
-      for (let i = 1; i <= DIM; i++) norm += w[i]! * w[i]!;
-      norm = Math.sqrt(norm);
-      const child = new Float64Array(DIM + 1);
-      let s = 0;
-      for (let i = 1; i <= DIM; i++) {
-        child[i] = Math.cosh(edge) * parent[i]! + (Math.sinh(edge) * w[i]!) / norm;
-        s += child[i]! * child[i]!;
-      }
-      child[0] = Math.sqrt(1 + s); // back onto the hyperboloid, so rounding does not drift with depth
-      if (Math.acosh(child[0]) > maxRadius) continue;
-      nodes.push(child);
-      queue.push(child);
-    }
-  }
-  for (let i = nodes.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
-  }
-  return nodes.map((p) => Float32Array.from(p.subarray(1)));
 }
 
 function build(

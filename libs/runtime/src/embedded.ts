@@ -57,7 +57,8 @@ const running = new Map<string, Promise<Running>>();
 /** The servers this process started and has not stopped yet, kept synchronously for the exit handler. */
 const owned = new Set<Running>();
 
-function pidAlive(pid: number): boolean {
+/** Whether a process of this pid exists (one of another user's counts too). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -144,7 +145,7 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
     }
     const read = readLock(lockFile);
     if (read.kind === 'gone') continue;
-    if (read.kind === 'running' && read.lock.ownerPid !== process.pid && pidAlive(read.lock.serverPid)) {
+    if (read.kind === 'running' && read.lock.ownerPid !== process.pid && isProcessAlive(read.lock.serverPid)) {
       const lock = read.lock;
       if (await portAnswers(lock.port)) {
         log.info({ url: lock.url, ownerPid: lock.ownerPid }, 'attaching to the embedded nats-server of another process');
@@ -153,7 +154,7 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
       throw new EmbeddedServerLockedError(lockFile, `server pid ${lock.serverPid}, port ${lock.port}`);
     }
     const waiting =
-      read.kind === 'fresh-empty' || (read.kind === 'starting' && read.ownerPid !== process.pid && pidAlive(read.ownerPid));
+      read.kind === 'fresh-empty' || (read.kind === 'starting' && read.ownerPid !== process.pid && isProcessAlive(read.ownerPid));
     if (waiting) {
       // Another process claimed the path a moment ago and is starting its server: wait for it, then attach.
       if (Date.now() > deadline) {

@@ -12,7 +12,7 @@ export {
   type NatsServerOptions,
 } from './nats-server.js';
 export { TempNatsServer } from './temp-server.js';
-export { acquireNatsServer, EmbeddedServerLockedError, type ServerLease } from './embedded.js';
+export { acquireNatsServer, EmbeddedServerLockedError, isProcessAlive, type ServerLease } from './embedded.js';
 export { createLogger, rootLogger, type Logger } from './logger.js';
 export { TempNatsCluster, type TempNatsClusterOptions } from './cluster.js';
 export {
