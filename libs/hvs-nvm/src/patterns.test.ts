@@ -53,17 +53,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A fresh integration on the test server: its own paths, collection and namespace. */
+function openIntegration(): Promise<HVSNVMIntegration> {
+  n++;
+  return HVSNVMIntegration.open({
+    hvsPath: join(dir, `ih${n}`),
+    nvmPath: join(dir, `in${n}`),
+    natsUrl: srv.url,
+    encoder,
+    collection: `i${n}`,
+    namespace: `i${n}`,
+  });
+}
+
 describe('HVSNVMIntegration (seed: Integrated HVS-NVM Usage)', () => {
   it('stores content in both systems and finds it by meaning', async () => {
-    n++;
-    await using integ = await HVSNVMIntegration.open({
-      hvsPath: join(dir, `ih${n}`),
-      nvmPath: join(dir, `in${n}`),
-      natsUrl: srv.url,
-      encoder,
-      collection: `i${n}`,
-      namespace: `i${n}`,
-    });
+    await using integ = await openIntegration();
     const id = await integ.store('HyperSync is a distributed AI coordination system.', { persist: true });
     await integ.store('Bananas are yellow and rich in potassium.', { persist: false });
     const results = await integ.query('distributed AI');
@@ -258,15 +263,7 @@ describe('SharedKnowledgeBase bounds and failures', () => {
 
 describe('typed errors at the patterns edge', () => {
   it('integration.store and query refuse empty or non-text input with an NVMError and write nothing', async () => {
-    n++;
-    await using integ = await HVSNVMIntegration.open({
-      hvsPath: join(dir, `ih${n}`),
-      nvmPath: join(dir, `in${n}`),
-      natsUrl: srv.url,
-      encoder,
-      collection: `i${n}`,
-      namespace: `i${n}`,
-    });
+    await using integ = await openIntegration();
     const head = await integ.nvm.eventStore.headPosition();
     for (const content of ['', '   ', 42, { toString: '' }, null]) {
       await expect(integ.store(content as never), String(typeof content)).rejects.toBeInstanceOf(InvalidArgumentError);
