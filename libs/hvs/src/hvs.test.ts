@@ -233,6 +233,7 @@ describe('HVS against its log', () => {
     const collection = `c${n}`;
     await using first = await open({ collection });
     await first.storeVector(randn(12));
+    await first.sync();
     const head = (await first.projectionStats()).position;
     await expect(open({ collection, dimension: 8, storagePath: join(dir, `c${n}-b`) })).rejects.toBeInstanceOf(CollectionMismatchError);
     await expect(open({ collection, geometry: 'spherical', storagePath: join(dir, `c${n}-c`) })).rejects.toThrow(/geometry euclidean/);
