@@ -202,15 +202,13 @@ describe('hvs-nvm commands', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ [alice.token]: 'alice', [bob.token]: 'bob' });
   });
 
-  it('exit codes: 2 for usage errors, 3 for not found; --help everywhere', async () => {
+  // Every call below is a process of its own (a few seconds each on a loaded 2-core machine): three tests, each
+  // with room to spare.
+  it('exit code 2 for usage errors and bad input', async () => {
     expect((await run('no-such-command')).code).toBe(2);
     expect((await run('search')).code).toBe(2);
     expect((await run('search', 'x', '-k', 'many')).code).toBe(2);
     expect((await run('store', 'x', '--metadata', '{oops')).code).toBe(2);
-    const missing = await run('get', 'no-such-id', '--json');
-    expect(missing.code).toBe(3);
-    expect(JSON.parse(missing.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    expect((await run('blocks', 'get', 'no-such-block')).code).toBe(3);
     expect((await run('mail', 'tail', 'cli_b', '--since', 'garbage')).code).toBe(2);
     for (const text of ['', '   ']) {
       const blank = await run('store', text, '--json');
@@ -218,12 +216,22 @@ describe('hvs-nvm commands', () => {
       expect(JSON.parse(blank.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
     }
     expect((await run('search', '  ')).code).toBe(2);
+  }, 180_000);
+
+  it('exit code 3 for what is not found', async () => {
+    const missing = await run('get', 'no-such-id', '--json');
+    expect(missing.code).toBe(3);
+    expect(JSON.parse(missing.stderr.trim().split('\n').at(-1)!)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await run('blocks', 'get', 'no-such-block')).code).toBe(3);
+  }, 120_000);
+
+  it('--help everywhere', async () => {
     for (const args of [['--help'], ['import', '--help'], ['blocks', 'ls', '--help'], ['mail', 'tail', '--help'], ['kb', '--help']]) {
       const help = await cli(args);
       expect(help.code, args.join(' ')).toBe(0);
       expect(help.stdout).toContain('Usage: hvs-nvm');
     }
-  });
+  }, 120_000);
 });
 
 describe('hvs-nvm snapshot', () => {
