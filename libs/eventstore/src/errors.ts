@@ -1,4 +1,5 @@
 // The event store's errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
+import type { AppendResult } from './event-store.js';
 import { CodedError } from '@hvs-nvm/events';
 
 export class EventStoreError extends CodedError {}
@@ -25,11 +26,10 @@ export class WrongExpectedVersionError extends EventStoreError {
 export class NewStreamsConflictError extends WrongExpectedVersionError {
   constructor(
     streamId: string,
-    actual: number | 'unknown',
-    readonly results: readonly ({ nextExpectedRevision: number; position: number; duplicate: boolean } | undefined)[],
+    readonly results: readonly (AppendResult | undefined)[],
     readonly conflicts: readonly number[],
   ) {
-    super(streamId, 'no_stream', actual);
+    super(streamId, 'no_stream', 'unknown');
   }
 }
 

@@ -409,11 +409,9 @@ export class EventStore {
       results.push({ nextExpectedRevision: 0, position: settled.value.seq, duplicate: settled.value.duplicate });
     }
     if (failure !== undefined) throw failure;
-    if (conflicts.length > 0) {
-      const first = prepared[conflicts[0]!]!;
-      const now = await this.streamTip(first.streamId);
-      throw new NewStreamsConflictError(first.streamId, now ? now.revision : 'unknown', results, conflicts);
-    }
+    // The callers go on with `results` and `conflicts`; a lookup of the first stream's revision for the message
+    // would cost a request on every upsert batch.
+    if (conflicts.length > 0) throw new NewStreamsConflictError(prepared[conflicts[0]!]!.streamId, results, conflicts);
     return results as AppendResult[];
   }
 
@@ -507,13 +505,7 @@ export class EventStore {
 
   /** The position of the newest event in the store (0 when empty). */
   async headPosition(): Promise<number> {
-    this.assertOpen();
-    try {
-      const info = await this.request(() => this.jsm.streams.info(this.names.stream));
-      return info.state.last_seq;
-    } catch (err) {
-      throw new EventStoreUnavailableError(`cannot read the head of ${this.names.stream}: ${String(err)}`, { cause: err });
-    }
+    return (await this.identity()).headPosition;
   }
 
   /**

@@ -73,7 +73,7 @@ export class ProjectionRunner {
   private checkpointing?: Promise<void>;
   private appliedSinceIdle = 0;
   /** Set while a batch is being applied; a checkpoint waits for it. */
-  private applying?: Promise<unknown>;
+  private applying?: Promise<{ event: RecordedEvent; reason: string }[] | undefined>;
   /** Events gathered for the next batch, and the position it reaches once applied. */
   private gathered: RecordedEvent[] = [];
   private gatheredUpTo = 0;
@@ -117,9 +117,9 @@ export class ProjectionRunner {
       for await (const event of sub) {
         if (!this.options.types || this.options.types.includes(event.type)) this.gathered.push(event);
         this.gatheredUpTo = Math.max(this.gatheredUpTo, event.position);
-        // More are stored after this one (and mostly already fetched): gather them into one batch.
-        if (sub.pending > 0 && this.gathered.length < MAX_BATCH) continue;
         if (sub.pending > 0) {
+          // More are stored after this one (and mostly already fetched): gather them into one batch.
+          if (this.gathered.length < MAX_BATCH) continue;
           // Catching up: decode and gather the next batch while this one applies (off the JS thread, for HVS);
           // at most one more batch waits behind the one applying.
           const before = this.flushChain;
@@ -128,13 +128,12 @@ export class ProjectionRunner {
           if (this.failure) break;
           continue;
         }
+        // At the head: apply what is gathered, then checkpoint and hand back memory if a burst just ended.
         await this.flush();
-        if (sub.pending === 0) {
-          this.checkpointInBackground();
-          if (this.appliedSinceIdle >= IDLE_AFTER_EVENTS) {
-            this.appliedSinceIdle = 0;
-            this.projection.idle?.();
-          }
+        this.checkpointInBackground();
+        if (this.appliedSinceIdle >= IDLE_AFTER_EVENTS) {
+          this.appliedSinceIdle = 0;
+          this.projection.idle?.();
         }
       }
     } catch (err) {
@@ -180,40 +179,32 @@ export class ProjectionRunner {
   private async applyBatch(batch: RecordedEvent[], upTo: number): Promise<void> {
     // A failed checkpoint is reported by maybeCheckpoint; applying goes on (the log still has everything).
     while (this.checkpointing) await this.checkpointing.catch(() => undefined);
-    const done = () => {
-      // Advance before checkpointing, so readers waiting for these events are not held up by the write and the
-      // checkpoint records the events it includes.
-      this.advance(upTo);
-    };
     const { projection } = this;
-    if (!projection.applyBatch || batch.length === 0) {
-      for (const event of batch) this.applyOne(event);
-      return done();
-    }
-    let failed: { event: RecordedEvent; reason: string }[];
-    // Set in the same synchronous stretch as the check above: a checkpoint never starts while a batch applies.
-    const applying = projection.applyBatch(batch);
-    this.applying = applying;
-    try {
-      failed = await applying;
-    } catch {
-      // A batch that fails as a whole has applied none of its events (a projection's contract): apply them one by
-      // one, so that only those that fail are parked.
+    let failed: { event: RecordedEvent; reason: string }[] | undefined;
+    if (projection.applyBatch && batch.length > 0) {
+      // Set in the same synchronous stretch as the check above: a checkpoint never starts while a batch applies.
+      this.applying = projection.applyBatch(batch);
+      // A batch that fails as a whole has applied none of its events (a projection's contract): then they are
+      // applied one by one below, so that only those that fail are parked.
+      failed = await this.applying.catch(() => undefined);
       this.applying = undefined;
+    }
+    if (failed) {
+      const bad = new Set(failed.map((f) => f.event));
+      for (const f of failed) {
+        this.park({ position: f.event.position, subject: f.event.streamId, reason: `apply failed: ${f.reason}` });
+      }
+      for (const event of batch) {
+        if (bad.has(event)) continue;
+        this.appliedSinceIdle++;
+        this.options.onApplied?.(event);
+      }
+    } else {
       for (const event of batch) this.applyOne(event);
-      return done();
     }
-    this.applying = undefined;
-    const bad = new Set(failed.map((f) => f.event));
-    for (const f of failed) {
-      this.park({ position: f.event.position, subject: f.event.streamId, reason: `apply failed: ${f.reason}` });
-    }
-    for (const event of batch) {
-      if (bad.has(event)) continue;
-      this.appliedSinceIdle++;
-      this.options.onApplied?.(event);
-    }
-    done();
+    // Advance before checkpointing, so readers waiting for these events are not held up by the write and the
+    // checkpoint records the events it includes.
+    this.advance(upTo);
   }
 
   private applyOne(event: RecordedEvent): void {

@@ -27,7 +27,6 @@ interface NativeGraph {
   count(): number;
   capacity(): number;
   isDeleted(label: number): boolean;
-  nativeBytes(): number;
   dispose(): void;
 }
 
@@ -171,11 +170,6 @@ export class Graph {
 
   capacity(): number {
     return this.native.capacity();
-  }
-
-  /** hnswlib's own memory, estimated from its structures. */
-  nativeBytes(): number {
-    return this.native.nativeBytes();
   }
 
   dispose(): void {

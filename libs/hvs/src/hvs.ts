@@ -260,7 +260,8 @@ export class HVS {
   private static async agreeOnCollection(store: EventStore, opts: ResolvedOptions): Promise<void> {
     const requested = { dimension: opts.dimension, geometry: opts.geometry };
     for (let attempt = 0; attempt < 3; attempt++) {
-      const [first] = await store.readStream(streamIds.collection, { maxCount: 1 });
+      // The stream holds that one event (appended with 'no_stream'): one direct get reads it.
+      const first = await store.lastEvent(streamIds.collection);
       if (first) {
         const existing = first.data as { dimension: number; geometry: string };
         if (existing.dimension !== requested.dimension || existing.geometry !== requested.geometry) {

@@ -135,11 +135,11 @@ export class ModelConnection {
     options.signal?.addEventListener('abort', stop, { once: true });
     const keepAliveMs = Math.max(50, Math.floor(this.mailboxes.ackWaitMs / 3));
     const keepAlive = setInterval(() => {
-      const due = Date.now() - keepAliveMs;
+      const now = Date.now();
       for (const q of queue) {
-        if (q.at > due) break;
+        if (now - q.at < keepAliveMs) continue;
         q.m.working();
-        q.at = Date.now();
+        q.at = now;
       }
     }, keepAliveMs);
     keepAlive.unref();

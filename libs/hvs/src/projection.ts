@@ -41,11 +41,6 @@ function freezeMetadata(metadata: Record<string, unknown>): Record<string, unkno
 /** Runs of new vectors shorter than this are inserted on the JS thread: a worker hop costs more than they do. */
 const MIN_ASYNC_RUN = 32;
 
-function nonFinite(vector: Float32Array, id: string): string | undefined {
-  for (let i = 0; i < vector.length; i++) if (!Number.isFinite(vector[i])) return `vector ${id} has a non-finite value`;
-  return undefined;
-}
-
 /** Half-written checkpoint folders (`<dir>.tmp-<pid>-<random>`) of processes that are gone. */
 function removeAbandonedCheckpoints(dir: string): void {
   const parent = dirname(dir);
@@ -126,14 +121,10 @@ export class HVSProjection implements Projection {
       if (event.position <= this.position) continue;
       if (event.type === 'VectorStored') {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
-        if (!this.index.has(id) && !inRun.has(id) && vector.length === this.index.dimension) {
-          // Checked here as `apply` would: a bad one is reported, the run goes on.
-          const reason = nonFinite(vector, id);
-          if (reason) failed.push({ event, reason });
-          else {
-            run.push({ event, id, vector, metadata });
-            inRun.add(id);
-          }
+        if (!this.index.has(id) && !inRun.has(id)) {
+          // The index checks each vector (dimension, values) and reports a bad one; the run goes on.
+          run.push({ event, id, vector, metadata });
+          inRun.add(id);
           this.position = event.position;
           continue;
         }
@@ -164,11 +155,7 @@ export class HVSProjection implements Projection {
     switch (event.type) {
       case 'VectorStored': {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
-        if (vector.length !== this.index.dimension) {
-          throw new Error(`vector ${id} has dimension ${vector.length}, the collection ${this.index.dimension}`);
-        }
-        const reason = nonFinite(vector, id);
-        if (reason) throw new Error(reason);
+        // A vector of the wrong dimension or with non-finite values is a typed error of the index: it parks the event.
         const existed = this.index.has(id);
         const label = this.index.upsert(id, vector);
         // Frozen once here, so readers can share it instead of cloning it per result.

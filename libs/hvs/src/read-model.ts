@@ -64,10 +64,12 @@ export class LocalReadModel implements ReadModel {
   }
 
   private read(id: string): StoredVector | undefined {
-    const entry = this.view.entry(id);
-    if (!entry) return undefined;
-    const data = allocFloat32(this.view.index.dimension);
-    if (!this.view.index.copyInto(id, data, 0)) return undefined;
+    const index = this.view.index;
+    const label = index.labelOf(id);
+    if (label === undefined) return undefined;
+    const data = allocFloat32(index.dimension);
+    index.copyLabel(label, data, 0);
+    const entry = this.view.entryAt(label);
     return { id, data, metadata: entry.metadata, createdAt: entry.createdAt };
   }
 

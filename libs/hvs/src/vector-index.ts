@@ -219,11 +219,6 @@ export class VectorIndex {
     return this.idToLabel.get(id);
   }
 
-  /** The id in a slot (undefined for a free one). */
-  idOf(label: number): string | undefined {
-    return this.labelToId[label];
-  }
-
   /** Validates every item before touching the index, so a bad item changes nothing; grows the index once. */
   upsertBatch(items: readonly { id: string; vector: Float32Array }[]): void {
     for (const item of items) {
@@ -683,14 +678,6 @@ export class VectorIndex {
   private discard(): undefined {
     this.dispose();
     return undefined;
-  }
-
-  /** Estimated bytes held for this index: hnswlib's structures (which hold the vectors) plus our id maps. */
-  memoryBytes(): number {
-    let idBytes = 0;
-    for (const id of this.idToLabel.keys()) idBytes += 24 + id.length * 2;
-    const ours = this.labelToId.length * 8 + this.freeLabels.length * 8 + this.size * 40 + idBytes;
-    return Math.round(this.graph.nativeBytes() + ours);
   }
 }
 

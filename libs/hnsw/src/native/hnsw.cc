@@ -138,6 +138,10 @@ class Space : public hnswlib::SpaceInterface<float> {
   CosineParam cosine_{};
 };
 
+bool isTypedArrayOf(const Napi::Value& v, napi_typedarray_type type) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
+}
+
 class JsFilter : public hnswlib::BaseFilterFunctor {
  public:
   JsFilter(Napi::Env env, Napi::Function fn) : env_(env), fn_(fn) {}
@@ -203,7 +207,6 @@ class Graph : public Napi::ObjectWrap<Graph> {
                                         InstanceMethod("count", &Graph::Count),
                                         InstanceMethod("capacity", &Graph::Capacity),
                                         InstanceMethod("isDeleted", &Graph::IsDeleted),
-                                        InstanceMethod("nativeBytes", &Graph::NativeBytes),
                                         InstanceMethod("dispose", &Graph::Dispose),
                                     });
     exports.Set("Graph", fn);
@@ -250,7 +253,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
 
   /** A Float32Array argument of exactly `length` floats, or null with a pending TypeError. */
   const float* floats(const Napi::CallbackInfo& info, size_t at, size_t length, const char* what) {
-    if (!info[at].IsTypedArray() || info[at].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    if (!isTypedArrayOf(info[at], napi_float32_array)) {
       Napi::TypeError::New(info.Env(), std::string(what) + " must be a Float32Array").ThrowAsJavaScriptException();
       return nullptr;
     }
@@ -280,41 +283,31 @@ class Graph : public Napi::ObjectWrap<Graph> {
     const float* x = floats(info, 0, space_->dim(), "vector");
     if (!x) return env.Undefined();
     const int64_t label = info[1].As<Napi::Number>().Int64Value();
-    std::unique_lock<std::shared_mutex> lock(mutex_);
-    const int64_t count = static_cast<int64_t>(index_->cur_element_count.load());
-    if (label < 0 || label > count) {
-      Napi::RangeError::New(env, "label " + std::to_string(label) + " is neither a used slot nor the next one (" +
-                                     std::to_string(count) + ")")
-          .ThrowAsJavaScriptException();
+    if (label < 0 || label > UINT32_MAX) {
+      Napi::RangeError::New(env, "label " + std::to_string(label) + " is not a slot").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    if (label == count && static_cast<size_t>(count) >= index_->max_elements_) {
-      Napi::RangeError::New(env, "the graph is full (" + std::to_string(count) + " slots): resize first")
-          .ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    std::string error;
-    if (!space_->element(x, scratch_.data(), false, &error)) {
-      Napi::RangeError::New(env, error).ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    try {
-      index_->addPoint(scratch_.data(), static_cast<hnswlib::labeltype>(label));
-    } catch (const std::exception& e) {
-      Napi::Error::New(env, std::string("add: ") + e.what()).ThrowAsJavaScriptException();
-    }
+    const std::string error = addOne(x, static_cast<uint32_t>(label), scratch_);
+    if (!error.empty()) Napi::RangeError::New(env, error).ThrowAsJavaScriptException();
     return env.Undefined();
   }
 
-  /** One insert, from the worker thread: the same checks as Add, under the exclusive lock. */
+  /**
+   * One insert, from JS (add) or the worker thread (addBatch): checks the label and the values, then adds under the
+   * exclusive lock. Returns the reason it was refused, or "".
+   */
   std::string addOne(const float* x, uint32_t label, std::vector<float>& element) {
     std::string error;
     if (!space_->element(x, element.data(), false, &error)) return "label " + std::to_string(label) + ": " + error;
     std::unique_lock<std::shared_mutex> lock(mutex_);
     if (!index_) return "the graph is disposed";
     const size_t count = index_->cur_element_count.load();
-    if (label > count) return "label " + std::to_string(label) + " is neither a used slot nor the next one";
-    if (label == count && count >= index_->max_elements_) return "the graph is full: resize first";
+    if (label > count) {
+      return "label " + std::to_string(label) + " is neither a used slot nor the next one (" + std::to_string(count) + ")";
+    }
+    if (label == count && count >= index_->max_elements_) {
+      return "the graph is full (" + std::to_string(count) + " slots): resize first";
+    }
     try {
       index_->addPoint(element.data(), static_cast<hnswlib::labeltype>(label));
     } catch (const std::exception& e) {
@@ -328,8 +321,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value AddBatch(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
-    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array ||
-        !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    if (!isTypedArrayOf(info[0], napi_float32_array) || !isTypedArrayOf(info[1], napi_uint32_array)) {
       Napi::TypeError::New(env, "addBatch takes a Float32Array of vectors and a Uint32Array of labels").ThrowAsJavaScriptException();
       return env.Undefined();
     }
@@ -394,8 +386,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     const float* q = floats(info, 0, space_->dim(), "query");
     if (!q) return env.Undefined();
     const int64_t k = info[1].As<Napi::Number>().Int64Value();
-    if (!info[2].IsTypedArray() || info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
-        !info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    if (!isTypedArrayOf(info[2], napi_uint32_array) || !isTypedArrayOf(info[3], napi_float32_array)) {
       Napi::TypeError::New(env, "search needs a Uint32Array and a Float32Array for its results").ThrowAsJavaScriptException();
       return env.Undefined();
     }
@@ -523,23 +514,6 @@ class Graph : public Napi::ObjectWrap<Graph> {
     std::shared_lock<std::shared_mutex> lock(mutex_);
     if (label < 0 || label >= static_cast<int64_t>(index_->cur_element_count.load())) return Napi::Boolean::New(env, false);
     return Napi::Boolean::New(env, index_->isMarkedDeleted(static_cast<hnswlib::tableint>(label)));
-  }
-
-  // nativeBytes(): what hnswlib holds, by its own data structures (an estimate of the allocator's view).
-  Napi::Value NativeBytes(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (!ready(env)) return env.Undefined();
-    std::shared_lock<std::shared_mutex> lock(mutex_);
-    const size_t slots = index_->max_elements_;
-    const size_t count = index_->cur_element_count.load();
-    double bytes = static_cast<double>(slots) * (index_->size_data_per_element_ + sizeof(void*) + sizeof(int) +
-                                                 sizeof(std::mutex));
-    for (size_t i = 0; i < count; i++) {
-      const int level = index_->element_levels_[i];
-      if (level > 0) bytes += static_cast<double>(index_->size_links_per_element_) * level;
-    }
-    bytes += static_cast<double>(count) * 48;  // label_lookup_ node and bucket
-    return Napi::Number::New(env, bytes);
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
