@@ -4,11 +4,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { findNatsServerBinary, TempNatsServer } from '@hvs-nvm/runtime';
 import type { BenchContext, ResultRow, Scenario } from './support/context.js';
 import { formatTable } from './support/report.js';
+import { ensureGc } from '../support/gc.js';
 import { ingest } from './scenarios/ingest.js';
 import { search } from './scenarios/search.js';
 import { filtered } from './scenarios/filtered.js';
@@ -84,17 +83,6 @@ function positiveInt(v: string, flag: string): number {
 }
 
 /** `global.gc` for resident-memory figures, whether or not node was started with --expose-gc. */
-function ensureGc(): boolean {
-  if (typeof (globalThis as { gc?: unknown }).gc === 'function') return true;
-  try {
-    setFlagsFromString('--expose-gc');
-    (globalThis as { gc?: unknown }).gc = runInNewContext('gc') as unknown;
-    return typeof (globalThis as { gc?: unknown }).gc === 'function';
-  } catch {
-    return false;
-  }
-}
-
 function tryRun(cmd: string, args: string[]): string | undefined {
   try {
     return execFileSync(cmd, args, { encoding: 'utf8', cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] }).trim();

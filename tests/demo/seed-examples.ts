@@ -171,7 +171,9 @@ section('Integrated HVS-NVM Usage');
   const facts = await kb.queryFacts('geometry');
   for (const f of facts) console.log(`${f.subject} ${f.predicate} ${f.object} (${f.source})`);
   check(facts[0]?.subject === 'HyperSync', 'queryFacts("geometry") finds the HyperSync fact first');
-  while (heard.length < 2) await sleep(10);
+  for (const deadline = Date.now() + 30_000; heard.length < 2; await sleep(10)) {
+    if (Date.now() > deadline) throw new Error(`demo: the fact subscriber heard ${heard.length} of 2 facts in 30 s`);
+  }
   await subscription.stop();
   console.log(`a subscriber heard: ${heard.map((f) => f.subject).join(', ')}; history holds ${(await kb.history()).length} facts`);
 

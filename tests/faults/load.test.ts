@@ -2,10 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { trimAllocator } from '@hvs-nvm/hnsw';
+import { ensureGc } from '../support/gc.js';
 import { TempNatsServer } from '@hvs-nvm/runtime';
 import { HVS, type ModelConnection } from '@hvs-nvm/hvs';
 import { NVM, BlockClass } from '@hvs-nvm/nvm';
@@ -149,12 +147,11 @@ async function round(n: number): Promise<RoundResult> {
   return { messages, seconds: Number(seconds.toFixed(2)), msgsPerSecond: Math.round(messages / seconds) };
 }
 
-/** Heap in use after full collections (gc made callable at run time: vitest's workers have no --expose-gc). */
+/** Heap in use after full collections (vitest's workers have no --expose-gc: gc is made callable at run time). */
 function heapAfterGc(): number {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+  if (!ensureGc()) throw new Error('gc() is not available');
+  const gc = (globalThis as unknown as { gc: () => void }).gc;
   for (let i = 0; i < 3; i++) gc();
-  trimAllocator();
   return process.memoryUsage().heapUsed;
 }
 

@@ -61,6 +61,12 @@ export interface AppendOptions {
   actor?: string;
 }
 
+/** Which log a store is (its JetStream stream's creation time) and how far it reaches. */
+export interface LogIdentity {
+  created: string;
+  headPosition: number;
+}
+
 export interface AppendResult {
   /** Revision of the last appended event: pass it as expectedRevision for the next append. */
   nextExpectedRevision: number;
@@ -512,7 +518,7 @@ export class EventStore {
    * Which log this is and how far it reaches: the JetStream stream's creation time (a deleted and recreated stream,
    * or another server's, has another) and its head. A checkpoint records the former to refuse a foreign log.
    */
-  async identity(): Promise<{ created: string; headPosition: number }> {
+  async identity(): Promise<LogIdentity> {
     this.assertOpen();
     try {
       const info = await this.request(() => this.jsm.streams.info(this.names.stream));

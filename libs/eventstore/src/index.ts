@@ -6,6 +6,7 @@ export {
   type AnyNewEvent,
   type EventStoreOptions,
   type ExpectedRevision,
+  type LogIdentity,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -26,6 +27,7 @@ export {
 export {
   ProjectionRunner,
   ProjectionTimeoutError,
+  checkpointFitsLog,
   type Projection,
   type ProjectionRunnerOptions,
 } from './projection-runner.js';

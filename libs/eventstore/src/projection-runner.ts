@@ -1,7 +1,7 @@
 // Runs a projection: catch-up subscription from its checkpoint, applying events in order, snapshotting, and
 // answering "has position N been applied yet?" for read-your-writes.
 import type { EventType } from '@hvs-nvm/events';
-import type { EventStore } from './event-store.js';
+import type { EventStore, LogIdentity } from './event-store.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
 import type { CatchUpSubscription } from './subscription.js';
 import { EventStoreError } from './errors.js';
@@ -48,6 +48,14 @@ export interface ProjectionRunnerOptions {
   onCheckpointError?: (err: Error) => void;
   /** Called whenever the view's position moves (once per batch during a catch-up): for progress displays. */
   onProgress?: (position: number) => void;
+}
+
+/**
+ * Whether a checkpoint may be restored against `log`: it was taken of this very stream (not another server's, nor
+ * one deleted and created again) and not past its head. Anything else would hide new events behind its position.
+ */
+export function checkpointFitsLog(checkpoint: { position: number; logCreated?: string }, log: LogIdentity): boolean {
+  return (checkpoint.logCreated ?? '') === log.created && checkpoint.position <= log.headPosition;
 }
 
 export class ProjectionTimeoutError extends EventStoreError {

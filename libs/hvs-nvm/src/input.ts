@@ -6,20 +6,11 @@ import { InvalidArgumentError } from '@hvs-nvm/nvm';
 /** Text that means something: a string with a non-blank character (an encoder would embed '' as noise). */
 export const NonBlankText = z.string().refine((s) => s.trim().length > 0, 'must not be empty or blank');
 
-/** A caller's value in a message, never through String() (a `{ toString: '' }` would make that throw a TypeError). */
-function describe(value: unknown): string {
-  try {
-    return describeValue(value, 60);
-  } catch {
-    return `a value of type ${typeof value}`;
-  }
-}
-
 /** `schema.parse(value)`, refusing with InvalidArgumentError (status 400) that names `what` and the value. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  throw new InvalidArgumentError(`${what}: ${z.prettifyError(parsed.error)} (got ${describe(value)})`);
+  throw new InvalidArgumentError(`${what}: ${z.prettifyError(parsed.error)} (got ${describeValue(value, 60)})`);
 }
 
 /** A call's options: omitted or null mean none; otherwise validated by `schema`. */

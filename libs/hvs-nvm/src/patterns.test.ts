@@ -160,7 +160,11 @@ describe('the five patterns', () => {
     // Euclidean, the seed's default geometry: the threshold is a cosine of the queries, whatever HVS ranks by.
     for (const geometry of ['euclidean', 'spherical'] as const) {
       await using s = await stores(geometry);
-      const cache = new SemanticCache(s.nvm, s.hvs, { ttlSeconds: 1, encoder });
+      // Hits and misses on a cache whose entries outlive the test; expiry on one whose entries last a second, so
+      // that no hit can come too late on a slow machine.
+      const cache = new SemanticCache(s.nvm, s.hvs, { encoder });
+      const shortLived = new SemanticCache(s.nvm, s.hvs, { ttlSeconds: 1, encoder, name: 'short_lived' });
+      const vectorOfQuestion = await encoder.encode('What is HyperSync?');
       expect(cache.threshold).toBe(DEFAULT_SENTENCE_ENCODER_THRESHOLD);
       expect(await cache.get('What is HyperSync?')).toBeNull();
       await cache.set('What is HyperSync?', { answer: 'a coordination system' });
@@ -170,9 +174,12 @@ describe('the five patterns', () => {
       expect(await cache.get('What is the capital of France?'), geometry).toBeNull();
       // A caller's own threshold still applies.
       expect(await cache.get('Tell me about HyperSync', { threshold: 0.95 })).toBeNull();
-      await new Promise((r) => setTimeout(r, 1100));
-      expect(await cache.get('What is HyperSync?')).toBeNull();
-      expect(await s.hvs.semanticSearch(await encoder.encode('What is HyperSync?'), { filter: { type: 'cache_entry' } })).toHaveLength(0);
+      await shortLived.set('What is HyperSync?', { answer: 'soon gone' });
+      const entries = () => s.hvs.semanticSearch([...vectorOfQuestion], { k: 10, filter: { type: 'cache_entry' } });
+      expect(await entries()).toHaveLength(2);
+      await expect.poll(() => shortLived.get('What is HyperSync?'), { timeout: 10_000, interval: 200 }).toBeNull();
+      // The expired entry is deleted once read: only the long-lived cache's entry is left in HVS.
+      expect(await entries()).toHaveLength(1);
     }
   });
 });

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import type { Projection, RecordedEvent } from '@hvs-nvm/eventstore';
+import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { isProcessAlive } from '@hvs-nvm/runtime';
 import { trimAllocator } from '@hvs-nvm/hnsw';
 import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
@@ -11,12 +11,6 @@ export interface StoredEntry {
   metadata: Record<string, unknown>;
   /** Epoch milliseconds. */
   createdAt: number;
-}
-
-/** The log a view was built from (see EventStore.identity). */
-export interface LogIdentity {
-  created: string;
-  headPosition: number;
 }
 
 export interface ModelPresence {
@@ -268,7 +262,7 @@ export class HVSProjection implements Projection {
     snapshotDir: string | undefined,
     options: VectorIndexOptions,
     collection: string,
-    log: LogIdentity = { created: '', headPosition: Number.MAX_SAFE_INTEGER },
+    log: LogIdentity,
   ): Promise<HVSProjection> {
     if (snapshotDir) {
       removeAbandonedCheckpoints(snapshotDir);
@@ -288,7 +282,7 @@ export class HVSProjection implements Projection {
         logCreated?: string;
       };
       if (meta.format !== SNAPSHOT_FORMAT) return undefined;
-      if ((meta.logCreated ?? '') !== log.created || meta.position > log.headPosition) return undefined;
+      if (!checkpointFitsLog(meta, log)) return undefined;
       const index = await VectorIndex.loadSnapshot(join(dir, 'index'), options);
       if (!index) return undefined;
       const view = new HVSProjection(index, dir, collection, log.created);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventType } from '@hvs-nvm/events';
-import type { Projection, RecordedEvent } from '@hvs-nvm/eventstore';
+import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { VectorIndex } from '@hvs-nvm/hvs';
 import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js';
 import { evolve } from './block-decider.js';
@@ -224,8 +224,8 @@ export class BlockView implements Projection {
     dir: string,
     namespace: string,
     encoder: { name: string; dimension: number },
-    warn: (message: string, detail?: unknown) => void = () => undefined,
-    log: { created: string; headPosition: number } = { created: '', headPosition: Number.MAX_SAFE_INTEGER },
+    warn: (message: string, detail?: unknown) => void,
+    log: LogIdentity,
   ): Promise<BlockView> {
     const view = new BlockView(namespace, encoder, dir, log.created);
     let snapshot: SnapshotFile;
@@ -245,7 +245,7 @@ export class BlockView implements Projection {
       return view;
     }
     // Another server's stream, a recreated one, or one shorter than the checkpoint: its blocks are not this log's.
-    if ((snapshot.logCreated ?? '') !== log.created || snapshot.position > log.headPosition) {
+    if (!checkpointFitsLog(snapshot, log)) {
       warn('ignoring an NVM checkpoint of another log; rebuilding from this one', { dir });
       return view;
     }

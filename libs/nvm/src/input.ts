@@ -60,7 +60,7 @@ export function describe(value: unknown): string {
     }
     return describeValue(value, 60);
   } catch {
-    // describeValue falls back on String(), which a value with a throwing toJSON and toString defeats too.
+    // describeValue never throws, but reading the prototype above does (a revoked proxy).
     return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
   }
 }

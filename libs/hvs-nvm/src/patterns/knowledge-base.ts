@@ -36,7 +36,7 @@ export interface FactSubscription {
   stop(): Promise<void>;
 }
 
-export const KnowledgeBaseOptionsSchema = z.strictObject({
+const KnowledgeBaseOptionsSchema = z.strictObject({
   /** Facts the shared block keeps besides the count; every fact stays in the fact stream (history(), subscribe()). */
   recentFacts: z.number().int().min(0).max(1000).default(10),
   /**
@@ -47,7 +47,7 @@ export const KnowledgeBaseOptionsSchema = z.strictObject({
 });
 export type KnowledgeBaseOptions = z.input<typeof KnowledgeBaseOptionsSchema>;
 
-export const SubscribeOptionsSchema = z.strictObject({
+const SubscribeOptionsSchema = z.strictObject({
   /** First position to deliver (from history()'s `position`); default: only facts added from now on. */
   since: z.number().int().positive().optional(),
   /** Told why the subscription stopped; without it the error is logged. Either way `caughtUp` rejects if pending. */
@@ -63,13 +63,13 @@ const FactInput = z.object({
 });
 
 /** What the shared block holds: a bounded summary, rewritten on each fact (NVM keeps every version of it). */
-interface KbSummary {
+type KbSummary = {
   factCount: number;
   recentFacts: Fact[];
   relations: unknown[];
   /** Where all the facts are: the fact streams of this NVM namespace. */
   factStreams: string;
-}
+};
 
 const KB_NAME = 'shared_knowledge_base';
 /** The summary never outgrows this, whatever NVM would accept: its cost is paid again by every kept version. */
@@ -110,7 +110,7 @@ export class SharedKnowledgeBase {
         return await this.nvm.createBlock({
           name: KB_NAME,
           blockClass: BlockClass.SHARED_KNOWLEDGE,
-          content: { ...empty },
+          content: empty,
           permissions: { read: ['*'], write: ['*'] },
         });
       } catch (err) {
@@ -155,7 +155,7 @@ export class SharedKnowledgeBase {
     }
     await this.hvs.storeVector(vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, { id: `fact-${fact.factId}` });
     // The updater form: NVM re-runs it on fresh content when another writer got in first.
-    await this.nvm.updateBlock(kb.id, (current) => ({ ...this.summarise(current.content, fact, summaryLimit) }));
+    await this.nvm.updateBlock(kb.id, (current) => this.summarise(current.content, fact, summaryLimit));
     return fact;
   }
 
@@ -170,14 +170,16 @@ export class SharedKnowledgeBase {
     // Blocks written before the summary held every fact under `facts`.
     const earlier = Array.isArray(previous.recentFacts) ? previous.recentFacts : Array.isArray(previous.facts) ? previous.facts : [];
     const count = typeof previous.factCount === 'number' ? previous.factCount : earlier.length;
+    const keep = this.options.recentFacts;
     const summary: KbSummary = {
       factCount: count + 1,
-      recentFacts: [...earlier, fact].slice(-Math.max(1, this.options.recentFacts)),
+      recentFacts: keep === 0 ? [] : [...earlier, fact].slice(-keep),
       relations: Array.isArray(previous.relations) ? previous.relations : [],
       factStreams: streamIds.facts,
     };
-    while (summary.recentFacts.length > 1 && jsonBytes(summary) > limitBytes) summary.recentFacts.shift();
-    if (this.options.recentFacts === 0) summary.recentFacts = [];
+    // Oldest out first until it fits; each one out takes its JSON and one comma with it.
+    let bytes = jsonBytes(summary);
+    while (summary.recentFacts.length > 1 && bytes > limitBytes) bytes -= jsonBytes(summary.recentFacts.shift()) + 1;
     return summary;
   }
 
@@ -214,8 +216,6 @@ export class SharedKnowledgeBase {
     const store = this.nvm.eventStore;
     let sub: CatchUpSubscription | undefined;
     let stopped = false;
-    let resolveStopped!: () => void;
-    const stopRequested = new Promise<void>((r) => (resolveStopped = r));
     let reported = false;
     const report = (error: unknown) => {
       if (reported || stopped) return;
@@ -237,7 +237,7 @@ export class SharedKnowledgeBase {
         // A failure after catching up has no caughtUp left to reject: it is reported all the same.
         pump.catch((err: unknown) => report(toNVMError(err)));
         // The pump ending without error (stopped, or the store closed) means nothing more will come.
-        await Promise.race([s.caughtUp, pump, stopRequested]);
+        await Promise.race([s.caughtUp, pump]);
       } catch (err) {
         const error = toNVMError(err);
         report(error);
@@ -250,9 +250,9 @@ export class SharedKnowledgeBase {
       caughtUp,
       stop: async () => {
         stopped = true;
-        resolveStopped();
-        await caughtUp.catch(() => undefined);
+        // Stopping the subscription ends the pump, which settles caughtUp; before it exists, caughtUp sees `stopped`.
         await sub?.stop();
+        await caughtUp.catch(() => undefined);
       },
     };
   }

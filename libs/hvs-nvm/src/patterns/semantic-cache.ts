@@ -20,7 +20,7 @@ export const DEFAULT_THRESHOLD = 0.9;
 
 const Threshold = z.number().min(-1).max(1);
 
-export const SemanticCacheOptionsSchema = z.strictObject({
+const SemanticCacheOptionsSchema = z.strictObject({
   ttlSeconds: z.number().positive().finite().default(3600),
   encoder: z.custom<Encoder>(
     (e) => typeof e === 'object' && e !== null && typeof (e as Encoder).encode === 'function',
