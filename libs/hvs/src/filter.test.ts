@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InvalidFilterError } from './errors.js';
-import { compileFilter, FilterSchema } from './filter.js';
+import { compileFilter, FilterSchema, MAX_FILTER_DEPTH } from './filter.js';
 
 const doc = {
   type: 'fact',
@@ -155,5 +155,30 @@ describe('compileFilter: robustness', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('compileFilter: hostile shapes', () => {
+  const nestedNot = (n: number): Record<string, unknown> => {
+    let f: Record<string, unknown> = { a: 1 };
+    for (let i = 0; i < n; i++) f = { $not: f };
+    return f;
+  };
+  it('5,000 nested $not is an InvalidFilterError, not a stack overflow', () => {
+    expect(() => compileFilter(nestedNot(5_000))).toThrow(InvalidFilterError);
+    expect(() => compileFilter(nestedNot(5_000))).toThrow(`nested more than ${MAX_FILTER_DEPTH} levels deep`);
+  });
+  it('a filter at the depth limit still compiles', () => {
+    // Each $not adds one level; the innermost { a: 1 } is one more.
+    expect(matches(nestedNot(MAX_FILTER_DEPTH - 1), { a: 1 })).toBe(MAX_FILTER_DEPTH % 2 === 1);
+  });
+  it('a __proto__ key (as JSON.parse makes it) is refused, with its path', () => {
+    expect(() => compileFilter(JSON.parse('{"__proto__": {"a": 1}}'))).toThrow("filter.__proto__: the key '__proto__' is not allowed");
+    expect(() => compileFilter(JSON.parse('{"$or": [{"b": {"__proto__": 1}}]}'))).toThrow("filter.$or[0].b.__proto__");
+    expect(() => compileFilter({ 'a.__proto__.b': 1 })).toThrow(InvalidFilterError);
+  });
+  it('constructor and prototype are ordinary field names', () => {
+    expect(matches({ constructor: 'Ford' }, { constructor: 'Ford' })).toBe(true);
+    expect(matches({ 'prototype.x': 1 }, {})).toBe(false);
   });
 });

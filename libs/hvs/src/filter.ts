@@ -1,6 +1,10 @@
 // The metadata filter language (MongoDB-style): validation and compilation to a predicate over metadata.
 import { z } from 'zod';
 import { describeValue, InvalidFilterError } from './errors.js';
+import { FORBIDDEN_JSON_KEYS, jsonShapeProblem } from './json-shape.js';
+
+/** Deepest nesting of objects and arrays in a filter: real filters use a handful; 5,000 `$not`s overflowed the stack. */
+export const MAX_FILTER_DEPTH = 32;
 
 /**
  * `{ path: value }` is equality (deep for objects and arrays); `{ path: { $op: operand } }` applies
@@ -37,6 +41,9 @@ const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor', '$not']);
 
 /** Validates `filter` (throws InvalidFilterError) and returns a predicate that never throws on any metadata. */
 export function compileFilter(filter: unknown): Predicate {
+  // Before the recursive compiler runs: its depth is the filter's.
+  const problem = jsonShapeProblem(filter, 'filter', MAX_FILTER_DEPTH);
+  if (problem !== undefined) throw new InvalidFilterError(problem);
   return compileDocument(filter, 'filter');
 }
 
@@ -204,6 +211,9 @@ function parsePath(key: string, where: string): string[] {
   const path = key.split('.');
   if (path.some((s) => s.length === 0))
     throw new InvalidFilterError(`field path ${describeValue(key)} in ${where} has an empty segment`);
+  const forbidden = path.find((s) => FORBIDDEN_JSON_KEYS.has(s));
+  if (forbidden !== undefined)
+    throw new InvalidFilterError(`field path ${describeValue(key)} in ${where}: the key '${forbidden}' is not allowed`);
   return path;
 }
 

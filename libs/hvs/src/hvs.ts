@@ -30,6 +30,7 @@ import {
   VectorNotFoundError,
 } from './errors.js';
 import { compileFilter, type Filter } from './filter.js';
+import { jsonShapeProblem } from './json-shape.js';
 import { score as scoreOf, toVector, type Geometry, type VectorInput } from './geometry.js';
 import { HVSProjection, type ModelPresence } from './projection.js';
 import { LocalReadModel, RemoteReadModel, serveReadModel, type ReadModel, type StoredVector } from './read-model.js';
@@ -108,6 +109,8 @@ function validateMetadata(metadata: unknown, maxBytes: number): Metadata {
   if (typeof metadata !== 'object' || Array.isArray(metadata) || Object.getPrototypeOf(metadata) !== Object.prototype) {
     throw new InvalidMetadataError(`metadata must be a plain JSON object, got ${Array.isArray(metadata) ? 'an array' : typeof metadata}`);
   }
+  const shape = jsonShapeProblem(metadata, 'metadata');
+  if (shape !== undefined) throw new InvalidMetadataError(shape);
   let json: string;
   try {
     json = JSON.stringify(metadata, (key, value: unknown) => {
