@@ -6,6 +6,7 @@ import {
   expiresAtMs,
   isDueForExpiry,
   isReadable,
+  MAX_TTL_SECONDS,
   type BlockMetadata,
   type BlockState,
 } from './block.js';
@@ -34,10 +35,10 @@ export type BlockCommand =
 /** The parts of a recorded event that evolve reads (so tests can write events by hand). */
 export type BlockEvent = Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt'>;
 
-/** A CACHE block's TTL from `metadata.ttl_seconds`, when that is a positive number. */
+/** A CACHE block's TTL from `metadata.ttl_seconds`, when that is a positive number of at most MAX_TTL_SECONDS. */
 export function ttlFromMetadata(metadata: BlockMetadata | undefined): number | undefined {
   const ttl = metadata?.['ttl_seconds'];
-  return typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : undefined;
+  return typeof ttl === 'number' && ttl > 0 && ttl <= MAX_TTL_SECONDS ? ttl : undefined;
 }
 
 function requireWritable(

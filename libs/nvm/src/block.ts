@@ -53,6 +53,9 @@ export interface BlockState {
   status: 'live' | 'deleted' | 'expired';
 }
 
+/** Longest TTL a cache block or entry may have: ten years. A bigger one (1e300) would mean "never expires". */
+export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
+
 /** Epoch ms at which a block expires, or undefined when it has no TTL. TTL counts from the last write. */
 export function expiresAtMs(state: BlockState): number | undefined {
   return state.ttlSeconds === undefined ? undefined : state.updatedAt + state.ttlSeconds * 1000;

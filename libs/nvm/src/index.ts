@@ -16,6 +16,7 @@ export {
   BlockClass,
   BlockSchema,
   SYSTEM_ACTOR,
+  MAX_TTL_SECONDS,
   type Block,
   type BlockMetadata,
   type BlockPermissions,

@@ -1,8 +1,8 @@
 // Validation at the API edge: turns caller input into event data, or a typed error before anything is appended.
 import { z } from 'zod';
 import { BlockClassValue, type EventData } from '@hvs-nvm/events';
-import { describeValue } from '@hvs-nvm/hvs';
-import type { BlockMetadata, BlockPermissions } from './block.js';
+import { describeValue, jsonShapeProblem } from '@hvs-nvm/hvs';
+import { MAX_TTL_SECONDS, type BlockMetadata, type BlockPermissions } from './block.js';
 import { ttlFromMetadata } from './block-decider.js';
 import { ContentTooLargeError, InvalidArgumentError, InvalidBlockError } from './errors.js';
 
@@ -27,7 +27,7 @@ export const CreateBlockInputSchema = z.strictObject({
   readonly: z.boolean().optional(),
   metadata: z.unknown().optional(),
   permissions: PermissionsInput.optional(),
-  ttlSeconds: z.number().positive().finite().optional(),
+  ttlSeconds: z.number().positive().max(MAX_TTL_SECONDS, `ttlSeconds is at most ${MAX_TTL_SECONDS} (ten years)`).optional(),
 });
 export type CreateBlockInput = Omit<z.input<typeof CreateBlockInputSchema>, 'content' | 'metadata'> & {
   content: BlockContent;
@@ -85,6 +85,8 @@ export function optionsOf<T extends object>(options: T | null | undefined, call:
 
 /** JSON text of a value, refusing what JSON would silently change: NaN, functions, Maps, cycles, bigints. */
 function strictJson(value: unknown, label: string): string {
+  const shape = jsonShapeProblem(value, label);
+  if (shape !== undefined) throw new InvalidBlockError(`${label} is not acceptable JSON: ${shape}`);
   try {
     const json = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
       const where = key === '' ? label : `${label}.${key}`;
@@ -159,7 +161,7 @@ export function createdEventData(input: unknown, blockId: string, limits: Limits
   if (blockClass === 'cache') {
     if ('ttl_seconds' in metadata && ttlFromMetadata(metadata) === undefined) {
       throw new InvalidBlockError(
-        `metadata.ttl_seconds of ${label} must be a positive number, got ${JSON.stringify(metadata['ttl_seconds'])}`,
+        `metadata.ttl_seconds of ${label} must be a positive number of at most ${MAX_TTL_SECONDS}, got ${JSON.stringify(metadata['ttl_seconds'])}`,
       );
     }
     ttl ??= ttlFromMetadata(metadata);

@@ -1,6 +1,6 @@
 // Pattern 5: a semantic cache: values found by the meaning of the query, with a TTL, in HVS under a registry block.
 import { z } from 'zod';
-import { BlockClass, BlockExistsError, type Block, type NVM } from '@hvs-nvm/nvm';
+import { BlockClass, BlockExistsError, MAX_TTL_SECONDS, type Block, type NVM } from '@hvs-nvm/nvm';
 import type { HVS, VectorInput } from '@hvs-nvm/hvs';
 import { SENTENCE_ENCODER_NAME, type Encoder } from '@hvs-nvm/encoders';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
@@ -21,7 +21,7 @@ export const DEFAULT_THRESHOLD = 0.9;
 const Threshold = z.number().min(-1).max(1);
 
 const SemanticCacheOptionsSchema = z.strictObject({
-  ttlSeconds: z.number().positive().finite().default(3600),
+  ttlSeconds: z.number().positive().max(MAX_TTL_SECONDS, `ttlSeconds is at most ${MAX_TTL_SECONDS} (ten years)`).default(3600),
   encoder: z.custom<Encoder>(
     (e) => typeof e === 'object' && e !== null && typeof (e as Encoder).encode === 'function',
     'an encoder has name, dimension and encode()',
