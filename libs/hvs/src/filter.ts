@@ -43,7 +43,7 @@ const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor', '$not']);
 export function compileFilter(filter: unknown): Predicate {
   // Before the recursive compiler runs: its depth is the filter's.
   const problem = jsonShapeProblem(filter, 'filter', MAX_FILTER_DEPTH);
-  if (problem !== undefined) throw new InvalidFilterError(problem);
+  if (problem !== undefined) throw new InvalidFilterError(problem.message);
   return compileDocument(filter, 'filter');
 }
 

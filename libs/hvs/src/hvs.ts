@@ -110,7 +110,7 @@ function validateMetadata(metadata: unknown, maxBytes: number): Metadata {
     throw new InvalidMetadataError(`metadata must be a plain JSON object, got ${Array.isArray(metadata) ? 'an array' : typeof metadata}`);
   }
   const shape = jsonShapeProblem(metadata, 'metadata');
-  if (shape !== undefined) throw new InvalidMetadataError(shape);
+  if (shape !== undefined) throw new InvalidMetadataError(shape.message);
   let json: string;
   try {
     json = JSON.stringify(metadata, (key, value: unknown) => {

@@ -14,16 +14,19 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem(nested(MAX_JSON_DEPTH), 'body')).toBeUndefined();
   });
   it('refuses one level more, and answers for 100,000 levels without overflowing the stack', () => {
-    expect(jsonShapeProblem(nested(MAX_JSON_DEPTH + 1), 'body')).toMatch(`nested more than ${MAX_JSON_DEPTH} levels deep`);
-    expect(jsonShapeProblem(nested(100_000), 'body')).toMatch('nested more than');
+    expect(jsonShapeProblem(nested(MAX_JSON_DEPTH + 1), 'body')?.message).toMatch(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+    expect(jsonShapeProblem(nested(100_000), 'body')).toMatchObject({ kind: 'depth' });
   });
   it('names the path of a __proto__ key', () => {
-    expect(jsonShapeProblem(JSON.parse('{"a": [0, {"__proto__": {"x": 1}}]}'), 'body')).toBe("body.a[1].__proto__: the key '__proto__' is not allowed");
+    expect(jsonShapeProblem(JSON.parse('{"a": [0, {"__proto__": {"x": 1}}]}'), 'body')).toEqual({
+      kind: 'key',
+      message: "body.a[1].__proto__: the key '__proto__' is not allowed",
+    });
   });
   it('a cycle is cut by the depth limit', () => {
     const a: Record<string, unknown> = {};
     a['self'] = a;
     a['again'] = a;
-    expect(jsonShapeProblem(a, 'm')).toMatch('nested more than');
+    expect(jsonShapeProblem(a, 'm')?.kind).toBe('depth');
   });
 });

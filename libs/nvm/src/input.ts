@@ -86,7 +86,7 @@ export function optionsOf<T extends object>(options: T | null | undefined, call:
 /** JSON text of a value, refusing what JSON would silently change: NaN, functions, Maps, cycles, bigints. */
 function strictJson(value: unknown, label: string): string {
   const shape = jsonShapeProblem(value, label);
-  if (shape !== undefined) throw new InvalidBlockError(`${label} is not acceptable JSON: ${shape}`);
+  if (shape !== undefined) throw new InvalidBlockError(`${label} is not acceptable JSON: ${shape.message}`);
   try {
     const json = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
       const where = key === '' ? label : `${label}.${key}`;
