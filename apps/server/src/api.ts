@@ -182,12 +182,13 @@ export class Api {
     return { status: 'ok' as const, position: s.position, natsUrl: s.natsUrl, embedded: s.embedded };
   }
 
-  async stats() {
+  /** Counts only what `caller` may read: the number of blocks would otherwise tell an agent others' blocks exist. */
+  async stats(caller: Caller = OPERATOR) {
     return {
       hvs: { ...this.deps.hvs.stats(), dimension: this.deps.hvs.dimension, geometry: this.deps.hvs.geometry, cache: this.deps.hvs.cacheStats() },
       nvm: { position: this.deps.nvm.position, restoredFrom: this.deps.nvm.restoredFromPosition },
       encoder: { name: this.deps.encoder.name, dimension: this.deps.encoder.dimension },
-      blocks: (await this.deps.nvm.listBlocks()).length,
+      blocks: (await this.nvmFor(caller).listBlocks()).length,
     };
   }
 }

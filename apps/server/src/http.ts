@@ -1,5 +1,5 @@
-// The HTTP server: bearer auth (admin and per-agent tokens), JSON bodies, routing to the Api, problem+json errors,
-// /openapi.json and MCP at /mcp.
+// The HTTP server: bearer auth (admin and per-agent tokens), bounded JSON bodies, routing to the Api, conditional
+// requests, problem+json errors, /openapi.json and MCP at /mcp.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
@@ -9,8 +9,13 @@ import { Api, type ApiDeps } from './api.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
 import { handleMcpHttp, SERVER_INFO } from './mcp.js';
 import { openApiDocument } from './openapi.js';
+import { readJsonBody, type BodyLimits } from './body.js';
+import { BodyBudget, RetryLaterError } from './budget.js';
+import { noneMatchHits } from './preconditions.js';
 import { HttpError, toProblem, validationError } from './problem.js';
-import { compileRoutes, resolveRoute, routes } from './routes.js';
+import { compileRoutes, headerOf, resolveRoute, routes } from './routes.js';
+
+const MiB = 1024 * 1024;
 
 export const ServerOptionsSchema = z.object({
   /** The admin token: its bearer is the trusted operator. A token (this or agentTokens) is required off loopback. */
@@ -19,8 +24,25 @@ export const ServerOptionsSchema = z.object({
   agentTokens: AgentTokensSchema.optional(),
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(8765),
-  maxBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
-});
+  /** Largest request body: a batch of ~1,000 768-d vectors as JSON. Bigger batches are split by the client. */
+  maxBodyBytes: z.number().int().positive().default(8 * MiB),
+  /** Bytes of request bodies read or handled at once, server-wide: over it, 503 with Retry-After. */
+  maxInFlightBodyBytes: z.number().int().positive().default(64 * MiB),
+  /** The same, per agent token: over it, 429 with Retry-After. */
+  maxCallerBodyBytes: z.number().int().positive().default(16 * MiB),
+  /** Time to receive a request's headers (node's server.headersTimeout; 408 and closed after it). */
+  headersTimeoutMs: z.number().int().positive().default(10_000),
+  /** Time to receive a whole request, body included (server.requestTimeout and the body read's deadline). */
+  requestTimeoutMs: z.number().int().positive().default(60_000),
+  /** Longest pause between two chunks of a body (408 and closed after it). */
+  bodyIdleTimeoutMs: z.number().int().positive().default(10_000),
+})
+  .refine((o) => o.maxBodyBytes <= o.maxCallerBodyBytes && o.maxCallerBodyBytes <= o.maxInFlightBodyBytes, {
+    message: 'need maxBodyBytes ≤ maxCallerBodyBytes ≤ maxInFlightBodyBytes (else a body within the limit could never be read)',
+  })
+  .refine((o) => o.headersTimeoutMs <= o.requestTimeoutMs && o.bodyIdleTimeoutMs <= o.requestTimeoutMs, {
+    message: 'need headersTimeoutMs and bodyIdleTimeoutMs ≤ requestTimeoutMs',
+  });
 export type ServerOptions = ApiDeps & z.input<typeof ServerOptionsSchema>;
 
 export interface RunningServer {
@@ -54,28 +76,6 @@ function sendJson(res: ServerResponse, status: number, value: unknown, contentTy
   res.writeHead(status, { 'content-type': `${contentType}; charset=utf-8`, 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is ${declared} bytes, more than the limit of ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is more than the limit of ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  if (size === 0) return undefined;
-  const type = req.headers['content-type'] ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the body as application/json, not '${type || 'no content type'}'`);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch (err) {
-    throw new HttpError(400, 'INVALID_JSON', `the body is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> | undefined {
   if (!schema) return undefined;
   const r = schema.safeParse(value);
@@ -88,7 +88,9 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const { integration, hvs, nvm, encoder, cacheTtlSeconds, ...rest } = options;
   const parsed = ServerOptionsSchema.safeParse(rest);
   if (!parsed.success) throw validationError(parsed.error, 'server options');
-  const { token, agentTokens, host, port, maxBodyBytes } = parsed.data;
+  const { token, agentTokens, host, port, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, bodyIdleTimeoutMs } = parsed.data;
+  const budget = new BodyBudget(parsed.data.maxInFlightBodyBytes, parsed.data.maxCallerBodyBytes);
+  const bodyLimits: BodyLimits = { maxBytes: maxBodyBytes, idleTimeoutMs: bodyIdleTimeoutMs, timeoutMs: requestTimeoutMs };
   const auth = new Authenticator(token, agentTokens);
   if (!auth.required && !isLoopback(host)) throw new InsecureBindError(host);
 
@@ -108,6 +110,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     // Everything, the OpenAPI document included, is behind the token when one is set: the document names every
     // route and schema, which is for callers who may use them.
     const caller = auth.authenticate(req.headers);
+    // Charged to the agent (the operator only counts server-wide), until the response has gone.
+    const lease = budget.lease(caller.kind === 'agent' ? caller.actor : undefined);
+    res.once('close', () => lease.release());
+    const readBody = () => readJsonBody(req, bodyLimits, lease);
     if (url.pathname === '/openapi.json') {
       if (method !== 'GET' && method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');
@@ -117,8 +123,12 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       return;
     }
     if (url.pathname === '/mcp') {
-      const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
-      await handleMcpHttp(api, req, res, body, caller);
+      // Stateless: no session for a GET's server-to-client stream (it stayed open forever) or a DELETE to end.
+      if (method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on /mcp: this MCP server is stateless, POST JSON-RPC requests`);
+      }
+      await handleMcpHttp(api, req, res, await readBody(), caller);
       return;
     }
     const resolved = resolveRoute(table, method, url.pathname);
@@ -130,25 +140,44 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const { route } = resolved;
     const params = parse(route.params, resolved.params, 'path') ?? {};
     const query = parse(route.query, Object.fromEntries(url.searchParams), 'query string') ?? {};
-    const raw = route.body ? await readBody(req, maxBodyBytes) : undefined;
+    const raw = route.body ? await readBody() : undefined;
     const body = parse(route.body, raw, 'body');
-    const result = await route.handle({ api, params, query, body, caller });
+    const result = await route.handle({ api, params, query, body, caller, headers: req.headers });
+    const etag = route.etag?.(result);
+    if (etag !== undefined) {
+      res.setHeader('etag', etag);
+      if ((method === 'GET' || method === 'HEAD') && noneMatchHits(headerOf(req.headers, 'if-none-match'), etag)) {
+        res.writeHead(304).end();
+        return;
+      }
+    }
     // For HEAD, node sends the headers (content-length included) and drops the body.
     sendJson(res, route.status ?? 200, result ?? null);
   }
 
-  const server = createHttpServer((req, res) => {
+  const server = createHttpServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // How often node checks the two timeouts above (its default, 30 s, would let a slow client stay that much longer).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    (req, res) => {
     handle(req, res).catch((err: unknown) => {
       const problem = toProblem(err);
       if (problem.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
       if (problem.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
+      if (err instanceof RetryLaterError) res.setHeader('retry-after', String(err.retryAfterSeconds));
+      // A refused or cut-off body is not read to its end: close the connection after the answer.
+      if (!req.complete) res.setHeader('connection', 'close');
       if (res.headersSent) {
         res.destroy();
         return;
       }
       sendJson(res, problem.status, problem, 'application/problem+json');
     });
-  });
+    },
+  );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,8 +1,10 @@
 // The HTTP route table: method, path, zod schemas of params/query/body/response, and the Api call each route makes.
+import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import type { Api } from './api.js';
 import type { Caller } from './auth.js';
 import { HttpError } from './problem.js';
+import { digestTag, expectedVersionOf, ifMatchHits, PreconditionFailedError, versionTag } from './preconditions.js';
 import * as S from './schemas.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -15,6 +17,8 @@ export interface RouteContext<P extends AnyObject, Q extends AnyObject, B extend
   body: z.output<B>;
   /** Who is calling (from the bearer token and X-HVS-Actor): whose permissions apply. */
   caller: Caller;
+  /** The request's headers (If-Match for conditional writes). */
+  headers: IncomingHttpHeaders;
 }
 
 export interface Route {
@@ -31,6 +35,10 @@ export interface Route {
   status?: number;
   /** A GET that changes state (taking messages from a mailbox): HEAD must not run it. */
   sideEffects?: true;
+  /** The strong entity tag of the result, sent as ETag; on GET, a matching If-None-Match is answered 304. */
+  etag?: (result: unknown) => string;
+  /** The route honours If-Match (412 when it does not match). */
+  conditional?: true;
   handle(ctx: RouteContext<AnyObject, AnyObject, z.ZodType>): Promise<unknown> | unknown;
 }
 
@@ -48,9 +56,42 @@ function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B exten
   response?: z.ZodType;
   status?: number;
   sideEffects?: true;
+  etag?: (result: unknown) => string;
+  conditional?: true;
   handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
 }): Route {
   return r as unknown as Route;
+}
+
+/** One header's value; repeated headers joined as one list, as RFC 9110 §5.3 allows for list-valued fields. */
+export function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+const blockTag = (result: unknown) => versionTag((result as { version: number }).version);
+const vectorTag = (result: unknown) => digestTag(result);
+
+/** The current entity tag of a resource, or undefined when it does not exist (a 404 from `read`). */
+async function currentTag(read: () => Promise<unknown>, tag: (r: unknown) => string): Promise<string | undefined> {
+  try {
+    return tag(await read());
+  } catch (err) {
+    if ((err as { status?: unknown }).status === 404) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Checks If-Match against the current representation before a write that cannot be made conditional atomically
+ * (a delete, or a tag that names no single version); returns the current tag.
+ */
+async function checkIfMatch(headers: IncomingHttpHeaders, what: string, read: () => Promise<unknown>, tag: (r: unknown) => string): Promise<string | undefined> {
+  const ifMatch = headerOf(headers, 'if-match');
+  if (ifMatch === undefined) return undefined;
+  const current = await currentTag(read, tag);
+  if (!ifMatchHits(ifMatch, current)) throw new PreconditionFailedError(what, ifMatch, current);
+  return current;
 }
 
 export const routes: Route[] = [
@@ -72,13 +113,16 @@ export const routes: Route[] = [
   }),
   route({
     method: 'GET', path: '/v1/vectors/{id}', tag: 'vectors', summary: 'Retrieve a vector',
-    params: S.VectorIdParams, response: S.VectorOut,
+    params: S.VectorIdParams, response: S.VectorOut, etag: vectorTag,
     handle: ({ api, params }) => api.getVector(params.id),
   }),
   route({
-    method: 'DELETE', path: '/v1/vectors/{id}', tag: 'vectors', summary: 'Delete a vector',
-    params: S.VectorIdParams, status: 204,
-    handle: ({ api, params }) => api.deleteVector(params.id),
+    method: 'DELETE', path: '/v1/vectors/{id}', tag: 'vectors', summary: 'Delete a vector (If-Match: its ETag)',
+    params: S.VectorIdParams, status: 204, conditional: true,
+    handle: async ({ api, params, headers }) => {
+      await checkIfMatch(headers, `vector '${params.id}'`, () => api.getVector(params.id), vectorTag);
+      return api.deleteVector(params.id);
+    },
   }),
   // ---- memory
   route({
@@ -104,18 +148,31 @@ export const routes: Route[] = [
   }),
   route({
     method: 'GET', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Read a block (or one of its versions, or as of a time)',
-    params: S.BlockIdParams, query: S.GetBlockQuery, response: S.BlockOut,
+    params: S.BlockIdParams, query: S.GetBlockQuery, response: S.BlockOut, etag: blockTag,
     handle: ({ api, params, query, caller }) => api.getBlock(params.id, query, caller),
   }),
   route({
-    method: 'PUT', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Replace a block’s content (optimistic concurrency with expectedVersion)',
-    params: S.BlockIdParams, body: S.UpdateBlockBody, response: S.BlockOut,
-    handle: ({ api, params, body, caller }) => api.updateBlock(params.id, body, caller),
+    method: 'PUT', path: '/v1/blocks/{id}', tag: 'blocks',
+    summary: 'Replace a block’s content (optimistic concurrency with If-Match: "<version>" or expectedVersion)',
+    params: S.BlockIdParams, body: S.UpdateBlockBody, response: S.BlockOut, etag: blockTag, conditional: true,
+    handle: async ({ api, params, body, caller, headers }) => {
+      let expectedVersion = expectedVersionOf(headerOf(headers, 'if-match'), body.expectedVersion);
+      if (expectedVersion === undefined && headerOf(headers, 'if-match') !== undefined) {
+        // `*` or a list: the version it matched now, so the write still fails if the block moves on meanwhile.
+        const tag = await checkIfMatch(headers, `block '${params.id}'`, () => api.getBlock(params.id, {}, caller), blockTag);
+        expectedVersion = Number(JSON.parse(tag!));
+      }
+      return api.updateBlock(params.id, { content: body.content, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, caller);
+    },
   }),
   route({
-    method: 'DELETE', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Delete a block',
-    params: S.BlockIdParams, status: 204,
-    handle: ({ api, params, caller }) => api.deleteBlock(params.id, caller),
+    method: 'DELETE', path: '/v1/blocks/{id}', tag: 'blocks', summary: 'Delete a block (If-Match: "<version>")',
+    params: S.BlockIdParams, status: 204, conditional: true,
+    handle: async ({ api, params, caller, headers }) => {
+      // Checked, then deleted: not atomic, as the library's deleteBlock takes no expected version.
+      await checkIfMatch(headers, `block '${params.id}'`, () => api.getBlock(params.id, {}, caller), blockTag);
+      return api.deleteBlock(params.id, caller);
+    },
   }),
   route({
     method: 'GET', path: '/v1/blocks/{id}/history', tag: 'blocks', summary: 'Every version of a block, oldest first',
@@ -162,7 +219,7 @@ export const routes: Route[] = [
   }),
   route({
     method: 'GET', path: '/v1/stats', tag: 'operations', summary: 'Sizes, positions and cache statistics',
-    handle: ({ api }) => api.stats(),
+    handle: ({ api, caller }) => api.stats(caller),
   }),
 ];
 

@@ -1,7 +1,7 @@
 // zod schemas of every HTTP body, query string and MCP tool argument: the one source of validation and of the OpenAPI document.
 import { z } from 'zod';
 import { BlockClassValue } from '@hvs-nvm/events';
-import { BlockSchema } from '@hvs-nvm/nvm';
+import { BlockSchema, MAX_TTL_SECONDS } from '@hvs-nvm/nvm';
 
 const Id = z.string().min(1).max(256);
 export const ModelId = Id.describe('an agent (model) id');
@@ -79,7 +79,8 @@ export const MemoryHit = z.object({
 
 // ---- blocks -------------------------------------------------------------------------------------------
 
-export const Permissions = z.object({
+/** Strict: a misspelt key (`reed`) would be dropped and the block stored open to everyone. */
+export const Permissions = z.strictObject({
   read: z.array(z.string()).optional(),
   write: z.array(z.string()).optional(),
 });
@@ -91,7 +92,7 @@ export const CreateBlockBody = z.object({
   readonly: z.boolean().optional(),
   metadata: Metadata.optional(),
   permissions: Permissions.optional(),
-  ttlSeconds: z.number().positive().optional().describe('CACHE blocks expire after this long'),
+  ttlSeconds: z.number().positive().max(MAX_TTL_SECONDS).optional().describe('CACHE blocks expire after this long (at most ten years)'),
 });
 
 export const UpdateBlockBody = z.object({
