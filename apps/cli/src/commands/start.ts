@@ -1,5 +1,5 @@
 // `hvs-nvm start`: JetStream (embedded or NATS_URL), the projections and the HTTP + MCP server, until SIGINT/SIGTERM.
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createServer, InsecureBindError, isLoopback, readAgentTokensFile } from '@hvs-nvm/server-app';
@@ -7,6 +7,38 @@ import { globals, openStack, parseIntArg, print, untilSignal } from '../context.
 
 /** Where `start` records its URLs so `status` can find the running server. */
 export const serverFile = (dataDir: string) => join(dataDir, 'server.json');
+
+interface StartOptions {
+  host: string;
+  port: string;
+  token?: string;
+  agentTokens?: string;
+  maxBodyBytes?: string;
+  maxInFlightBodyBytes?: string;
+  maxCallerBodyBytes?: string;
+  headersTimeoutMs?: string;
+  requestTimeoutMs?: string;
+  bodyIdleTimeoutMs?: string;
+}
+
+const LIMIT_FLAGS = {
+  maxBodyBytes: '--max-body-bytes',
+  maxInFlightBodyBytes: '--max-in-flight-body-bytes',
+  maxCallerBodyBytes: '--max-caller-body-bytes',
+  headersTimeoutMs: '--headers-timeout-ms',
+  requestTimeoutMs: '--request-timeout-ms',
+  bodyIdleTimeoutMs: '--body-idle-timeout-ms',
+} as const;
+
+/** The server's limits given on the command line (the server checks how they relate). */
+function limitsOf(options: StartOptions): Partial<Record<keyof typeof LIMIT_FLAGS, number>> {
+  const out: Partial<Record<keyof typeof LIMIT_FLAGS, number>> = {};
+  for (const [key, flag] of Object.entries(LIMIT_FLAGS) as [keyof typeof LIMIT_FLAGS, string][]) {
+    const text = options[key];
+    if (text !== undefined) out[key] = parseIntArg(text, flag, 1);
+  }
+  return out;
+}
 
 export function registerStart(program: Command): void {
   program
@@ -24,9 +56,16 @@ export function registerStart(program: Command): void {
         'HVS_NVM_AGENT_TOKENS',
       ),
     )
-    .action(async (options: { host: string; port: string; token?: string; agentTokens?: string }, cmd: Command) => {
+    .option('--max-body-bytes <n>', 'largest request body (default 8 MiB)')
+    .option('--max-in-flight-body-bytes <n>', 'request-body bytes read or handled at once, server-wide; more is a 503 (default 64 MiB)')
+    .option('--max-caller-body-bytes <n>', 'the same per agent token; more is a 429 (default 16 MiB)')
+    .option('--headers-timeout-ms <ms>', 'time to receive request headers (default 10000)')
+    .option('--request-timeout-ms <ms>', 'time to receive a whole request (default 60000)')
+    .option('--body-idle-timeout-ms <ms>', 'longest pause within a request body (default 10000)')
+    .action(async (options: StartOptions, cmd: Command) => {
       const opts = globals(cmd);
       const port = parseIntArg(options.port, '--port', 0);
+      const limits = limitsOf(options);
       const agentTokens = options.agentTokens ? readAgentTokensFile(resolve(options.agentTokens)) : undefined;
       if (!options.token && !agentTokens && !isLoopback(options.host)) throw new InsecureBindError(options.host);
       const stack = await openStack(opts);
@@ -41,6 +80,7 @@ export function registerStart(program: Command): void {
           port,
           ...(options.token ? { token: options.token } : {}),
           ...(agentTokens ? { agentTokens } : {}),
+          ...limits,
         });
         const stats = integration.hvs.stats();
         const info = {
@@ -55,6 +95,8 @@ export function registerStart(program: Command): void {
           pid: process.pid,
           auth: { adminToken: options.token !== undefined, agents: [...new Set(Object.values(agentTokens ?? {}))].sort() },
         };
+        // On NATS_URL nothing else creates the data dir (the embedded server's JetStream store would).
+        mkdirSync(stack.dataDir, { recursive: true });
         writeFileSync(serverFile(stack.dataDir), JSON.stringify(info));
         print(opts, info, () =>
           [
