@@ -6,6 +6,8 @@ import { NVM, BlockClass } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from './input.js';
+import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
+import type { FeedEvent } from './feed/feed-event.js';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -79,6 +81,14 @@ export class HVSNVMIntegration {
       await hvs.close();
       throw err;
     }
+  }
+
+  /**
+   * The change feed of one store's log (`hvs`, `mail` or `nvm`): the events after `since`, then live ones, as the
+   * given actor may see them. Stop it by leaving the loop or aborting `signal`.
+   */
+  changes(options: ChangeFeedOptions): AsyncGenerator<FeedEvent> {
+    return changeFeed({ hvs: this.hvs.eventStore, mail: this.hvs.mailEventStore, nvm: this.nvm.eventStore }, options);
   }
 
   /**

@@ -16,6 +16,7 @@ export {
   BlockClass,
   BlockSchema,
   SYSTEM_ACTOR,
+  canRead,
   type Block,
   type BlockMetadata,
   type BlockPermissions,
