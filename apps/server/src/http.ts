@@ -11,6 +11,7 @@ import { handleMcpHttp, SERVER_INFO } from './mcp.js';
 import { openApiDocument } from './openapi.js';
 import { HttpError, toProblem, validationError } from './problem.js';
 import { compileRoutes, resolveRoute, routes } from './routes.js';
+import { serveEvents, serveFactEvents } from './sse.js';
 
 export const ServerOptionsSchema = z.object({
   /** The admin token: its bearer is the trusted operator. A token (this or agentTokens) is required off loopback. */
@@ -95,6 +96,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const log = createLogger('http');
   const api = new Api({ integration, hvs, nvm, encoder, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
   const table = compileRoutes(routes);
+  const feeds = new Set<ServerResponse>();
   let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,6 +121,18 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     if (url.pathname === '/mcp') {
       const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
       await handleMcpHttp(api, req, res, body, caller);
+      return;
+    }
+    if (url.pathname === '/v1/events' || url.pathname === '/v1/facts/events') {
+      if (method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname} (allowed: GET)`);
+      }
+      // Feeds never end by themselves: close() ends them, so they do not hold a shutdown back.
+      feeds.add(res);
+      res.once('close', () => feeds.delete(res));
+      if (url.pathname === '/v1/events') await serveEvents(integration, req, res, url, caller);
+      else await serveFactEvents(integration, req, res, url);
       return;
     }
     const resolved = resolveRoute(table, method, url.pathname);
@@ -167,6 +181,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     (closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
+      for (const feed of feeds) feed.destroy();
       // Long-polling mailbox reads must not hold shutdown hostage.
       setTimeout(() => server.closeAllConnections(), 2_000).unref();
     }));
