@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
-import { handleMcpHttp, SERVER_INFO } from './mcp.js';
+import { SERVER_INFO } from './mcp.js';
+import { McpHttpSessions } from './mcp-sessions.js';
 import { openApiDocument } from './openapi.js';
 import { HttpError, toProblem, validationError } from './problem.js';
 import { compileRoutes, resolveRoute, routes } from './routes.js';
@@ -97,6 +98,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const api = new Api({ integration, hvs, nvm, encoder, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
   const table = compileRoutes(routes);
   const feeds = new Set<ServerResponse>();
+  const mcp = new McpHttpSessions(api);
   let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -120,7 +122,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     }
     if (url.pathname === '/mcp') {
       const body = method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
-      await handleMcpHttp(api, req, res, body, caller);
+      await mcp.handle(req, res, body, caller);
       return;
     }
     if (url.pathname === '/v1/events' || url.pathname === '/v1/facts/events') {
@@ -182,6 +184,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       server.close(() => resolve());
       server.closeIdleConnections();
       for (const feed of feeds) feed.destroy();
+      void mcp.closeAll();
       // Long-polling mailbox reads must not hold shutdown hostage.
       setTimeout(() => server.closeAllConnections(), 2_000).unref();
     }));

@@ -1,14 +1,16 @@
 // The MCP server: memory, block, mailbox and fact tools plus blocks as `block://{id}` resources, over stdio or streamable HTTP.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Api } from './api.js';
 import { OPERATOR, type Caller } from './auth.js';
 import { describeError, HttpError } from './problem.js';
 import { toolArgs } from './schemas.js';
+import { FACTS_URI, serveResourceSubscriptions } from './mcp-subscriptions.js';
+
+/** How many facts the facts resource shows (every fact stays in the log and in GET /v1/facts/events). */
+const FACTS_SHOWN = 1_000;
 
 export const SERVER_INFO = { name: 'hvs-nvm', version: '0.1.0' } as const;
 const log = createLogger('mcp');
@@ -59,7 +61,7 @@ function decodeSegment(raw: string): string {
 
 /** One MCP server over the shared Api, acting for one caller (whose permissions apply); connect it to one transport. */
 export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: {} } });
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: { subscribe: true, listChanged: true } } });
 
   server.registerTool(
     'store_memory',
@@ -140,7 +142,7 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
         })),
       }),
     }),
-    { description: 'An NVM memory block: its current content' },
+    { description: 'An NVM memory block: its current content (subscribe to be told of each new version)' },
     async (uri, variables) => {
       let block;
       try {
@@ -151,6 +153,19 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
       return { contents: [{ uri: uri.href, mimeType: mimeTypeOf(block.content), text: block.content }] };
     },
   );
+  server.registerResource(
+    'facts',
+    FACTS_URI,
+    {
+      description: `The shared knowledge base's facts, newest last (the latest ${FACTS_SHOWN}); subscribe to be told of each new fact`,
+      mimeType: 'application/json',
+    },
+    async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ facts: (await api.kb.history()).slice(-FACTS_SHOWN) }, null, 2) }],
+    }),
+  );
+  const subscriptions = serveResourceSubscriptions(server, api, caller);
+  server.server.onclose = () => void subscriptions.close();
   return server;
 }
 
@@ -165,16 +180,4 @@ export async function serveMcpStdio(api: Api): Promise<void> {
   await server.connect(transport);
   await closed;
   await server.close();
-}
-
-/** Answers one streamable-HTTP MCP request, statelessly: a fresh server and transport per request, for its caller. */
-export async function handleMcpHttp(api: Api, req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void> {
-  const server = createMcpServer(api, caller);
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  res.once('close', () => {
-    void transport.close();
-    void server.close();
-  });
-  await server.connect(transport);
-  await transport.handleRequest(req, res, body);
 }
