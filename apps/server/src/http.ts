@@ -4,6 +4,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { CORRELATION_ID_PATTERN, withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
@@ -154,9 +156,13 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   }
 
   const server = createHttpServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    // One request, one call: every event it appends carries its request id (the caller's X-Request-Id, if valid).
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && CORRELATION_ID_PATTERN.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    withCall(() => handle(req, res), requestId).catch((err: unknown) => {
       const problem = toProblem(err);
-      if (problem.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
+      if (problem.status >= 500) log.error({ err, method: req.method, url: req.url, requestId }, 'request failed');
       if (problem.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
       if (res.headersSent) {
         res.destroy();

@@ -2,6 +2,7 @@
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Api } from './api.js';
 import { OPERATOR, type Caller } from './auth.js';
@@ -22,9 +23,10 @@ function ok(value: unknown): CallToolResult {
 }
 
 /** Runs a tool; a thrown error becomes a tool error result carrying the error's code, never a crash. */
-async function run(fn: () => Promise<CallToolResult>): Promise<CallToolResult> {
+async function run(extra: { requestId: string | number; sessionId?: string }, fn: () => Promise<CallToolResult>): Promise<CallToolResult> {
   try {
-    return await fn();
+    // One tool call, one correlation id: its MCP request id, within its session.
+    return await withCall(fn, `mcp:${extra.sessionId ?? 'stdio'}:${extra.requestId}`);
   } catch (err) {
     const { code, message } = describeError(err);
     if (code === 'INTERNAL') log.error({ err }, 'tool failed');
@@ -66,13 +68,13 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
   server.registerTool(
     'store_memory',
     { description: 'Store text in agent memory (indexed for semantic search and kept as a block). Returns its id.', inputSchema: toolArgs.store_memory },
-    (args) => run(async () => ok(await api.storeMemory(args))),
+    (args, extra) => run(extra, async () => ok(await api.storeMemory(args))),
   );
   server.registerTool(
     'search_memory',
     { description: 'Find stored memory by meaning. Returns the best hits with their text, score and source.', inputSchema: toolArgs.search_memory },
-    (args) =>
-      run(async () => {
+    (args, extra) =>
+      run(extra, async () => {
         const { results } = await api.searchMemory(args, caller);
         const lines = results.map((r, i) => `${i + 1}. [${r.score.toFixed(3)}] ${r.content}`);
         return {
@@ -86,8 +88,8 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
   server.registerTool(
     'get_block',
     { description: 'Read a memory block by id or by name.', inputSchema: toolArgs.get_block },
-    (args) =>
-      run(async () => {
+    (args, extra) =>
+      run(extra, async () => {
         if (args.id !== undefined) return ok(await api.getBlock(args.id, {}, caller));
         if (args.name !== undefined) return ok(await api.getBlockByName(args.name, caller));
         throw new HttpError(400, 'INVALID_ARGUMENT', 'get_block takes an id or a name');
@@ -99,8 +101,8 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
       description: 'Replace a block’s content. With expected_version, fails unless the block is still at that version.',
       inputSchema: toolArgs.update_block,
     },
-    (args) =>
-      run(async () =>
+    (args, extra) =>
+      run(extra, async () =>
         ok(
           await api.updateBlock(
             args.id,
@@ -113,22 +115,22 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
   server.registerTool(
     'send_message',
     { description: 'Send a JSON message into another model’s durable mailbox.', inputSchema: toolArgs.send_message },
-    (args) => run(async () => ok(await api.sendMessage(args, caller))),
+    (args, extra) => run(extra, async () => ok(await api.sendMessage(args, caller))),
   );
   server.registerTool(
     'receive_messages',
     { description: 'Take the pending messages of a model’s mailbox, oldest first (each is returned once).', inputSchema: toolArgs.receive_messages },
-    (args) => run(async () => ok(await api.receiveMessages(args.model_id, {}, caller))),
+    (args, extra) => run(extra, async () => ok(await api.receiveMessages(args.model_id, {}, caller))),
   );
   server.registerTool(
     'add_fact',
     { description: 'Add a (subject, predicate, object) fact with its source to the shared knowledge base.', inputSchema: toolArgs.add_fact },
-    (args) => run(async () => ok(await api.addFact(args))),
+    (args, extra) => run(extra, async () => ok(await api.addFact(args))),
   );
   server.registerTool(
     'query_facts',
     { description: 'Facts nearest in meaning to a query.', inputSchema: toolArgs.query_facts },
-    (args) => run(async () => ok(await api.queryFacts(args))),
+    (args, extra) => run(extra, async () => ok(await api.queryFacts(args))),
   );
 
   server.registerResource(
