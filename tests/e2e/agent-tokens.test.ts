@@ -109,7 +109,7 @@ describe('a server that requires tokens', () => {
     expect(status.json[0]).toMatchObject({ server: { url: stack.url, healthy: true } });
     const replay = await cli(['replay', '--data-dir', tmp.dir, '--no-progress']);
     expect(replay.code).toBe(1);
-    expect(replay.stderr).toContain('stop it before a replay');
+    expect(replay.stderr).toContain('DATA_DIR_SERVED');
   });
 });
 

@@ -170,16 +170,22 @@ describe('hvs-nvm commands', () => {
     expect(tail.json.map((f) => (f as { subject: string }).subject)).toContain('Jupiter');
   });
 
-  it('status finds the running server; snapshot writes a checkpoint of HVS and of NVM', async () => {
+  it('one server per data dir: status names it, a second start and snapshot are refused', async () => {
     const status = await run('status', '--json');
     expect(status.code, status.stderr).toBe(0);
-    expect(status.json[0]).toMatchObject({ server: { url: stack.url, healthy: true } });
+    expect(status.json[0]).toMatchObject({ server: { url: stack.url, pid: stack.child.proc.pid, healthy: true } });
+    // The lock names the holder; a second server on another port says who holds it and exits, leaving it alone.
+    const second = await run('start', '--port', '0', '--json');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`already served by pid ${stack.child.proc.pid} at ${stack.url}`);
+    expect(second.stderr).toContain('DATA_DIR_SERVED');
+    // The running server checkpoints its own projections: another process writing them beside it is refused.
     const snap = await run('snapshot', '--json');
-    expect(snap.code, snap.stderr).toBe(0);
-    const out = snap.json[0] as { position: number; hvs: { position: number }; nvm: { position: number } };
-    expect(out.position).toBeGreaterThan(0);
-    expect(out.hvs.position).toBe(out.position);
-    expect(out.nvm.position).toBeGreaterThanOrEqual(0); // its value is checked by the snapshot test below
+    expect(snap.code).toBe(1);
+    expect(snap.stderr).toContain('DATA_DIR_SERVED');
+    const after = await run('status', '--json');
+    expect(after.json[0]).toMatchObject({ server: { url: stack.url, pid: stack.child.proc.pid, healthy: true } });
+    expect((await http(stack.url, 'GET', '/v1/health')).status).toBe(200);
   });
 
   it('the program version is -V / --cli-version', async () => {

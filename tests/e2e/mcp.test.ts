@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { repoRoot } from '../support/child.js';
 import { ENCODER_ENV, http, nodeArgs, startStack, tempDir, type Stack } from './stack.js';
 
@@ -87,6 +87,47 @@ async function exerciseEveryTool(client: Client, tag: string): Promise<void> {
   expect((await client.listTools()).tools.length).toBeGreaterThanOrEqual(TOOLS.length);
 }
 
+/**
+ * Subscriptions driven by the log: changes made over HTTP (another client, another process for stdio) reach the
+ * subscriber as notifications/resources/updated and list_changed; unsubscribing stops them.
+ */
+async function subscriptionsWork(client: Client, tag: string): Promise<void> {
+  expect(client.getServerCapabilities()?.resources).toMatchObject({ subscribe: true, listChanged: true });
+  const updated: string[] = [];
+  let listChanged = 0;
+  client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
+  client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanged++);
+
+  const created = await http(stack.url, 'POST', '/v1/blocks', { name: `sub_${tag}`, blockClass: 'documentation', content: 'v1' });
+  expect(created.status).toBe(201);
+  const uri = `block://${created.body.id}`;
+  await client.subscribeResource({ uri });
+  for (const content of ['v2', 'v3']) expect((await http(stack.url, 'PUT', `/v1/blocks/${created.body.id}`, { content })).status).toBe(200);
+  await expect.poll(() => updated.filter((u) => u === uri).length, { timeout: 10_000 }).toBe(2);
+  expect((await client.readResource({ uri })).contents[0]).toMatchObject({ text: 'v3' });
+
+  await client.unsubscribeResource({ uri });
+  const before = listChanged;
+  await http(stack.url, 'PUT', `/v1/blocks/${created.body.id}`, { content: 'v4' });
+  // A new block: the resource list changed. It comes after the v4 update in the log, so once it is told, the
+  // (unsubscribed) update would have been told too.
+  await http(stack.url, 'POST', '/v1/blocks', { name: `sub_${tag}_new`, blockClass: 'documentation', content: 'new' });
+  await expect.poll(() => listChanged, { timeout: 10_000 }).toBeGreaterThan(before);
+  expect(updated.filter((u) => u === uri)).toHaveLength(2);
+
+  // The fact stream is a resource too.
+  await client.subscribeResource({ uri: 'facts://shared_knowledge_base' });
+  await http(stack.url, 'POST', '/v1/facts', { subject: `${tag} Venus`, predicate: 'is', object: 'hot', source: 'e2e' });
+  await expect.poll(() => updated.includes('facts://shared_knowledge_base'), { timeout: 10_000 }).toBe(true);
+  const factsResource = (await client.readResource({ uri: 'facts://shared_knowledge_base' })).contents[0] as { text: string };
+  const facts = JSON.parse(factsResource.text) as {
+    facts: { subject: string }[];
+  };
+  expect(facts.facts.map((f) => f.subject)).toContain(`${tag} Venus`);
+  await expect(client.subscribeResource({ uri: 'block://no-such-block' })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+  await expect(client.subscribeResource({ uri: 'https://example.com/x' })).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+}
+
 let tmp: ReturnType<typeof tempDir>;
 let stack: Stack;
 
@@ -109,6 +150,38 @@ describe('MCP over streamable HTTP at /mcp', () => {
       await client.close();
     }
   });
+
+  it('resources/subscribe on block://{id} and the fact stream: notified of each change, whoever made it', async () => {
+    const client = new Client({ name: 'e2e-http-subscriber', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(stack.info.mcpUrl)));
+    try {
+      await subscriptionsWork(client, 'http');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a session belongs to its opener; without one only initialize is served', async () => {
+    const init = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    };
+    const accept = { accept: 'application/json, text/event-stream' };
+    const opened = await fetch(stack.info.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...accept }, body: JSON.stringify(init) });
+    expect(opened.status).toBe(200);
+    const session = opened.headers.get('mcp-session-id');
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list' };
+    const without = await http(stack.url, 'POST', '/mcp', list, accept);
+    expect(without).toMatchObject({ status: 400, body: { code: 'MCP_SESSION_REQUIRED' } });
+    expect((await http(stack.url, 'POST', '/mcp', list, { ...accept, 'mcp-session-id': 'not-a-session' })).status).toBe(404);
+    expect((await http(stack.url, 'GET', '/mcp', undefined, { accept: 'text/event-stream' })).status).toBe(405);
+    const closed = await fetch(stack.info.mcpUrl, { method: 'DELETE', headers: { 'mcp-session-id': session! } });
+    expect(closed.status).toBe(200);
+    expect((await http(stack.url, 'POST', '/mcp', list, { ...accept, 'mcp-session-id': session! })).status).toBe(404);
+  });
 });
 
 describe('MCP over stdio (hvs-nvm mcp)', () => {
@@ -124,6 +197,7 @@ describe('MCP over stdio (hvs-nvm mcp)', () => {
     await client.connect(transport);
     try {
       await exerciseEveryTool(client, 'stdio');
+      await subscriptionsWork(client, 'stdio');
       // Same data dir as the running server: what the stdio agent wrote reaches the server's projection too.
       await expect
         .poll(async () => {

@@ -1,6 +1,7 @@
 // The `hvs-nvm` command: parses arguments, runs one subcommand on the data dir's stack, maps errors to exit codes.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeOf, reportError, type GlobalOptions } from './context.js';
+import { registerAudit } from './commands/audit.js';
 import { registerAuth } from './commands/auth.js';
 import { registerBlocks } from './commands/blocks.js';
 import { registerImport } from './commands/import.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerMaintenance(program);
   registerAuth(program);
+  registerAudit(program);
   return program;
 }
 

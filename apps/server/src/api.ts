@@ -175,6 +175,15 @@ export class Api {
     return { id: await this.cache.set(body.key, body.value) };
   }
 
+  // ---- provenance ----
+
+  /** The audit trail of one thing; `memory` is a stored content (its vector and its block). */
+  async audit(kind: z.output<typeof S.AuditKind>, id: string, caller: Caller = OPERATOR) {
+    const actor = caller.actor ? { actor: caller.actor } : {};
+    const entries = await this.deps.integration.audit(id, kind === 'memory' ? { ...actor, kind: 'vector' } : { ...actor, kind });
+    return { kind, id, entries };
+  }
+
   // ---- operations ----
 
   health() {

@@ -4,16 +4,20 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { CORRELATION_ID_PATTERN, withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
-import { handleMcpHttp, SERVER_INFO } from './mcp.js';
+import { SERVER_INFO } from './mcp.js';
+import { McpHttpSessions } from './mcp-sessions.js';
 import { openApiDocument } from './openapi.js';
 import { readJsonBody, type BodyLimits } from './body.js';
 import { BodyBudget, RetryLaterError } from './budget.js';
 import { noneMatchHits } from './preconditions.js';
 import { HttpError, toProblem, validationError } from './problem.js';
 import { compileRoutes, headerOf, resolveRoute, routes } from './routes.js';
+import { serveEvents, serveFactEvents } from './sse.js';
 
 const MiB = 1024 * 1024;
 
@@ -97,6 +101,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const log = createLogger('http');
   const api = new Api({ integration, hvs, nvm, encoder, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
   const table = compileRoutes(routes);
+  const feeds = new Set<ServerResponse>();
+  const mcp = new McpHttpSessions(api);
   let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -123,12 +129,25 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       return;
     }
     if (url.pathname === '/mcp') {
-      // Stateless: no session for a GET's server-to-client stream (it stayed open forever) or a DELETE to end.
-      if (method !== 'POST') {
-        res.setHeader('allow', 'POST');
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on /mcp: this MCP server is stateless, POST JSON-RPC requests`);
+      // Sessions: POST carries requests, GET (with a session) the server's notification stream, DELETE ends one.
+      if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
+        res.setHeader('allow', 'POST, GET, DELETE');
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on /mcp (allowed: POST, GET, DELETE)`);
       }
-      await handleMcpHttp(api, req, res, await readBody(), caller);
+      const body = method === 'POST' ? await readBody() : undefined;
+      await mcp.handle(req, res, body, caller);
+      return;
+    }
+    if (url.pathname === '/v1/events' || url.pathname === '/v1/facts/events') {
+      if (method !== 'GET') {
+        res.setHeader('allow', 'GET');
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname} (allowed: GET)`);
+      }
+      // Feeds never end by themselves: close() ends them, so they do not hold a shutdown back.
+      feeds.add(res);
+      res.once('close', () => feeds.delete(res));
+      if (url.pathname === '/v1/events') await serveEvents(integration, req, res, url, caller);
+      else await serveFactEvents(integration, req, res, url);
       return;
     }
     const resolved = resolveRoute(table, method, url.pathname);
@@ -163,9 +182,13 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
     },
     (req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    // One request, one call: every event it appends carries its request id (the caller's X-Request-Id, if valid).
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && CORRELATION_ID_PATTERN.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    withCall(() => handle(req, res), requestId).catch((err: unknown) => {
       const problem = toProblem(err);
-      if (problem.status >= 500) log.error({ err, method: req.method, url: req.url }, 'request failed');
+      if (problem.status >= 500) log.error({ err, method: req.method, url: req.url, requestId }, 'request failed');
       if (problem.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
       if (err instanceof RetryLaterError) res.setHeader('retry-after', String(err.retryAfterSeconds));
       // A refused or cut-off body is not read to its end: close the connection after the answer.
@@ -196,6 +219,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     (closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
+      for (const feed of feeds) feed.destroy();
+      void mcp.closeAll();
       // Long-polling mailbox reads must not hold shutdown hostage.
       setTimeout(() => server.closeAllConnections(), 2_000).unref();
     }));

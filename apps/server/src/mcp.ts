@@ -1,14 +1,17 @@
 // The MCP server: memory, block, mailbox and fact tools plus blocks as `block://{id}` resources, over stdio or streamable HTTP.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Api } from './api.js';
 import { OPERATOR, type Caller } from './auth.js';
 import { describeError, HttpError } from './problem.js';
 import { toolArgs } from './schemas.js';
+import { FACTS_URI, serveResourceSubscriptions } from './mcp-subscriptions.js';
+
+/** How many facts the facts resource shows (every fact stays in the log and in GET /v1/facts/events). */
+const FACTS_SHOWN = 1_000;
 
 export const SERVER_INFO = { name: 'hvs-nvm', version: '0.1.0' } as const;
 const log = createLogger('mcp');
@@ -20,9 +23,10 @@ function ok(value: unknown): CallToolResult {
 }
 
 /** Runs a tool; a thrown error becomes a tool error result carrying the error's code, never a crash. */
-async function run(fn: () => Promise<CallToolResult>): Promise<CallToolResult> {
+async function run(extra: { requestId: string | number; sessionId?: string }, fn: () => Promise<CallToolResult>): Promise<CallToolResult> {
   try {
-    return await fn();
+    // One tool call, one correlation id: its MCP request id, within its session.
+    return await withCall(fn, `mcp:${extra.sessionId ?? 'stdio'}:${extra.requestId}`);
   } catch (err) {
     const { code, message } = describeError(err);
     if (code === 'INTERNAL') log.error({ err }, 'tool failed');
@@ -59,18 +63,18 @@ function decodeSegment(raw: string): string {
 
 /** One MCP server over the shared Api, acting for one caller (whose permissions apply); connect it to one transport. */
 export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer {
-  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: {} } });
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: { subscribe: true, listChanged: true } } });
 
   server.registerTool(
     'store_memory',
     { description: 'Store text in agent memory (indexed for semantic search and kept as a block). Returns its id.', inputSchema: toolArgs.store_memory },
-    (args) => run(async () => ok(await api.storeMemory(args))),
+    (args, extra) => run(extra, async () => ok(await api.storeMemory(args))),
   );
   server.registerTool(
     'search_memory',
     { description: 'Find stored memory by meaning. Returns the best hits with their text, score and source.', inputSchema: toolArgs.search_memory },
-    (args) =>
-      run(async () => {
+    (args, extra) =>
+      run(extra, async () => {
         const { results } = await api.searchMemory(args, caller);
         const lines = results.map((r, i) => `${i + 1}. [${r.score.toFixed(3)}] ${r.content}`);
         return {
@@ -84,8 +88,8 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
   server.registerTool(
     'get_block',
     { description: 'Read a memory block by id or by name.', inputSchema: toolArgs.get_block },
-    (args) =>
-      run(async () => {
+    (args, extra) =>
+      run(extra, async () => {
         if (args.id !== undefined) return ok(await api.getBlock(args.id, {}, caller));
         if (args.name !== undefined) return ok(await api.getBlockByName(args.name, caller));
         throw new HttpError(400, 'INVALID_ARGUMENT', 'get_block takes an id or a name');
@@ -97,8 +101,8 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
       description: 'Replace a block’s content. With expected_version, fails unless the block is still at that version.',
       inputSchema: toolArgs.update_block,
     },
-    (args) =>
-      run(async () =>
+    (args, extra) =>
+      run(extra, async () =>
         ok(
           await api.updateBlock(
             args.id,
@@ -111,22 +115,22 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
   server.registerTool(
     'send_message',
     { description: 'Send a JSON message into another model’s durable mailbox.', inputSchema: toolArgs.send_message },
-    (args) => run(async () => ok(await api.sendMessage(args, caller))),
+    (args, extra) => run(extra, async () => ok(await api.sendMessage(args, caller))),
   );
   server.registerTool(
     'receive_messages',
     { description: 'Take the pending messages of a model’s mailbox, oldest first (each is returned once).', inputSchema: toolArgs.receive_messages },
-    (args) => run(async () => ok(await api.receiveMessages(args.model_id, {}, caller))),
+    (args, extra) => run(extra, async () => ok(await api.receiveMessages(args.model_id, {}, caller))),
   );
   server.registerTool(
     'add_fact',
     { description: 'Add a (subject, predicate, object) fact with its source to the shared knowledge base.', inputSchema: toolArgs.add_fact },
-    (args) => run(async () => ok(await api.addFact(args))),
+    (args, extra) => run(extra, async () => ok(await api.addFact(args))),
   );
   server.registerTool(
     'query_facts',
     { description: 'Facts nearest in meaning to a query.', inputSchema: toolArgs.query_facts },
-    (args) => run(async () => ok(await api.queryFacts(args))),
+    (args, extra) => run(extra, async () => ok(await api.queryFacts(args))),
   );
 
   server.registerResource(
@@ -140,7 +144,7 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
         })),
       }),
     }),
-    { description: 'An NVM memory block: its current content' },
+    { description: 'An NVM memory block: its current content (subscribe to be told of each new version)' },
     async (uri, variables) => {
       let block;
       try {
@@ -151,6 +155,19 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
       return { contents: [{ uri: uri.href, mimeType: mimeTypeOf(block.content), text: block.content }] };
     },
   );
+  server.registerResource(
+    'facts',
+    FACTS_URI,
+    {
+      description: `The shared knowledge base's facts, newest last (the latest ${FACTS_SHOWN}); subscribe to be told of each new fact`,
+      mimeType: 'application/json',
+    },
+    async (uri) => ({
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ facts: (await api.kb.history()).slice(-FACTS_SHOWN) }, null, 2) }],
+    }),
+  );
+  const subscriptions = serveResourceSubscriptions(server, api, caller);
+  server.server.onclose = () => void subscriptions.close();
   return server;
 }
 
@@ -165,16 +182,4 @@ export async function serveMcpStdio(api: Api): Promise<void> {
   await server.connect(transport);
   await closed;
   await server.close();
-}
-
-/** Answers one streamable-HTTP MCP request, statelessly: a fresh server and transport per request, for its caller. */
-export async function handleMcpHttp(api: Api, req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void> {
-  const server = createMcpServer(api, caller);
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  res.once('close', () => {
-    void transport.close();
-    void server.close();
-  });
-  await server.connect(transport);
-  await transport.handleRequest(req, res, body);
 }

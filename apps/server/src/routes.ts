@@ -212,6 +212,12 @@ export const routes: Route[] = [
     body: S.CacheSetBody, status: 201, response: z.object({ id: z.string() }),
     handle: ({ api, body }) => api.cacheSet(body),
   }),
+  // ---- provenance
+  route({
+    method: 'GET', path: '/v1/audit/{kind}/{id}', tag: 'provenance', summary: 'Every change to a vector, block, fact or mailbox: when, who, which call, before and after',
+    params: S.AuditParams, response: z.object({ kind: S.AuditKind, id: z.string(), entries: z.array(S.AuditEntryOut) }),
+    handle: ({ api, params, caller }) => api.audit(params.kind, params.id, caller),
+  }),
   // ---- operations
   route({
     method: 'GET', path: '/v1/health', tag: 'operations', summary: 'Liveness and the projection’s position',

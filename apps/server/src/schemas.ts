@@ -177,6 +177,23 @@ export const CacheSetBody = z.object({
 // ---- errors -------------------------------------------------------------------------------------------
 
 /** RFC 9457 problem details, with our stable error code. */
+export const AuditKind = z.enum(['vector', 'block', 'fact', 'mailbox', 'memory']);
+export const AuditParams = z.object({ kind: AuditKind, id: Id });
+export const AuditEntryOut = z.object({
+  store: z.enum(['hvs', 'mail', 'nvm']),
+  stream: z.string(),
+  position: z.number().int(),
+  time: z.string(),
+  actor: z.string(),
+  type: z.string(),
+  eventId: z.string(),
+  correlationId: z.string().optional().describe('the API call that made it (X-Request-Id over HTTP)'),
+  causationId: z.string().optional().describe('the event it followed from, within the same call'),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  diff: z.string().optional().describe('for block content: a unified diff from before to after'),
+});
+
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),

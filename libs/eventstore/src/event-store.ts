@@ -41,6 +41,30 @@ import {
 import { ConnectionState } from './connection-state.js';
 import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
 import { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
+import { currentCall } from './call-context.js';
+
+/** What one append takes from the call it is part of, and gives back to it. */
+interface CallLinks {
+  correlationId: string;
+  causationId: string | undefined;
+  appended(lastEventId: string): void;
+}
+
+/**
+ * The call's correlation id and the cause of this append (the call's previous append), fixed when the append starts:
+ * the events of one append are siblings, not each other's causes. Outside any call, an append is a call of its own.
+ */
+function callLinks(): CallLinks {
+  const call = currentCall();
+  if (!call) return { correlationId: randomUUID(), causationId: undefined, appended: () => undefined };
+  return {
+    correlationId: call.correlationId,
+    causationId: call.lastEventId,
+    appended: (id) => {
+      call.lastEventId = id;
+    },
+  };
+}
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
@@ -243,7 +267,7 @@ export class EventStore {
   }
 
   /** Validates an event and turns it into a NATS payload and headers. Throws before anything is sent. */
-  private prepare(event: AnyNewEvent, actor: string): { payload: Uint8Array; hdrs: MsgHdrs; eventId: string } {
+  private prepare(event: AnyNewEvent, actor: string, call: CallLinks): { payload: Uint8Array; hdrs: MsgHdrs; eventId: string } {
     const schema = eventDataSchemas[event.type] as z.ZodType | undefined;
     if (!schema) throw new EventValidationError(String(event.type), 'unknown event type');
     const parsed = schema.safeParse(event.data);
@@ -256,8 +280,10 @@ export class EventStore {
     hdrs.append(H.occurredAt, new Date().toISOString());
     hdrs.append(H.actor, actor);
     // The event id travels as Nats-Msg-Id (H.eventId): publish() sets it as the msgID, for JetStream's dedupe.
-    if (event.correlationId) hdrs.append(H.correlationId, event.correlationId);
-    if (event.causationId) hdrs.append(H.causationId, event.causationId);
+    const correlationId = event.correlationId ?? call.correlationId;
+    const causationId = event.causationId ?? call.causationId;
+    if (correlationId) hdrs.append(H.correlationId, correlationId);
+    if (causationId) hdrs.append(H.causationId, causationId);
     return { payload: encodeEventData(event.data), hdrs, eventId };
   }
 
@@ -342,7 +368,8 @@ export class EventStore {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
     const actor = options.actor ?? this.options.actor ?? 'system';
-    const prepared = events.map((e) => this.prepare(e, actor));
+    const call = callLinks();
+    const prepared = events.map((e) => this.prepare(e, actor, call));
     for (let attempt = 0; ; attempt++) {
       let tip: { revision: number; position: number } | undefined;
       // The stream is past the expected revision: only a retry of events already stored can succeed.
@@ -377,6 +404,7 @@ export class EventStore {
         // A duplicate's position need not be the stream's tip, so it is not cached.
         if (duplicate) this.tips.delete(streamId);
         else this.rememberTip(streamId, { revision, position: lastSeq });
+        call.appended(prepared.at(-1)!.eventId);
         return { nextExpectedRevision: revision, position: lastSeq, duplicate };
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;
@@ -395,9 +423,10 @@ export class EventStore {
   async appendNewStreams(items: { streamId: string; event: AnyNewEvent }[], actor?: string): Promise<AppendResult[]> {
     this.assertOpen();
     const who = actor ?? this.options.actor ?? 'system';
+    const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
       const subject = this.subject(streamId);
-      const p = this.prepare(event, who);
+      const p = this.prepare(event, who, call);
       p.hdrs.append(H.revision, '0');
       return { subject, streamId, ...p };
     });
@@ -418,6 +447,7 @@ export class EventStore {
     // The callers go on with `results` and `conflicts`; a lookup of the first stream's revision for the message
     // would cost a request on every upsert batch.
     if (conflicts.length > 0) throw new NewStreamsConflictError(prepared[conflicts[0]!]!.streamId, results, conflicts);
+    if (prepared.length > 0) call.appended(prepared.at(-1)!.eventId);
     return results as AppendResult[];
   }
 

@@ -31,3 +31,4 @@ export {
   type Projection,
   type ProjectionRunnerOptions,
 } from './projection-runner.js';
+export { withCall, currentCall, CORRELATION_ID_PATTERN, type CallContext } from './call-context.js';

@@ -6,6 +6,10 @@ import { NVM, BlockClass } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from './input.js';
+import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
+import type { FeedEvent } from './feed/feed-event.js';
+import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
+import { withCall } from '@hvs-nvm/eventstore';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -82,10 +86,43 @@ export class HVSNVMIntegration {
   }
 
   /**
+   * The change feed of one store's log (`hvs`, `mail` or `nvm`): the events after `since`, then live ones, as the
+   * given actor may see them. Stop it by leaving the loop or aborting `signal`.
+   */
+  changes(options: ChangeFeedOptions): AsyncGenerator<FeedEvent> {
+    return changeFeed(this.stores(), options);
+  }
+
+  /**
+   * What happened to a vector, block, fact or mailbox (or a stored content: its vector and its block), oldest first:
+   * when, who, which call, and the value before and after. An agent (`actor`) sees the audit of what it may read.
+   */
+  async audit(id: string, options: AuditOptions = {}): Promise<AuditEntry[]> {
+    const stores = this.stores();
+    const trail = await auditTrail(stores, id, options);
+    if (trail.kind !== 'vector') return trail.entries;
+    // A stored content is a vector and the block holding its text: one audit of both, in time order.
+    const last = trail.entries.findLast((e) => e.type === 'VectorStored')?.after as { metadata?: Record<string, unknown> } | undefined;
+    const blockId = last?.metadata?.['nvm_block_id'];
+    if (typeof blockId !== 'string') return trail.entries;
+    const block = await auditTrail(stores, blockId, { ...options, kind: 'block' }).catch(() => undefined);
+    return [...trail.entries, ...(block?.entries ?? [])].sort((a, b) => a.time.localeCompare(b.time) || a.position - b.position);
+  }
+
+  private stores() {
+    return { hvs: this.hvs.eventStore, mail: this.hvs.mailEventStore, nvm: this.nvm.eventStore };
+  }
+
+  /**
    * Encodes and indexes content; with persist (the default) it is also kept as a DOCUMENTATION block. Bad input is an
    * NVM InvalidArgumentError before anything is written; if HVS refuses the vector, the block just made is deleted.
    */
-  async store(content: string, options: StoreOptions = {}): Promise<string> {
+  store(content: string, options: StoreOptions = {}): Promise<string> {
+    // One call: the block and the vector carry one correlation id, and the vector names the block's event as its cause.
+    return withCall(() => this.storeInCall(content, options));
+  }
+
+  private async storeInCall(content: string, options: StoreOptions): Promise<string> {
     parseInput(NonBlankText, content, 'store content');
     options = parseOptions(StoreOptionsSchema, options, 'store');
     const persist = options.persist ?? true;

@@ -185,6 +185,16 @@ export class HVS {
     return this.options.geometry;
   }
 
+  /** The collection's event store (vectors, presence): for change feeds and audits, which read the log itself. */
+  get eventStore(): EventStore {
+    return this.store;
+  }
+
+  /** The mailboxes' event store (MAIL_<collection>). */
+  get mailEventStore(): EventStore {
+    return this.mailboxes.eventStore;
+  }
+
   /** Connects (or starts the embedded server), loads the projection snapshot, and replays the tail of the log. */
   static async open(options: HVSOptions = {}): Promise<HVS> {
     const parsed = HVSOptionsSchema.safeParse(options);

@@ -199,6 +199,11 @@ export class Mailboxes {
     this.maxDeliveries = options.maxDeliveries ?? 5;
   }
 
+  /** The mail log itself (MAIL_<collection>). */
+  get eventStore(): EventStore {
+    return this.mail;
+  }
+
   /** The recipient's durable consumer, created on first use from the start of its mailbox (so early mail waits). */
   consumer(modelId: string): Promise<Consumer> {
     let c = this.consumers.get(modelId);

@@ -17,6 +17,7 @@ export {
   BlockSchema,
   SYSTEM_ACTOR,
   MAX_TTL_SECONDS,
+  canRead,
   type Block,
   type BlockMetadata,
   type BlockPermissions,

@@ -14,6 +14,14 @@ export {
 export { TempNatsServer } from './temp-server.js';
 export { acquireNatsServer, EmbeddedServerLockedError, isProcessAlive, type ServerLease } from './embedded.js';
 export { createLogger, rootLogger, type Logger } from './logger.js';
+export {
+  acquireServerLock,
+  readServerLock,
+  serverLockFile,
+  DataDirServedError,
+  type ServerLock,
+  type ServerLockInfo,
+} from './server-lock.js';
 export { TempNatsCluster, type TempNatsClusterOptions } from './cluster.js';
 export {
   generateAuthConfig,

@@ -1,27 +1,30 @@
 // `hvs-nvm status | snapshot | replay | mcp`: looking at, checkpointing and rebuilding the projections; MCP over stdio.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { DataDirServedError, readServerLock } from '@hvs-nvm/runtime';
 import { serveMcpStdio } from '@hvs-nvm/server-app';
 import { configOf, globals, openStack, print, storePaths } from '../context.js';
-import { serverFile } from './start.js';
 
-/** The running `hvs-nvm start` of this data dir, if it answers. */
-async function runningServer(dataDir: string): Promise<{ url: string; mcpUrl: string; pid: number; healthy: boolean } | undefined> {
-  const path = serverFile(dataDir);
-  if (!existsSync(path)) return undefined;
-  try {
-    const info = JSON.parse(readFileSync(path, 'utf8')) as { url: string; mcpUrl: string; pid: number };
-    // A 401 answers too: a server started with tokens is running, even though we hold none.
-    const healthy = await fetch(`${info.url}/v1/health`, { signal: AbortSignal.timeout(1_000) }).then(
-      (r) => r.ok || r.status === 401,
-      () => false,
-    );
-    return { url: info.url, mcpUrl: info.mcpUrl, pid: info.pid, healthy };
-  } catch {
-    return undefined;
-  }
+/** The `hvs-nvm start` holding this data dir's lock (its process is alive), and whether its HTTP API answers. */
+async function runningServer(dataDir: string): Promise<{ url: string | null; mcpUrl: string | null; pid: number; healthy: boolean } | undefined> {
+  const info = readServerLock(dataDir);
+  if (!info) return undefined;
+  // A 401 answers too: a server started with tokens is running, even though we hold none. A 503 is a degraded one.
+  const healthy = info.url
+    ? await fetch(`${info.url}/v1/health`, { signal: AbortSignal.timeout(1_000) }).then(
+        (r) => r.ok || r.status === 401,
+        () => false,
+      )
+    : false;
+  return { url: info.url ?? null, mcpUrl: info.mcpUrl ?? null, pid: info.pid, healthy };
+}
+
+/** Commands that rebuild or checkpoint the projections on disk must not run beside the server that owns them. */
+function refuseIfServed(dataDir: string): void {
+  const holder = readServerLock(dataDir);
+  if (holder) throw new DataDirServedError(dataDir, holder);
 }
 
 export function registerMaintenance(program: Command): void {
@@ -38,7 +41,7 @@ export function registerMaintenance(program: Command): void {
       print(opts, out, () =>
         [
           `data dir   ${dataDir}`,
-          `server     ${server ? `${server.url} (pid ${server.pid}, ${server.healthy ? 'healthy' : 'not answering'})` : 'not running'}`,
+          `server     ${server ? `${server.url ?? 'starting'} (pid ${server.pid}, ${server.healthy ? 'healthy' : 'not answering'})` : 'not running'}`,
           `NATS       ${stats.hvs.natsUrl}${stats.hvs.embedded ? ' (embedded)' : ''}`,
           `vectors    ${stats.hvs.vectors} (${stats.hvs.geometry}, dimension ${stats.hvs.dimension}) at position ${stats.hvs.position}`,
           `blocks     ${stats.blocks}`,
@@ -54,6 +57,8 @@ export function registerMaintenance(program: Command): void {
     .description('write checkpoints of both projections (HVS index and NVM block view) now, so the next start replays only the tail')
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globals(cmd);
+      // The running server checkpoints its own projections (and would race this process for the same folders).
+      refuseIfServed(resolve(configOf(opts).dataDir));
       const stack = await openStack(opts);
       let hvsPosition: number;
       let nvmPosition: number;
@@ -74,8 +79,7 @@ export function registerMaintenance(program: Command): void {
     .action(async (options: { progress: boolean }, cmd: Command) => {
       const opts = globals(cmd);
       const dataDir = resolve(configOf(opts).dataDir);
-      const server = await runningServer(dataDir);
-      if (server?.healthy) throw new Error(`hvs-nvm start is serving this data dir (pid ${server.pid}); stop it before a replay`);
+      refuseIfServed(dataDir);
       // The heads before rebuilding: what the replay reads towards.
       let heads: { hvs: number; nvm: number };
       {

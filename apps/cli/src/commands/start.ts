@@ -1,12 +1,9 @@
 // `hvs-nvm start`: JetStream (embedded or NATS_URL), the projections and the HTTP + MCP server, until SIGINT/SIGTERM.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { acquireServerLock } from '@hvs-nvm/runtime';
 import { createServer, InsecureBindError, isLoopback, readAgentTokensFile } from '@hvs-nvm/server-app';
-import { globals, openStack, parseIntArg, print, untilSignal } from '../context.js';
-
-/** Where `start` records its URLs so `status` can find the running server. */
-export const serverFile = (dataDir: string) => join(dataDir, 'server.json');
+import { configOf, globals, openStack, parseIntArg, print, untilSignal } from '../context.js';
 
 interface StartOptions {
   host: string;
@@ -68,7 +65,12 @@ export function registerStart(program: Command): void {
       const limits = limitsOf(options);
       const agentTokens = options.agentTokens ? readAgentTokensFile(resolve(options.agentTokens)) : undefined;
       if (!options.token && !agentTokens && !isLoopback(options.host)) throw new InsecureBindError(options.host);
-      const stack = await openStack(opts);
+      // One server per data dir: the lock is taken before anything is opened, and held until the process ends.
+      const lock = acquireServerLock(resolve(configOf(opts).dataDir));
+      const stack = await openStack(opts).catch((err: unknown) => {
+        lock.release();
+        throw err;
+      });
       try {
         const { integration, encoder } = stack;
         const server = await createServer({
@@ -95,9 +97,7 @@ export function registerStart(program: Command): void {
           pid: process.pid,
           auth: { adminToken: options.token !== undefined, agents: [...new Set(Object.values(agentTokens ?? {}))].sort() },
         };
-        // On NATS_URL nothing else creates the data dir (the embedded server's JetStream store would).
-        mkdirSync(stack.dataDir, { recursive: true });
-        writeFileSync(serverFile(stack.dataDir), JSON.stringify(info));
+        lock.update(info);
         print(opts, info, () =>
           [
             `HTTP API   ${server.url}/v1   (OpenAPI: ${info.openapiUrl})`,
@@ -108,11 +108,11 @@ export function registerStart(program: Command): void {
           ].join('\n'),
         );
         const signal = await untilSignal();
-        rmSync(serverFile(stack.dataDir), { force: true });
         await server.close();
         print(opts, { event: 'stopped', signal }, () => `stopped (${signal})`);
       } finally {
         await stack.close();
+        lock.release();
       }
     });
 }
