@@ -21,7 +21,10 @@ export {
   type BlockPermissions,
 } from './block.js';
 export type { BlockContent, CreateBlockInput, CreateBlockOptions } from './input.js';
-export { BlockReader, serveBlockQueries, type BlockReaderOptions } from './remote.js';
+export { BlockReader, type BlockReaderOptions } from './block-reader.js';
+export type { BlockReads } from './block-reads.js';
+export { RemoteBlockReads } from './remote-block-reads.js';
+export { serveBlockQueries } from './block-query-service.js';
 export {
   NVMError,
   BlockNotFoundError,
