@@ -105,7 +105,13 @@ export class NVM {
    * past the head of the log is refused rather than waited for.
    */
   async waitForPosition(position: number): Promise<void> {
-    return this.guard(() => this.localProjection('waitForPosition').reads.at(position));
+    return this.guard(async () => {
+      if (this.core.local) return this.core.local.reads.at(position);
+      const head = await this.core.store.headPosition();
+      if (position > head) throw new InvalidArgumentError(`position ${position} is beyond the head of the log (${head})`);
+      // Remote: every later read of this client asks the replicas for at least this position.
+      this.core.readFloor = Math.max(this.core.readFloor, position);
+    });
   }
 
   /**
@@ -133,9 +139,12 @@ export class NVM {
     });
   }
 
-  /** Position the block view has applied up to. */
+  /**
+   * Position the block view has applied up to. With `projection: 'remote'`: the position this client's reads are
+   * sure to reflect (its writes, sync, waitForPosition).
+   */
   get position(): number {
-    return this.localProjection('position').runner.position;
+    return this.core.local?.runner.position ?? this.core.minReadPosition;
   }
 
   /**
@@ -320,35 +329,40 @@ export class NVM {
    * (blockHistory still lists what it held).
    */
   async getBlock(id: string, options: GetBlockOptions = {}): Promise<Block> {
-    return this.guard(() => this.core.reads.getBlock(this.actor, id, options, this.core.lastWrite));
+    return this.guard(() => this.core.reads.getBlock(this.actor, id, options, this.core.minReadPosition));
   }
 
   /** The readable block with this name, or null (absent, expired, or hidden from this actor). */
   async getBlockByName(name: string): Promise<Block | null> {
-    return this.guard(() => this.core.reads.getBlockByName(this.actor, name, this.core.lastWrite));
+    return this.guard(() => this.core.reads.getBlockByName(this.actor, name, this.core.minReadPosition));
   }
 
   /** Readable blocks (live, unexpired, permitted), oldest first. */
   async listBlocks(options: ListBlocksOptions = {}): Promise<Block[]> {
-    return this.guard(() => this.core.reads.listBlocks(this.actor, options, this.core.lastWrite));
+    return this.guard(() => this.core.reads.listBlocks(this.actor, options, this.core.minReadPosition));
   }
 
   /** Every event of a block's stream, oldest first, with the content and metadata after it (expired blocks too). */
   async blockHistory(id: string): Promise<BlockHistoryEntry[]> {
-    return this.guard(() => this.core.reads.blockHistory(this.actor, id, this.core.lastWrite));
+    return this.guard(() => this.core.reads.blockHistory(this.actor, id, this.core.minReadPosition));
   }
 
   /** Blocks whose content is nearest in meaning to `text`, best first (readable blocks only). */
   async semanticQuery(text: string, options: SemanticQueryOptions = {}): Promise<SemanticHit[]> {
-    return this.guard(() => this.core.reads.semanticQuery(this.actor, text, options, this.core.lastWrite));
+    return this.guard(() => this.core.reads.semanticQuery(this.actor, text, options, this.core.minReadPosition));
   }
 
   /** Waits until the block view reflects the store's head (and has embedded it). */
   async sync(): Promise<void> {
     return this.guard(async () => {
-      const { runner, embeddings } = this.localProjection('sync');
-      await runner.sync();
-      await embeddings.drainEmbeddings();
+      const local = this.core.local;
+      if (!local) {
+        // Remote: the replica that answers the next read waits until it reflects the head as of now.
+        this.core.readFloor = Math.max(this.core.readFloor, await this.core.store.headPosition());
+        return;
+      }
+      await local.runner.sync();
+      await local.embeddings.drainEmbeddings();
     });
   }
 

@@ -45,6 +45,13 @@ export const NVMOptionsSchema = z.strictObject({
   checkpointEveryMs: z.number().int().positive().default(30_000),
   /** Called as the projection's position moves (once per applied batch while it catches up): for progress bars. */
   onProgress: z.custom<(position: number) => void>((v) => typeof v === 'function', 'onProgress must be a function').optional(),
+  /**
+   * Where reads are answered: this process's block view, or apps/projector replicas over NATS (then this client
+   * projects nothing: its writes decide on the block's and the name's own streams).
+   */
+  projection: z.enum(['local', 'remote']).default('local'),
+  /** With `projection: 'remote'`: how long one query may take before another replica is tried. */
+  queryTimeoutMs: z.number().int().positive().default(10_000),
   /** How often this client looks for expired cache blocks to record their expiry. */
   expirySweepMs: z.number().int().positive().default(1000),
 });

@@ -21,7 +21,8 @@ import { Expiry } from './expiry.js';
 import { LocalBlockReads } from './local-block-reads.js';
 import { NameClaims } from './name-claims.js';
 import type { ResolvedOptions } from './options.js';
-import { ViewWriteState, type WriteState } from './write-state.js';
+import { RemoteBlockReads } from './remote-block-reads.js';
+import { StreamWriteState, ViewWriteState, type WriteState } from './write-state.js';
 
 /** Room for NATS headers next to an event's payload. */
 const HEADER_ALLOWANCE_BYTES = 2048;
@@ -41,6 +42,8 @@ export class NvmSession {
   closed = false;
   /** Highest position this process has written: reads wait for the projection to reach it. */
   lastWrite = 0;
+  /** A position reads must reflect besides this process's writes (sync and waitForPosition of a remote client). */
+  readFloor = 0;
   private readonly background = new Set<Promise<unknown>>();
   /** The block-view query service, when this process serves one (apps/projector). */
   service?: Service;
@@ -82,7 +85,6 @@ export class NvmSession {
   static async open(opts: ResolvedOptions): Promise<NvmSession> {
     const log = createLogger('nvm').child({ namespace: opts.namespace });
     const storagePath = resolve(opts.storagePath);
-    const encoder = opts.encoder ?? (await defaultEncoder());
     let endpoint: NatsEndpoint;
     try {
       endpoint = await openNatsEndpoint({
@@ -100,6 +102,12 @@ export class NvmSession {
         replicas: endpoint.replicas,
         actor: opts.actor,
       });
+      if (opts.projection === 'remote') {
+        const session = new NvmSession(opts, endpoint, store, new StreamWriteState(store), log);
+        session.reads = new RemoteBlockReads(endpoint.nc, opts.namespace, opts.queryTimeoutMs);
+        return session;
+      }
+      const encoder = opts.encoder ?? (await defaultEncoder());
       const dir = join(storagePath, 'projection', `nvm-${opts.namespace}`);
       const view = await BlockView.load(
         dir,
@@ -154,6 +162,11 @@ export class NvmSession {
     });
     this.background.add(p);
     void p.finally(() => this.background.delete(p));
+  }
+
+  /** The position every read of this client must reflect: its own writes, and what sync() reached. */
+  get minReadPosition(): number {
+    return Math.max(this.lastWrite, this.readFloor);
   }
 
   async afterWrite(position: number): Promise<void> {
