@@ -52,6 +52,8 @@ export const NVMOptionsSchema = z.strictObject({
   projection: z.enum(['local', 'remote']).default('local'),
   /** With `projection: 'remote'`: how long one query may take before another replica is tried. */
   queryTimeoutMs: z.number().int().positive().default(10_000),
+  /** Epoch milliseconds now, for TTL decisions (expiry, readability of cache blocks); default Date.now. */
+  clock: z.custom<() => number>((v) => typeof v === 'function', 'clock must be a function returning epoch ms').optional(),
   /** How often this client looks for expired cache blocks to record their expiry. */
   expirySweepMs: z.number().int().positive().default(1000),
 });

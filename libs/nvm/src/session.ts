@@ -62,7 +62,7 @@ export class NvmSession {
     readonly state: WriteState,
     readonly log: Logger,
   ) {
-    this.clock = Date.now;
+    this.clock = options.clock ?? Date.now;
     this.names = new NameClaims({
       store,
       state,
