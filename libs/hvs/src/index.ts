@@ -21,4 +21,4 @@ export type { ModelPresence } from './projection.js';
 export type { CacheStats } from './cache.js';
 export * from './geometry.js';
 export { compileFilter, type Filter } from './filter.js';
-export { VectorIndex, type VectorIndexOptions } from './vector-index.js';
+export { VectorIndex, type VectorIndexOptions } from '@hvs-nvm/vector-index';

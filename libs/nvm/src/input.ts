@@ -1,7 +1,7 @@
 // Validation at the API edge: turns caller input into event data, or a typed error before anything is appended.
 import { z } from 'zod';
 import { BlockClassValue, type EventData } from '@hvs-nvm/events';
-import { describeValue } from '@hvs-nvm/hvs';
+import { describeValue } from '@hvs-nvm/vector-index';
 import type { BlockMetadata, BlockPermissions } from './block.js';
 import { ttlFromMetadata } from './block-decider.js';
 import { ContentTooLargeError, InvalidArgumentError, InvalidBlockError } from './errors.js';
