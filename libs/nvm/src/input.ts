@@ -179,11 +179,6 @@ export function createdEventData(input: unknown, blockId: string, limits: Limits
   return data;
 }
 
-export const UpdateOptionsSchema = z.strictObject({
-  expectedVersion: z.number().int().positive().optional(),
-  metadata: z.unknown().optional(),
-});
-
 export function positiveInt(value: unknown, what: string, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
     throw new InvalidArgumentError(`${what} must be an integer in [1, ${max}], got ${describe(value)}`);

@@ -45,18 +45,6 @@ import type {
   UpdateBlockOptions,
 } from './types.js';
 
-export { NVMOptionsSchema, type NVMOptions } from './options.js';
-export type {
-  BlockHistoryEntry,
-  BlockUpdater,
-  BlockWriteReceipt,
-  GetBlockOptions,
-  ListBlocksOptions,
-  SemanticHit,
-  SemanticQueryOptions,
-  UpdateBlockOptions,
-} from './types.js';
-
 /** Memory blocks for agents: named, classed, versioned text or JSON, as events on NATS JetStream. */
 export class NVM {
   private closed = false;

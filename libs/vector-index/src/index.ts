@@ -2,12 +2,4 @@
 export { VectorIndex } from './vector-index.js';
 export { VectorIndexOptionsSchema, type VectorIndexOptions, type SearchHit, type SearchOptions } from './index-options.js';
 export * from './geometry.js';
-export {
-  HVSError,
-  describeValue,
-  DimensionMismatchError,
-  InvalidVectorError,
-  InvalidIdError,
-  InvalidArgumentError,
-  VectorIndexError,
-} from './errors.js';
+export * from './errors.js';
