@@ -1,12 +1,21 @@
-// Projector replicas as real processes: queries answered through the queue group while a replica dies mid-request,
-// typed usage errors for bad arguments, and a startup log saying where it listens.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Projector replicas as real processes: queries (and NVM remote clients' reads and writes) answered through the queue
+// group while a replica dies mid-request, typed usage errors for bad arguments, and a startup log saying where it listens.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TempNatsServer } from '@hvs-nvm/runtime';
 import { HVS } from '@hvs-nvm/hvs';
-import { BlockClass, BlockNotFoundError, BlockReader, NVM, PermissionDeniedError } from '@hvs-nvm/nvm';
+import {
+  BlockClass,
+  BlockExistsError,
+  BlockNotFoundError,
+  BlockReader,
+  ConcurrencyError,
+  NVM,
+  PermissionDeniedError,
+  ReadOnlyBlockError,
+} from '@hvs-nvm/nvm';
 import { hashingEncoder } from '@hvs-nvm/encoders';
 import { runFixture, type Child } from '../support/child.js';
 
@@ -147,6 +156,72 @@ it('serves the NVM block view through two replicas: reads, permissions, read-you
   expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
   expect(run.answered).toBe(200);
 }, 120_000);
+
+it("NVM.open({ projection: 'remote' }) reads and writes through two replicas, projecting nothing itself, while one is killed with kill -9", async () => {
+  const namespace = 'remotewr';
+  const open = (who: string) =>
+    NVM.open({ natsUrl: srv.url, storagePath: join(dir, `nvm-remote-${who}`), namespace, actor: who, projection: 'remote' });
+  const a = startReplica('wa', ['--namespace', namespace]);
+  const b = startReplica('wb', ['--namespace', namespace]);
+  await a.until((l) => l.length > 0);
+  await b.until((l) => l.length > 0);
+  await using alice = await open('alice');
+  await using bob = await open('bob');
+
+  // Writes decide on the block's own stream; reads go to the replicas with the writer's position (read-your-writes).
+  const doc = await alice.createBlock({
+    name: 'guide',
+    blockClass: BlockClass.DOCUMENTATION,
+    content: 'how agents share memory',
+    readonly: true,
+  });
+  expect(doc).toMatchObject({ name: 'guide', version: 1, readonly: true });
+  expect(await alice.getBlock(doc.id)).toEqual(doc);
+  const counter = await alice.createBlock({
+    name: 'counter',
+    blockClass: BlockClass.PROGRAM_STATE,
+    content: { n: 0 },
+    permissions: { read: ['alice', 'bob'], write: ['alice', 'bob'] },
+  });
+  const secret = await alice.createBlock({
+    name: 'secret',
+    blockClass: BlockClass.PROGRAM_STATE,
+    content: 'alice only',
+    permissions: { read: ['alice'], write: ['alice'] },
+  });
+  await expect(bob.createBlock({ name: 'guide', blockClass: BlockClass.DOCUMENTATION, content: 'again' })).rejects.toBeInstanceOf(BlockExistsError);
+  await expect(bob.updateBlock(doc.id, 'changed')).rejects.toBeInstanceOf(ReadOnlyBlockError);
+  await expect(bob.updateBlock(secret.id, 'mine now')).rejects.toBeInstanceOf(PermissionDeniedError);
+  await expect(bob.getBlock(secret.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+  await expect(alice.updateBlock(counter.id, { n: 9 }, { expectedVersion: 7 })).rejects.toBeInstanceOf(ConcurrencyError);
+  await bob.sync();
+  expect((await bob.listBlocks()).map((x) => x.name)).toEqual(['guide', 'counter']);
+  expect((await bob.getBlockByName('guide'))?.id).toBe(doc.id);
+  expect((await bob.semanticQuery('how agents share memory', { k: 1 }))[0]?.block.id).toBe(doc.id);
+  // Neither client keeps a block view (no projection folder, no checkpoint).
+  expect(existsSync(join(dir, 'nvm-remote-alice', 'projection'))).toBe(false);
+  expect(existsSync(join(dir, 'nvm-remote-bob', 'projection'))).toBe(false);
+
+  // 16 operations in flight when replica a dies, a quarter of them read-modify-write updates of one counter by two
+  // writers: every operation completes and no update is lost.
+  let increments = 0;
+  const run = await concurrently(200, 16, 60, () => a.kill9(), async (q) => {
+    const who = q % 2 === 0 ? alice : bob;
+    if (q % 4 === 0) {
+      await who.updateBlock(counter.id, (current) => ({ n: (JSON.parse(current.content) as { n: number }).n + 1 }));
+      increments++;
+      return;
+    }
+    expect((await who.getBlock(doc.id)).content).toBe('how agents share memory');
+  });
+  expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
+  expect(run.answered).toBe(200);
+  expect(increments).toBe(50);
+  const final = await alice.getBlock(counter.id);
+  expect(JSON.parse(final.content)).toEqual({ n: 50 });
+  expect(final.version).toBe(51);
+  expect((await bob.blockHistory(counter.id)).map((h) => h.version)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+}, 180_000);
 
 it('a replica logs where it listens at startup: NATS URL, request subjects and queue group', async () => {
   const r = startReplica('log', ['--namespace', 'logns'], { HVS_NVM_LOG_LEVEL: 'info' });

@@ -155,6 +155,3 @@ export const EventMetadataSchema = z.object({
   causationId: z.string().optional(),
 });
 export type EventMetadata = z.infer<typeof EventMetadataSchema>;
-
-/** A domain event: its type and data. */
-export type DomainEvent<T extends EventType = EventType> = T extends EventType ? { type: T; data: EventData<T> } : never;

@@ -1,7 +1,7 @@
 // The metadata filter language (MongoDB-style): validation and compilation to a predicate over metadata.
 import { z } from 'zod';
 import { describeValue, InvalidFilterError } from './errors.js';
-import { FORBIDDEN_JSON_KEYS, jsonShapeProblem } from './json-shape.js';
+import { FORBIDDEN_JSON_KEYS, jsonShapeProblem } from '@hvs-nvm/events';
 
 /** Deepest nesting of objects and arrays in a filter: real filters use a handful; 5,000 `$not`s overflowed the stack. */
 export const MAX_FILTER_DEPTH = 32;

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { hvsNames, Id, mailNames, NAMESPACE_PATTERN, streamIds } from '@hvs-nvm/events';
+import { hvsNames, Id, jsonShapeProblem, mailNames, NAMESPACE_PATTERN, streamIds } from '@hvs-nvm/events';
 import {
   EventStore,
   EventStoreError,
@@ -30,7 +30,6 @@ import {
   VectorNotFoundError,
 } from './errors.js';
 import { compileFilter, type Filter } from './filter.js';
-import { jsonShapeProblem } from './json-shape.js';
 import { score as scoreOf, toVector, type Geometry, type VectorInput } from './geometry.js';
 import { HVSProjection, type ModelPresence } from './projection.js';
 import { LocalReadModel, RemoteReadModel, serveReadModel, type ReadModel, type StoredVector } from './read-model.js';

@@ -21,5 +21,5 @@ export type { ModelPresence } from './projection.js';
 export type { CacheStats } from './cache.js';
 export * from './geometry.js';
 export { compileFilter, MAX_FILTER_DEPTH, type Filter } from './filter.js';
-export { jsonShapeProblem, MAX_JSON_DEPTH, FORBIDDEN_JSON_KEYS, type JsonShapeProblem } from './json-shape.js';
-export { VectorIndex, type VectorIndexOptions } from './vector-index.js';
+export { jsonShapeProblem, MAX_INPUT_JSON_DEPTH as MAX_JSON_DEPTH, FORBIDDEN_JSON_KEYS, type JsonShapeProblem } from '@hvs-nvm/events';
+export { VectorIndex, type VectorIndexOptions } from '@hvs-nvm/vector-index';

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { isProcessAlive } from '@hvs-nvm/runtime';
 import { trimAllocator } from '@hvs-nvm/hnsw';
-import { VectorIndex, type VectorIndexOptions } from './vector-index.js';
+import { VectorIndex, type VectorIndexOptions } from '@hvs-nvm/vector-index';
 
 export interface StoredEntry {
   metadata: Record<string, unknown>;

@@ -6,7 +6,7 @@ import { querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
 import { HVSError, InvalidArgumentError } from './errors.js';
 import { compileFilter, type Filter, type Predicate } from './filter.js';
-import type { SearchOptions as IndexSearchOptions } from './vector-index.js';
+import type { SearchOptions as IndexSearchOptions } from '@hvs-nvm/vector-index';
 import { allocFloat32 } from './slab.js';
 import type { HVSProjection, ModelPresence } from './projection.js';
 

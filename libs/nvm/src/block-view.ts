@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { EventType } from '@hvs-nvm/events';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
-import { VectorIndex } from '@hvs-nvm/hvs';
+import { VectorIndex } from '@hvs-nvm/vector-index';
 import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js';
 import { evolve } from './block-decider.js';
 import { emptyName, evolveName, type NameState } from './name-decider.js';

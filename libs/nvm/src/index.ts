@@ -1,17 +1,16 @@
 // Public face of @hvs-nvm/nvm: the NVM client, block classes, the Block type and NVM's errors.
-export {
-  NVM,
-  NVMOptionsSchema,
-  type NVMOptions,
-  type GetBlockOptions,
-  type UpdateBlockOptions,
-  type BlockUpdater,
-  type BlockWriteReceipt,
-  type ListBlocksOptions,
-  type SemanticQueryOptions,
-  type SemanticHit,
-  type BlockHistoryEntry,
-} from './nvm.js';
+export { NVM } from './nvm.js';
+export { NVMOptionsSchema, type NVMOptions } from './options.js';
+export type {
+  GetBlockOptions,
+  UpdateBlockOptions,
+  BlockUpdater,
+  BlockWriteReceipt,
+  ListBlocksOptions,
+  SemanticQueryOptions,
+  SemanticHit,
+  BlockHistoryEntry,
+} from './types.js';
 export {
   BlockClass,
   BlockSchema,
@@ -23,7 +22,8 @@ export {
   type BlockPermissions,
 } from './block.js';
 export type { BlockContent, CreateBlockInput, CreateBlockOptions } from './input.js';
-export { BlockReader, serveBlockQueries, type BlockReaderOptions } from './remote.js';
+export { BlockReader, type BlockReaderOptions } from './block-reader.js';
+export type { BlockReads } from './block-reads.js';
 export {
   NVMError,
   BlockNotFoundError,

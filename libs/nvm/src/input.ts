@@ -1,7 +1,8 @@
 // Validation at the API edge: turns caller input into event data, or a typed error before anything is appended.
 import { z } from 'zod';
 import { BlockClassValue, type EventData } from '@hvs-nvm/events';
-import { describeValue, jsonShapeProblem } from '@hvs-nvm/hvs';
+import { jsonShapeProblem } from '@hvs-nvm/events';
+import { describeValue } from '@hvs-nvm/vector-index';
 import { MAX_TTL_SECONDS, type BlockMetadata, type BlockPermissions } from './block.js';
 import { ttlFromMetadata } from './block-decider.js';
 import { ContentTooLargeError, InvalidArgumentError, InvalidBlockError } from './errors.js';
@@ -180,11 +181,6 @@ export function createdEventData(input: unknown, blockId: string, limits: Limits
   if (ttl !== undefined) data.ttlSeconds = ttl;
   return data;
 }
-
-export const UpdateOptionsSchema = z.strictObject({
-  expectedVersion: z.number().int().positive().optional(),
-  metadata: z.unknown().optional(),
-});
 
 export function positiveInt(value: unknown, what: string, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {

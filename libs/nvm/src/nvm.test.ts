@@ -328,8 +328,11 @@ describe('NVM seed call forms', () => {
 describe('NVM cache TTL', () => {
   it('an expired cache block reads as absent and its expiry is recorded once, even with two clients racing', async () => {
     const ns = freshNamespace();
-    await using a = await open(ns, { expirySweepMs: 200 });
-    await using b = await open(ns, { expirySweepMs: 200 });
+    // Both clients read one clock, moved forward instead of sleeping through the TTL.
+    let skewMs = 0;
+    const clock = () => Date.now() + skewMs;
+    await using a = await open(ns, { expirySweepMs: 200, clock });
+    await using b = await open(ns, { expirySweepMs: 200, clock });
     const byOption = await a.createBlock({
       name: 'c1',
       blockClass: BlockClass.CACHE,
@@ -344,7 +347,7 @@ describe('NVM cache TTL', () => {
     });
     expect(byMetadata.expiresAt).toBeInstanceOf(Date);
     expect((await b.getBlock(byOption.id)).content).toBe('cached answer');
-    await sleep(1300);
+    skewMs = 1300;
     for (const nvm of [a, b]) {
       await expect(nvm.getBlock(byOption.id)).rejects.toBeInstanceOf(BlockNotFoundError);
       expect(await nvm.getBlockByName('semantic_cache')).toBeNull();
@@ -356,21 +359,26 @@ describe('NVM cache TTL', () => {
     await expect(a.getBlock(byOption.id, { version: 1 })).rejects.toBeInstanceOf(BlockNotFoundError);
     await expect(a.getBlock(byOption.id, { asOf: byOption.createdAt })).rejects.toBeInstanceOf(BlockNotFoundError);
     expect((await a.blockHistory(byOption.id))[0]!.content).toBe('cached answer');
-    // Both clients' sweeps and reads race to record the expiry; the log holds it once per block.
-    await sleep(800);
+    // Both clients' sweeps and reads race to record the expiry; once it is recorded, closing them waits for every
+    // attempt still under way, and the log holds it once per block.
     const store = await storeOf(ns);
+    const typesOf = async (id: string) => (await store.readStream(streamIds.block(id))).map((e) => e.type);
     for (const id of [byOption.id, byMetadata.id]) {
-      const types = (await store.readStream(streamIds.block(id))).map((e) => e.type);
-      expect(types).toEqual(['BlockCreated', 'BlockExpired']);
+      await expect.poll(() => typesOf(id), { timeout: 30_000 }).toContain('BlockExpired');
     }
+    await a.close();
+    await b.close();
+    for (const id of [byOption.id, byMetadata.id]) expect(await typesOf(id)).toEqual(['BlockCreated', 'BlockExpired']);
     // The name of an expired block is free again.
-    const again = await b.createBlock({
+    await using c = await open(ns, { clock });
+    await using d = await open(ns, { clock });
+    const again = await c.createBlock({
       name: 'semantic_cache',
       blockClass: BlockClass.CACHE,
       content: 'new',
       ttlSeconds: 60,
     });
-    expect((await a.getBlockByName('semantic_cache'))?.id).toBe(again.id);
+    expect((await d.getBlockByName('semantic_cache'))?.id).toBe(again.id);
   });
 });
 

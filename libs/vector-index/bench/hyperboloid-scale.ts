@@ -1,6 +1,6 @@
 // Hyperboloid search at scale: a random tree embedding (16-d, radii up to 18) of N points, recall@10 of the
 // approximate search against exact hyperbolic search, and its speed. Usage: tsx --conditions=@hvs-nvm/source
-// libs/hvs/bench/hyperboloid-scale.ts [N=1000000] [QUERIES=200]
+// libs/vector-index/bench/hyperboloid-scale.ts [N=1000000] [QUERIES=200]
 import { VectorIndex } from '../src/index.js';
 import { treeData } from '../testing/hyperbolic-data.js';
 

@@ -1,7 +1,7 @@
 // The shape rules every JSON input (metadata, filters, block content, HTTP bodies) shares: bounded nesting, no `__proto__` keys.
 
 /** Deepest nesting of objects and arrays accepted in metadata, block content and HTTP bodies. */
-export const MAX_JSON_DEPTH = 64;
+export const MAX_INPUT_JSON_DEPTH = 64;
 
 /**
  * Keys refused anywhere in a JSON input. `JSON.parse` makes `__proto__` an own key, but every object spread, zod
@@ -29,7 +29,7 @@ export interface JsonShapeProblem {
  * plain object or array is a leaf here (the callers' own checks say what JSON cannot hold). `label` starts the
  * paths in the message.
  */
-export function jsonShapeProblem(value: unknown, label: string, maxDepth = MAX_JSON_DEPTH): JsonShapeProblem | undefined {
+export function jsonShapeProblem(value: unknown, label: string, maxDepth = MAX_INPUT_JSON_DEPTH): JsonShapeProblem | undefined {
   const stack: { v: unknown; depth: number; path: string }[] = [{ v: value, depth: 0, path: label }];
   while (stack.length > 0) {
     const { v, depth, path } = stack.pop()!;

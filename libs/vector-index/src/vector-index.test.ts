@@ -10,7 +10,8 @@ import {
   InvalidVectorError,
 } from './errors.js';
 import type { Geometry } from './geometry.js';
-import { VectorIndex, type SearchHit } from './vector-index.js';
+import type { SearchHit } from './index-options.js';
+import { VectorIndex } from './vector-index.js';
 import { gaussian, rng, treeData } from '../testing/hyperbolic-data.js';
 
 const DIM = 16;

@@ -1,0 +1,35 @@
+// The vector index's options (a zod schema, the source of the type) and the shapes of its searches.
+import { z } from 'zod';
+
+export const VectorIndexOptionsSchema = z.object({
+  dimension: z.number().int().positive().max(65_536),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
+  /** hnswlib graph degree. */
+  M: z.number().int().min(2).max(256).optional(),
+  efConstruction: z.number().int().positive().optional(),
+  /** Default size of the dynamic candidate list at search time (raised to k when k is larger). */
+  ef: z.number().int().positive().optional(),
+  initialCapacity: z.number().int().positive().optional(),
+  seed: z.number().int().nonnegative().optional(),
+  /** A filter matching a smaller share of the vectors than this is answered by exact search. */
+  exactFilterSelectivity: z.number().min(0).max(1).optional(),
+  /** A filter expected to match at most this many vectors is answered by exact search. */
+  exactFilterMaxMatches: z.number().int().nonnegative().optional(),
+});
+export type VectorIndexOptions = z.infer<typeof VectorIndexOptionsSchema>;
+
+export interface SearchHit {
+  id: string;
+  /** The slot the vector sits in (stable until it is removed). */
+  label: number;
+  distance: number;
+}
+
+export interface SearchOptions {
+  /** Keeps only the ids it returns true for; applied inside the graph search, so k hits come back whenever k match. */
+  filter?: (id: string) => boolean;
+  /** The same by slot (see `labelOf`): cheaper when the caller keeps its data by label. */
+  labelFilter?: (label: number) => boolean;
+  ef?: number;
+  exact?: boolean;
+}

@@ -1,0 +1,70 @@
+// The search planner: whether a filtered search walks the graph or scans every vector, from a sampled selectivity.
+
+/** Below this many live vectors a filtered search is a scan: cheaper than sampling and graph search. */
+const SMALL_INDEX = 2000;
+const SELECTIVITY_SAMPLE = 200;
+/** Cost of one filtered graph visit (N-API callback + distance) in units of one scanned vector, as measured. */
+const GRAPH_VISIT_COST = 10;
+export const DEFAULT_EXACT_FILTER_SELECTIVITY = 0.002;
+export const DEFAULT_EXACT_FILTER_MAX_MATCHES = 500;
+
+export class SearchPlanner {
+  private rng: number;
+
+  constructor(
+    seed: number,
+    /** A filter matching a smaller share of the vectors than this is answered by exact search. */
+    private readonly exactFilterSelectivity: number,
+    /** A filter expected to match at most this many vectors is answered by exact search. */
+    private readonly exactFilterMaxMatches: number,
+  ) {
+    this.rng = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** True when scanning the `live` vectors is cheaper than a graph walk for `ef` matches of `filter`. */
+  scanInstead(
+    filter: (label: number) => boolean,
+    live: number,
+    ef: number,
+    nextLabel: number,
+    labelToId: readonly (string | undefined)[],
+  ): boolean {
+    if (live <= SMALL_INDEX) return true;
+    const selectivity = this.estimateSelectivity(filter, nextLabel, labelToId);
+    // hnswlib admits only matching labels to its result list and walks on until it holds ef of them,
+    // so recall needs no larger ef, but the walk visits ~ef/selectivity nodes at a JS callback each.
+    // A scan costs ~1/GRAPH_VISIT_COST of a visit per vector: take whichever is cheaper.
+    return (
+      selectivity < this.exactFilterSelectivity ||
+      selectivity * live <= this.exactFilterMaxMatches ||
+      live <= (GRAPH_VISIT_COST * ef) / selectivity
+    );
+  }
+
+  /** Share of live vectors a filter admits, from a deterministic sample of live labels. */
+  private estimateSelectivity(
+    filter: (label: number) => boolean,
+    nextLabel: number,
+    labelToId: readonly (string | undefined)[],
+  ): number {
+    let sampled = 0;
+    let matched = 0;
+    for (let attempt = 0; attempt < SELECTIVITY_SAMPLE * 20 && sampled < SELECTIVITY_SAMPLE; attempt++) {
+      const label = Math.floor(this.random() * nextLabel);
+      if (labelToId[label] === undefined) continue;
+      sampled++;
+      if (filter(label)) matched++;
+    }
+    return sampled === 0 ? 0 : matched / sampled;
+  }
+
+  /** xorshift32: reproducible sampling without touching Math.random's global state. */
+  private random(): number {
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x >>> 0;
+    return this.rng / 4294967296;
+  }
+}

@@ -1,0 +1,123 @@
+// Snapshot files of a vector index: the hnswlib graph (which holds the vectors) and the id map under a fresh
+// generation name, a manifest (with the graph's size and CRC-32) renamed into place last, and the checks on load.
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { VectorIndexError } from './errors.js';
+
+const ManifestSchema = z.object({
+  format: z.literal('hvs-vector-index'),
+  // 2: the graph file holds the original vectors (no separate vector file).
+  version: z.literal(2),
+  generation: z.string().regex(/^[0-9a-f]+$/),
+  dimension: z.number().int().positive(),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
+  M: z.number().int(),
+  efConstruction: z.number().int(),
+  nextLabel: z.number().int().nonnegative(),
+  live: z.number().int().nonnegative(),
+  indexBytes: z.number().int().nonnegative(),
+  /** hnswlib trusts its file's header: a damaged file must never reach it. */
+  indexCrc32: z.number().int().nonnegative(),
+  idsBytes: z.number().int().nonnegative(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+const MANIFEST = 'manifest.json';
+
+/** What an index gives its snapshot, captured synchronously once the graph file is saved to `indexFile`. */
+export type SnapshotCapture = (indexFile: string) => {
+  ids: Buffer;
+  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'nextLabel' | 'live'>;
+};
+
+/** Writes a snapshot under `dir`; a crash at any point leaves the previous snapshot readable. */
+export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture): Promise<void> {
+  const generation = randomBytes(8).toString('hex');
+  const indexFile = join(dir, `index-${generation}.hnsw`);
+  const idsFile = join(dir, `ids-${generation}.json`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const { ids, manifest: captured } = capture(indexFile);
+    const manifest: Manifest = {
+      format: 'hvs-vector-index',
+      version: 2,
+      generation,
+      ...captured,
+      indexBytes: 0,
+      indexCrc32: 0,
+      idsBytes: ids.byteLength,
+    };
+    manifest.indexBytes = (await stat(indexFile)).size;
+    manifest.indexCrc32 = await crc32File(indexFile);
+    await fsyncFile(indexFile);
+    await writeDurably(idsFile, [ids]);
+    const manifestTmp = join(dir, `${MANIFEST}.${generation}.tmp`);
+    await writeDurably(manifestTmp, [Buffer.from(JSON.stringify(manifest))]);
+    await rename(manifestTmp, join(dir, MANIFEST));
+    await fsyncFile(dir);
+    for (const name of await readdir(dir)) {
+      if (/^(index|data|ids)-[0-9a-f]+\.(hnsw|bin|json)$|\.tmp$/.test(name) && !name.includes(generation)) {
+        await rm(join(dir, name), { force: true });
+      }
+    }
+  } catch (err) {
+    await rm(indexFile, { force: true }).catch(() => undefined);
+    await rm(idsFile, { force: true }).catch(() => undefined);
+    throw new VectorIndexError(`snapshot to '${dir}'`, err);
+  }
+}
+
+/** The manifest under `dir`, or undefined when there is none or it is not one of ours. */
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The graph file and the id map of `manifest`, or undefined when either is truncated or damaged. */
+export async function checkedSnapshotFiles(
+  dir: string,
+  manifest: Manifest,
+): Promise<{ indexFile: string; labelToId: unknown[] } | undefined> {
+  const indexFile = join(dir, `index-${manifest.generation}.hnsw`);
+  // hnswlib trusts the file's header; a truncated or damaged file must never reach it.
+  if ((await stat(indexFile)).size !== manifest.indexBytes) return undefined;
+  if ((await crc32File(indexFile)) !== manifest.indexCrc32) return undefined;
+  const idsText = await readFile(join(dir, `ids-${manifest.generation}.json`));
+  if (idsText.byteLength !== manifest.idsBytes) return undefined;
+  const labelToId: unknown = JSON.parse(idsText.toString('utf8'));
+  if (!Array.isArray(labelToId) || labelToId.length !== manifest.nextLabel) return undefined;
+  return { indexFile, labelToId };
+}
+
+async function writeDurably(path: string, chunks: Uint8Array[]): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    for (const chunk of chunks) await handle.write(chunk);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function crc32File(path: string): Promise<number> {
+  let crc = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) crc = zlibCrc32(chunk as Buffer, crc);
+  return crc;
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
