@@ -177,9 +177,22 @@ export class Api {
 
   // ---- operations ----
 
-  health() {
+  /**
+   * `ok`, or `degraded` (HTTP 503) while a write could not be acknowledged (NATS down, JetStream not answering).
+   * Only the operator sees where NATS is: an agent holding a token has no business connecting to it.
+   */
+  async health(caller: Caller = OPERATOR) {
     const s = this.deps.hvs.stats();
-    return { status: 'ok' as const, position: s.position, natsUrl: s.natsUrl, embedded: s.embedded };
+    const probes = await Promise.all([this.deps.hvs.probe(), this.deps.nvm.eventStore.probe()]);
+    const failed = probes.find((p) => !p.ok);
+    return {
+      status: failed ? ('degraded' as const) : ('ok' as const),
+      ...(failed && !failed.ok ? { reason: failed.reason } : {}),
+      position: s.position,
+      embedded: s.embedded,
+      durability: s.durability,
+      ...(caller.kind === 'operator' ? { natsUrl: s.natsUrl } : {}),
+    };
   }
 
   async stats() {

@@ -134,7 +134,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const body = parse(route.body, raw, 'body');
     const result = await route.handle({ api, params, query, body, caller });
     // For HEAD, node sends the headers (content-length included) and drops the body.
-    sendJson(res, route.status ?? 200, result ?? null);
+    sendJson(res, route.statusOf?.(result) ?? route.status ?? 200, result ?? null);
   }
 
   const server = createHttpServer((req, res) => {

@@ -515,7 +515,7 @@ export class NVM {
    */
   async serveQueries(options: { name?: string } = {}): Promise<Service> {
     return this.guard(async () => {
-      this.core.service ??= await serveBlockQueries(this.core.endpoint.nc, this.core.options.namespace, this, options);
+      this.core.service ??= await serveBlockQueries(await this.core.endpoint.responderConnection(), this.core.options.namespace, this, options);
       return this.core.service;
     });
   }

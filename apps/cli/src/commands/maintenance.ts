@@ -40,6 +40,7 @@ export function registerMaintenance(program: Command): void {
           `data dir   ${dataDir}`,
           `server     ${server ? `${server.url} (pid ${server.pid}, ${server.healthy ? 'healthy' : 'not answering'})` : 'not running'}`,
           `NATS       ${stats.hvs.natsUrl}${stats.hvs.embedded ? ' (embedded)' : ''}`,
+          `durability nats-server ${stats.hvs.durability.serverVersion ?? '(version unknown)'}, fsync ${stats.hvs.durability.syncInterval}`,
           `vectors    ${stats.hvs.vectors} (${stats.hvs.geometry}, dimension ${stats.hvs.dimension}) at position ${stats.hvs.position}`,
           `blocks     ${stats.blocks}`,
           `models     ${stats.hvs.models}`,
