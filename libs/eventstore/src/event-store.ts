@@ -19,6 +19,7 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
+  type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
 import {
@@ -320,7 +321,9 @@ export class EventStore {
     for (let seq = 1; ; ) {
       let msg: StoredMsg | null;
       try {
-        msg = await this.request(() => this.jsm.direct.getMessage(this.names.stream, { seq, next_by_subj: subject }));
+        // The stream-API get takes `next_by_subj` too (nats.js types it for direct gets only), and needs no allow_direct.
+        const query = { seq, next_by_subj: subject } as unknown as MsgRequest;
+        msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, query));
       } catch (err) {
         if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
         throw new EventStoreUnavailableError(`cannot read the first event of ${streamId}: ${String(err)}`, { cause: err });

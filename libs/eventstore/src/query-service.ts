@@ -3,7 +3,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import { CodedError, decodeEventData, encodeEventData } from '@hvs-nvm/events';
-import { createLogger } from '@hvs-nvm/runtime';
+import { createLogger, type Logger } from '@hvs-nvm/runtime';
 
 /**
  * A requester picks its reply subject, and the responder publishes there with its own permissions: answering to
@@ -14,7 +14,9 @@ export function isInboxSubject(subject: string | undefined): subject is string {
   return subject !== undefined && /^_INBOX\.[^.\s*>]+(\.[^.\s*>]+)*$/.test(subject);
 }
 
-const log = createLogger('query-service');
+let log: Logger | undefined;
+/** Made on first use: the app sets the log level before anything is logged. */
+const logger = () => (log ??= createLogger('query-service'));
 
 /** A typed error as it travels in a reply, so the client can raise the same kind of error. */
 export interface WireError {
@@ -69,7 +71,7 @@ export class QueryService {
         if (err) return;
         if (!isInboxSubject(msg.reply)) {
           // Dropped before any work: no answer is published anywhere but an inbox.
-          log.warn({ subject: msg.subject, reply: msg.reply ?? null }, 'dropped a query whose reply subject is not an inbox');
+          logger().warn({ subject: msg.subject, reply: msg.reply ?? null }, 'dropped a query whose reply subject is not an inbox');
           return;
         }
         void (async () => {
