@@ -195,9 +195,11 @@ export class Api {
     };
   }
 
-  async stats() {
+  async stats(caller: Caller = OPERATOR) {
+    const { natsUrl, ...hvsStats } = this.deps.hvs.stats();
     return {
-      hvs: { ...this.deps.hvs.stats(), dimension: this.deps.hvs.dimension, geometry: this.deps.hvs.geometry, cache: this.deps.hvs.cacheStats() },
+      // As in health(): where NATS is, is for the operator.
+      hvs: { ...hvsStats, ...(caller.kind === 'operator' ? { natsUrl } : {}), dimension: this.deps.hvs.dimension, geometry: this.deps.hvs.geometry, cache: this.deps.hvs.cacheStats() },
       nvm: { position: this.deps.nvm.position, restoredFrom: this.deps.nvm.restoredFromPosition },
       encoder: { name: this.deps.encoder.name, dimension: this.deps.encoder.dimension },
       blocks: (await this.deps.nvm.listBlocks()).length,

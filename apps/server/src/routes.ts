@@ -166,7 +166,7 @@ export const routes: Route[] = [
   }),
   route({
     method: 'GET', path: '/v1/stats', tag: 'operations', summary: 'Sizes, positions and cache statistics',
-    handle: ({ api }) => api.stats(),
+    handle: ({ api, caller }) => api.stats(caller),
   }),
 ];
 

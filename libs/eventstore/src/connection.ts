@@ -28,6 +28,11 @@ export interface NatsEndpoint {
    * server's, or NATS_RESPONDER_USER), whose permissions refuse any publish to the store subjects; else `nc`.
    */
   responderConnection(): Promise<NatsConnection>;
+  /**
+   * How another client of this process reaches the same server as the same identity (the embedded server's
+   * generated writer credentials included): for opening a second store beside this one.
+   */
+  connectionOptions(): z.output<typeof NatsConnectionOptions>;
   close(): Promise<void>;
 }
 
@@ -114,6 +119,16 @@ export async function openNatsEndpoint(options: OpenEndpointOptions): Promise<Na
     replicas: lease.replicas,
     config,
     durability: durabilityOf(version, lease.embedded),
+    connectionOptions: () => {
+      const who = credentialsOf(lease, config);
+      return {
+        natsUrl: lease.url,
+        ...(who.natsUser !== undefined ? { natsUser: who.natsUser } : {}),
+        ...(who.natsPassword !== undefined ? { natsPassword: who.natsPassword } : {}),
+        ...(who.natsToken !== undefined ? { natsToken: who.natsToken } : {}),
+        ...(who.natsCredsFile !== undefined ? { natsCredsFile: who.natsCredsFile } : {}),
+      };
+    },
     responderConnection: () => {
       const who = responderCredentialsOf(lease, config);
       if (!who) return Promise.resolve(nc);

@@ -620,6 +620,14 @@ export class HVS {
     };
   }
 
+  /**
+   * Where and as whom this client is connected (for the embedded server, its generated writer credentials): how a
+   * store opened beside this one (HVSNVMIntegration's NVM) reaches the same JetStream. Keep it in-process.
+   */
+  natsConnectionOptions() {
+    return this.endpoint.connectionOptions();
+  }
+
   /** Whether a write could be acknowledged now (connection up, JetStream answering), for health checks. */
   probe(): Promise<{ ok: true } | { ok: false; reason: string }> {
     return this.store.probe();
