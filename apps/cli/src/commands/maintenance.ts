@@ -13,9 +13,10 @@ async function runningServer(dataDir: string): Promise<{ url: string; mcpUrl: st
   if (!existsSync(path)) return undefined;
   try {
     const info = JSON.parse(readFileSync(path, 'utf8')) as { url: string; mcpUrl: string; pid: number };
-    // A 401 answers too: a server started with tokens is running, even though we hold none.
+    // A 401 answers too: a server started with tokens is running, even though we hold none. So does a 503: the
+    // server runs (and still owns the data dir) while its NATS is being restarted.
     const healthy = await fetch(`${info.url}/v1/health`, { signal: AbortSignal.timeout(1_000) }).then(
-      (r) => r.ok || r.status === 401,
+      (r) => r.ok || r.status === 401 || r.status === 503,
       () => false,
     );
     return { url: info.url, mcpUrl: info.mcpUrl, pid: info.pid, healthy };
