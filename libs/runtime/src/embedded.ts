@@ -65,6 +65,8 @@ interface Running {
   restarting?: Promise<void>;
   /** Crashes in a row of servers that did not stay up STABLE_MS: the backoff grows with them. */
   crashes: number;
+  /** Ends the supervisor's pause early (the last release does not wait out a backoff). */
+  wake?: () => void;
 }
 
 /** First pause before restarting a crashed server; it doubles with each crash in a row, up to the maximum. */
@@ -221,7 +223,11 @@ function supervise(r: Running, log: Logger): void {
 
 async function restartAfterCrash(r: Running, dead: NatsServer, log: Logger): Promise<void> {
   for (let attempt = r.crashes - 1; !r.closing; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** attempt)));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** attempt));
+      r.wake = () => (clearTimeout(timer), resolve());
+    });
+    r.wake = undefined;
     if (r.closing) return;
     try {
       const next = await dead.restart();
@@ -298,6 +304,7 @@ export async function acquireNatsServer(config: RuntimeConfig, storagePath: stri
       running.delete(storeDir);
       if (r.server) {
         r.closing = true;
+        r.wake?.();
         r.stopping = (r.restarting ?? Promise.resolve()).then(() => r.server!.stop()).then(() => {
           owned.delete(r);
           rmSync(r.lockFile, { force: true });
