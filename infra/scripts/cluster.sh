@@ -5,8 +5,9 @@
 #   infra/scripts/cluster.sh stop   [dir]   stop them (by the pids in <dir>/nX.pid only)
 #   infra/scripts/cluster.sh status [dir]   show pids, ports and the meta leader; exit 1 unless all up
 #
-# dir: where the nodes keep their JetStream stores (<dir>/n1 ...), logs (<dir>/nX.log) and pid
-#      files (<dir>/nX.pid). Default: $HVS_NVM_CLUSTER_DIR, else ./data/cluster (relative to the cwd).
+# dir: where the nodes keep their JetStream stores (<dir>/n1 ...), logs (<dir>/nX.log), pid
+#      files (<dir>/nX.pid) and the configs they run (<dir>/nX.conf: infra/nats/cluster/nX.conf, plus
+#      `sync_interval: always` on nats-server 2.10+, see durable-conf.sh). Default: $HVS_NVM_CLUSTER_DIR, else ./data/cluster (relative to the cwd).
 # Env:  NATS_SERVER_BIN          nats-server binary (else PATH, /usr/sbin, /usr/local/bin)
 #       HVS_NVM_CLUSTER_TIMEOUT  seconds to wait for the meta leader (default 60)
 #
@@ -117,8 +118,10 @@ start() {
   fi
   for node in "${NODES[@]}"; do
     node_pid "$node" >/dev/null && continue
+    # The config by version: on nats-server 2.10+ with `sync_interval: always` (durable-conf.sh), on 2.9 as it is.
+    NATS_SERVER_BIN="$bin" bash "$HERE/durable-conf.sh" "$CONF_DIR/$node.conf" >"$DIR/$node.conf"
     # The store_dir in nX.conf is relative ("./nX"), so start each server inside $DIR.
-    (cd "$DIR" && exec nohup "$bin" -c "$CONF_DIR/$node.conf" -l "$DIR/$node.log" </dev/null >>"$DIR/$node.out" 2>&1) &
+    (cd "$DIR" && exec nohup "$bin" -c "$DIR/$node.conf" -l "$DIR/$node.log" </dev/null >>"$DIR/$node.out" 2>&1) &
     echo "$!" >"$DIR/$node.pid"
     started+=("$node")
     log "started $node (pid $!, client 127.0.0.1:${CLIENT_PORT[$node]}, store $DIR/$node)"

@@ -9,7 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { headers as natsHeaders, type NatsConnection, type Status } from '@nats-io/nats-core';
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { TempNatsServer, agentInboxPrefix, generateAuthConfig, mailboxConsumerName } from '@hvs-nvm/runtime';
-import { encodeEventData, mailNames, nvmNames, hvsNames, streamIds } from '@hvs-nvm/events';
+import { decodeEventData, encodeEventData, mailNames, nvmNames, hvsNames, streamIds } from '@hvs-nvm/events';
 import { EVENT_HEADERS as H, parseStoredMessage } from '@hvs-nvm/eventstore';
 import { HVS } from '@hvs-nvm/hvs';
 import { repoRoot } from '../support/child.js';
@@ -18,6 +18,7 @@ const COLL = 'sec';
 const NS = 'secns';
 // Filled in by `hvs-nvm auth generate` in beforeAll: the config under test is the one the CLI writes.
 const WRITER = { user: 'writer', password: '' };
+const RESPONDER = { user: 'hvs-nvm-responder', password: '' };
 const AGENTS = [
   { id: 'alice', password: '' },
   { id: 'bob', password: '' },
@@ -33,12 +34,12 @@ const agents = new Map<string, { nc: NatsConnection; violations: string[] }>();
 
 /** A raw nats.js connection as an agent, recording every permission violation the server reports to it. */
 async function connectAgent(id: string): Promise<{ nc: NatsConnection; violations: string[] }> {
-  const agent = AGENTS.find((a) => a.id === id)!;
+  const agent = id === RESPONDER.user ? { id, password: RESPONDER.password } : AGENTS.find((a) => a.id === id)!;
   const nc = await connect({
     servers: srv.url,
     user: agent.id,
     pass: agent.password,
-    inboxPrefix: agentInboxPrefix(agent.id),
+    ...(id === RESPONDER.user ? {} : { inboxPrefix: agentInboxPrefix(agent.id) }),
     name: `agent:${id}`,
   });
   const violations: string[] = [];
@@ -95,28 +96,37 @@ beforeAll(async () => {
     { cwd: repoRoot, encoding: 'utf8' },
   );
   expect(generated.status, generated.stderr).toBe(0);
-  const written = JSON.parse(readFileSync(creds, 'utf8')) as { writer: { password: string }; agents: { id: string; password: string }[] };
+  const written = JSON.parse(readFileSync(creds, 'utf8')) as {
+    writer: { password: string };
+    responder: { user: string; password: string };
+    agents: { id: string; password: string }[];
+  };
   expect(statSync(conf).mode & 0o777).toBe(0o600);
   WRITER.password = written.writer.password;
+  expect(written.responder.user).toBe(RESPONDER.user);
+  RESPONDER.password = written.responder.password;
   for (const a of AGENTS) a.password = written.agents.find((w) => w.id === a.id)!.password;
   // The CLI writes exactly what the library generates for these inputs.
-  expect(readFileSync(conf, 'utf8')).toBe(generateAuthConfig({ collection: COLL, namespace: NS, agents: AGENTS, writer: WRITER }));
+  expect(readFileSync(conf, 'utf8')).toBe(generateAuthConfig({ collection: COLL, namespace: NS, agents: AGENTS, writer: WRITER, responder: RESPONDER }));
   srv = await TempNatsServer.start({ args: ['-c', conf] });
-  // HVS.open has no credential options yet: openNatsEndpoint reads NATS_USER / NATS_PASSWORD through loadConfig.
-  process.env['NATS_USER'] = WRITER.user;
-  process.env['NATS_PASSWORD'] = WRITER.password;
+  // HVS.open has no credential options yet: openNatsEndpoint reads NATS_USER / NATS_PASSWORD (and the responder's
+  // NATS_RESPONDER_USER / NATS_RESPONDER_PASSWORD) through loadConfig.
+  const env = { NATS_USER: WRITER.user, NATS_PASSWORD: WRITER.password, NATS_RESPONDER_USER: RESPONDER.user, NATS_RESPONDER_PASSWORD: RESPONDER.password };
+  Object.assign(process.env, env);
   try {
     hvs = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, 'hvs'), collection: COLL, dimension: 4, actor: 'server' });
   } finally {
-    delete process.env['NATS_USER'];
-    delete process.env['NATS_PASSWORD'];
+    for (const k of Object.keys(env)) delete process.env[k];
   }
+  // As apps/projector does: queries are served on a connection of the responder identity.
+  await hvs.serveQueries();
   // The trusted writer creates the mailboxes (durable consumers) and the NVM stream.
   for (const a of AGENTS) await hvs.connectModel(a.id);
   writerNc = await connect({ servers: srv.url, user: WRITER.user, pass: WRITER.password });
   writerJsm = await jetstreamManager(writerNc);
   await writerJsm.streams.add({ name: nvmNames(NS).stream, subjects: [`${nvmNames(NS).prefix}.>`] });
   for (const a of AGENTS) agents.set(a.id, await connectAgent(a.id));
+  agents.set(RESPONDER.user, await connectAgent(RESPONDER.user));
 });
 
 afterAll(async () => {
@@ -252,5 +262,35 @@ describe('what an agent may do still works', () => {
     }
     expect(ids).toEqual([id]);
     expect(alice.violations).not.toContainEqual(expect.stringContaining('mbox_alice'));
+  });
+});
+
+describe('the query responder answers queries and nothing else', () => {
+  it('the responder identity cannot publish to the store subjects', async () => {
+    const { nc } = agents.get(RESPONDER.user)!;
+    for (const [stream, subject] of [
+      [hvsNames(COLL).stream, `${hvsNames(COLL).prefix}.collection`],
+      [hvsNames(COLL).stream, `${hvsNames(COLL).prefix}.vec.x`],
+      [MAIL.stream, `${MAIL.prefix}.box.bob.alice.x`],
+      [nvmNames(NS).stream, `${nvmNames(NS).prefix}.block.x`],
+    ] as const) {
+      const before = await lastSeq(stream);
+      // A core publish is what a forged reply subject would make the responder do.
+      nc.publish(subject, new Uint8Array([1]));
+      await refused(RESPONDER.user, subject, () => jetstream(nc, { timeout: 2000 }).publish(subject, new Uint8Array([1, 2, 3])));
+      expect(await lastSeq(stream)).toBe(before);
+    }
+  });
+
+  it("an agent's query is answered on its own inbox by the service running as the responder", async () => {
+    await hvs.storeVector([1, 0, 0, 0]);
+    const { nc } = agents.get('alice')!;
+    const reply = await nc.request(`hvsnvm.q.hvs.${COLL}.count`, encodeEventData({ minPosition: 0 }), { timeout: 10_000 });
+    expect(decodeEventData(reply.data)).toMatchObject({ count: expect.any(Number) });
+    // The same query with a store subject as its reply: dropped by the service, and the server would refuse it.
+    const before = await lastSeq(hvsNames(COLL).stream);
+    nc.publish(`hvsnvm.q.hvs.${COLL}.count`, encodeEventData({}), { reply: `${hvsNames(COLL).prefix}.collection` });
+    await nc.request(`hvsnvm.q.hvs.${COLL}.count`, encodeEventData({}), { timeout: 10_000 });
+    expect(await lastSeq(hvsNames(COLL).stream)).toBe(before);
   });
 });

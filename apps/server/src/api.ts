@@ -186,15 +186,30 @@ export class Api {
 
   // ---- operations ----
 
-  health() {
+  /**
+   * `ok`, or `degraded` (HTTP 503) while a write could not be acknowledged (NATS down, JetStream not answering).
+   * Only the operator sees where NATS is: an agent holding a token has no business connecting to it.
+   */
+  async health(caller: Caller = OPERATOR) {
     const s = this.deps.hvs.stats();
-    return { status: 'ok' as const, position: s.position, natsUrl: s.natsUrl, embedded: s.embedded };
+    const probes = await Promise.all([this.deps.hvs.probe(), this.deps.nvm.eventStore.probe()]);
+    const failed = probes.find((p) => !p.ok);
+    return {
+      status: failed ? ('degraded' as const) : ('ok' as const),
+      ...(failed && !failed.ok ? { reason: failed.reason } : {}),
+      position: s.position,
+      embedded: s.embedded,
+      durability: s.durability,
+      ...(caller.kind === 'operator' ? { natsUrl: s.natsUrl } : {}),
+    };
   }
 
   /** Counts only what `caller` may read: the number of blocks would otherwise tell an agent others' blocks exist. */
   async stats(caller: Caller = OPERATOR) {
+    const { natsUrl, ...hvsStats } = this.deps.hvs.stats();
     return {
-      hvs: { ...this.deps.hvs.stats(), dimension: this.deps.hvs.dimension, geometry: this.deps.hvs.geometry, cache: this.deps.hvs.cacheStats() },
+      // As in health(): where NATS is, is for the operator.
+      hvs: { ...hvsStats, ...(caller.kind === 'operator' ? { natsUrl } : {}), dimension: this.deps.hvs.dimension, geometry: this.deps.hvs.geometry, cache: this.deps.hvs.cacheStats() },
       nvm: { position: this.deps.nvm.position, restoredFrom: this.deps.nvm.restoredFromPosition },
       encoder: { name: this.deps.encoder.name, dimension: this.deps.encoder.dimension },
       blocks: (await this.nvmFor(caller).listBlocks()).length,

@@ -171,7 +171,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       }
     }
     // For HEAD, node sends the headers (content-length included) and drops the body.
-    sendJson(res, route.status ?? 200, result ?? null);
+    sendJson(res, route.statusOf?.(result) ?? route.status ?? 200, result ?? null);
   }
 
   const server = createHttpServer(

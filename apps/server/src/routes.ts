@@ -33,6 +33,8 @@ export interface Route {
   response?: z.ZodType;
   /** Status on success (default 200; 204 sends no body). */
   status?: number;
+  /** The status for a given result, where it depends on it (health: 503 when degraded). */
+  statusOf?: (result: unknown) => number;
   /** A GET that changes state (taking messages from a mailbox): HEAD must not run it. */
   sideEffects?: true;
   /** The strong entity tag of the result, sent as ETag; on GET, a matching If-None-Match is answered 304. */
@@ -55,6 +57,7 @@ function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B exten
   body?: B;
   response?: z.ZodType;
   status?: number;
+  statusOf?: (result: unknown) => number;
   sideEffects?: true;
   etag?: (result: unknown) => string;
   conditional?: true;
@@ -220,8 +223,9 @@ export const routes: Route[] = [
   }),
   // ---- operations
   route({
-    method: 'GET', path: '/v1/health', tag: 'operations', summary: 'Liveness and the projection’s position',
-    handle: ({ api }) => api.health(),
+    method: 'GET', path: '/v1/health', tag: 'operations', summary: 'ok, or degraded (503) while writes cannot be acknowledged; the projection’s position and the durability in force',
+    statusOf: (result) => ((result as { status?: string }).status === 'degraded' ? 503 : 200),
+    handle: ({ api, caller }) => api.health(caller),
   }),
   route({
     method: 'GET', path: '/v1/stats', tag: 'operations', summary: 'Sizes, positions and cache statistics',

@@ -10,6 +10,14 @@ export class DisconnectedError extends Error {
   override readonly name = 'DisconnectedError';
 }
 
+/** Whether an error (or one in its cause chain) says the connection was down: an outage, not a broken request. */
+export function causedByOutage(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof DisconnectedError) return true;
+  }
+  return false;
+}
+
 export class ConnectionState {
   private down?: { promise: Promise<void>; resolve: () => void };
   private readonly dropListeners = new Set<() => void>();
@@ -50,6 +58,11 @@ export class ConnectionState {
 
   get isDown(): boolean {
     return this.down !== undefined;
+  }
+
+  /** Resolves once the connection is up, however long that takes (at once when it is). */
+  untilUp(): Promise<void> {
+    return this.down?.promise ?? Promise.resolve();
   }
 
   /** Resolves once the connection is up (at once when it is); rejects with DisconnectedError after timeoutMs. */

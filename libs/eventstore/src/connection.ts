@@ -2,7 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { credsAuthenticator, type NatsConnection } from '@nats-io/nats-core';
-import { acquireNatsServer, loadConfig, type RuntimeConfig, type RuntimeConfigInput } from '@hvs-nvm/runtime';
+import {
+  acquireNatsServer,
+  durabilityOf,
+  loadConfig,
+  parseNatsServerVersion,
+  type Durability,
+  type RuntimeConfig,
+  type RuntimeConfigInput,
+  type ServerLease,
+} from '@hvs-nvm/runtime';
 import { z } from 'zod';
 import { EventStoreUnavailableError } from './errors.js';
 
@@ -12,6 +21,18 @@ export interface NatsEndpoint {
   embedded: boolean;
   replicas: number;
   config: RuntimeConfig;
+  /** What an acknowledged write survives on this server (version and fsync policy). */
+  durability: Durability;
+  /**
+   * The connection query services answer on: one as the responder identity when there is one (the embedded
+   * server's, or NATS_RESPONDER_USER), whose permissions refuse any publish to the store subjects; else `nc`.
+   */
+  responderConnection(): Promise<NatsConnection>;
+  /**
+   * How another client of this process reaches the same server as the same identity (the embedded server's
+   * generated writer credentials included): for opening a second store beside this one.
+   */
+  connectionOptions(): z.output<typeof NatsConnectionOptions>;
   close(): Promise<void>;
 }
 
@@ -41,33 +62,55 @@ export function connectionOptionsOf(options: z.output<typeof NatsConnectionOptio
   return { natsUrl, natsUser, natsPassword, natsToken, natsCredsFile, inboxPrefix };
 }
 
+type Credentials = Pick<RuntimeConfig, 'natsUser' | 'natsPassword' | 'natsToken' | 'natsCredsFile'>;
+
+/** Who we are to the server: the embedded server's generated writer, or the configured credentials. */
+function credentialsOf(lease: ServerLease, config: RuntimeConfig): Credentials {
+  if (lease.auth) return { natsUser: lease.auth.writer.user, natsPassword: lease.auth.writer.password };
+  const { natsUser, natsPassword, natsToken, natsCredsFile } = config;
+  return { natsUser, natsPassword, natsToken, natsCredsFile };
+}
+
+function responderCredentialsOf(lease: ServerLease, config: RuntimeConfig): Credentials | undefined {
+  if (lease.auth) return { natsUser: lease.auth.responder.user, natsPassword: lease.auth.responder.password };
+  if (config.natsResponderUser) return { natsUser: config.natsResponderUser, natsPassword: config.natsResponderPassword };
+  return undefined;
+}
+
+function connectAs(url: string, name: string, who: Credentials, inboxPrefix?: string): Promise<NatsConnection> {
+  return connect({
+    servers: url.split(',').map((s) => s.trim()),
+    name,
+    user: who.natsUser,
+    pass: who.natsPassword,
+    token: who.natsToken,
+    authenticator: who.natsCredsFile ? credsAuthenticator(readFileSync(who.natsCredsFile)) : undefined,
+    ...(inboxPrefix ? { inboxPrefix } : {}),
+    maxReconnectAttempts: -1,
+    // Async stack traces cost an Error per request/publish on the hot path (profiled at ~27 µs each).
+    noAsyncTraces: true,
+    reconnectTimeWait: 250,
+    pingInterval: 10_000,
+  });
+}
+
 /** Opens a NATS connection per SPEC: `natsUrl` or NATS_URL if given, else the embedded server under storagePath. */
 export async function openNatsEndpoint(options: OpenEndpointOptions): Promise<NatsEndpoint> {
   const { storagePath, name, inboxPrefix, ...configInput } = options;
   const config = loadConfig(configInput);
   const lease = await acquireNatsServer(config, storagePath);
+  const connectionName = name ?? 'hvs-nvm';
   let nc: NatsConnection;
   try {
-    nc = await connect({
-      servers: lease.url.split(',').map((s) => s.trim()),
-      name: name ?? 'hvs-nvm',
-      user: config.natsUser,
-      pass: config.natsPassword,
-      token: config.natsToken,
-      authenticator: config.natsCredsFile ? credsAuthenticator(readFileSync(config.natsCredsFile)) : undefined,
-      ...(inboxPrefix ? { inboxPrefix } : {}),
-      maxReconnectAttempts: -1,
-      // Async stack traces cost an Error per request/publish on the hot path (profiled at ~27 µs each).
-      noAsyncTraces: true,
-      reconnectTimeWait: 250,
-      pingInterval: 10_000,
-    });
+    nc = await connectAs(lease.url, connectionName, credentialsOf(lease, config), inboxPrefix);
   } catch (err) {
     await lease.release();
     throw new EventStoreUnavailableError(`cannot connect to NATS at ${lease.url}: ${(err as Error).message}`, {
       cause: err,
     });
   }
+  const version = lease.serverVersion ?? parseNatsServerVersion(nc.info?.version ?? '');
+  let responder: Promise<NatsConnection> | undefined;
   let closed = false;
   return {
     nc,
@@ -75,9 +118,31 @@ export async function openNatsEndpoint(options: OpenEndpointOptions): Promise<Na
     embedded: lease.embedded,
     replicas: lease.replicas,
     config,
+    durability: durabilityOf(version, lease.embedded),
+    connectionOptions: () => {
+      const who = credentialsOf(lease, config);
+      return {
+        natsUrl: lease.url,
+        ...(who.natsUser !== undefined ? { natsUser: who.natsUser } : {}),
+        ...(who.natsPassword !== undefined ? { natsPassword: who.natsPassword } : {}),
+        ...(who.natsToken !== undefined ? { natsToken: who.natsToken } : {}),
+        ...(who.natsCredsFile !== undefined ? { natsCredsFile: who.natsCredsFile } : {}),
+      };
+    },
+    responderConnection: () => {
+      const who = responderCredentialsOf(lease, config);
+      if (!who) return Promise.resolve(nc);
+      responder ??= connectAs(lease.url, `${connectionName}:responder`, who).catch((err: unknown) => {
+        responder = undefined;
+        throw new EventStoreUnavailableError(`cannot connect to NATS at ${lease.url} as the query responder: ${(err as Error).message}`, { cause: err });
+      });
+      return responder;
+    },
     close: async () => {
       if (closed) return;
       closed = true;
+      const r = await responder?.catch(() => undefined);
+      if (r) await r.drain().catch(() => r.close());
       await nc.drain().catch(() => nc.close());
       await lease.release();
     },

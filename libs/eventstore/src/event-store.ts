@@ -19,6 +19,7 @@ import {
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
+  type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
 import {
@@ -131,11 +132,22 @@ export interface EventStoreOptions {
    * many, and for at least `retryForMs` (default 20 s). */
   publishRetries?: number;
   retryForMs?: number;
+  /** How long a request waits for a dropped connection to come back before it fails with EventStoreUnavailableError
+   * (default 2 s): a write during an outage answers promptly instead of hanging. */
+  reconnectWaitMs?: number;
   onParked?: (parked: ParkedMessage) => void;
 }
 
-/** How long one JetStream request may take, and how long a request waits for a dropped connection to come back. */
+/** How long one JetStream request may take. */
 const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * How long a request waits for a dropped connection to come back. A restart of the server (the embedded one is
+ * restarted by its supervisor) or a move to another cluster node takes less; longer, and the caller gets a typed
+ * 503 at once rather than a write hanging until some timeout.
+ */
+const RECONNECT_WAIT_MS = 2_000;
+/** How long the health probe waits for JetStream to answer. */
+const PROBE_TIMEOUT_MS = 1_000;
 /** Transient failures (no leader, a restarting server) are retried for this long… */
 const RETRY_FOR_MS = 20_000;
 /** …pausing at most this long between tries. */
@@ -210,8 +222,14 @@ export class EventStore {
     // as long as that takes, with short pauses so the write goes through soon after the election.
     const deadline = Date.now() + (this.options.retryForMs ?? RETRY_FOR_MS);
     for (let attempt = 0; ; attempt++) {
+      const waitMs = this.options.reconnectWaitMs ?? RECONNECT_WAIT_MS;
       try {
-        await this.connection.connected(REQUEST_TIMEOUT_MS);
+        await this.connection.connected(waitMs);
+      } catch (err) {
+        // Not retried: the outage outlasted the wait, and the caller hears so now.
+        throw new EventStoreUnavailableError(`NATS is not connected (no reconnect within ${waitMs} ms)`, { cause: err });
+      }
+      try {
         return await this.connection.unlessDropped(call());
       } catch (err) {
         if ((attempt >= retries && Date.now() >= deadline) || !isTransient(err) || this.nc.isClosed()) throw err;
@@ -316,6 +334,31 @@ export class EventStore {
     if (!msg) return undefined;
     const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
     return parsed.kind === 'event' ? parsed.event : undefined;
+  }
+
+  /**
+   * The first event of a stream that `accept` takes, in log order, skipping anything that is not a valid event (one
+   * direct get per message looked at). For streams whose first event decides (a collection's configuration): a
+   * message that landed later, or a foreign one before it, changes nothing.
+   */
+  async firstEvent(streamId: string, accept: (event: RecordedEvent) => boolean = () => true): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    const subject = this.subject(streamId);
+    for (let seq = 1; ; ) {
+      let msg: StoredMsg | null;
+      try {
+        // The stream-API get takes `next_by_subj` too (nats.js types it for direct gets only), and needs no allow_direct.
+        const query = { seq, next_by_subj: subject } as unknown as MsgRequest;
+        msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, query));
+      } catch (err) {
+        if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
+        throw new EventStoreUnavailableError(`cannot read the first event of ${streamId}: ${String(err)}`, { cause: err });
+      }
+      if (!msg) return undefined;
+      const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
+      if (parsed.kind === 'event' && accept(parsed.event)) return parsed.event;
+      seq = msg.seq + 1;
+    }
   }
 
   /** Caches a stream's tip for the next append; bounded, most recent kept (a Map iterates oldest first). */
@@ -555,6 +598,28 @@ export class EventStore {
       return { created: info.created, headPosition: info.state.last_seq };
     } catch (err) {
       throw new EventStoreUnavailableError(`cannot read the state of ${this.names.stream}: ${String(err)}`, { cause: err });
+    }
+  }
+
+  /** @internal Resolves once the connection is up again; with causedByOutage, how subscriptions ride out an outage. */
+  async untilConnected(): Promise<void> {
+    await this.connection.untilUp();
+  }
+
+  /**
+   * Whether a write could be acknowledged now: the connection is up and JetStream answers for this store's stream
+   * within a second. For health checks; never waits for a reconnect.
+   */
+  async probe(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    if (this.closed) return { ok: false, reason: 'the event store is closed' };
+    if (this.connection.isDown || this.nc.isClosed()) return { ok: false, reason: 'NATS is not connected' };
+    try {
+      const msg = await this.nc.request(`$JS.API.STREAM.INFO.${this.names.stream}`, undefined, { timeout: PROBE_TIMEOUT_MS });
+      const answer = JSON.parse(new TextDecoder().decode(msg.data)) as { error?: { description?: string } };
+      if (answer.error) return { ok: false, reason: `JetStream: ${answer.error.description ?? 'error'}` };
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: `JetStream did not answer: ${(err as Error).message}` };
     }
   }
 

@@ -3,6 +3,20 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import { CodedError, decodeEventData, encodeEventData } from '@hvs-nvm/events';
+import { createLogger, type Logger } from '@hvs-nvm/runtime';
+
+/**
+ * A requester picks its reply subject, and the responder publishes there with its own permissions: answering to
+ * `hvs.<collection>.collection` would write into a stream for the caller. Replies go to inboxes only: nats.js's
+ * `_INBOX.<nuid>…`, or an agent's own prefix `_INBOX.<agent>.…` (runtime's agentInboxPrefix).
+ */
+export function isInboxSubject(subject: string | undefined): subject is string {
+  return subject !== undefined && /^_INBOX\.[^.\s*>]+(\.[^.\s*>]+)*$/.test(subject);
+}
+
+let log: Logger | undefined;
+/** Made on first use: the app sets the log level before anything is logged. */
+const logger = () => (log ??= createLogger('query-service'));
 
 /** A typed error as it travels in a reply, so the client can raise the same kind of error. */
 export interface WireError {
@@ -55,6 +69,11 @@ export class QueryService {
       handler: (err: Error | null, msg: ServiceMsg) => {
         // The services library reports a failed subscription here; it has already stopped the endpoint.
         if (err) return;
+        if (!isInboxSubject(msg.reply)) {
+          // Dropped before any work: no answer is published anywhere but an inbox.
+          logger().warn({ subject: msg.subject, reply: msg.reply ?? null }, 'dropped a query whose reply subject is not an inbox');
+          return;
+        }
         void (async () => {
           let reply: unknown;
           let args: Record<string, unknown>;

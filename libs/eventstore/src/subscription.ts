@@ -2,6 +2,7 @@
 import type { ConsumerMessages } from '@nats-io/jetstream';
 import type { Status } from '@nats-io/nats-core';
 import type { EventType } from '@hvs-nvm/events';
+import { causedByOutage } from './connection-state.js';
 import type { EventStore } from './event-store.js';
 import { parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
 
@@ -56,7 +57,16 @@ export class CatchUpSubscription implements AsyncIterable<RecordedEvent> {
     let from = this.options.fromPosition ?? 1;
     try {
       while (!this.stopped) {
-        const { consumer, pending } = await this.store.openOrderedConsumer(this.filterSubject, from);
+        let opened: Awaited<ReturnType<EventStore['openOrderedConsumer']>>;
+        try {
+          opened = await this.store.openOrderedConsumer(this.filterSubject, from);
+        } catch (err) {
+          // Requests fail fast while NATS is down; a subscription outlives the outage and reopens where it was.
+          if (this.stopped || this.store.nc.isClosed() || !causedByOutage(err)) throw err;
+          await this.store.untilConnected();
+          continue;
+        }
+        const { consumer, pending } = opened;
         if (pending === 0) {
           this.pending = 0;
           this.resolveCaughtUp();

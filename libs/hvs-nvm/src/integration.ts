@@ -72,7 +72,8 @@ export class HVSNVMIntegration {
     try {
       const nvm = await NVM.open({
         storagePath: options.nvmPath ?? './data/nvm',
-        natsUrl: hvs.stats().natsUrl,
+        // The same server as the same identity: the embedded one refuses connections without its credentials.
+        ...hvs.natsConnectionOptions(),
         encoder,
         ...(options.namespace ? { namespace: options.namespace } : {}),
         ...(options.actor ? { actor: options.actor } : {}),

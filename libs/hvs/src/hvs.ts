@@ -16,7 +16,7 @@ import {
   type ParkedMessage,
   type RecordedEvent,
 } from '@hvs-nvm/eventstore';
-import { createLogger, type Logger } from '@hvs-nvm/runtime';
+import { createLogger, type Durability, type Logger } from '@hvs-nvm/runtime';
 import { LruByteCache, type CacheStats } from './cache.js';
 import { copyFloat32 } from './slab.js';
 import {
@@ -271,9 +271,11 @@ export class HVS {
    */
   private static async agreeOnCollection(store: EventStore, opts: ResolvedOptions): Promise<void> {
     const requested = { dimension: opts.dimension, geometry: opts.geometry };
-    for (let attempt = 0; attempt < 3; attempt++) {
-      // The stream holds that one event (appended with 'no_stream'): one direct get reads it.
-      const first = await store.lastEvent(streamIds.collection);
+    const isConfiguration = (e: RecordedEvent) => e.type === 'CollectionConfigured';
+    for (let attempt = 0; attempt <= 3; attempt++) {
+      // The first valid configuration decides, never the newest message of the stream: anything appended after it
+      // (or a foreign message before it) cannot change the collection's shape or keep it from opening.
+      const first = await store.firstEvent(streamIds.collection, isConfiguration);
       if (first) {
         const existing = first.data as { dimension: number; geometry: string };
         if (existing.dimension !== requested.dimension || existing.geometry !== requested.geometry) {
@@ -281,11 +283,13 @@ export class HVS {
         }
         return;
       }
+      if (attempt === 3) break;
       try {
+        // The stream has messages but no configuration (a foreign message came first): append after them; if two
+        // clients race there, the first of their events in the log decides, as the next read shows.
         await store.appendToStream(streamIds.collection, [{ type: 'CollectionConfigured', data: requested }], {
-          expectedRevision: 'no_stream',
+          expectedRevision: attempt === 0 ? 'no_stream' : 'any',
         });
-        return;
       } catch (err) {
         // Another client configured it first: read what it wrote.
         if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -596,7 +600,7 @@ export class HVS {
   async serveQueries(options: { name?: string } = {}): Promise<Service> {
     this.assertOpen();
     if (!this.local) throw new InvalidArgumentError('only an HVS with the in-process projection can serve queries');
-    this.service ??= await serveReadModel(this.endpoint.nc, this.options.collection, this.reads, options);
+    this.service ??= await serveReadModel(await this.endpoint.responderConnection(), this.options.collection, this.reads, options);
     return this.service;
   }
 
@@ -614,6 +618,7 @@ export class HVS {
     parked: number;
     natsUrl: string;
     embedded: boolean;
+    durability: Durability;
   } {
     return {
       position: this.local?.runner.position ?? this.lastWrite,
@@ -623,7 +628,21 @@ export class HVS {
       parked: this.parked.length,
       natsUrl: this.endpoint.url,
       embedded: this.endpoint.embedded,
+      durability: this.endpoint.durability,
     };
+  }
+
+  /**
+   * Where and as whom this client is connected (for the embedded server, its generated writer credentials): how a
+   * store opened beside this one (HVSNVMIntegration's NVM) reaches the same JetStream. Keep it in-process.
+   */
+  natsConnectionOptions() {
+    return this.endpoint.connectionOptions();
+  }
+
+  /** Whether a write could be acknowledged now (connection up, JetStream answering), for health checks. */
+  probe(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    return this.store.probe();
   }
 
   async close(): Promise<void> {

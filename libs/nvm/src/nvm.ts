@@ -122,7 +122,8 @@ export class NVM {
   async serveQueries(options: { name?: string } = {}): Promise<Service> {
     return this.guard(async () => {
       const { reads } = this.localProjection('serveQueries');
-      this.core.service ??= await serveBlockQueries(this.core.endpoint.nc, this.core.options.namespace, reads, options);
+      // On the responder identity: it may answer queries, never append to the store subjects.
+      this.core.service ??= await serveBlockQueries(await this.core.endpoint.responderConnection(), this.core.options.namespace, reads, options);
       return this.core.service;
     });
   }

@@ -26,6 +26,12 @@ export interface AuthConfigInput {
   agents: { id: string; password: string }[];
   /** The trusted writer (apps/server, apps/projector): full access. */
   writer: UserCredentials;
+  /**
+   * The identity query responders (apps/projector, `serveQueries`) connect with: it receives queries and may answer
+   * only to inboxes, never publish to the store subjects. A request names its own reply subject, so a responder
+   * with the writer's permissions could be made to "answer" into a stream.
+   */
+  responder?: UserCredentials;
   /** An operator account for tooling (nats CLI): full access. */
   admin?: UserCredentials;
 }
@@ -85,6 +91,21 @@ export function agentPermissions(collection: string, agentId: string) {
   };
 }
 
+/** The store subjects: only the event store's own appends (as the writer) may publish there. */
+export const STORE_SUBJECTS = ['hvs.>', 'nvm.>', 'mail.>'] as const;
+
+/**
+ * The query responder's subjects: it serves `hvsnvm.q.>` (and the micro-service discovery `$SRV.>`) and publishes
+ * only replies to inboxes. The deny list repeats the store and JetStream API subjects on purpose (deny wins over
+ * allow), so a wider allow added later cannot let a forged reply subject land in a stream.
+ */
+export function responderPermissions() {
+  return {
+    publish: { allow: ['_INBOX.>'], deny: [...STORE_SUBJECTS, '$JS.>', 'hvsnvm.q.>'] },
+    subscribe: { allow: ['hvsnvm.q.>', '$SRV.>'] },
+  };
+}
+
 /** nats-server config strings are double-quoted; refuse what the config lexer would not read back verbatim. */
 function quote(value: string, what: string): string {
   if (/[\u0000-\u001f\u007f"\\]/.test(value)) throw new AuthConfigError(`${what} must not contain quotes, backslashes or control characters`);
@@ -97,12 +118,24 @@ function list(subjects: string[]): string {
 
 const FULL_ACCESS = 'permissions: { publish: { allow: [">"] }, subscribe: { allow: [">"] } }';
 
+/** One `users` entry: full access, or the given publish/subscribe lists. */
+export function userEntry(
+  user: string,
+  password: string,
+  permissions: 'full' | { publish: { allow: string[]; deny?: string[] }; subscribe: { allow: string[] } },
+): string {
+  const who = `user: ${quote(user, 'user')}, password: ${quote(password, 'password')}`;
+  if (permissions === 'full') return `{ ${who}, ${FULL_ACCESS} }`;
+  const pub = `publish: { allow: ${list(permissions.publish.allow)}${permissions.publish.deny ? `, deny: ${list(permissions.publish.deny)}` : ''} }`;
+  return `{ ${who}, permissions: { ${pub}, subscribe: { allow: ${list(permissions.subscribe.allow)} } } }`;
+}
+
 /**
  * nats-server config text: an `authorization { users = [...] }` block. Agents get the narrow permissions of
  * `agentPermissions`; the writer and the admin get full access. Include it in a node's config (or `-c` a file with it).
  */
 export function generateAuthConfig(input: AuthConfigInput): string {
-  const { collection, namespace, agents, writer, admin } = input;
+  const { collection, namespace, agents, writer, admin, responder } = input;
   if (!NAMESPACE.test(collection)) throw new AuthConfigError(`invalid collection '${collection}'`);
   if (!NAMESPACE.test(namespace)) throw new AuthConfigError(`invalid namespace '${namespace}'`);
   const users = new Set<string>();
@@ -120,6 +153,11 @@ export function generateAuthConfig(input: AuthConfigInput): string {
   };
   trusted(writer, 'trusted writer (server, projector)');
   if (admin) trusted(admin, 'admin');
+  if (responder) {
+    claim(responder.user);
+    lines.push('    # query responder (projector replicas): receives queries, answers only to inboxes, never writes to the stores');
+    lines.push(`    ${userEntry(responder.user, responder.password, responderPermissions())}`);
+  }
   for (const agent of agents) {
     if (!AGENT_ID.test(agent.id)) throw new AuthConfigError(`invalid agent id '${agent.id}'`);
     claim(agent.id);

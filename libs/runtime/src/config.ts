@@ -10,6 +10,9 @@ export const RuntimeConfigSchema = z.object({
   natsToken: z.string().optional(),
   /** Path to a NATS credentials (.creds) file. */
   natsCredsFile: z.string().optional(),
+  /** The query responder's identity (see generateAuthConfig): query services connect with it when given. */
+  natsResponderUser: z.string().optional(),
+  natsResponderPassword: z.string().optional(),
   /** Stream replicas: 1 on a single server, 3 on a cluster. */
   replicas: z.number().int().min(1).max(5).default(1),
   /** Root data directory for the CLI and apps. */
@@ -40,6 +43,8 @@ function fromEnv(env: Env): RuntimeConfigInput {
   set('natsPassword', env['NATS_PASSWORD']);
   set('natsToken', env['NATS_TOKEN']);
   set('natsCredsFile', env['NATS_CREDS']);
+  set('natsResponderUser', env['NATS_RESPONDER_USER']);
+  set('natsResponderPassword', env['NATS_RESPONDER_PASSWORD']);
   set('replicas', env['HVS_NVM_REPLICAS'] ? Number(env['HVS_NVM_REPLICAS']) : undefined);
   set('dataDir', env['HVS_NVM_DATA_DIR']);
   set('logLevel', env['HVS_NVM_LOG_LEVEL'] ?? env['LOG_LEVEL']);

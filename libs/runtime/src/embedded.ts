@@ -3,8 +3,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statS
 import { join, resolve } from 'node:path';
 import { RuntimeError } from './errors.js';
 import type { RuntimeConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { NatsServer, portAnswers } from './nats-server.js';
+import { detectNatsServerVersion, supportsSyncAlways, type NatsServerVersion } from './durability.js';
+import { ensureEmbeddedAuth, readEmbeddedAuth, writeEmbeddedServerConfig, type EmbeddedAuth } from './embedded-config.js';
+import { createLogger, type Logger } from './logger.js';
+import { findNatsServerBinary, NatsServer, portAnswers } from './nats-server.js';
 
 /** Where to connect, and how to give the connection back. */
 export interface ServerLease {
@@ -13,6 +15,10 @@ export interface ServerLease {
   embedded: boolean;
   /** Replica count for streams created through this lease. */
   replicas: number;
+  /** The embedded server's generated credentials (it refuses connections without them); absent for NATS_URL. */
+  auth?: EmbeddedAuth;
+  /** The embedded server's version (`nats-server --version`); absent for NATS_URL (read it from the server's INFO). */
+  serverVersion?: NatsServerVersion;
   release(): Promise<void>;
 }
 
@@ -50,8 +56,24 @@ interface Running {
   url: string;
   refs: number;
   lockFile: string;
+  auth: EmbeddedAuth;
+  serverVersion?: NatsServerVersion;
   stopping?: Promise<void>;
+  /** Set by the last release: the supervisor restarts nothing after it. */
+  closing?: boolean;
+  /** A restart after a crash that is under way (release waits for it, then stops what it started). */
+  restarting?: Promise<void>;
+  /** Crashes in a row of servers that did not stay up STABLE_MS: the backoff grows with them. */
+  crashes: number;
+  /** Ends the supervisor's pause early (the last release does not wait out a backoff). */
+  wake?: () => void;
 }
+
+/** First pause before restarting a crashed server; it doubles with each crash in a row, up to the maximum. */
+const RESTART_FIRST_MS = 500;
+const RESTART_MAX_MS = 10_000;
+/** A server that ran this long was healthy: the next crash starts the backoff afresh. */
+const STABLE_MS = 30_000;
 
 const running = new Map<string, Promise<Running>>();
 /** The servers this process started and has not stopped yet, kept synchronously for the exit handler. */
@@ -132,11 +154,21 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
   for (;;) {
     if (claim(lockFile)) {
       try {
-        const server = await NatsServer.start({ storeDir, binary: config.natsServerBin });
+        const binary = findNatsServerBinary(config.natsServerBin);
+        const serverVersion = detectNatsServerVersion(binary);
+        // Written before the server starts: it never listens without its users, and attachers find them.
+        const auth = ensureEmbeddedAuth(storeDir);
+        const syncAlways = supportsSyncAlways(serverVersion);
+        const conf = writeEmbeddedServerConfig(storeDir, auth, { syncAlways });
+        const server = await NatsServer.start({ storeDir, binary, args: ['-c', conf] });
         writeLock(lockFile, { ownerPid: process.pid, serverPid: server.pid, port: server.port, url: server.url });
-        log.info({ url: server.url, pid: server.pid, storeDir }, 'started embedded nats-server');
-        const started: Running = { server, url: server.url, refs: 0, lockFile };
+        log.info(
+          { url: server.url, pid: server.pid, storeDir, serverVersion: serverVersion?.text, syncInterval: syncAlways ? 'always' : 'default' },
+          'started embedded nats-server',
+        );
+        const started: Running = { server, url: server.url, refs: 0, lockFile, auth, crashes: 0, ...(serverVersion ? { serverVersion } : {}) };
         owned.add(started);
+        supervise(started, log);
         return started;
       } catch (err) {
         rmSync(lockFile, { force: true });
@@ -149,12 +181,17 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
       const lock = read.lock;
       if (await portAnswers(lock.port)) {
         log.info({ url: lock.url, ownerPid: lock.ownerPid }, 'attaching to the embedded nats-server of another process');
-        return { url: lock.url, refs: 0, lockFile };
+        const serverVersion = detectNatsServerVersion(findNatsServerBinary(config.natsServerBin));
+        return { url: lock.url, refs: 0, lockFile, auth: readEmbeddedAuth(storeDir), crashes: 0, ...(serverVersion ? { serverVersion } : {}) };
       }
       throw new EmbeddedServerLockedError(lockFile, `server pid ${lock.serverPid}, port ${lock.port}`);
     }
+    // A live owner whose server is down is restarting it (see supervise): wait too, never start a second server on
+    // the same store dir.
     const waiting =
-      read.kind === 'fresh-empty' || (read.kind === 'starting' && read.ownerPid !== process.pid && isProcessAlive(read.ownerPid));
+      read.kind === 'fresh-empty' ||
+      (read.kind === 'starting' && read.ownerPid !== process.pid && isProcessAlive(read.ownerPid)) ||
+      (read.kind === 'running' && read.lock.ownerPid !== process.pid && isProcessAlive(read.lock.ownerPid));
     if (waiting) {
       // Another process claimed the path a moment ago and is starting its server: wait for it, then attach.
       if (Date.now() > deadline) {
@@ -166,6 +203,53 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
     // Stale (its processes are dead, or it is ours from before) or unreadable: take it over.
     rmSync(lockFile, { force: true });
   }
+}
+
+/**
+ * Restarts the server of `r` whenever it exits without being asked to (kill -9, a crash), on the same port and store
+ * dir with the same config, so clients' own reconnect logic finds it again. Pauses grow with crashes in a row.
+ */
+function supervise(r: Running, log: Logger): void {
+  const server = r.server!;
+  const startedAt = Date.now();
+  void server.exited.then(() => {
+    if (r.closing || r.server !== server || !owned.has(r)) return;
+    r.crashes = Date.now() - startedAt >= STABLE_MS ? 1 : r.crashes + 1;
+    log.error({ pid: server.pid, code: server.child.exitCode, signal: server.child.signalCode, crashes: r.crashes, output: server.log.slice(-2000) },
+      'embedded nats-server exited unexpectedly; restarting it');
+    r.restarting = restartAfterCrash(r, server, log).finally(() => (r.restarting = undefined));
+  });
+}
+
+async function restartAfterCrash(r: Running, dead: NatsServer, log: Logger): Promise<void> {
+  for (let attempt = r.crashes - 1; !r.closing; attempt++) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(RESTART_MAX_MS, RESTART_FIRST_MS * 2 ** attempt));
+      r.wake = () => (clearTimeout(timer), resolve());
+    });
+    r.wake = undefined;
+    if (r.closing) return;
+    try {
+      const next = await dead.restart();
+      if (r.closing) {
+        await next.stop();
+        return;
+      }
+      r.server = next;
+      writeLock(r.lockFile, { ownerPid: process.pid, serverPid: next.pid, port: next.port, url: next.url });
+      log.warn({ url: next.url, pid: next.pid }, 'restarted the embedded nats-server');
+      supervise(r, log);
+      return;
+    } catch (err) {
+      log.error({ err, attempt }, 'restarting the embedded nats-server failed; trying again');
+    }
+  }
+}
+
+/** The pid of the nats-server an embedded lease runs on, as the lock file says (the owner updates it on restarts). */
+export function embeddedServerPid(storagePath: string): number | undefined {
+  const read = readLock(join(resolve(storagePath, 'jetstream'), 'server.lock'));
+  return read.kind === 'running' ? read.lock.serverPid : undefined;
 }
 
 /**
@@ -210,6 +294,8 @@ export async function acquireNatsServer(config: RuntimeConfig, storagePath: stri
     url: r.url,
     embedded: true,
     replicas: 1,
+    auth: r.auth,
+    ...(r.serverVersion ? { serverVersion: r.serverVersion } : {}),
     release: async () => {
       if (released) return;
       released = true;
@@ -217,7 +303,9 @@ export async function acquireNatsServer(config: RuntimeConfig, storagePath: stri
       if (r.refs > 0) return;
       running.delete(storeDir);
       if (r.server) {
-        r.stopping = r.server.stop().then(() => {
+        r.closing = true;
+        r.wake?.();
+        r.stopping = (r.restarting ?? Promise.resolve()).then(() => r.server!.stop()).then(() => {
           owned.delete(r);
           rmSync(r.lockFile, { force: true });
         });

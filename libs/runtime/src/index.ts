@@ -12,7 +12,23 @@ export {
   type NatsServerOptions,
 } from './nats-server.js';
 export { TempNatsServer } from './temp-server.js';
-export { acquireNatsServer, EmbeddedServerLockedError, isProcessAlive, type ServerLease } from './embedded.js';
+export { acquireNatsServer, embeddedServerPid, EmbeddedServerLockedError, isProcessAlive, type ServerLease } from './embedded.js';
+export {
+  credentialsFile,
+  embeddedServerConfigText,
+  EmbeddedAuth,
+  EmbeddedCredentialsError,
+  readEmbeddedAuth,
+  serverConfigFile,
+} from './embedded-config.js';
+export {
+  detectNatsServerVersion,
+  Durability,
+  durabilityOf,
+  parseNatsServerVersion,
+  supportsSyncAlways,
+  type NatsServerVersion,
+} from './durability.js';
 export { createLogger, rootLogger, type Logger } from './logger.js';
 export {
   acquireServerLock,
@@ -26,6 +42,8 @@ export { TempNatsCluster, type TempNatsClusterOptions } from './cluster.js';
 export {
   generateAuthConfig,
   agentPermissions,
+  responderPermissions,
+  STORE_SUBJECTS,
   agentInboxPrefix,
   mailboxConsumerName,
   AuthConfigError,

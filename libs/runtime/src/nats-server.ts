@@ -118,7 +118,8 @@ export interface NatsServerOptions {
 
 /** A nats-server child process on loopback. Stop it with stop() (SIGTERM) or kill() (SIGKILL). */
 export class NatsServer {
-  private exited: Promise<void>;
+  /** Settles when the process has exited (at once if it already has). */
+  readonly exited: Promise<void>;
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,

@@ -20,36 +20,41 @@ export function registerAuth(program: Command): void {
     .description(
       'write a nats-server `authorization {}` block: each agent may send mail only as itself, read only its own ' +
         'mailbox and query the projector; it may not append raw events nor manage streams or consumers. ' +
-        'The trusted writer (server, projector) and the optional admin get full access. Prints the credentials.',
+        'The trusted writer (server, projector) and the optional admin get full access; the query responder ' +
+        '(projector replicas, NATS_RESPONDER_USER/NATS_RESPONDER_PASSWORD) may answer only to inboxes. Prints the credentials.',
     )
     .requiredOption('--agent <ids>', 'agent id(s), repeatable or comma-separated', collect, [])
     .option('--collection <name>', 'HVS collection whose mailboxes the agents use', 'default')
     .option('--namespace <name>', 'NVM namespace', 'default')
     .option('--writer <user>', 'user name of the trusted writer', 'hvs-nvm-writer')
+    .option('--responder <user>', 'user name of the query responder (answers queries, never writes to the stores)', 'hvs-nvm-responder')
     .option('--admin <user>', 'also create a full-access operator user with this name')
     .requiredOption('-o, --out <file>', 'config file to write (include it from the server config, or start nats-server -c with it)')
     .option('--credentials <file>', 'also write the generated credentials here as JSON (mode 0600)')
-    .action((options: { agent: string[]; collection: string; namespace: string; writer: string; admin?: string; out: string; credentials?: string }, cmd: Command) => {
+    .action((options: { agent: string[]; collection: string; namespace: string; writer: string; responder: string; admin?: string; out: string; credentials?: string }, cmd: Command) => {
       const opts = globals(cmd);
       if (options.agent.length === 0) throw new UsageError('name at least one --agent');
       const agents = options.agent.map((id) => ({ id, password: password() }));
       const writer = { user: options.writer, password: password() };
+      const responder = { user: options.responder, password: password() };
       const admin = options.admin ? { user: options.admin, password: password() } : undefined;
       const text = generateAuthConfig({
         collection: options.collection,
         namespace: options.namespace,
         agents,
         writer,
+        responder,
         ...(admin ? { admin } : {}),
       });
       const out = resolve(options.out);
       writeFileSync(out, text, { mode: 0o600 });
-      const credentials = { config: out, collection: options.collection, namespace: options.namespace, writer, ...(admin ? { admin } : {}), agents };
+      const credentials = { config: out, collection: options.collection, namespace: options.namespace, writer, responder, ...(admin ? { admin } : {}), agents };
       if (options.credentials) writeFileSync(resolve(options.credentials), JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
       print(opts, credentials, () =>
         [
           `wrote ${out} (${agents.length} agent${agents.length === 1 ? '' : 's'})`,
           `writer  ${writer.user}  ${writer.password}`,
+          `responder ${responder.user}  ${responder.password}`,
           ...(admin ? [`admin   ${admin.user}  ${admin.password}`] : []),
           ...agents.map((a) => `agent   ${a.id}  ${a.password}`),
           'Connect agents with NATS_URL plus natsUser/natsPassword and inboxPrefix _INBOX.<agent>; keep these secret.',

@@ -11,10 +11,11 @@ import { configOf, globals, openStack, print, storePaths } from '../context.js';
 async function runningServer(dataDir: string): Promise<{ url: string | null; mcpUrl: string | null; pid: number; healthy: boolean } | undefined> {
   const info = readServerLock(dataDir);
   if (!info) return undefined;
-  // A 401 answers too: a server started with tokens is running, even though we hold none. A 503 is a degraded one.
+  // A 401 answers too: a server started with tokens is running, even though we hold none. So does a 503: the
+  // server runs (and still owns the data dir) while its NATS is being restarted.
   const healthy = info.url
     ? await fetch(`${info.url}/v1/health`, { signal: AbortSignal.timeout(1_000) }).then(
-        (r) => r.ok || r.status === 401,
+        (r) => r.ok || r.status === 401 || r.status === 503,
         () => false,
       )
     : false;
@@ -43,6 +44,7 @@ export function registerMaintenance(program: Command): void {
           `data dir   ${dataDir}`,
           `server     ${server ? `${server.url ?? 'starting'} (pid ${server.pid}, ${server.healthy ? 'healthy' : 'not answering'})` : 'not running'}`,
           `NATS       ${stats.hvs.natsUrl}${stats.hvs.embedded ? ' (embedded)' : ''}`,
+          `durability nats-server ${stats.hvs.durability.serverVersion ?? '(version unknown)'}, fsync ${stats.hvs.durability.syncInterval}`,
           `vectors    ${stats.hvs.vectors} (${stats.hvs.geometry}, dimension ${stats.hvs.dimension}) at position ${stats.hvs.position}`,
           `blocks     ${stats.blocks}`,
           `models     ${stats.hvs.models}`,
