@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
+import { responseSent } from './delivery.js';
 import { handleMcpHttp, SERVER_INFO } from './mcp.js';
 import { openApiDocument } from './openapi.js';
 import { HttpError, toProblem, validationError } from './problem.js';
@@ -132,7 +133,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const query = parse(route.query, Object.fromEntries(url.searchParams), 'query string') ?? {};
     const raw = route.body ? await readBody(req, maxBodyBytes) : undefined;
     const body = parse(route.body, raw, 'body');
-    const result = await route.handle({ api, params, query, body, caller });
+    const result = await route.handle({ api, params, query, body, caller, sent: () => responseSent(res) });
     // For HEAD, node sends the headers (content-length included) and drops the body.
     sendJson(res, route.status ?? 200, result ?? null);
   }

@@ -129,3 +129,27 @@ export class VectorIndexError extends HVSError {
     );
   }
 }
+
+/** An ack token that fetchMessages did not give out for this mailbox (or not a token at all). */
+export class InvalidAckTokenError extends HVSError {
+  constructor(
+    readonly token: unknown,
+    readonly modelId: string,
+  ) {
+    super('INVALID_ACK_TOKEN', `${describeValue(token, 60)} is not an ack token of mailbox '${modelId}'`, 400);
+  }
+}
+
+/** Metadata naming the key the patterns keep for themselves: only they write it, so that they can trust it. */
+export class ReservedMetadataError extends HVSError {
+  constructor(
+    readonly key: string,
+    readonly item?: number,
+  ) {
+    super(
+      'RESERVED_METADATA',
+      `metadata key '${key}' is reserved for HVS-NVM's own entries (facts, cache entries, documents)${item !== undefined ? ` (item ${item})` : ''}`,
+      400,
+    );
+  }
+}
