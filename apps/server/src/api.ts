@@ -4,7 +4,7 @@ import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/
 import { createLogger } from '@hvs-nvm/runtime';
 import type { NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
-import { SemanticCache, SharedKnowledgeBase, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
+import { SemanticCache, SharedKnowledgeBase, SYSTEM_BLOCK_NAMES, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
@@ -113,8 +113,18 @@ export class Api {
 
   // ---- blocks ----
 
+  /**
+   * Creates a block as the caller. An agent's block is its own unless it says otherwise: a permission list it leaves
+   * out is `[agent]` (not open). The names of the system blocks are not for agents.
+   */
   createBlock(body: In<typeof S.CreateBlockBody>, caller: Caller = OPERATOR) {
-    return this.nvmFor(caller).createBlock(body);
+    if (!caller.actor) return this.deps.nvm.createBlock(body);
+    if (SYSTEM_BLOCK_NAMES.has(body.name)) {
+      throw new HttpError(403, 'RESERVED_BLOCK_NAME', `'${body.name}' is the name of a system block; agent '${caller.actor}' may not create it`);
+    }
+    const own = [caller.actor];
+    const permissions = { read: body.permissions?.read ?? own, write: body.permissions?.write ?? own };
+    return this.nvmFor(caller).createBlock({ ...body, permissions });
   }
 
   getBlock(id: string, query: In<typeof S.GetBlockQuery> = {}, caller: Caller = OPERATOR) {

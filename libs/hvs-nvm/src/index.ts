@@ -17,3 +17,4 @@ export {
   type SemanticCacheOptions,
   type CacheEntry,
 } from './patterns/semantic-cache.js';
+export { SYSTEM_BLOCK_NAMES, SYSTEM_WRITES } from './patterns/system-block.js';

@@ -6,7 +6,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import type { Service } from '@nats-io/services';
 import { ActorId, querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery } from '@hvs-nvm/eventstore';
-import type { Block } from './block.js';
+import { SYSTEM_ACTOR, type Block } from './block.js';
 import { describe } from './input.js';
 import {
   BlockNotFoundError,
@@ -58,7 +58,7 @@ export async function serveBlockQueries(
         throw new InvalidArgumentError('minPosition must be a non-negative integer');
       }
       await nvm.waitForPosition(position);
-      return fn(nvm.as(actor), args);
+      return fn(actor === SYSTEM_ACTOR ? nvm : nvm.as(actor), args);
     });
   const asOf = (v: unknown) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError('asOf must be epoch milliseconds');
