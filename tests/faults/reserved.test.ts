@@ -120,6 +120,7 @@ describe('reserved metadata', () => {
   it('a vector shaped like a cache entry or a fact, stored through the raw API, is never answered as one', async () => {
     const encoder = await hashingEncoder();
     const question = 'What is the capital of Germany?';
+    expect((await as('bob', 'POST', '/v1/cache/set', { key: 'What is HVS?', value: 'a vector store' })).status).toBe(201);
     const registry = (await as('bob', 'GET', '/v1/blocks?name=semantic_cache')).body.blocks[0];
     const now = Date.now() / 1000;
     const poisoned = await as('alice', 'POST', '/v1/vectors', {
