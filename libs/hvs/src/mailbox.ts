@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import { Id, mailboxConsumer, streamIds } from '@hvs-nvm/events';
 import { parseStoredMessage, type EventStore, type RecordedEvent } from '@hvs-nvm/eventstore';
+import { ACK_PAYLOAD, ackTokenOf, parseAckToken } from './ack-token.js';
 import { InvalidAckTokenError, InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
 
 export interface ReceivedMessage {
@@ -53,20 +54,6 @@ export interface FetchedBatch {
   release(): void;
   /** How long a released message waits for its ack before it is delivered again. */
   ackWaitMs: number;
-}
-
-const ACK = new TextEncoder().encode('+ACK');
-/** Token characters of an ack subject: no wildcard, separator or space can be smuggled into the subject we publish. */
-const SUBJECT_TOKEN = /^[A-Za-z0-9_\-:=]+$/;
-
-/**
- * A delivery's ack subject as an opaque token. nats.js's JsMsg has the subject (`reply`) without declaring it in
- * its interface; rebuilding it from `info` would drop the domain and account hash of newer servers' subjects.
- */
-function ackTokenOf(m: JsMsg): string {
-  const reply = (m as Partial<{ reply: string }>).reply;
-  if (typeof reply !== 'string' || !reply.startsWith('$JS.ACK.')) throw new Error(`message ${m.seq} has no ack subject`);
-  return Buffer.from(reply).toString('base64url');
 }
 
 /** Messages a live iterator fetches ahead of the one being handled. */
@@ -398,30 +385,18 @@ export class Mailboxes {
   async ackTokens(modelId: string, tokens: string[]): Promise<number> {
     validateModelId(modelId);
     if (!Array.isArray(tokens)) throw new InvalidArgumentError('ackMessages takes an array of ack tokens');
-    const durable = mailboxConsumer(modelId);
+    const where = { stream: this.mail.names.stream, consumer: mailboxConsumer(modelId) };
     const subjects = new Map<string, number>();
     for (const token of tokens) {
-      const subject = typeof token === 'string' ? Buffer.from(token, 'base64url').toString('utf8') : '';
-      const t = subject.split('.');
-      // $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>, or with
-      // <domain>.<account hash> after ACK and a random token at the end (newer servers).
-      const [stream, consumer, ...numbers] = t.length === 9 ? t.slice(2) : t.length === 12 ? t.slice(4, 11) : [];
-      const valid =
-        t[0] === '$JS' &&
-        t[1] === 'ACK' &&
-        t.slice(1).every((x) => SUBJECT_TOKEN.test(x)) &&
-        stream === this.mail.names.stream &&
-        consumer === durable &&
-        numbers.length === 5 &&
-        numbers.every((x) => /^\d+$/.test(x));
-      if (!valid) throw new InvalidAckTokenError(token, modelId);
-      subjects.set(subject, Number(numbers[1]));
+      const parsed = parseAckToken(token, where);
+      if (!parsed) throw new InvalidAckTokenError(token, modelId);
+      subjects.set(parsed.subject, parsed.streamSequence);
     }
     await this.consumer(modelId);
     const outstanding = this.outstandingOf(modelId);
     await Promise.all(
       [...subjects].map(async ([subject, seq]) => {
-        await this.mail.nc.request(subject, ACK, { timeout: 5000 });
+        await this.mail.nc.request(subject, ACK_PAYLOAD, { timeout: 5000 });
         outstanding.delete(seq);
       }),
     );
