@@ -72,6 +72,21 @@ describe('per-agent tokens over HTTP', () => {
     ]);
   });
 
+  it('explicit acks: tokens ack only their own mailbox, and only its reader may send them', async () => {
+    expect((await as('alice', 'POST', '/v1/messages', { from: 'alice', to: 'bob', body: 'ack me' })).status).toBe(201);
+    const taken = await as('bob', 'GET', '/v1/mailboxes/bob/messages?ack=explicit');
+    expect(taken.status).toBe(200);
+    const [message] = taken.body.messages as { body: unknown; ackToken: string }[];
+    expect(message?.body).toBe('ack me');
+    const tokens = [message!.ackToken];
+    expect(await as('mallory', 'POST', '/v1/mailboxes/bob/ack', { tokens })).toMatchObject({ status: 403, body: { code: 'PERMISSION_DENIED' } });
+    // Bob's token names bob's mailbox: sent for another mailbox, or made up, it acks nothing.
+    expect(await as('mallory', 'POST', '/v1/mailboxes/mallory/ack', { tokens })).toMatchObject({ status: 400, body: { code: 'INVALID_ACK_TOKEN' } });
+    const madeUp = Buffer.from('$JS.ACK.MAIL_default.mbox_bob.1.1.1.1.>').toString('base64url');
+    expect(await as('bob', 'POST', '/v1/mailboxes/bob/ack', { tokens: [madeUp] })).toMatchObject({ status: 400, body: { code: 'INVALID_ACK_TOKEN' } });
+    expect(await as('bob', 'POST', '/v1/mailboxes/bob/ack', { tokens })).toMatchObject({ status: 200, body: { acked: 1 } });
+  });
+
   it('block permissions are checked as the token’s agent', async () => {
     const created = await as('alice', 'POST', '/v1/blocks', {
       name: 'alice_vault',

@@ -1,9 +1,10 @@
 // The operations the HTTP routes, MCP tools and CLI share: validated input in, a lib call as the caller, JSON-safe output out.
 import type { z } from 'zod';
-import type { HVS, SearchResult, VectorRecord } from '@hvs-nvm/hvs';
+import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/hvs';
+import { createLogger } from '@hvs-nvm/runtime';
 import type { NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
-import { SemanticCache, SharedKnowledgeBase, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
+import { SemanticCache, SharedKnowledgeBase, SYSTEM_BLOCK_NAMES, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
@@ -24,6 +25,12 @@ function valid<T extends z.ZodType>(schema: T, value: unknown, where: string): z
   const r = schema.safeParse(value);
   if (!r.success) throw validationError(r.error, where);
   return r.data;
+}
+
+const log = createLogger('api');
+
+function messageOut<M extends ReceivedMessage>(m: M): Omit<M, 'sentAt'> & { sentAt: string } {
+  return { ...m, sentAt: m.sentAt.toISOString() };
 }
 
 function vectorOut(r: VectorRecord): z.input<typeof S.VectorOut> {
@@ -106,8 +113,18 @@ export class Api {
 
   // ---- blocks ----
 
+  /**
+   * Creates a block as the caller. An agent's block is its own unless it says otherwise: a permission list it leaves
+   * out is `[agent]` (not open). The names of the system blocks are not for agents.
+   */
   createBlock(body: In<typeof S.CreateBlockBody>, caller: Caller = OPERATOR) {
-    return this.nvmFor(caller).createBlock(body);
+    if (!caller.actor) return this.deps.nvm.createBlock(body);
+    if (SYSTEM_BLOCK_NAMES.has(body.name)) {
+      throw new HttpError(403, 'RESERVED_BLOCK_NAME', `'${body.name}' is the name of a system block; agent '${caller.actor}' may not create it`);
+    }
+    const own = [caller.actor];
+    const permissions = { read: body.permissions?.read ?? own, write: body.permissions?.write ?? own };
+    return this.nvmFor(caller).createBlock({ ...body, permissions });
   }
 
   getBlock(id: string, query: In<typeof S.GetBlockQuery> = {}, caller: Caller = OPERATOR) {
@@ -148,10 +165,41 @@ export class Api {
     return { id: await this.deps.hvs.sendMessage(body.from, body.to, body.body) };
   }
 
-  async receiveMessages(modelId: string, query: In<typeof S.ReceiveMessagesQuery> = {}, caller: Caller = OPERATOR) {
+  /**
+   * Takes a mailbox's pending messages. Given `sent` (whether the response reached the caller), they are
+   * acknowledged only once the response has been written out in full, and given back at once if it never is; with
+   * `ack: 'explicit'` each carries an ackToken instead, and comes back after the ack wait unless acknowledged
+   * (ackMessages). Without `sent` (the CLI, which prints at once), as the library's receiveMessages.
+   */
+  async receiveMessages(
+    modelId: string,
+    query: Partial<In<typeof S.ReceiveMessagesQuery>> = {},
+    caller: Caller = OPERATOR,
+    sent?: Promise<boolean>,
+  ): Promise<z.input<typeof S.ReceivedMessagesOut>> {
     assertActsAsItself(caller, modelId, 'read the mailbox of');
-    const messages = await this.deps.hvs.receiveMessages(modelId, query);
-    return { messages: messages.map((m) => ({ ...m, sentAt: m.sentAt.toISOString() })) };
+    const { ack = 'auto', ...options } = query;
+    if (!sent && ack === 'auto') {
+      const messages = await this.deps.hvs.receiveMessages(modelId, options);
+      return { messages: messages.map(messageOut) };
+    }
+    const batch = await this.deps.hvs.fetchMessages(modelId, options);
+    const settle = async (reached: boolean) => {
+      if (!reached) batch.nak();
+      else if (ack === 'explicit') batch.release();
+      else await batch.ack();
+    };
+    // An ack lost here (NATS down) only means the messages come again after the ack wait: at least once.
+    void (sent ?? Promise.resolve(true)).then(settle).catch((err: unknown) => log.warn({ err, modelId }, 'acknowledging handed-out mail failed'));
+    if (ack === 'explicit') return { messages: batch.messages.map(messageOut), ackWaitMs: batch.ackWaitMs };
+    return { messages: batch.messages.map(({ ackToken: _token, ...m }) => messageOut(m)) };
+  }
+
+  /** Acknowledges messages taken with `ack: 'explicit'`, by their tokens. */
+  async ackMessages(modelId: string, input: z.input<typeof S.AckMessagesBody>, caller: Caller = OPERATOR): Promise<{ acked: number }> {
+    const body = valid(S.AckMessagesBody, input, 'ack');
+    assertActsAsItself(caller, modelId, 'acknowledge the mail of');
+    return { acked: await this.deps.hvs.ackMessages(modelId, body.tokens) };
   }
 
   // ---- facts and cache ----

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { HttpError } from './problem.js';
-import { ModelId } from './schemas.js';
+import { AgentId } from '@hvs-nvm/events';
 
 /**
  * The caller of one request. An operator (the admin token, or anyone when no token is set) is trusted: it may name
@@ -21,7 +21,7 @@ const Token = z.string().min(TOKEN_MIN_CHARS, `a token has at least ${TOKEN_MIN_
 
 /** An agent-tokens file: a JSON object from each token to the agent it authenticates (`{"<token>": "alice"}`). */
 export const AgentTokensSchema = z
-  .record(Token, ModelId)
+  .record(Token, AgentId)
   .refine((m) => Object.keys(m).length > 0, 'name at least one token')
   .describe('token → agent id');
 export type AgentTokens = z.infer<typeof AgentTokensSchema>;
@@ -70,6 +70,10 @@ export class Authenticator {
   authenticate(headers: IncomingHttpHeaders): Caller {
     const header = headers['x-hvs-actor'];
     const named = typeof header === 'string' && header !== '' ? header : undefined;
+    // Checked before the token: an identity nobody may have is bad input whoever names it (the operator too).
+    if (named !== undefined && !AgentId.safeParse(named).success) {
+      throw new HttpError(400, 'INVALID_ACTOR', `X-HVS-Actor '${named}' is not an agent id (1-128 of A-Z a-z 0-9 _ - : =; 'system' is reserved)`);
+    }
     if (!this.required) return named ? { kind: 'operator', actor: named } : OPERATOR;
     const m = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
     if (!m) throw unauthorized();

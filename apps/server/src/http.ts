@@ -9,6 +9,7 @@ import { CORRELATION_ID_PATTERN, withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
+import { responseSent } from './delivery.js';
 import { SERVER_INFO } from './mcp.js';
 import { McpHttpSessions } from './mcp-sessions.js';
 import { openApiDocument } from './openapi.js';
@@ -161,7 +162,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const query = parse(route.query, Object.fromEntries(url.searchParams), 'query string') ?? {};
     const raw = route.body ? await readBody() : undefined;
     const body = parse(route.body, raw, 'body');
-    const result = await route.handle({ api, params, query, body, caller, headers: req.headers });
+    const result = await route.handle({ api, params, query, body, caller, headers: req.headers, sent: () => responseSent(res) });
     const etag = route.etag?.(result);
     if (etag !== undefined) {
       res.setHeader('etag', etag);

@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { Api } from './api.js';
 import type { Caller } from './auth.js';
+import { responseSent } from './delivery.js';
 import { createMcpServer } from './mcp.js';
 import { HttpError } from './problem.js';
 
@@ -27,9 +28,35 @@ interface Session {
   owner: string;
   server: McpServer;
   transport: StreamableHTTPServerTransport;
+  results: ResultTracker;
   lastUsedMs: number;
   /** Open GET streams (server → client notifications): a listening session is not idle. */
   streams: number;
+}
+
+/**
+ * When each request's result reached the client: with JSON responses, a POST's HTTP response carries the results of
+ * the requests in its body, so a result is sent when that response is (mail is acknowledged only then).
+ */
+class ResultTracker {
+  private readonly pending = new Map<RequestId, Promise<boolean>>();
+
+  track(body: unknown, res: ServerResponse): void {
+    const messages = Array.isArray(body) ? (body as unknown[]) : [body];
+    let sent: Promise<boolean> | undefined;
+    for (const m of messages) {
+      const id = (m as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' && typeof id !== 'number') continue;
+      sent ??= responseSent(res);
+      this.pending.set(id, sent);
+      void sent.then(() => this.pending.delete(id));
+    }
+  }
+
+  /** Unknown ids count as not sent: their mail comes back after the ack wait rather than being lost. */
+  sent(id: RequestId): Promise<boolean> {
+    return this.pending.get(id) ?? Promise.resolve(false);
+  }
 }
 
 const ownerOf = (caller: Caller) => `${caller.kind}:${caller.actor ?? ''}`;
@@ -65,6 +92,7 @@ export class McpHttpSessions {
         throw new HttpError(404, 'MCP_SESSION_NOT_FOUND', 'no such MCP session (it expired or was closed): initialize a new one');
       }
       session.lastUsedMs = Date.now();
+      if (req.method === 'POST') session.results.track(body, res);
       if (req.method === 'GET') {
         session.streams++;
         res.once('close', () => {
@@ -105,13 +133,15 @@ export class McpHttpSessions {
   }
 
   private async open(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void> {
-    const server = createMcpServer(this.api, caller);
+    const results = new ResultTracker();
+    results.track(body, res);
+    const server = createMcpServer(this.api, caller, (id) => results.sent(id));
     let session: Session | undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       enableJsonResponse: true,
       onsessioninitialized: (id) => {
-        session = { id, owner: ownerOf(caller), server, transport, lastUsedMs: Date.now(), streams: 0 };
+        session = { id, owner: ownerOf(caller), server, transport, results, lastUsedMs: Date.now(), streams: 0 };
         this.sessions.set(id, session);
       },
       onsessionclosed: (id) => {

@@ -1,7 +1,7 @@
 // The MCP server: memory, block, mailbox and fact tools plus blocks as `block://{id}` resources, over stdio or streamable HTTP.
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Api } from './api.js';
@@ -61,8 +61,14 @@ function decodeSegment(raw: string): string {
   }
 }
 
-/** One MCP server over the shared Api, acting for one caller (whose permissions apply); connect it to one transport. */
-export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer {
+/** Whether the result of the request with this JSON-RPC id reached the client (mail is acknowledged only then). */
+export type ResultSent = (requestId: RequestId) => Promise<boolean>;
+
+/**
+ * One MCP server over the shared Api, acting for one caller (whose permissions apply); connect it to one transport.
+ * `resultSent` tells when a tool result has been written out; without it, taken mail is acknowledged as it is taken.
+ */
+export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?: ResultSent): McpServer {
   const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: { subscribe: true, listChanged: true } } });
 
   server.registerTool(
@@ -119,8 +125,12 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
   );
   server.registerTool(
     'receive_messages',
-    { description: 'Take the pending messages of a model’s mailbox, oldest first (each is returned once).', inputSchema: toolArgs.receive_messages },
-    (args, extra) => run(extra, async () => ok(await api.receiveMessages(args.model_id, {}, caller))),
+    {
+      description:
+        'Take the pending messages of a model’s mailbox, oldest first. They are acknowledged once this result has been sent; ' +
+        'if it never is, they are delivered again.',
+      inputSchema: toolArgs.receive_messages },
+    (args, extra) => run(extra, async () => ok(await api.receiveMessages(args.model_id, {}, caller, resultSent?.(extra.requestId)))),
   );
   server.registerTool(
     'add_fact',
@@ -173,13 +183,29 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR): McpServer 
 
 /** MCP over this process's stdin/stdout; resolves when the client hangs up. */
 export async function serveMcpStdio(api: Api): Promise<void> {
-  const server = createMcpServer(api);
   const transport = new StdioServerTransport();
+  // A result counts as sent once the transport has written it to stdout; one never written (closed first) does not.
+  const waiting = new Map<RequestId, (written: boolean) => void>();
+  const send = transport.send.bind(transport);
+  transport.send = async (message: JSONRPCMessage) => {
+    const id = 'id' in message && ('result' in message || 'error' in message) ? message.id : undefined;
+    const settle = id !== undefined ? waiting.get(id) : undefined;
+    if (id !== undefined) waiting.delete(id);
+    try {
+      await send(message);
+      settle?.(true);
+    } catch (err) {
+      settle?.(false);
+      throw err;
+    }
+  };
+  const server = createMcpServer(api, OPERATOR, (requestId) => new Promise((resolve) => waiting.set(requestId, resolve)));
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
     process.stdin.once('end', () => resolve());
   });
   await server.connect(transport);
   await closed;
+  for (const settle of waiting.values()) settle(false);
   await server.close();
 }

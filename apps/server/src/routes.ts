@@ -19,6 +19,8 @@ export interface RouteContext<P extends AnyObject, Q extends AnyObject, B extend
   caller: Caller;
   /** The request's headers (If-Match for conditional writes). */
   headers: IncomingHttpHeaders;
+  /** Resolves true once this route's successful response has been written out in full, false if it never was. */
+  sent: () => Promise<boolean>;
 }
 
 export interface Route {
@@ -189,9 +191,14 @@ export const routes: Route[] = [
     handle: ({ api, body, caller }) => api.sendMessage(body, caller),
   }),
   route({
-    method: 'GET', path: '/v1/mailboxes/{model}/messages', tag: 'messages', summary: 'Pending messages of a mailbox, oldest first, each returned once',
-    params: S.MailboxParams, query: S.ReceiveMessagesQuery, response: z.object({ messages: z.array(S.MessageOut) }), sideEffects: true,
-    handle: ({ api, params, query, caller }) => api.receiveMessages(params.model, query, caller),
+    method: 'GET', path: '/v1/mailboxes/{model}/messages', tag: 'messages', summary: 'Pending messages of a mailbox, oldest first: acknowledged once the response is written, or with ?ack=explicit by their ackTokens',
+    params: S.MailboxParams, query: S.ReceiveMessagesQuery, response: S.ReceivedMessagesOut, sideEffects: true,
+    handle: ({ api, params, query, caller, sent }) => api.receiveMessages(params.model, query, caller, sent()),
+  }),
+  route({
+    method: 'POST', path: '/v1/mailboxes/{model}/ack', tag: 'messages', summary: 'Acknowledge messages taken with ?ack=explicit, by their ackTokens',
+    params: S.MailboxParams, body: S.AckMessagesBody, response: z.object({ acked: z.number().int() }),
+    handle: ({ api, params, body, caller }) => api.ackMessages(params.model, body, caller),
   }),
   // ---- facts
   route({

@@ -137,6 +137,13 @@ export const MailboxParams = z.object({ model: ModelId });
 export const ReceiveMessagesQuery = z.object({
   max: QueryInt(1, 10_000).optional(),
   waitMs: QueryInt(0, 60_000).optional(),
+  ack: z
+    .enum(['auto', 'explicit'])
+    .default('auto')
+    .describe(
+      'auto: acknowledged once the response has been written in full; explicit: each message carries an ackToken for ' +
+        'POST /v1/mailboxes/{model}/ack, and comes back after ackWaitMs unless acknowledged',
+    ),
 });
 
 export const MessageOut = z.object({
@@ -146,6 +153,16 @@ export const MessageOut = z.object({
   body: Json,
   sentAt: z.string(),
   seq: z.number(),
+  ackToken: z.string().optional().describe('with ?ack=explicit: acknowledges this message'),
+});
+
+export const ReceivedMessagesOut = z.object({
+  messages: z.array(MessageOut),
+  ackWaitMs: z.number().int().optional().describe('with ?ack=explicit: unacknowledged messages come back after this long'),
+});
+
+export const AckMessagesBody = z.object({
+  tokens: z.array(z.string().min(1).max(1024)).min(1).max(10_000).describe('ackTokens of messages taken with ?ack=explicit'),
 });
 
 // ---- facts and cache ----------------------------------------------------------------------------------

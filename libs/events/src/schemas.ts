@@ -9,6 +9,22 @@ export const Id = z
 /** Agent (actor / model) ids: same alphabet as ids. */
 export const ActorId = Id;
 
+/** The trusted local owner's identity (NVM's SYSTEM_ACTOR): permissions do not restrict it, so no agent may have it. */
+export const RESERVED_ACTOR_ID = 'system';
+
+/** True for ids no agent may be given: the owner's (in any case), and anything that is not an ActorId ('*', '', wildcards). */
+export function isReservedAgentId(id: string): boolean {
+  return id.toLowerCase() === RESERVED_ACTOR_ID || !ActorId.safeParse(id).success;
+}
+
+/**
+ * The id of an agent, as minted (tokens, NATS users) or accepted as an identity (X-HVS-Actor, NVM.as): an ActorId
+ * that is not the owner's. '*' (everyone in permission lists), '' and NATS wildcards or dots fail the alphabet.
+ */
+export const AgentId = ActorId.refine((id) => id.toLowerCase() !== RESERVED_ACTOR_ID, {
+  message: `'${RESERVED_ACTOR_ID}' is reserved for the trusted local owner and is not an agent id`,
+});
+
 export const Float32Vector = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 
 /** Deeper nesting than this is refused (and keeps the check off the stack limit). */

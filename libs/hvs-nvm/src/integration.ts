@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { HVS, type Geometry, type Metadata } from '@hvs-nvm/hvs';
-import { NVM, BlockClass } from '@hvs-nvm/nvm';
+import { NVM, BlockClass, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from './input.js';
@@ -10,6 +10,8 @@ import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
 import { withCall } from '@hvs-nvm/eventstore';
+import { WithoutReservedKey } from './reserved.js';
+import { SYSTEM_WRITES } from './patterns/system-block.js';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -34,7 +36,7 @@ export interface StoreOptions {
 const StoreOptionsSchema = z.strictObject({
   persist: z.boolean().optional(),
   // Checked in full by both stores; here only its shape, so a bad one is refused before either writes.
-  metadata: z.record(z.string(), z.unknown()).optional(),
+  metadata: WithoutReservedKey.optional(),
 });
 const QueryOptionsSchema = z.strictObject({ k: z.number().int().min(1).max(1000).optional() });
 
@@ -136,6 +138,8 @@ export class HVSNVMIntegration {
         blockClass: BlockClass.DOCUMENTATION,
         content,
         metadata: { ...(options.metadata ?? {}), hvs_id: id },
+        // Everyone reads stored memory; only its writer (the system, for the server) rewrites or deletes it.
+        permissions: this.nvm.actor === SYSTEM_ACTOR ? SYSTEM_WRITES : { read: ['*'], write: [this.nvm.actor] },
       });
       blockId = block.id;
     }

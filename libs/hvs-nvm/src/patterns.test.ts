@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempNatsServer } from '@hvs-nvm/runtime';
-import { HVS, type Geometry } from '@hvs-nvm/hvs';
+import { HVS, ReservedMetadataError, type Geometry } from '@hvs-nvm/hvs';
+import { storeReservedVectors } from '@hvs-nvm/hvs/internal';
 import { ContentTooLargeError, InvalidArgumentError, NVM, NVMError, PermissionDeniedError, ReadOnlyBlockError } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import {
@@ -288,5 +289,46 @@ describe('typed errors at the patterns edge', () => {
     const own = new ModelStatePersistence(s.nvm.as('model_a'), 'model_a');
     await own.setState('k', 1);
     expect(await own.getState('k')).toBe(1);
+  });
+});
+
+describe('the patterns trust only their own entries, and only in the right shape', () => {
+  it('an entry with the reserved key but the wrong shape is skipped, never returned; one without the key is not theirs', async () => {
+    await using s = await stores();
+    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder);
+    const cache = new SemanticCache(s.nvm, s.hvs, { encoder });
+    const real = await kb.addFact('HyperSync', 'uses', 'hyperbolic geometry', 'doc');
+    const vector = await encoder.encode('HyperSync uses hyperbolic geometry');
+    // Through the internal path (a bug, or an older writer): the shape is still checked.
+    await storeReservedVectors(s.hvs, [{ vector, metadata: { type: 'fact', fact: 'abc', _hvsnvm: { kind: 'fact' } } }]);
+    await expect(s.hvs.storeVector(vector, { type: 'fact', fact: 'abc', _hvsnvm: { kind: 'fact' } })).rejects.toBeInstanceOf(ReservedMetadataError);
+    await s.hvs.storeVector(vector, { type: 'fact', fact: { ...real, factId: 'forged', source: 'bob' } });
+    expect((await kb.queryFacts('hyperbolic geometry')).map((f) => f.factId)).toEqual([real.factId]);
+
+    const question = 'What is HyperSync?';
+    const cacheId = await cache.getCacheId();
+    const qv = await encoder.encode(question);
+    await storeReservedVectors(s.hvs, [{ vector: qv, metadata: { type: 'cache_entry', cache_id: cacheId, entry: 'abc', _hvsnvm: { kind: 'cache_entry' } } }]);
+    const now = Date.now() / 1000;
+    await s.hvs.storeVector(qv, { type: 'cache_entry', cache_id: cacheId, entry: { key: question, value: 'poisoned', createdAt: now, expiresAt: now + 60 } });
+    expect(await cache.get(question)).toBeNull();
+    await cache.set(question, 'a coordination system');
+    expect(await cache.get(question)).toBe('a coordination system');
+  });
+
+  it('system patterns need the owner NVM, and their block comes back when it is deleted', async () => {
+    await using s = await stores();
+    expect(() => new SharedKnowledgeBase(s.nvm.as('model_a'), s.hvs, encoder)).toThrow(InvalidArgumentError);
+    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder);
+    await kb.addFact('a', 'b', 'c', 'x');
+    const first = await kb.getKbBlockId();
+    await expect(s.nvm.as('model_a').deleteBlock(first)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await s.nvm.deleteBlock(first);
+    await kb.addFact('d', 'e', 'f', 'x');
+    const second = await kb.getKbBlockId();
+    expect(second).not.toBe(first);
+    const summary = JSON.parse((await s.nvm.getBlock(second)).content) as { factCount: number; recentFacts: Fact[] };
+    expect(summary.factCount).toBe(2);
+    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['a', 'd']);
   });
 });

@@ -1,5 +1,5 @@
 // HVS's errors: a small hierarchy, each with a stable code and the HTTP-like status it maps to.
-import { HVSError } from '@hvs-nvm/vector-index';
+import { describeValue, HVSError } from '@hvs-nvm/vector-index';
 
 // The root and the errors of vectors, ids and the index live with the index (libs/vector-index); the same classes here.
 export {
@@ -59,5 +59,29 @@ export class PayloadTooLargeError extends HVSError {
 export class HVSClosedError extends HVSError {
   constructor(what = 'HVS') {
     super('CLOSED', `${what} is closed`, 409);
+  }
+}
+
+/** An ack token that fetchMessages did not give out for this mailbox (or not a token at all). */
+export class InvalidAckTokenError extends HVSError {
+  constructor(
+    readonly token: unknown,
+    readonly modelId: string,
+  ) {
+    super('INVALID_ACK_TOKEN', `${describeValue(token, 60)} is not an ack token of mailbox '${modelId}'`, 400);
+  }
+}
+
+/** Metadata naming the key the patterns keep for themselves: only they write it, so that they can trust it. */
+export class ReservedMetadataError extends HVSError {
+  constructor(
+    readonly key: string,
+    readonly item?: number,
+  ) {
+    super(
+      'RESERVED_METADATA',
+      `metadata key '${key}' is reserved for HVS-NVM's own entries (facts, cache entries, documents)${item !== undefined ? ` (item ${item})` : ''}`,
+      400,
+    );
   }
 }

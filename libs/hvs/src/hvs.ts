@@ -35,7 +35,15 @@ import { HVSProjection, type ModelPresence } from './projection.js';
 import { LocalReadModel, RemoteReadModel, serveReadModel, type ReadModel, type StoredVector } from './read-model.js';
 import type { Service } from '@nats-io/services';
 import type { Subscription } from '@nats-io/nats-core';
-import { Mailboxes, type ModelConnection, type ReceivedMessage, type ReceiveOptions, type ReplayOptions } from './mailbox.js';
+import {
+  Mailboxes,
+  type FetchedBatch,
+  type ModelConnection,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type ReplayOptions,
+} from './mailbox.js';
+import { refuseReservedMetadata, storeReserved } from './reserved-metadata.js';
 
 export type Metadata = Record<string, unknown>;
 
@@ -334,15 +342,29 @@ export class HVS {
     return id!;
   }
 
-  /** Stores many vectors with one round of pipelined publishes. Validates them all first: a bad item stores none. */
-  async batchStoreVectors(items: BatchItem[]): Promise<string[]> {
+  /**
+   * Stores many vectors with one round of pipelined publishes. Validates them all first: a bad item stores none.
+   * Metadata may not use the key reserved for the patterns' own entries (ReservedMetadataError).
+   */
+  batchStoreVectors(items: BatchItem[]): Promise<string[]> {
+    return this.storeItems(items, false);
+  }
+
+  /** For @hvs-nvm/hvs/internal only: stores the patterns' own entries, which carry the reserved metadata key. */
+  [storeReserved](items: BatchItem[]): Promise<string[]> {
+    return this.storeItems(items, true);
+  }
+
+  private async storeItems(items: BatchItem[], reservedAllowed: boolean): Promise<string[]> {
     this.assertOpen();
     if (!Array.isArray(items)) throw new InvalidArgumentError('batchStoreVectors takes an array of { vector, metadata?, id? }');
     const { dimension, geometry, maxMetadataBytes } = this.options;
     const prepared = items.map((item, i) => {
       if (!item || typeof item !== 'object') throw new InvalidArgumentError(`item ${i} is not an object`);
       const id = item.id === undefined ? randomUUID() : validateId(item.id);
-      return { id, vector: toVector(item.vector, dimension, geometry), metadata: validateMetadata(item.metadata, maxMetadataBytes), fresh: item.id === undefined };
+      const metadata = validateMetadata(item.metadata, maxMetadataBytes);
+      if (!reservedAllowed) refuseReservedMetadata(metadata, i);
+      return { id, vector: toVector(item.vector, dimension, geometry), metadata, fresh: item.id === undefined };
     });
     const seen = new Set<string>();
     for (const p of prepared) {
@@ -563,6 +585,29 @@ export class HVS {
     this.assertOpen();
     try {
       return await this.mailboxes.receive(modelId, options);
+    } catch (err) {
+      this.wrap(err);
+    }
+  }
+
+  /**
+   * Pending messages of `modelId`'s mailbox, oldest first, not acknowledged yet: `batch.ack()` once they are
+   * handed on, or each message's `ackToken` through ackMessages; unacknowledged ones come back after the ack wait.
+   */
+  async fetchMessages(modelId: string, options: ReceiveOptions = {}): Promise<FetchedBatch> {
+    this.assertOpen();
+    try {
+      return await this.mailboxes.fetch(modelId, options);
+    } catch (err) {
+      this.wrap(err);
+    }
+  }
+
+  /** Acknowledges fetched messages of `modelId`'s mailbox by their ackTokens; resolves with how many. */
+  async ackMessages(modelId: string, ackTokens: string[]): Promise<number> {
+    this.assertOpen();
+    try {
+      return await this.mailboxes.ackTokens(modelId, ackTokens);
     } catch (err) {
       this.wrap(err);
     }

@@ -14,9 +14,12 @@ export {
   ModelConnection,
   type ReceivedMessage,
   type DeliveredMessage,
+  type FetchedMessage,
+  type FetchedBatch,
   type ReceiveOptions,
   type ReplayOptions,
 } from './mailbox.js';
+export { RESERVED_METADATA_KEY } from './reserved-metadata.js';
 export type { ModelPresence } from './projection.js';
 export type { CacheStats } from './cache.js';
 export * from './geometry.js';

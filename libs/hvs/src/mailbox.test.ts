@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempNatsServer } from '@hvs-nvm/runtime';
-import { HVS, InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './index.js';
+import { HVS, InvalidAckTokenError, InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './index.js';
 
 let srv: TempNatsServer;
 let dir: string;
@@ -116,6 +116,31 @@ describe('mailboxes', () => {
     }
     expect(got.map((g) => g.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(got.every((g) => g.deliveryCount === 1)).toBe(true);
+  });
+
+  it('fetchMessages hands out without acking: ack() keeps them taken, release() and nak() give them back, tokens ack from any client', async () => {
+    await using a = await open('mfetch', { ackWaitMs: 400 });
+    await using b = await open('mfetch', { ackWaitMs: 400 });
+    for (let i = 0; i < 6; i++) await a.sendMessage('x', 'rx', { i });
+    const bodies = (ms: { body: unknown }[]) => ms.map((m) => (m.body as { i: number }).i);
+    const first = await a.fetchMessages('rx', { max: 2 });
+    expect(bodies(first.messages)).toEqual([0, 1]);
+    await first.ack();
+    const second = await a.fetchMessages('rx', { max: 2 });
+    expect(bodies(second.messages)).toEqual([2, 3]);
+    second.nak();
+    // Given back at once: another client gets them (and the rest), never the acknowledged ones.
+    const third = await b.fetchMessages('rx', { max: 10 });
+    expect(bodies(third.messages)).toEqual([2, 3, 4, 5]);
+    third.release();
+    // Released without an ack: back after the ack wait, here to a client that never saw them.
+    const [t2, t3] = third.messages;
+    expect(await a.ackMessages('rx', [t2!.ackToken, t3!.ackToken])).toBe(2);
+    const again = await a.receiveMessages('rx', { waitMs: 5000 });
+    expect(bodies(again)).toEqual([4, 5]);
+    expect(await b.receiveMessages('rx', { waitMs: 1000 })).toEqual([]);
+    await expect(a.ackMessages('rx', ['not-a-token'])).rejects.toBeInstanceOf(InvalidAckTokenError);
+    await expect(a.ackMessages('other', [t2!.ackToken])).rejects.toBeInstanceOf(InvalidAckTokenError);
   });
 
   it('refuses bad ids and bodies', async () => {

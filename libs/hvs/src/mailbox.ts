@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import { Id, mailboxConsumer, streamIds } from '@hvs-nvm/events';
 import { parseStoredMessage, type EventStore, type RecordedEvent } from '@hvs-nvm/eventstore';
-import { InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
+import { ACK_PAYLOAD, ackTokenOf, parseAckToken } from './ack-token.js';
+import { InvalidAckTokenError, InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
 
 export interface ReceivedMessage {
   id: string;
@@ -28,6 +29,31 @@ export interface DeliveredMessage extends ReceivedMessage {
   nak(delayMs?: number): void;
   /** Resets the ack timer while work goes on. */
   working(): void;
+}
+
+/** A message taken from a mailbox but not yet acknowledged. */
+export interface FetchedMessage extends ReceivedMessage {
+  /**
+   * Acknowledges this message through `HVS.ackMessages` (from any client of the same collection, also after a
+   * restart) until its ack wait runs out. Opaque; it acknowledges nothing but this message of this mailbox.
+   */
+  ackToken: string;
+}
+
+/**
+ * Messages handed out and not acknowledged, as JetStream itself hands them out: ack() once the caller has them, or
+ * they are delivered again. Until ack(), nak() or release() they are kept in progress (their ack wait does not run).
+ */
+export interface FetchedBatch {
+  messages: FetchedMessage[];
+  /** Acknowledges every message of the batch; resolves once the server has recorded each ack. */
+  ack(): Promise<void>;
+  /** Gives them back at once: the next receive gets them (rather than after the ack wait). */
+  nak(): void;
+  /** Stops keeping them in progress: each comes back after the ack wait unless its ackToken is acknowledged. */
+  release(): void;
+  /** How long a released message waits for its ack before it is delivered again. */
+  ackWaitMs: number;
 }
 
 /** Messages a live iterator fetches ahead of the one being handled. */
@@ -185,6 +211,7 @@ export class ModelConnection {
 export class Mailboxes {
   private readonly consumers = new Map<string, Promise<Consumer>>();
   private readonly connections = new Set<ModelConnection>();
+  private readonly outstanding = new Map<string, Map<number, number>>();
   readonly ackWaitMs: number;
   readonly maxDeliveries: number;
 
@@ -302,6 +329,107 @@ export class Mailboxes {
 
   /** Pending messages, oldest first, each returned once: acknowledged (and the ack confirmed) before returning. */
   async receive(modelId: string, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
+    // Ack on arrival, so the ack wait cannot run out (and redeliver it) while the pull is still open.
+    const pulled = await this.pull(modelId, options, (m) => m.ack());
+    // The server has every ack once the connection's flush returns: none of these is handed out again.
+    if (pulled.length > 0) await this.mail.nc.flush();
+    return pulled.map((p) => p.message);
+  }
+
+  /**
+   * Pending messages, oldest first, not acknowledged: the caller acks the batch (or each message's token) once it
+   * has handed them on. A crash before that loses nothing: they are delivered again after the ack wait.
+   */
+  async fetch(modelId: string, options: ReceiveOptions = {}): Promise<FetchedBatch> {
+    // In progress on arrival: their ack wait restarts, so a long pull does not see its first messages come back.
+    const pulled = await this.pull(modelId, options, (m) => m.working());
+    const outstanding = this.outstandingOf(modelId);
+    for (const p of pulled) outstanding.set(p.m.seq, Infinity);
+    const keepAliveMs = Math.max(50, Math.floor(this.ackWaitMs / 3));
+    const keepAlive = setInterval(() => {
+      for (const p of pulled) p.m.working();
+    }, keepAliveMs);
+    keepAlive.unref();
+    let settled = false;
+    const settle = () => {
+      if (settled) return false;
+      settled = true;
+      clearInterval(keepAlive);
+      return true;
+    };
+    return {
+      messages: pulled.map((p) => ({ ...p.message, ackToken: ackTokenOf(p.m) })),
+      ackWaitMs: this.ackWaitMs,
+      ack: async () => {
+        if (!settle()) return;
+        try {
+          await Promise.all(pulled.map((p) => p.m.ackAck()));
+        } finally {
+          for (const p of pulled) outstanding.delete(p.m.seq);
+        }
+      },
+      nak: () => {
+        if (!settle()) return;
+        for (const p of pulled) {
+          p.m.nak();
+          outstanding.delete(p.m.seq);
+        }
+      },
+      release: () => {
+        if (!settle()) return;
+        const until = Date.now() + this.ackWaitMs;
+        for (const p of pulled) outstanding.set(p.m.seq, until);
+      },
+    };
+  }
+
+  /**
+   * Acknowledges messages of `modelId`'s mailbox by the ackTokens fetch() gave out; resolves with how many the
+   * server recorded (a message acked twice, or redelivered meanwhile, counts too: acks go by mail-log position).
+   */
+  async ackTokens(modelId: string, tokens: string[]): Promise<number> {
+    validateModelId(modelId);
+    if (!Array.isArray(tokens)) throw new InvalidArgumentError('ackMessages takes an array of ack tokens');
+    const where = { stream: this.mail.names.stream, consumer: mailboxConsumer(modelId) };
+    const subjects = new Map<string, number>();
+    for (const token of tokens) {
+      const parsed = parseAckToken(token, where);
+      if (!parsed) throw new InvalidAckTokenError(token, modelId);
+      subjects.set(parsed.subject, parsed.streamSequence);
+    }
+    await this.consumer(modelId);
+    const outstanding = this.outstandingOf(modelId);
+    await Promise.all(
+      [...subjects].map(async ([subject, seq]) => {
+        await this.mail.nc.request(subject, ACK_PAYLOAD, { timeout: 5000 });
+        outstanding.delete(seq);
+      }),
+    );
+    return subjects.size;
+  }
+
+  /** This process's handed-out, unacknowledged messages of a mailbox: position → until when (ms) they stay out. */
+  private outstandingOf(modelId: string): Map<number, number> {
+    let out = this.outstanding.get(modelId);
+    if (!out) this.outstanding.set(modelId, (out = new Map()));
+    return out;
+  }
+
+  /** How many of a mailbox's ack-pending messages this process handed out and are not due for redelivery yet. */
+  private handedOut(modelId: string): number {
+    const out = this.outstanding.get(modelId);
+    if (!out) return 0;
+    const now = Date.now();
+    for (const [seq, until] of out) if (until <= now) out.delete(seq);
+    return out.size;
+  }
+
+  /** One pull of pending messages, oldest first, each once; `onArrival` acks or holds each as it arrives. */
+  private async pull(
+    modelId: string,
+    options: ReceiveOptions,
+    onArrival: (m: JsMsg) => void,
+  ): Promise<{ m: JsMsg; message: ReceivedMessage }[]> {
     validateModelId(modelId);
     const max = options.max ?? 256;
     if (!Number.isInteger(max) || max < 1) throw new InvalidArgumentError(`max must be a positive integer, got ${max}`);
@@ -312,7 +440,9 @@ export class Mailboxes {
     const consumer = await this.consumer(modelId);
     const pendingNow = async () => {
       const info = await consumer.info(false);
-      return info.num_pending + info.num_ack_pending;
+      // Messages this process holds out (fetched, not yet acked) are ack-pending but not deliverable: a pull
+      // counting them would wait for its expiry to end.
+      return Math.max(0, info.num_pending + info.num_ack_pending - this.handedOut(modelId));
     };
     let available = await pendingNow();
     if (available === 0) {
@@ -336,26 +466,23 @@ export class Mailboxes {
       expires,
       idle_heartbeat: Math.floor(expires / 4),
     });
-    const out: ReceivedMessage[] = [];
+    const out: { m: JsMsg; message: ReceivedMessage }[] = [];
     const seen = new Set<string>();
     try {
       for await (const m of batch) {
         const delivered = await this.deliver(m);
         if (!delivered) continue;
-        // Ack on arrival, so the ack wait cannot run out (and redeliver it) while the pull is still open.
-        m.ack();
+        onArrival(m);
         if (seen.has(delivered.id)) continue;
         seen.add(delivered.id);
         const { ack: _a, nak: _n, working: _w, deliveryCount: _d, ...message } = delivered;
-        out.push(message);
+        out.push({ m, message });
       }
     } catch (err) {
-      // Messages already acknowledged must reach the caller, or they would be lost: return them, throw otherwise.
+      // Messages already taken must reach the caller (acked ones would be lost): return them, throw otherwise.
       if (out.length === 0) throw err;
     }
-    // The server has every ack once the connection's flush returns: none of these is handed out again.
-    if (out.length > 0) await this.mail.nc.flush();
-    return out.sort((a, b) => a.seq - b.seq);
+    return out.sort((a, b) => a.message.seq - b.message.seq);
   }
 
   /** History of a mailbox from a time or position; leaves pending messages and acks untouched. */

@@ -13,6 +13,7 @@ import {
   BlockNotFoundError,
   ConcurrencyError,
   ContentTooLargeError,
+  InvalidArgumentError,
   InvalidBlockError,
   NVM,
   NVMError,
@@ -260,6 +261,8 @@ describe('NVM permission boundaries', () => {
     }
     expect(b.as('model_b').actor).toBe('model_b');
     expect(nvm.as('model_a').actor).toBe('model_a');
+    // as() gives agent views only: the owner's id is reserved, whoever asks (in any case).
+    for (const reserved of ['system', 'System']) expect(() => nvm.as(reserved), reserved).toThrow(InvalidArgumentError);
     // An NVM opened as an agent is bound to it the same way.
     await using agent = await open(freshNamespace(), { actor: 'model_a' });
     expect(() => agent.as('system')).toThrow(PermissionDeniedError);

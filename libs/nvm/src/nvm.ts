@@ -2,7 +2,7 @@
 // the session's BlockReads (the block view in this process, or projector replicas).
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ActorId, streamIds } from '@hvs-nvm/events';
+import { ActorId, AgentId, streamIds } from '@hvs-nvm/events';
 import type { AnyNewEvent, EventStore } from '@hvs-nvm/eventstore';
 import type { Service } from '@nats-io/services';
 import { canRead, isReadable, SYSTEM_ACTOR, toBlock, type Block, type BlockClass, type BlockState } from './block.js';
@@ -68,13 +68,16 @@ export class NVM {
   /**
    * A view of the same NVM acting as `actor` (same connection and projection; closing it closes nothing). Only the
    * system actor may act for another: a view acting as an agent gets PermissionDeniedError for any other actor, so
-   * `nvm.as('model_b').as('system')` cannot escalate.
+   * `nvm.as('model_b').as('system')` cannot escalate; reserved ids ('system' in any case) are refused even by the owner.
    */
   as(actor: string): NVM {
     if (typeof actor !== 'string' || !ActorId.safeParse(actor).success)
       throw new InvalidArgumentError(`invalid actor id ${describe(actor)}`);
     if (this.actor !== SYSTEM_ACTOR && actor !== this.actor)
       throw new PermissionDeniedError(this.actor, 'act as', actor);
+    // as() makes agent views only: an id from outside (a token, a header) can never come back as the owner.
+    if (!AgentId.safeParse(actor).success)
+      throw new InvalidArgumentError(`'${actor}' is reserved for the trusted local owner; as() takes an agent id`);
     return new NVM(this.core, actor, false);
   }
 

@@ -1,5 +1,5 @@
 // Generates nats-server `authorization {}` config so the SERVER enforces who may write, send mail as whom, and read which mailbox.
-import { mailboxConsumer } from '@hvs-nvm/events';
+import { isReservedAgentId, mailboxConsumer } from '@hvs-nvm/events';
 import { RuntimeError } from './errors.js';
 
 /** Same alphabet as @hvs-nvm/events `Id` / `NAMESPACE_PATTERN` (runtime sits below events, so it repeats them). */
@@ -160,6 +160,8 @@ export function generateAuthConfig(input: AuthConfigInput): string {
   }
   for (const agent of agents) {
     if (!AGENT_ID.test(agent.id)) throw new AuthConfigError(`invalid agent id '${agent.id}'`);
+    // The owner's id is trusted by the stores: a NATS user of that name would be taken for it.
+    if (isReservedAgentId(agent.id)) throw new AuthConfigError(`'${agent.id}' is a reserved id, not an agent id`);
     claim(agent.id);
     // Two ids that map to one durable consumer would share a mailbox, so the server could not keep them apart.
     const durable = mailboxConsumerName(agent.id);

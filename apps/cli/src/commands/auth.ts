@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { AgentId } from '@hvs-nvm/events';
 import { generateAuthConfig } from '@hvs-nvm/runtime';
 import { newAgentToken, readAgentTokensFile, type AgentTokens } from '@hvs-nvm/server-app';
 import { globals, print, UsageError } from '../context.js';
@@ -11,6 +13,16 @@ import { globals, print, UsageError } from '../context.js';
 const password = () => randomBytes(24).toString('base64url');
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** Agent ids as given: each must be an AgentId ('system', '*', wildcards, dots and spaces are refused), or a usage error. */
+function agentIds(ids: string[]): string[] {
+  if (ids.length === 0) throw new UsageError('name at least one --agent');
+  for (const id of ids) {
+    const r = AgentId.safeParse(id);
+    if (!r.success) throw new UsageError(`--agent '${id}' is not an agent id: ${z.prettifyError(r.error)}`);
+  }
+  return ids;
+}
 
 export function registerAuth(program: Command): void {
   const auth = program.command('auth').description('per-agent NATS authorization');
@@ -33,8 +45,7 @@ export function registerAuth(program: Command): void {
     .option('--credentials <file>', 'also write the generated credentials here as JSON (mode 0600)')
     .action((options: { agent: string[]; collection: string; namespace: string; writer: string; responder: string; admin?: string; out: string; credentials?: string }, cmd: Command) => {
       const opts = globals(cmd);
-      if (options.agent.length === 0) throw new UsageError('name at least one --agent');
-      const agents = options.agent.map((id) => ({ id, password: password() }));
+      const agents = agentIds(options.agent).map((id) => ({ id, password: password() }));
       const writer = { user: options.writer, password: password() };
       const responder = { user: options.responder, password: password() };
       const admin = options.admin ? { user: options.admin, password: password() } : undefined;
@@ -73,9 +84,8 @@ export function registerAuth(program: Command): void {
     .requiredOption('-o, --out <file>', 'the tokens file (JSON {"<token>": "<agent>"}, mode 0600)')
     .action((options: { agent: string[]; out: string }, cmd: Command) => {
       const opts = globals(cmd);
-      if (options.agent.length === 0) throw new UsageError('name at least one --agent');
+      const named = new Set(agentIds(options.agent));
       const out = resolve(options.out);
-      const named = new Set(options.agent);
       const kept: AgentTokens = existsSync(out)
         ? Object.fromEntries(Object.entries(readAgentTokensFile(out)).filter(([, agent]) => !named.has(agent)))
         : {};

@@ -3,6 +3,7 @@ import type { HVS, Metadata } from '@hvs-nvm/hvs';
 import { BlockClass, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { NonBlankText, parseInput } from '../input.js';
+import { entriesOf, storeEntry } from '../reserved.js';
 
 export interface StoredDocument {
   docId: string;
@@ -35,14 +36,15 @@ export class DocumentStore {
       metadata,
     });
     const vector = await this.encoder.encode(content);
-    const hvsId = await this.hvs.storeVector(vector, { doc_id: docId, nvm_block_id: block.id, type: 'document' });
+    const hvsId = await storeEntry(this.hvs, 'document', vector, { doc_id: docId, nvm_block_id: block.id, type: 'document' });
     return { docId, hvsId, blockId: block.id };
   }
 
   async searchDocuments(query: string, k = 10): Promise<FoundDocument[]> {
     parseInput(NonBlankText, query, 'searchDocuments query');
     const vector = await this.encoder.encode(query);
-    const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'document' } });
+    // Only entries this pattern wrote: a forged one could name any block, which is read here as this NVM's actor.
+    const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'document', ...entriesOf('document') } });
     const documents: FoundDocument[] = [];
     for (const r of results) {
       const blockId = r.vector.metadata['nvm_block_id'];

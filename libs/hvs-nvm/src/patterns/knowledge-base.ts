@@ -6,26 +6,29 @@ import type { CatchUpSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
 import type { HVS } from '@hvs-nvm/hvs';
 import {
   BlockClass,
-  BlockExistsError,
+  BlockNotFoundError,
   ContentTooLargeError,
   InvalidArgumentError,
   toNVMError,
-  type Block,
   type NVM,
 } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
+import { entriesOf, storeEntry } from '../reserved.js';
+import { SystemBlock } from './system-block.js';
 
-export interface Fact {
-  factId: string;
-  subject: string;
-  predicate: string;
-  object: string;
-  source: string;
+/** A fact as recorded and as read back (from the log or from HVS metadata, which is checked against it). */
+const FactSchema = z.object({
+  factId: z.string(),
+  subject: z.string(),
+  predicate: z.string(),
+  object: z.string(),
+  source: z.string(),
   /** Epoch seconds, as the seed's time.time(). */
-  timestamp: number;
-}
+  timestamp: z.number(),
+});
+export type Fact = z.infer<typeof FactSchema>;
 
 export interface FactSubscription {
   /**
@@ -79,6 +82,8 @@ function toFact(e: RecordedEvent): Fact | undefined {
   return e.type === 'FactAdded' ? { ...e.data } : undefined;
 }
 
+const EMPTY_SUMMARY: KbSummary = { factCount: 0, recentFacts: [], relations: [], factStreams: streamIds.facts };
+
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 /**
@@ -88,7 +93,7 @@ const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
  * NVM keeps every version of a block: a block holding all facts would cost O(n²) to keep as n grows.
  */
 export class SharedKnowledgeBase {
-  private kbBlock?: Promise<Block>;
+  private readonly kb: SystemBlock;
   private readonly options: z.output<typeof KnowledgeBaseOptionsSchema>;
   private readonly log = createLogger('knowledge-base');
 
@@ -99,33 +104,27 @@ export class SharedKnowledgeBase {
     options: KnowledgeBaseOptions = {},
   ) {
     this.options = parseOptions(KnowledgeBaseOptionsSchema, options, 'SharedKnowledgeBase');
+    // Everyone reads it, only the system writes it; re-created (its summary rebuilt from the fact log) if it is gone.
+    this.kb = new SystemBlock(
+      nvm,
+      { name: KB_NAME, blockClass: BlockClass.SHARED_KNOWLEDGE, initialContent: () => this.rebuiltSummary() },
+      this.log,
+    );
   }
 
-  private init(): Promise<Block> {
-    this.kbBlock ??= (async () => {
-      const existing = await this.nvm.getBlockByName(KB_NAME);
-      if (existing) return existing;
-      const empty: KbSummary = { factCount: 0, recentFacts: [], relations: [], factStreams: streamIds.facts };
-      try {
-        return await this.nvm.createBlock({
-          name: KB_NAME,
-          blockClass: BlockClass.SHARED_KNOWLEDGE,
-          content: empty,
-          permissions: { read: ['*'], write: ['*'] },
-        });
-      } catch (err) {
-        if (!(err instanceof BlockExistsError)) throw err;
-        const raced = await this.nvm.getBlockByName(KB_NAME);
-        if (!raced) throw err;
-        return raced;
-      }
-    })();
-    this.kbBlock.catch(() => (this.kbBlock = undefined));
-    return this.kbBlock;
+  /** The summary of every fact in the log, for a block made (again) while facts are recorded. */
+  private async rebuiltSummary(): Promise<KbSummary> {
+    const facts = await this.history();
+    const limit = Math.min(MAX_SUMMARY_BYTES, this.nvm.maxContentBytes);
+    let summary = EMPTY_SUMMARY;
+    for (const { position: _p, ...fact } of facts.slice(-Math.max(1, this.options.recentFacts))) {
+      summary = this.summarise(JSON.stringify(summary), fact, limit);
+    }
+    return { ...summary, factCount: facts.length };
   }
 
   async getKbBlockId(): Promise<string> {
-    return (await this.init()).id;
+    return (await this.kb.get()).id;
   }
 
   /**
@@ -142,7 +141,7 @@ export class SharedKnowledgeBase {
     const summaryLimit = Math.min(MAX_SUMMARY_BYTES, this.nvm.maxContentBytes);
     const alone = jsonBytes(this.summarise(undefined, fact, summaryLimit));
     if (alone > summaryLimit) throw new ContentTooLargeError('the fact in the knowledge-base block', alone, summaryLimit);
-    const kb = await this.init();
+    const kb = await this.kb.get();
     const vector = await this.encoder.encode(`${fact.subject} ${fact.predicate} ${fact.object}`);
 
     try {
@@ -153,9 +152,17 @@ export class SharedKnowledgeBase {
     } catch (err) {
       throw toNVMError(err);
     }
-    await this.hvs.storeVector(vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, { id: `fact-${fact.factId}` });
+    await storeEntry(this.hvs, 'fact', vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, `fact-${fact.factId}`);
     // The updater form: NVM re-runs it on fresh content when another writer got in first.
-    await this.nvm.updateBlock(kb.id, (current) => this.summarise(current.content, fact, summaryLimit));
+    const summarise = (current: { content: string }) => this.summarise(current.content, fact, summaryLimit);
+    try {
+      await this.nvm.updateBlock(kb.id, summarise);
+    } catch (err) {
+      if (!(err instanceof BlockNotFoundError)) throw err;
+      // Deleted under us: made again from the log (which has this fact already; summarise counts it once).
+      this.kb.forget();
+      await this.nvm.updateBlock((await this.kb.get()).id, summarise);
+    }
     return fact;
   }
 
@@ -170,6 +177,10 @@ export class SharedKnowledgeBase {
     // Blocks written before the summary held every fact under `facts`.
     const earlier = Array.isArray(previous.recentFacts) ? previous.recentFacts : Array.isArray(previous.facts) ? previous.facts : [];
     const count = typeof previous.factCount === 'number' ? previous.factCount : earlier.length;
+    // Already summarised (a block rebuilt from the log after this fact was recorded): counted once.
+    if (earlier.some((f) => f?.factId === fact.factId)) {
+      return { factCount: count, recentFacts: earlier, relations: Array.isArray(previous.relations) ? previous.relations : [], factStreams: streamIds.facts };
+    }
     const keep = this.options.recentFacts;
     const summary: KbSummary = {
       factCount: count + 1,
@@ -186,8 +197,15 @@ export class SharedKnowledgeBase {
   async queryFacts(query: string, k = 10): Promise<Fact[]> {
     const text = parseInput(NonBlankText, query, 'queryFacts query');
     const vector = await this.encoder.encode(text);
-    const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'fact' } });
-    return results.map((r) => ({ ...(r.vector.metadata['fact'] as Fact) }));
+    // Only entries this pattern wrote (the reserved key), and only facts of the right shape.
+    const results = await this.hvs.semanticSearch(vector, { k, filter: { type: 'fact', ...entriesOf('fact') } });
+    const facts: Fact[] = [];
+    for (const r of results) {
+      const parsed = FactSchema.safeParse(r.vector.metadata['fact']);
+      if (parsed.success) facts.push(parsed.data);
+      else this.log.warn({ vectorId: r.vector.id, issues: parsed.error.issues }, 'skipped a fact entry of the wrong shape');
+    }
+    return facts;
   }
 
   /** Every fact ever added, oldest first, from the log. */

@@ -1,9 +1,12 @@
 // Pattern 5: a semantic cache: values found by the meaning of the query, with a TTL, in HVS under a registry block.
 import { z } from 'zod';
-import { BlockClass, BlockExistsError, MAX_TTL_SECONDS, type Block, type NVM } from '@hvs-nvm/nvm';
+import { BlockClass, MAX_TTL_SECONDS, type NVM } from '@hvs-nvm/nvm';
 import type { HVS, VectorInput } from '@hvs-nvm/hvs';
 import { SENTENCE_ENCODER_NAME, type Encoder } from '@hvs-nvm/encoders';
+import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
+import { entriesOf, storeEntry } from '../reserved.js';
+import { SystemBlock } from './system-block.js';
 
 /**
  * The default hit threshold for the default encoder (Universal Sentence Encoder lite), as a cosine similarity of
@@ -39,15 +42,17 @@ const SetOptions = z.strictObject({
   dependsOn: z.array(z.string()).optional(),
 });
 
-export interface CacheEntry {
-  key: string;
-  value: unknown;
+/** A cached value as stored in its vector's metadata, and as checked when read back. */
+const CacheEntrySchema = z.object({
+  key: z.string(),
+  value: z.unknown(),
   /** Epoch seconds. */
-  createdAt: number;
-  expiresAt: number;
+  createdAt: z.number(),
+  expiresAt: z.number(),
   /** Ids of the source events or records the value was computed from, when the caller gives them. */
-  dependsOn?: string[];
-}
+  dependsOn: z.array(z.string()).optional(),
+});
+export type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
 /** Cosine similarity, whatever the HVS geometry ranks by (0 for a zero vector). */
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -73,7 +78,8 @@ export class SemanticCache {
   readonly threshold: number;
   private readonly encoder: Encoder;
   private readonly name: string;
-  private cacheBlock?: Promise<Block>;
+  private readonly registry: SystemBlock;
+  private readonly log = createLogger('semantic-cache');
 
   constructor(
     readonly nvm: NVM,
@@ -87,33 +93,22 @@ export class SemanticCache {
     this.threshold =
       opts.threshold ??
       (opts.encoder.name === SENTENCE_ENCODER_NAME ? DEFAULT_SENTENCE_ENCODER_THRESHOLD : DEFAULT_THRESHOLD);
-  }
-
-  /** The cache's registry block. It is a PROGRAM_STATE block, not CACHE: the cache outlives each entry's TTL. */
-  private init(): Promise<Block> {
-    this.cacheBlock ??= (async () => {
-      const existing = await this.nvm.getBlockByName(this.name);
-      if (existing) return existing;
-      try {
-        return await this.nvm.createBlock({
-          name: this.name,
-          blockClass: BlockClass.PROGRAM_STATE,
-          content: { entries: {} },
-          metadata: { ttl_seconds: this.ttlSeconds, kind: 'semantic_cache' },
-        });
-      } catch (err) {
-        if (!(err instanceof BlockExistsError)) throw err;
-        const raced = await this.nvm.getBlockByName(this.name);
-        if (!raced) throw err;
-        return raced;
-      }
-    })();
-    this.cacheBlock.catch(() => (this.cacheBlock = undefined));
-    return this.cacheBlock;
+    // The registry block: PROGRAM_STATE, not CACHE (the cache outlives each entry's TTL); written by the system only,
+    // re-created if it is gone.
+    this.registry = new SystemBlock(
+      nvm,
+      {
+        name: this.name,
+        blockClass: BlockClass.PROGRAM_STATE,
+        metadata: { ttl_seconds: this.ttlSeconds, kind: 'semantic_cache' },
+        initialContent: () => ({ entries: {} }),
+      },
+      this.log,
+    );
   }
 
   async getCacheId(): Promise<string> {
-    return (await this.init()).id;
+    return (await this.registry.get()).id;
   }
 
   /** The value cached for the most similar earlier query whose similarity reaches `threshold`, or null. */
@@ -124,13 +119,22 @@ export class SemanticCache {
     const vector = await this.encoder.encode(text);
     const now = Date.now() / 1000;
     // Look past expired entries (and delete them) so a stale nearest hit does not hide a live one.
-    const results = await this.hvs.semanticSearch(vector, { k: 5, filter: { type: 'cache_entry', cache_id: cacheId } });
+    // Only entries this cache wrote (the reserved key): a vector stored through the public API is never an answer.
+    const results = await this.hvs.semanticSearch(vector, {
+      k: 5,
+      filter: { type: 'cache_entry', cache_id: cacheId, ...entriesOf('cache_entry') },
+    });
     const hits = results
       .map((r) => ({ r, similarity: cosine(vector, r.vector.data) }))
       .filter((h) => h.similarity >= threshold)
       .sort((a, b) => b.similarity - a.similarity);
     for (const { r } of hits) {
-      const entry = r.vector.metadata['entry'] as CacheEntry;
+      const parsed = CacheEntrySchema.safeParse(r.vector.metadata['entry']);
+      if (!parsed.success || parsed.data.value === undefined) {
+        this.log.warn({ vectorId: r.vector.id, issues: parsed.error?.issues }, 'skipped a cache entry of the wrong shape');
+        continue;
+      }
+      const entry = parsed.data;
       // A copy: the stored value is shared (frozen) read-model state.
       if (now < entry.expiresAt) return structuredClone(entry.value);
       await this.hvs.deleteVector(r.vector.id);
@@ -152,6 +156,6 @@ export class SemanticCache {
       expiresAt: now + this.ttlSeconds,
       ...(dependsOn ? { dependsOn } : {}),
     };
-    return this.hvs.storeVector(vector, { type: 'cache_entry', cache_id: cacheId, entry: { ...entry } });
+    return storeEntry(this.hvs, 'cache_entry', vector, { type: 'cache_entry', cache_id: cacheId, entry: { ...entry } });
   }
 }
