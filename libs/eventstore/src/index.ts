@@ -24,6 +24,7 @@ export {
   EventStoreUnavailableError,
   EventStoreClosedError,
 } from './errors.js';
+export { isNatsError, isNoResponders, isStreamNotFound, isTimeout, isTransient, isWrongLastSequence } from './nats-errors.js';
 export {
   ProjectionRunner,
   ProjectionTimeoutError,
