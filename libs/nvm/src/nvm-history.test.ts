@@ -1,7 +1,7 @@
 // NVM block names, versions, history and deletion against a real nats-server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamIds } from '@hvs-nvm/events';
-import { BlockClass, BlockExistsError, BlockNotFoundError, NVM } from './index.js';
+import { BlockClass, BlockExistsError, BlockNotFoundError } from './index.js';
 import { NvmTestServer, sleep } from '../testing/nvm-server.js';
 
 let t: NvmTestServer;

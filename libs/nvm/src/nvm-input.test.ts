@@ -1,6 +1,6 @@
 // NVM bad input: every bad argument is a typed error and appends nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockClass, BlockExistsError, BlockNotFoundError, ContentTooLargeError, InvalidBlockError, NVM, NVMError, ReadOnlyBlockError } from './index.js';
+import { BlockClass, BlockExistsError, BlockNotFoundError, ContentTooLargeError, InvalidBlockError, NVMError, ReadOnlyBlockError } from './index.js';
 import { NvmTestServer } from '../testing/nvm-server.js';
 
 let t: NvmTestServer;

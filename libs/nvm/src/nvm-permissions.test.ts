@@ -1,6 +1,6 @@
 // NVM permissions: read/write lists, acting as an agent, and what a denied actor may learn.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockClass, BlockExistsError, NVM, PermissionDeniedError } from './index.js';
+import { BlockClass, BlockExistsError, PermissionDeniedError } from './index.js';
 import { NvmTestServer } from '../testing/nvm-server.js';
 
 let t: NvmTestServer;

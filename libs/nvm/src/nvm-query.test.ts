@@ -1,7 +1,7 @@
 // NVM semantic query over block content.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockClass, NVM } from './index.js';
-import { NvmTestServer, encoder } from '../testing/nvm-server.js';
+import { BlockClass } from './index.js';
+import { NvmTestServer } from '../testing/nvm-server.js';
 
 let t: NvmTestServer;
 const freshNamespace = () => t.freshNamespace();

@@ -1,6 +1,6 @@
 // The seed's NVM examples and call forms against a real nats-server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockClass, BlockNotFoundError, InvalidBlockError, NVM, NVMError, ReadOnlyBlockError } from './index.js';
+import { BlockClass, BlockNotFoundError, InvalidBlockError, NVMError, ReadOnlyBlockError } from './index.js';
 import { NvmTestServer } from '../testing/nvm-server.js';
 
 let t: NvmTestServer;
