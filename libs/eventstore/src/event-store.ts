@@ -42,6 +42,7 @@ import { ConnectionState } from './connection-state.js';
 import { isStreamNotFound, isTransient, isWrongLastSequence } from './nats-errors.js';
 import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
 import { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
+import type { EventStorePort } from './port.js';
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
@@ -124,7 +125,7 @@ const STREAM_ID = /^[A-Za-z0-9_\-:=]+(\.[A-Za-z0-9_\-:=]+)*$/;
 const STREAM_PATTERN = /^([A-Za-z0-9_\-:=]+|\*)(\.([A-Za-z0-9_\-:=]+|\*))*(\.>)?$|^>$/;
 
 /** One JetStream stream, seen as an event store. */
-export class EventStore {
+export class EventStore implements EventStorePort {
   private closed = false;
   private readonly subscriptions = new Set<CatchUpSubscription>();
   /** Last known (revision, position) per stream id, so appends with 'any' usually skip a lookup. */
