@@ -28,10 +28,12 @@ function violation(specifier, file, workspaceRoot) {
   const own = packageRoot(file, workspaceRoot);
   if (own !== undefined) {
     const inside = relative(own, target);
-    if (inside.startsWith('..')) return `'${specifier}' leaves ${relative(workspaceRoot, own)}: import the other package by its name (${SCOPE}<name>).`;
+    if (inside.startsWith('..'))
+      return `'${specifier}' leaves ${relative(workspaceRoot, own)}: import the other package by its name (${SCOPE}<name>).`;
     return undefined;
   }
-  if (targetsLibs) return `'${specifier}' reaches into ${inWorkspace.split(sep).slice(0, 2).join('/')} by path: import it by its name (${SCOPE}<name>).`;
+  if (targetsLibs)
+    return `'${specifier}' reaches into ${inWorkspace.split(sep).slice(0, 2).join('/')} by path: import it by its name (${SCOPE}<name>).`;
   return undefined;
 }
 

@@ -1,14 +1,7 @@
 // The event-store port in memory, with the JetStream store's semantics (expected revisions, global positions,
 // event-id dedupe, reads, catch-up subscriptions), for tests of deciders, projections and patterns without a server.
 import { randomUUID } from 'node:crypto';
-import {
-  currentSchemaVersion,
-  decodeEventData,
-  encodeEventData,
-  eventDataSchemas,
-  type EventData,
-  type EventType,
-} from '@hvs-nvm/events';
+import { currentSchemaVersion, decodeEventData, encodeEventData, eventDataSchemas, type EventData, type EventType } from '@hvs-nvm/events';
 import { z } from 'zod';
 import {
   EventStoreClosedError,
@@ -17,14 +10,7 @@ import {
   NewStreamsConflictError,
   WrongExpectedVersionError,
 } from './errors.js';
-import type {
-  AnyNewEvent,
-  AppendOptions,
-  AppendResult,
-  LogIdentity,
-  ReadAllOptions,
-  ReadStreamOptions,
-} from './event-store.js';
+import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store.js';
 import type { EventStorePort, EventSubscription } from './port.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
 import type { SubscribeOptions } from './subscription.js';
@@ -128,7 +114,8 @@ export class InMemoryEventStore implements EventStorePort {
     const exists = tip >= 0;
     if (expected === 'no_stream' && exists) throw new WrongExpectedVersionError(streamId, expected, tip);
     if (expected === 'stream_exists' && !exists) throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
-    if (typeof expected === 'number' && tip !== expected) throw new WrongExpectedVersionError(streamId, expected, exists ? tip : 'no_stream');
+    if (typeof expected === 'number' && tip !== expected)
+      throw new WrongExpectedVersionError(streamId, expected, exists ? tip : 'no_stream');
     const actor = options.actor ?? this.options.actor ?? 'system';
     let last: RecordedEvent | undefined;
     for (const [i, e] of events.entries()) last = this.record(streamId, e, prepared[i]!, actor);

@@ -1,14 +1,7 @@
 // The event-store port the libs write and read through: implemented over JetStream (EventStore) and in memory
 // (InMemoryEventStore, for tests of deciders, projections and patterns that need no server).
 import type { EventType } from '@hvs-nvm/events';
-import type {
-  AnyNewEvent,
-  AppendOptions,
-  AppendResult,
-  LogIdentity,
-  ReadAllOptions,
-  ReadStreamOptions,
-} from './event-store.js';
+import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
 import type { SubscribeOptions } from './subscription.js';
 

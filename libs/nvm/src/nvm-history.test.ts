@@ -24,9 +24,7 @@ describe('NVM names, history and deletion', () => {
       blockClass: BlockClass.PROGRAM_STATE,
       content: 'one',
     });
-    const err = await b
-      .createBlock({ name: 'shared', blockClass: BlockClass.CACHE, content: 'two' })
-      .catch((e: unknown) => e);
+    const err = await b.createBlock({ name: 'shared', blockClass: BlockClass.CACHE, content: 'two' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BlockExistsError);
     expect(err).toMatchObject({ code: 'BLOCK_EXISTS', status: 409 });
     await a.deleteBlock(first.id);
@@ -40,11 +38,7 @@ describe('NVM names, history and deletion', () => {
     expect((await a.getBlockByName('shared'))?.id).toBe(second.id);
     const store = await storeOf(ns);
     const nameEvents = await store.readStream(streamIds.blockName('shared'));
-    expect(nameEvents.map((e) => e.type)).toEqual([
-      'BlockNameClaimed',
-      'BlockNameReleased',
-      'BlockNameClaimed',
-    ]);
+    expect(nameEvents.map((e) => e.type)).toEqual(['BlockNameClaimed', 'BlockNameReleased', 'BlockNameClaimed']);
   });
 
   it('concurrent creators of one name: exactly one wins', async () => {
@@ -83,13 +77,9 @@ describe('NVM names, history and deletion', () => {
     expect((await nvm.getBlock(v1.id, { version: 1 })).content).toBe('first');
     expect((await nvm.getBlock(v1.id, { version: 2 })).content).toBe('second');
     expect((await nvm.getBlock(v1.id, { asOf: v1.updatedAt })).content).toBe('first');
-    expect((await nvm.getBlock(v1.id, { asOf: new Date(v2.updatedAt.getTime() + 5) })).content).toBe(
-      'second',
-    );
+    expect((await nvm.getBlock(v1.id, { asOf: new Date(v2.updatedAt.getTime() + 5) })).content).toBe('second');
     expect((await nvm.getBlock(v1.id, { asOf: new Date() })).content).toBe('third');
-    await expect(
-      nvm.getBlock(v1.id, { asOf: new Date(v1.createdAt.getTime() - 1000) }),
-    ).rejects.toBeInstanceOf(BlockNotFoundError);
+    await expect(nvm.getBlock(v1.id, { asOf: new Date(v1.createdAt.getTime() - 1000) })).rejects.toBeInstanceOf(BlockNotFoundError);
     await expect(nvm.getBlock(v1.id, { version: 9 })).rejects.toBeInstanceOf(BlockNotFoundError);
 
     await nvm.deleteBlock(v1.id);

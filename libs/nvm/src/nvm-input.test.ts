@@ -1,6 +1,14 @@
 // NVM bad input: every bad argument is a typed error and appends nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlockClass, BlockExistsError, BlockNotFoundError, ContentTooLargeError, InvalidBlockError, NVMError, ReadOnlyBlockError } from './index.js';
+import {
+  BlockClass,
+  BlockExistsError,
+  BlockNotFoundError,
+  ContentTooLargeError,
+  InvalidBlockError,
+  NVMError,
+  ReadOnlyBlockError,
+} from './index.js';
 import { NvmTestServer } from '../testing/nvm-server.js';
 
 let t: NvmTestServer;
@@ -30,91 +38,43 @@ describe('NVM bad input', () => {
     circular['self'] = circular;
     const base = { name: 'bad', blockClass: BlockClass.PROGRAM_STATE, content: 'c' };
     const bad: [string, () => Promise<unknown>, new (...a: never[]) => NVMError][] = [
-      [
-        'unknown class',
-        () => nvm.createBlock({ ...base, blockClass: 'scratch' as BlockClass }),
-        InvalidBlockError,
-      ],
+      ['unknown class', () => nvm.createBlock({ ...base, blockClass: 'scratch' as BlockClass }), InvalidBlockError],
       ['empty name', () => nvm.createBlock({ ...base, name: '' }), InvalidBlockError],
       ['blank name', () => nvm.createBlock({ ...base, name: '   ' }), InvalidBlockError],
       ['taken name', () => nvm.createBlock({ ...base, name: 'ok' }), BlockExistsError],
       ['bigint content', () => nvm.createBlock({ ...base, content: { n: 10n } }), InvalidBlockError],
       ['function content', () => nvm.createBlock({ ...base, content: { f: () => 1 } }), InvalidBlockError],
       ['circular content', () => nvm.createBlock({ ...base, content: circular }), InvalidBlockError],
-      [
-        'Map content',
-        () => nvm.createBlock({ ...base, content: { m: new Map([[1, 2]]) } }),
-        InvalidBlockError,
-      ],
+      ['Map content', () => nvm.createBlock({ ...base, content: { m: new Map([[1, 2]]) } }), InvalidBlockError],
       ['NaN content', () => nvm.createBlock({ ...base, content: { x: Number.NaN } }), InvalidBlockError],
-      [
-        'number content',
-        () => nvm.createBlock({ ...base, content: 42 as unknown as string }),
-        InvalidBlockError,
-      ],
-      [
-        'array metadata',
-        () => nvm.createBlock({ ...base, metadata: [1] as unknown as Record<string, unknown> }),
-        InvalidBlockError,
-      ],
-      [
-        'string metadata',
-        () => nvm.createBlock({ ...base, metadata: 'm' as unknown as Record<string, unknown> }),
-        InvalidBlockError,
-      ],
+      ['number content', () => nvm.createBlock({ ...base, content: 42 as unknown as string }), InvalidBlockError],
+      ['array metadata', () => nvm.createBlock({ ...base, metadata: [1] as unknown as Record<string, unknown> }), InvalidBlockError],
+      ['string metadata', () => nvm.createBlock({ ...base, metadata: 'm' as unknown as Record<string, unknown> }), InvalidBlockError],
       ['Infinity metadata', () => nvm.createBlock({ ...base, metadata: { x: Infinity } }), InvalidBlockError],
-      [
-        'content too large',
-        () => nvm.createBlock({ ...base, content: 'x'.repeat(1025) }),
-        ContentTooLargeError,
-      ],
+      ['content too large', () => nvm.createBlock({ ...base, content: 'x'.repeat(1025) }), ContentTooLargeError],
       [
         'permissions not lists',
         () => nvm.createBlock({ ...base, permissions: { read: 'model_a' as unknown as string[] } }),
         InvalidBlockError,
       ],
-      [
-        'permissions unknown key',
-        () => nvm.createBlock({ ...base, permissions: { admin: ['x'] } as never }),
-        InvalidBlockError,
-      ],
-      [
-        'permissions empty id',
-        () => nvm.createBlock({ ...base, permissions: { write: [''] } }),
-        InvalidBlockError,
-      ],
+      ['permissions unknown key', () => nvm.createBlock({ ...base, permissions: { admin: ['x'] } as never }), InvalidBlockError],
+      ['permissions empty id', () => nvm.createBlock({ ...base, permissions: { write: [''] } }), InvalidBlockError],
       ['ttl on a non-cache block', () => nvm.createBlock({ ...base, ttlSeconds: 5 }), InvalidBlockError],
-      [
-        'negative ttl',
-        () => nvm.createBlock({ ...base, blockClass: BlockClass.CACHE, ttlSeconds: -1 }),
-        InvalidBlockError,
-      ],
+      ['negative ttl', () => nvm.createBlock({ ...base, blockClass: BlockClass.CACHE, ttlSeconds: -1 }), InvalidBlockError],
       [
         'bad ttl_seconds metadata',
         () => nvm.createBlock({ ...base, blockClass: BlockClass.CACHE, metadata: { ttl_seconds: 'soon' } }),
         InvalidBlockError,
       ],
-      [
-        'snake_case field',
-        () => nvm.createBlock({ ...base, block_class: 'cache' } as never),
-        InvalidBlockError,
-      ],
+      ['snake_case field', () => nvm.createBlock({ ...base, block_class: 'cache' } as never), InvalidBlockError],
       ['update too large', () => nvm.updateBlock(ok.id, 'y'.repeat(2000)), ContentTooLargeError],
       ['update non-JSON', () => nvm.updateBlock(ok.id, { f: Symbol('s') }), InvalidBlockError],
-      [
-        'update bad metadata',
-        () => nvm.updateBlock(ok.id, 'y', { metadata: new Date() as never }),
-        InvalidBlockError,
-      ],
+      ['update bad metadata', () => nvm.updateBlock(ok.id, 'y', { metadata: new Date() as never }), InvalidBlockError],
       ['update read-only', () => nvm.updateBlock(ro.id, 'y'), ReadOnlyBlockError],
       ['update missing', () => nvm.updateBlock('missing', 'y'), BlockNotFoundError],
       ['update bad id', () => nvm.updateBlock('not a valid id!', 'y'), BlockNotFoundError],
       ['update throws in updater', () => nvm.updateBlock(ok.id, () => ({ bad: 1n })), InvalidBlockError],
-      [
-        'query bad class',
-        () => nvm.semanticQuery('x', { blockClass: 'nope' as BlockClass }),
-        InvalidBlockError,
-      ],
+      ['query bad class', () => nvm.semanticQuery('x', { blockClass: 'nope' as BlockClass }), InvalidBlockError],
       ['query bad k', () => nvm.semanticQuery('x', { k: 0 }), NVMError],
       ['as() bad actor', async () => nvm.as('no spaces allowed'), NVMError],
     ];
@@ -141,7 +101,14 @@ describe('NVM bad input', () => {
       { toString: '' },
       [{ toString: '' }],
       Object.create(null),
-      { toJSON: () => { throw null; }, toString: () => { throw new Error('no'); } },
+      {
+        toJSON: () => {
+          throw null;
+        },
+        toString: () => {
+          throw new Error('no');
+        },
+      },
     ];
     for (const h of hostiles) {
       const calls: [string, () => Promise<unknown>][] = [

@@ -112,8 +112,6 @@ describe('NVM permission boundaries', () => {
     const full = await nvm.as('model_a').updateBlock(dropBox.id, 'read by a');
     expect(full).toMatchObject({ content: 'read by a', version: 3, metadata: { owner: 'model_a' } });
     // An updater function needs the current block, so it needs read access.
-    await expect(nvm.as('model_b').updateBlock(dropBox.id, (b) => `${b.content}!`)).rejects.toBeInstanceOf(
-      PermissionDeniedError,
-    );
+    await expect(nvm.as('model_b').updateBlock(dropBox.id, (b) => `${b.content}!`)).rejects.toBeInstanceOf(PermissionDeniedError);
   });
 });

@@ -58,9 +58,9 @@ describe('NVM restart and projection', () => {
     await expect(again.getBlock(gone.id)).rejects.toBeInstanceOf(BlockNotFoundError);
     expect((await again.getBlockByName('later'))?.id).toBe(later.id);
     expect((await again.semanticQuery('hyperbolic geometry', { k: 1 }))[0]!.block.id).toBe(doc.id);
-    await expect(
-      again.createBlock({ name: 'doc', blockClass: BlockClass.DOCUMENTATION, content: 'dup' }),
-    ).rejects.toBeInstanceOf(BlockExistsError);
+    await expect(again.createBlock({ name: 'doc', blockClass: BlockClass.DOCUMENTATION, content: 'dup' })).rejects.toBeInstanceOf(
+      BlockExistsError,
+    );
   });
 
   it('other clients see writes after sync(); facts and foreign messages in the store do not break the view', async () => {

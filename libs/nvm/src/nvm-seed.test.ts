@@ -78,9 +78,9 @@ describe('NVM seed call forms', () => {
     await expect(nvm.updateBlock(block.id, 'new content')).rejects.toBeInstanceOf(ReadOnlyBlockError);
     const state = await nvm.createBlock('app_state', BlockClass.PROGRAM_STATE, { counter: 0 });
     expect(JSON.parse(state.content)).toEqual({ counter: 0 });
-    await expect(
-      nvm.createBlock('twice', BlockClass.DOCUMENTATION, 'x', { name: 'other' } as never),
-    ).rejects.toBeInstanceOf(InvalidBlockError);
+    await expect(nvm.createBlock('twice', BlockClass.DOCUMENTATION, 'x', { name: 'other' } as never)).rejects.toBeInstanceOf(
+      InvalidBlockError,
+    );
     await expect(nvm.createBlock('no_class', 'nope' as never, 'x')).rejects.toBeInstanceOf(InvalidBlockError);
   });
 });
