@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { defaultEncoder, hashingEncoder, type Encoder } from '@hvs-nvm/encoders';
+import { CodedError } from '@hvs-nvm/events';
 import { HVSNVMIntegration, type IntegrationOptions } from '@hvs-nvm/hvs-nvm';
 import { loadConfig, type RuntimeConfig } from '@hvs-nvm/runtime';
 import { Api, describeError } from '@hvs-nvm/server-app';
@@ -16,15 +17,17 @@ export interface GlobalOptions {
 }
 
 /** A usage error found after parsing (a bad JSON argument, a file of the wrong kind): exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  readonly status = 400;
+export class UsageError extends CodedError {
+  constructor(message: string) {
+    super('USAGE', message, 400);
+  }
 }
 
 /** Something asked for does not exist: exit code 3. */
-export class NotFoundError extends Error {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
+export class NotFoundError extends CodedError {
+  constructor(message: string) {
+    super('NOT_FOUND', message, 404);
+  }
 }
 
 export function globals(cmd: Command): GlobalOptions {

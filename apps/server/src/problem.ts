@@ -1,18 +1,18 @@
 // Turns any thrown value into an RFC 9457 problem: typed errors keep their code and status, the rest become a bare 500.
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
+import { CodedError } from '@hvs-nvm/events';
 import type { Problem } from './schemas.js';
 
 /** An error raised by the HTTP layer itself (bad JSON, unknown route, no token), shaped like the libs' errors. */
-export class HttpError extends Error {
+export class HttpError extends CodedError {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
     readonly issues?: { path: string; message: string }[],
   ) {
-    super(message);
-    this.name = 'HttpError';
+    super(code, message, status);
   }
 }
 

@@ -1,19 +1,15 @@
 // The encoders' errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
+import { CodedError } from '@hvs-nvm/events';
+
 export interface EncoderErrorOptions extends ErrorOptions {
   readonly code?: string;
   readonly status?: number;
 }
 
 /** An encoder failed to turn text into a vector (the model threw or returned something malformed). */
-export class EncoderError extends Error {
-  readonly code: string;
-  readonly status: number;
-
+export class EncoderError extends CodedError {
   constructor(message: string, options: EncoderErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = options.code ?? 'ENCODER_ERROR';
-    this.status = options.status ?? 500;
+    super(options.code ?? 'ENCODER_ERROR', message, options.status ?? 500, options.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 

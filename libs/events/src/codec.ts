@@ -4,13 +4,18 @@
 // 4-byte boundary, then the float32 tail. In the head, each Float32Array is replaced by {"$f32":[offset,length]}
 // (offset and length in floats into the tail). A user object key of that shape ($f32, $$f32, …) gets one more `$`
 // on the way in and loses it on the way out, so user data can never pass for a vector reference.
+import { CodedError } from './errors.js';
+
 const MAGIC = [0x48, 0x56, 0x31];
 const HEAD = 7;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export class EventCodecError extends Error {
-  readonly code = 'EVENT_CODEC';
+/** Bytes that are not an HVS-NVM event payload (bad magic, truncated, bad head); 500: they come from our own streams. */
+export class EventCodecError extends CodedError {
+  constructor(message: string) {
+    super('EVENT_CODEC', message, 500);
+  }
 }
 
 /** `$f32`, `$$f32`, …: the reference key and its escaped forms. */

@@ -4,10 +4,13 @@
 // (10 s) runs out. And a request in flight when the server dies never gets its reply either. So the event store
 // waits for the connection before each request and abandons (and retries) a request as soon as the link drops.
 import type { NatsConnection, Status } from '@nats-io/nats-core';
+import { EventStoreError } from './errors.js';
 
 /** The connection dropped while a request was in flight; safe to retry (appends carry their event id). */
-export class DisconnectedError extends Error {
-  override readonly name = 'DisconnectedError';
+export class DisconnectedError extends EventStoreError {
+  constructor(message: string) {
+    super('DISCONNECTED', message, 503);
+  }
 }
 
 /** Whether an error (or one in its cause chain) says the connection was down: an outage, not a broken request. */

@@ -40,8 +40,10 @@ import {
   WrongExpectedVersionError,
 } from './errors.js';
 import { ConnectionState } from './connection-state.js';
+import { isStreamNotFound, isTransient, isWrongLastSequence } from './nats-errors.js';
 import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
 import { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
+import type { EventStorePort } from './port.js';
 import { currentCall } from './call-context.js';
 
 /** What one append takes from the call it is part of, and gives back to it. */
@@ -158,31 +160,8 @@ const MAX_CACHED_TIPS = 10_000;
 const STREAM_ID = /^[A-Za-z0-9_\-:=]+(\.[A-Za-z0-9_\-:=]+)*$/;
 const STREAM_PATTERN = /^([A-Za-z0-9_\-:=]+|\*)(\.([A-Za-z0-9_\-:=]+|\*))*(\.>)?$|^>$/;
 
-function isWrongLastSequence(err: unknown): boolean {
-  return (
-    err instanceof JetStreamApiError &&
-    (err.code === JetStreamApiCodes.StreamWrongLastSequence ||
-      err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
-}
-
-function isTransient(err: unknown): boolean {
-  const name = (err as Error)?.name ?? '';
-  const msg = (err as Error)?.message ?? '';
-  return (
-    name === 'TimeoutError' ||
-    name === 'NoRespondersError' ||
-    name === 'RequestError' ||
-    // A restarted cluster node answers this until its JetStream is back.
-    name === 'JetStreamNotEnabled' ||
-    /jetstream is not enabled|jetstream not enabled/i.test(msg) ||
-    name === 'DisconnectedError' ||
-    /timeout|no responders|503|disconnect|reconnect/i.test(msg)
-  );
-}
-
 /** One JetStream stream, seen as an event store. */
-export class EventStore {
+export class EventStore implements EventStorePort {
   private closed = false;
   private readonly subscriptions = new Set<CatchUpSubscription>();
   /** Last known (revision, position) per stream id, so appends with 'any' usually skip a lookup. */
@@ -261,11 +240,8 @@ export class EventStore {
         });
       }
     } catch (err) {
-      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound) {
-        await this.jsm.streams.add(config);
-      } else if (err instanceof Error && /stream not found/i.test(err.message)) {
-        await this.jsm.streams.add(config);
-      } else throw new EventStoreUnavailableError(`cannot open stream ${names.stream}: ${String(err)}`, { cause: err });
+      if (isStreamNotFound(err)) await this.jsm.streams.add(config);
+      else throw new EventStoreUnavailableError(`cannot open stream ${names.stream}: ${String(err)}`, { cause: err });
     }
   }
 

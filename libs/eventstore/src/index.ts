@@ -12,6 +12,8 @@ export {
   type ReadStreamOptions,
 } from './event-store.js';
 export { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
+export type { EventStorePort, EventSubscription } from './port.js';
+export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
 export { QueryService, requestQuery, isWireError, type QueryServiceOptions, type WireError } from './query-service.js';
 export { parseStoredMessage, H as EVENT_HEADERS, type RecordedEvent, type ParkedMessage } from './recorded.js';
 export { openNatsEndpoint, connectionOptionsOf, NatsConnectionOptions, type NatsEndpoint, type OpenEndpointOptions } from './connection.js';
@@ -24,6 +26,7 @@ export {
   EventStoreUnavailableError,
   EventStoreClosedError,
 } from './errors.js';
+export { isNatsError, isNoResponders, isStreamNotFound, isTimeout, isTransient, isWrongLastSequence } from './nats-errors.js';
 export {
   ProjectionRunner,
   ProjectionTimeoutError,

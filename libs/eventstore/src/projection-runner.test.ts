@@ -1,11 +1,12 @@
-// The projection runner over a real nats-server: checkpoints never overlap (they share files), a forced one writes
-// what came after a background one, and stop() returns only once no checkpoint is still writing.
+// The projection runner: checkpoints never overlap (they share files), a forced one writes what came after a
+// background one, and stop() returns only once no checkpoint is still writing. The runner's own logic runs over the
+// in-memory event store; junk on the stream (which only JetStream can hold) over a real nats-server.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { hvsNames } from '@hvs-nvm/events';
 import { TempNatsServer } from '@hvs-nvm/runtime';
-import { EventStore, ProjectionRunner, type Projection, type RecordedEvent } from './index.js';
+import { EventStore, InMemoryEventStore, ProjectionRunner, type Projection, type RecordedEvent } from './index.js';
 
 let srv: TempNatsServer;
 let nc: NatsConnection;
@@ -37,7 +38,7 @@ class SlowView implements Projection {
 }
 
 it('serialises checkpoints, writes the latest on demand, and stop() waits for one under way', async () => {
-  await using store = await EventStore.open(nc, { names: hvsNames('runner1') });
+  await using store = new InMemoryEventStore();
   const fact = (i: number) => ({
     type: 'FactAdded' as const,
     data: { factId: `f${i}`, subject: 's', predicate: 'p', object: `o${i}`, source: 'test', timestamp: i },
@@ -87,7 +88,7 @@ class BatchView implements Projection {
 }
 
 it('applies catch-up in batches, releases readers only once a batch is applied, and parks what it refused', async () => {
-  await using store = await EventStore.open(nc, { names: hvsNames('runner2') });
+  await using store = new InMemoryEventStore();
   const fact = (i: number, object = `o${i}`) => ({
     type: 'FactAdded' as const,
     data: { factId: `f${i}`, subject: 's', predicate: 'p', object, source: 'test', timestamp: i },
@@ -136,7 +137,7 @@ it('reaches the head when the last messages are junk that is parked, in catch-up
 });
 
 it('checkpoints during a long catch-up too, never ahead of the position it records', async () => {
-  await using store = await EventStore.open(nc, { names: hvsNames('runner4') });
+  await using store = new InMemoryEventStore();
   const fact = (i: number) => ({
     type: 'FactAdded' as const,
     data: { factId: `f${i}`, subject: 's', predicate: 'p', object: `o${i}`, source: 'test', timestamp: i },

@@ -1,9 +1,9 @@
 // Runs a projection: catch-up subscription from its checkpoint, applying events in order, snapshotting, and
 // answering "has position N been applied yet?" for read-your-writes.
 import type { EventType } from '@hvs-nvm/events';
-import type { EventStore, LogIdentity } from './event-store.js';
+import type { LogIdentity } from './event-store.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
-import type { CatchUpSubscription } from './subscription.js';
+import type { EventStorePort, EventSubscription } from './port.js';
 import { EventStoreError } from './errors.js';
 
 /** A read model: a pure-ish reducer over events plus a way to persist itself. */
@@ -73,7 +73,7 @@ export class ProjectionRunner {
   position: number;
   private checkpointed: number;
   private lastCheckpointAt = Date.now();
-  private sub?: CatchUpSubscription;
+  private sub?: EventSubscription;
   private loop?: Promise<void>;
   private waiters: { position: number; resolve: () => void }[] = [];
   private failure?: Error;
@@ -91,7 +91,7 @@ export class ProjectionRunner {
   readonly parked: ParkedMessage[] = [];
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: EventStorePort,
     readonly projection: Projection,
     private readonly options: ProjectionRunnerOptions = {},
   ) {
@@ -118,7 +118,7 @@ export class ProjectionRunner {
     this.options.onParked?.(parked);
   }
 
-  private async run(sub: CatchUpSubscription): Promise<void> {
+  private async run(sub: EventSubscription): Promise<void> {
     const idle = setInterval(() => this.checkpointInBackground(), this.options.checkpointEveryMs ?? 30_000);
     idle.unref();
     try {

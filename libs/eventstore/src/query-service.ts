@@ -3,6 +3,7 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Svcm, type Service, type ServiceMsg } from '@nats-io/services';
 import { CodedError, decodeEventData, encodeEventData } from '@hvs-nvm/events';
+import { isTransient } from './nats-errors.js';
 import { createLogger, type Logger } from '@hvs-nvm/runtime';
 
 /**
@@ -110,8 +111,7 @@ export async function requestQuery(nc: NatsConnection, subject: string, args: Re
       const msg = await nc.request(subject, payload, { timeout: Math.max(1, Math.min(ATTEMPT_TIMEOUT_MS, left)) });
       return decodeEventData(msg.data);
     } catch (err) {
-      const name = (err as Error).name;
-      const transient = name === 'NoRespondersError' || name === 'TimeoutError' || name === 'RequestError';
+      const transient = isTransient(err);
       const pause = Math.min(1000, 100 * 2 ** attempt);
       if (transient && Date.now() + pause < deadline) {
         await new Promise((r) => setTimeout(r, pause));

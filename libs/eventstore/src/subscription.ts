@@ -4,6 +4,7 @@ import type { Status } from '@nats-io/nats-core';
 import type { EventType } from '@hvs-nvm/events';
 import { causedByOutage } from './connection-state.js';
 import type { EventStore } from './event-store.js';
+import type { EventSubscription } from './port.js';
 import { parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
 
 export interface SubscribeOptions {
@@ -26,7 +27,7 @@ export interface SubscribeOptions {
  * been delivered; `pending` says how many stored events are still ahead of the last one delivered. Invalid or
  * foreign messages are parked (reported through `onParked` and kept in `parked`), never delivered, never fatal.
  */
-export class CatchUpSubscription implements AsyncIterable<RecordedEvent> {
+export class CatchUpSubscription implements EventSubscription {
   /** Position of the last message seen (delivered or parked). */
   position = 0;
   /** Stored messages still ahead of the last one seen (0 = at the head). */

@@ -6,6 +6,7 @@ import { hvsNames, Id, jsonShapeProblem, mailNames, NAMESPACE_PATTERN, streamIds
 import {
   EventStore,
   EventStoreError,
+  isNatsError,
   NewStreamsConflictError,
   connectionOptionsOf,
   NatsConnectionOptions,
@@ -324,7 +325,7 @@ export class HVS {
     if (err instanceof HVSError) throw err;
     if (err instanceof EventStoreError) throw new HVSError(err.code, err.message, err.status, { cause: err });
     // NATS and JetStream client errors (timeouts, lost connection, missed heartbeats) are mapped, never leaked.
-    if (err instanceof Error && /^(JetStream\w*Error|TimeoutError|NoRespondersError|RequestError|\w*ConnectionError|PermissionViolationError|DrainingConnectionError)$/.test(err.name)) {
+    if (isNatsError(err)) {
       throw new HVSError('NATS_UNAVAILABLE', `NATS: ${err.message}`, 503, { cause: err });
     }
     throw err;

@@ -1,5 +1,5 @@
 // The impure shell around a decider, written once: load fresh state, decide, append with the expected revision, retry on conflict.
-import { WrongExpectedVersionError, type AnyNewEvent, type EventStore } from '@hvs-nvm/eventstore';
+import { WrongExpectedVersionError, type AnyNewEvent, type EventStorePort } from '@hvs-nvm/eventstore';
 
 export interface Loaded<S> {
   state: S;
@@ -8,7 +8,7 @@ export interface Loaded<S> {
 }
 
 export interface HandleOptions<S> {
-  store: EventStore;
+  store: EventStorePort;
   streamId: string;
   actor: string;
   /** Fresh state: reflects at least every event of the stream up to its tip as of the call. */

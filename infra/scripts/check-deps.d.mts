@@ -1,0 +1,3 @@
+// Types of check-deps.mjs, for the workspace test.
+export function packageOf(specifier: string): string | undefined;
+export function undeclaredImports(root: string): { file: string; specifier: string; pkg: string }[];
