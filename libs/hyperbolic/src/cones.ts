@@ -86,7 +86,7 @@ export function coneLayout(h: Hierarchy, dim: number, random: Random, options: C
     const isRoot = h.parents[p]!.length === 0;
     if (isRoot) {
       const { points, minSep } = spread(kids.length, m, true, random, options.candidatesPerChild);
-      const step = kids.length === 1 ? options.margin : Math.log(options.capFactor / minSep) + options.margin;
+      const step = stepLength(kids.length, minSep, options);
       kids.forEach((c, i) => {
         radius[c] = step;
         for (let j = 0; j < m; j++) dir[c * m + j] = points[i * m + j]!;
@@ -96,7 +96,7 @@ export function coneLayout(h: Hierarchy, dim: number, random: Random, options: C
       const np = dir.subarray(p * m, (p + 1) * m);
       const { points, minSep } = spread(kids.length, m - 1, false, random, options.candidatesPerChild);
       orthoBasis(np, m, basis, random);
-      const step = kids.length === 1 ? options.margin : Math.log(options.capFactor / minSep) + options.margin;
+      const step = stepLength(kids.length, minSep, options);
       const tilt = Math.exp(-radius[p]!);
       kids.forEach((c, i) => {
         radius[c] = radius[p]! + step;
@@ -125,6 +125,15 @@ export function coneLayout(h: Hierarchy, dim: number, random: Random, options: C
     out[u * dim1 + dim] = Math.sinh(t);
   }
   return out;
+}
+
+/**
+ * Skeleton edge length below a node: room for the children's cones, log(capFactor / minSep), and never less than
+ * log 2 — a child one step s out must score t + 2 log sinh(s/2) above its parent's root distance, which needs e^s > 2.
+ */
+function stepLength(children: number, minSep: number, options: ConeOptions): number {
+  const room = children === 1 ? 0 : Math.log(options.capFactor / minSep);
+  return Math.max(room, Math.LN2) + options.margin;
 }
 
 /** Fills `basis` (rows) with m−1 orthonormal vectors orthogonal to unit vector `n`. */

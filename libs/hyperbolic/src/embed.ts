@@ -26,7 +26,7 @@ export const EmbedOptionsSchema = z.object({
   radialStep: z.number().positive().default(1),
   spread: z.number().positive().default(1),
   /** Cone layout (d ≥ 3): extra skeleton edge length, and the room a child subtree needs (see cones.ts). */
-  margin: z.number().positive().default(0.05),
+  margin: z.number().positive().default(0.3),
   capFactor: z.number().min(1).default(3),
   maxStep: z.number().positive().default(1),
 });
