@@ -9,6 +9,7 @@ import { registerMail } from './commands/mail.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerMemory } from './commands/memory.js';
 import { registerStart } from './commands/start.js';
+import { registerTaxonomy } from './commands/taxonomy.js';
 
 export function buildProgram(): Command {
   const program = new Command('hvs-nvm')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerMail(program);
   registerKb(program);
   registerImport(program);
+  registerTaxonomy(program);
   registerMaintenance(program);
   registerAuth(program);
   return program;
