@@ -10,6 +10,7 @@ import { registerMail } from './commands/mail.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerMemory } from './commands/memory.js';
 import { registerStart } from './commands/start.js';
+import { registerTaxonomy } from './commands/taxonomy.js';
 
 export function buildProgram(): Command {
   const program = new Command('hvs-nvm')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerMail(program);
   registerKb(program);
   registerImport(program);
+  registerTaxonomy(program);
   registerMaintenance(program);
   registerAuth(program);
   registerAudit(program);
