@@ -1,7 +1,8 @@
 // A lint rule for module boundaries: a lib or app is used only through its public face, `@hvs-nvm/<name>` (its
 // src/index.ts), never by a deep import (`@hvs-nvm/hvs/src/x`) nor by a relative path out of its own package
 // (`../../nvm/src/errors.js`, `../../../libs/hvs/src/x`). Resolved against the importing file's real location, so
-// `../input.js` inside a package stays legal at any depth.
+// `../input.js` inside a package stays legal at any depth. A package may also declare an `internal` face
+// (`@hvs-nvm/<name>/internal`, as nats.js has internal_mod.ts): what sibling libs may use and applications should not.
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const SCOPE = '@hvs-nvm/';
@@ -16,7 +17,7 @@ function packageRoot(file, workspaceRoot) {
 function violation(specifier, file, workspaceRoot) {
   if (specifier.startsWith(SCOPE)) {
     const rest = specifier.slice(SCOPE.length);
-    if (rest.includes('/') && !rest.endsWith('/package.json')) {
+    if (rest.includes('/') && !rest.endsWith('/package.json') && !/^[^/]+\/internal$/.test(rest)) {
       return `'${specifier}' reaches into a package: import its public face '${SCOPE}${rest.split('/')[0]}' instead.`;
     }
     return undefined;
