@@ -48,9 +48,7 @@ function candidates() {
 function findBinary() {
   const explicit = process.env.NATS_SERVER_BIN?.trim();
   if (explicit && !isExecutableFile(explicit)) {
-    console.error(
-      `ensure-nats-server: NATS_SERVER_BIN=${explicit} is not an executable file; looking elsewhere.`,
-    );
+    console.error(`ensure-nats-server: NATS_SERVER_BIN=${explicit} is not an executable file; looking elsewhere.`);
   }
   return candidates().find(isExecutableFile) ?? null;
 }
@@ -93,8 +91,7 @@ function which(cmd) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir && isExecutableFile(join(dir, cmd))) return join(dir, cmd);
   }
-  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin'])
-    if (isExecutableFile(join(dir, cmd))) return join(dir, cmd);
+  for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin']) if (isExecutableFile(join(dir, cmd))) return join(dir, cmd);
   return null;
 }
 
@@ -119,10 +116,7 @@ function aptInstall() {
     return !r.error && r.status === 0;
   };
   console.error('ensure-nats-server: nats-server not found; installing the Debian package (root, apt-get).');
-  if (!run(['update']))
-    console.error(
-      'ensure-nats-server: apt-get update failed; trying the install with the package lists as they are.',
-    );
+  if (!run(['update'])) console.error('ensure-nats-server: apt-get update failed; trying the install with the package lists as they are.');
   if (!run(['install', '-y', '--no-install-recommends', 'nats-server'])) {
     console.error('ensure-nats-server: apt-get install nats-server failed.');
     return false;

@@ -53,7 +53,9 @@ for (const [id, t] of self) {
   const key = `${f.functionName || '(anonymous)'}  ${where}${f.url ? `:${f.lineNumber + 1}` : ''}`;
   byFunction.set(key, (byFunction.get(key) ?? 0) + t);
   byFile.set(where, (byFile.get(where) ?? 0) + t);
-  const pkg = /^(node_modules\/(?:@[^/]+\/)?[^/]+|libs\/[^/]+|tests\/[^/]+)/.exec(where)?.[1] ?? (f.url.startsWith('node:') ? 'node:internal' : where);
+  const pkg =
+    /^(node_modules\/(?:@[^/]+\/)?[^/]+|libs\/[^/]+|tests\/[^/]+)/.exec(where)?.[1] ??
+    (f.url.startsWith('node:') ? 'node:internal' : where);
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + t);
 }
 

@@ -56,7 +56,11 @@ function parseArgs(argv: string[]): Args {
     };
     const name = a.split('=')[0];
     if (name === '--quick') args.quick = true;
-    else if (name === '--only') args.only = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (name === '--only')
+      args.only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (name === '--size') args.size = positiveInt(value(), '--size');
     else if (name === '--rounds') args.rounds = positiveInt(value(), '--rounds');
     else if (name === '--wink-file') args.winkFile = value();
@@ -124,7 +128,9 @@ async function main(): Promise<void> {
   const selected = SCENARIOS.filter((s) => !args.only || args.only.includes(s.name));
   const machine = machineInfo();
   const log = (m: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${m}`);
-  log(`machine: ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.node}, ${machine.natsServer ?? 'nats-server ?'}, gc ${gcAvailable ? 'exposed' : 'unavailable'}`);
+  log(
+    `machine: ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.node}, ${machine.natsServer ?? 'nats-server ?'}, gc ${gcAvailable ? 'exposed' : 'unavailable'}`,
+  );
 
   const server = await TempNatsServer.start();
   const workDir = mkdtempSync(join(tmpdir(), 'hvs-nvm-bench-'));
@@ -167,16 +173,32 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - started) / 1000;
   console.log(formatTable(rows));
   for (const f of failures) console.log(`FAILED ${f.scenario}: ${f.error.split('\n')[0]}`);
-  console.log(`total ${totalSeconds.toFixed(1)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')})`);
+  console.log(
+    `total ${totalSeconds.toFixed(1)} s (${Object.entries(timings)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+      .join(', ')})`,
+  );
 
-  const stamp = new Date().toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const outDir = join(repoRoot, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   const outFile = join(outDir, `${stamp}${args.quick ? '-quick' : ''}.json`);
   writeFileSync(
     outFile,
     JSON.stringify(
-      { startedAt: new Date(Date.now() - totalSeconds * 1000).toISOString(), args, machine, gcAvailable, totalSeconds, timings, rows, failures },
+      {
+        startedAt: new Date(Date.now() - totalSeconds * 1000).toISOString(),
+        args,
+        machine,
+        gcAvailable,
+        totalSeconds,
+        timings,
+        rows,
+        failures,
+      },
       null,
       2,
     ) + '\n',

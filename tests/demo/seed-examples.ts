@@ -96,7 +96,9 @@ section('Basic NVM Usage');
   ] as const;
   for (const [name, blockClass, content, options] of classes) {
     const b = await nvm.createBlock(name, blockClass, content, options);
-    console.log(`${b.blockClass}: ${b.name}${b.readonly ? ' (read-only)' : ''}${b.expiresAt ? ` (expires ${b.expiresAt.toISOString()})` : ''}`);
+    console.log(
+      `${b.blockClass}: ${b.name}${b.readonly ? ' (read-only)' : ''}${b.expiresAt ? ` (expires ${b.expiresAt.toISOString()})` : ''}`,
+    );
   }
 
   section('Best Practices 3: Handle Errors Gracefully (NVM)');
@@ -194,7 +196,7 @@ section('Integrated HVS-NVM Usage');
   // Similar queries will hit cache
   result = await cache.get('Tell me about HyperSync'); // Semantic match!
   console.log(`Similar query: ${result === null ? 'miss' : `hit ${JSON.stringify(result)}`}`);
-  check(result !== null && computed === 1, 'the seed\'s similar query hits the cache with the default threshold');
+  check(result !== null && computed === 1, "the seed's similar query hits the cache with the default threshold");
   const unrelated = await cache.get('How do I bake bread?');
   console.log(`Unrelated query: ${unrelated === null ? 'miss' : 'hit'}`);
   check(unrelated === null, 'an unrelated question misses the cache');
@@ -264,7 +266,9 @@ class RobustHVSNVM {
   // NVM down: the NVMError branch stores without persistence.
   await integration.nvm.close();
   const unpersisted = await robust.safeStore('Stored while NVM was unavailable.');
-  console.log(`safeStore with NVM closed fell back to HVS only: ${unpersisted} (found: ${String((await integration.hvs.retrieveVector(unpersisted)).id === unpersisted)})`);
+  console.log(
+    `safeStore with NVM closed fell back to HVS only: ${unpersisted} (found: ${String((await integration.hvs.retrieveVector(unpersisted)).id === unpersisted)})`,
+  );
   console.log(`safeQuery with NVM closed: ${JSON.stringify(await robust.safeQuery('anything'))}`);
 
   // HVS down too: the HVSError branch retries with exponential backoff, then gives up.
@@ -293,7 +297,10 @@ section('Testing Patterns');
       const vector = randn(12);
       const vectorId = await hvs.storeVector(vector);
       const retrieved = await hvs.retrieveVector(vectorId);
-      check(vector.every((x, i) => Math.abs(x - retrieved.data[i]!) < 1e-6), 'retrieved vector equals the stored one');
+      check(
+        vector.every((x, i) => Math.abs(x - retrieved.data[i]!) < 1e-6),
+        'retrieved vector equals the stored one',
+      );
     },
     'TestHVSOperations.test_semantic_search': async () => {
       const dir = mkdtemp();

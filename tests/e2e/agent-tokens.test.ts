@@ -27,7 +27,8 @@ async function mcpClient(who: string): Promise<Client> {
 }
 
 type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
-const tool = async (client: Client, name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as ToolResult;
+const tool = async (client: Client, name: string, args: Record<string, unknown>) =>
+  (await client.callTool({ name, arguments: args })) as ToolResult;
 const textOf = (r: ToolResult) => r.content.map((c) => c.text ?? '').join('\n');
 
 beforeAll(async () => {
@@ -48,7 +49,9 @@ afterAll(async () => {
 describe('per-agent tokens over HTTP', () => {
   it('a request without a known token is refused', async () => {
     expect((await http(stack.url, 'GET', '/v1/health')).status).toBe(401);
-    expect((await http(stack.url, 'GET', '/v1/health', undefined, { authorization: 'Bearer not-a-token-anyone-was-given' })).status).toBe(401);
+    expect((await http(stack.url, 'GET', '/v1/health', undefined, { authorization: 'Bearer not-a-token-anyone-was-given' })).status).toBe(
+      401,
+    );
     expect((await as('alice', 'GET', '/v1/health')).status).toBe(200);
   });
 
@@ -79,11 +82,20 @@ describe('per-agent tokens over HTTP', () => {
     const [message] = taken.body.messages as { body: unknown; ackToken: string }[];
     expect(message?.body).toBe('ack me');
     const tokens = [message!.ackToken];
-    expect(await as('mallory', 'POST', '/v1/mailboxes/bob/ack', { tokens })).toMatchObject({ status: 403, body: { code: 'PERMISSION_DENIED' } });
+    expect(await as('mallory', 'POST', '/v1/mailboxes/bob/ack', { tokens })).toMatchObject({
+      status: 403,
+      body: { code: 'PERMISSION_DENIED' },
+    });
     // Bob's token names bob's mailbox: sent for another mailbox, or made up, it acks nothing.
-    expect(await as('mallory', 'POST', '/v1/mailboxes/mallory/ack', { tokens })).toMatchObject({ status: 400, body: { code: 'INVALID_ACK_TOKEN' } });
+    expect(await as('mallory', 'POST', '/v1/mailboxes/mallory/ack', { tokens })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_ACK_TOKEN' },
+    });
     const madeUp = Buffer.from('$JS.ACK.MAIL_default.mbox_bob.1.1.1.1.>').toString('base64url');
-    expect(await as('bob', 'POST', '/v1/mailboxes/bob/ack', { tokens: [madeUp] })).toMatchObject({ status: 400, body: { code: 'INVALID_ACK_TOKEN' } });
+    expect(await as('bob', 'POST', '/v1/mailboxes/bob/ack', { tokens: [madeUp] })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_ACK_TOKEN' },
+    });
     expect(await as('bob', 'POST', '/v1/mailboxes/bob/ack', { tokens })).toMatchObject({ status: 200, body: { acked: 1 } });
   });
 
@@ -104,7 +116,9 @@ describe('per-agent tokens over HTTP', () => {
 
     // Memory search reads blocks too: an agent does not see the content of blocks it may not read.
     const contents = async (who: string) =>
-      ((await as(who, 'POST', '/v1/memory/search', { query: 'vault combination', k: 10 })).body.results as { content: string }[]).map((r) => r.content);
+      ((await as(who, 'POST', '/v1/memory/search', { query: 'vault combination', k: 10 })).body.results as { content: string }[]).map(
+        (r) => r.content,
+      );
     expect(await contents('alice')).toContain('the vault combination is 4 8 15 16 23 42');
     expect(await contents('mallory')).not.toContain('the vault combination is 4 8 15 16 23 42');
   });
@@ -142,7 +156,9 @@ describe('per-agent tokens over MCP (streamable HTTP)', () => {
       const stolen = await tool(mallory, 'receive_messages', { model_id: 'bob' });
       expect(stolen.isError).toBe(true);
       expect(textOf(stolen)).toContain('PERMISSION_DENIED');
-      const inbox = JSON.parse(textOf(await tool(bob, 'receive_messages', { model_id: 'bob' }))) as { messages: { from: string; body: unknown }[] };
+      const inbox = JSON.parse(textOf(await tool(bob, 'receive_messages', { model_id: 'bob' }))) as {
+        messages: { from: string; body: unknown }[];
+      };
       expect(inbox.messages.map((m) => [m.from, m.body])).toEqual([['alice', { task: 'review' }]]);
 
       const read = await tool(mallory, 'get_block', { id: privateBlockId });

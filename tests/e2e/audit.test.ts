@@ -28,7 +28,12 @@ it('an HTTP request id becomes the correlation id of every event the request app
   const audit = await http(stack.url, 'GET', `/v1/audit/memory/${id}`);
   expect(audit.status).toBe(200);
   const types = (audit.body.entries as { type: string; correlationId: string }[]).map((e) => [e.type, e.correlationId]);
-  expect(types).toEqual(expect.arrayContaining([['BlockCreated', 'req-audit-1'], ['VectorStored', 'req-audit-1']]));
+  expect(types).toEqual(
+    expect.arrayContaining([
+      ['BlockCreated', 'req-audit-1'],
+      ['VectorStored', 'req-audit-1'],
+    ]),
+  );
 
   // Without one (or with one that is not a token), the server makes one and says which.
   const other = await fetch(`${stack.url}/v1/health`, { headers: { 'x-request-id': 'not a token' } });
@@ -36,7 +41,11 @@ it('an HTTP request id becomes the correlation id of every event the request app
 });
 
 it('a block audit shows each version with a diff; the CLI prints it', async () => {
-  const created = await http(stack.url, 'POST', '/v1/blocks', { name: 'audited_doc', blockClass: 'documentation', content: 'alpha\nbeta\n' });
+  const created = await http(stack.url, 'POST', '/v1/blocks', {
+    name: 'audited_doc',
+    blockClass: 'documentation',
+    content: 'alpha\nbeta\n',
+  });
   const id = created.body.id as string;
   await http(stack.url, 'PUT', `/v1/blocks/${id}`, { content: 'alpha\ngamma\n' }, { 'x-request-id': 'req-edit' });
   const audit = await http(stack.url, 'GET', `/v1/audit/block/${id}`);
@@ -56,7 +65,9 @@ it('an MCP tool call is one call: its events carry the MCP request id', async ()
   const client = new Client({ name: 'e2e-audit', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(stack.info.mcpUrl)));
   try {
-    const result = (await client.callTool({ name: 'store_memory', arguments: { content: 'stored over MCP' } })) as { content: { text: string }[] };
+    const result = (await client.callTool({ name: 'store_memory', arguments: { content: 'stored over MCP' } })) as {
+      content: { text: string }[];
+    };
     const { id } = JSON.parse(result.content.at(-1)!.text) as { id: string };
     const audit = await http(stack.url, 'GET', `/v1/audit/memory/${id}`);
     const ids = new Set((audit.body.entries as { correlationId: string }[]).map((e) => e.correlationId));

@@ -19,7 +19,8 @@ function vectorOf(line: number): number[] {
     return Math.round((u - 0.5) * 2000) / 1000;
   });
 }
-const textOf = (line: number) => `imported note ${line}: the ${['red', 'green', 'blue', 'amber', 'violet'][line % 5]} lighthouse number ${line}`;
+const textOf = (line: number) =>
+  `imported note ${line}: the ${['red', 'green', 'blue', 'amber', 'violet'][line % 5]} lighthouse number ${line}`;
 
 let tmp: ReturnType<typeof tempDir>;
 let stack: Stack;
@@ -70,7 +71,10 @@ describe('hvs-nvm import', () => {
 
     // Resume from the middle (as after a crash), and a full --restart: same ids, and records already stored as they are
     // are not written again.
-    writeFileSync(`${jsonl}.progress`, JSON.stringify({ file: 'data.jsonl', line: 6000, total: LINES, updatedAt: new Date().toISOString() }));
+    writeFileSync(
+      `${jsonl}.progress`,
+      JSON.stringify({ file: 'data.jsonl', line: 6000, total: LINES, updatedAt: new Date().toISOString() }),
+    );
     const resumed = await run('import', jsonl, '--json', '--no-progress');
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json.at(-1)).toMatchObject({ imported: 0, unchanged: 4000, skipped: 6000 });
@@ -84,7 +88,8 @@ describe('hvs-nvm import', () => {
     writeFileSync(jsonl, lines.join('\n'));
     const edited = await run('import', jsonl, '--json', '--restart', '--no-progress');
     expect(edited.json.at(-1)).toMatchObject({ imported: 1, unchanged: LINES - 1 });
-    const edited5 = async () => (await http(stack.url, 'POST', '/v1/vectors/search', { vector: vectorOf(5), k: 1 })).body.results[0].metadata;
+    const edited5 = async () =>
+      (await http(stack.url, 'POST', '/v1/vectors/search', { vector: vectorOf(5), k: 1 })).body.results[0].metadata;
     await expect.poll(edited5, { timeout: 10_000 }).toEqual({ line: 5, edited: true });
 
     expect(await vectorCount()).toBe(before);
@@ -262,7 +267,8 @@ describe('hvs-nvm replay', () => {
   it('rebuilds the projections from the log after the server stops', async () => {
     const dir = tempDir('hvs-nvm-e2e-replay-');
     try {
-      for (const text of ['alpha note', 'beta note', 'gamma note']) expect((await cli(['store', text, '--data-dir', dir.dir])).code).toBe(0);
+      for (const text of ['alpha note', 'beta note', 'gamma note'])
+        expect((await cli(['store', text, '--data-dir', dir.dir])).code).toBe(0);
       const res = await cli(['replay', '--data-dir', dir.dir, '--json']);
       expect(res.code, res.stderr).toBe(0);
       expect(res.json.at(-1)).toMatchObject({ vectors: 3, restoredFrom: 0, nvm: { restoredFrom: 0 } });

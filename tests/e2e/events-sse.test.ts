@@ -17,7 +17,13 @@ async function start(dir: string, args: string[] = []): Promise<Stack> {
 }
 
 const createBlock = (base: string, name: string, headers: Record<string, string> = {}, permissions?: unknown) =>
-  http(base, 'POST', '/v1/blocks', { name, blockClass: 'documentation', content: `content of ${name}`, ...(permissions ? { permissions } : {}) }, headers);
+  http(
+    base,
+    'POST',
+    '/v1/blocks',
+    { name, blockClass: 'documentation', content: `content of ${name}`, ...(permissions ? { permissions } : {}) },
+    headers,
+  );
 
 /** The positions of a feed up to now: reads until `count` events came. */
 async function read(base: string, path: string, count: number, headers: Record<string, string> = {}) {
@@ -40,7 +46,10 @@ describe('GET /v1/events', () => {
     try {
       let stack = await start(tmp.dir);
       let base = stack.url;
-      const subscribers = Array.from({ length: 20 }, () => new FollowingSubscriber(() => base, '/v1/events?store=nvm&types=BlockCreated,BlockUpdated'));
+      const subscribers = Array.from(
+        { length: 20 },
+        () => new FollowingSubscriber(() => base, '/v1/events?store=nvm&types=BlockCreated,BlockUpdated'),
+      );
       for (let i = 0; i < 10; i++) expect((await createBlock(base, `before_${i}`)).status).toBe(201);
       await expect.poll(() => Math.min(...subscribers.map((s) => s.events.length)), { timeout: 20_000 }).toBe(10);
 
@@ -83,7 +92,7 @@ describe('GET /v1/events', () => {
       await http(stack.url, 'POST', '/v1/messages', { from: 'a', to: 'c', body: { n: 2 } });
       await http(stack.url, 'POST', '/v1/messages', { from: 'a', to: 'b', body: { n: 3 } });
       const toB = await read(stack.url, '/v1/events?store=mail&stream=box.b.', 2);
-      expect(toB.map((e) => (e.data['summary'] as string))).toEqual(['a → b: {"n":1}', 'a → b: {"n":3}']);
+      expect(toB.map((e) => e.data['summary'] as string)).toEqual(['a → b: {"n":1}', 'a → b: {"n":3}']);
       const after = await read(stack.url, `/v1/events?store=mail&since=${toB[0]!.id}`, 1);
       expect(after[0]!.data['summary']).toBe('a → c: {"n":2}');
       // Last-Event-ID wins over since: a reconnecting browser sends it.

@@ -4,7 +4,8 @@ import { cli, http, startStack, tempDir, type Stack } from './stack.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let stack: Stack;
-const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => http(stack.url, method, path, body, headers);
+const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  http(stack.url, method, path, body, headers);
 
 beforeAll(async () => {
   tmp = tempDir('hvs-nvm-e2e-http-');
@@ -25,7 +26,10 @@ describe('hvs-nvm start serves the HTTP API', () => {
   });
 
   it('stores text as memory and finds it by meaning', async () => {
-    const stored = await call('POST', '/v1/memory', { content: 'HyperSync is a distributed AI coordination system.', metadata: { topic: 'ai' } });
+    const stored = await call('POST', '/v1/memory', {
+      content: 'HyperSync is a distributed AI coordination system.',
+      metadata: { topic: 'ai' },
+    });
     expect(stored.status).toBe(201);
     await call('POST', '/v1/memory', { content: 'Bananas are yellow and rich in potassium.' });
     const found = await call('POST', '/v1/memory/search', { query: 'distributed AI coordination', k: 2 });
@@ -39,7 +43,9 @@ describe('hvs-nvm start serves the HTTP API', () => {
     const unit = (i: number) => Array.from({ length: dimension }, (_, j) => (j === i ? 1 : 0.01));
     const a = await call('POST', '/v1/vectors', { id: 'vec-a', vector: unit(0), metadata: { kind: 'test', n: 1 } });
     expect(a).toMatchObject({ status: 201, body: { id: 'vec-a' } });
-    const batch = await call('POST', '/v1/vectors/batch', { items: [1, 2, 3].map((i) => ({ vector: unit(i), metadata: { kind: 'test', n: i + 1 } })) });
+    const batch = await call('POST', '/v1/vectors/batch', {
+      items: [1, 2, 3].map((i) => ({ vector: unit(i), metadata: { kind: 'test', n: i + 1 } })),
+    });
     expect(batch.body.ids).toHaveLength(3);
     const got = await call('GET', '/v1/vectors/vec-a');
     expect(got.status).toBe(200);
@@ -55,7 +61,12 @@ describe('hvs-nvm start serves the HTTP API', () => {
   });
 
   it('creates, reads, updates, lists and shows the history of blocks', async () => {
-    const created = await call('POST', '/v1/blocks', { name: 'e2e_doc', blockClass: 'documentation', content: '# v1', metadata: { team: 'x' } });
+    const created = await call('POST', '/v1/blocks', {
+      name: 'e2e_doc',
+      blockClass: 'documentation',
+      content: '# v1',
+      metadata: { team: 'x' },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect(created.body.version).toBe(1);
@@ -81,7 +92,10 @@ describe('hvs-nvm start serves the HTTP API', () => {
 
   it('acts as the agent named in X-HVS-Actor, so block permissions hold', async () => {
     const priv = await call('POST', '/v1/blocks', {
-      name: 'e2e_private', blockClass: 'program_state', content: 'secret plan', permissions: { read: ['model_a'], write: ['model_a'] },
+      name: 'e2e_private',
+      blockClass: 'program_state',
+      content: 'secret plan',
+      permissions: { read: ['model_a'], write: ['model_a'] },
     });
     expect(priv.status).toBe(201);
     expect((await call('GET', `/v1/blocks/${priv.body.id}`, undefined, { 'x-hvs-actor': 'model_a' })).body.content).toBe('secret plan');
@@ -113,8 +127,14 @@ describe('hvs-nvm start serves the HTTP API', () => {
 
   it('caches a value under the meaning of a key', async () => {
     expect((await call('POST', '/v1/cache/set', { key: 'what is the capital of France', value: { answer: 'Paris' } })).status).toBe(201);
-    expect((await call('POST', '/v1/cache/get', { query: 'what is the capital of France' })).body).toEqual({ hit: true, value: { answer: 'Paris' } });
-    expect((await call('POST', '/v1/cache/get', { query: 'completely unrelated bananas', threshold: 0.99 })).body).toEqual({ hit: false, value: null });
+    expect((await call('POST', '/v1/cache/get', { query: 'what is the capital of France' })).body).toEqual({
+      hit: true,
+      value: { answer: 'Paris' },
+    });
+    expect((await call('POST', '/v1/cache/get', { query: 'completely unrelated bananas', threshold: 0.99 })).body).toEqual({
+      hit: false,
+      value: null,
+    });
   });
 
   it('answers HEAD like GET without a body, but never takes mail for a HEAD', async () => {
@@ -138,7 +158,9 @@ describe('hvs-nvm start serves the HTTP API', () => {
     expect(doc.body.openapi).toBe('3.1.0');
     const search = doc.body.paths['/v1/vectors/search'].post;
     expect(search.requestBody.content['application/json'].schema.required).toContain('vector');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/memory', '/v1/blocks/{id}/history', '/v1/mailboxes/{model}/messages', '/v1/facts', '/v1/cache/get']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/memory', '/v1/blocks/{id}/history', '/v1/mailboxes/{model}/messages', '/v1/facts', '/v1/cache/get']),
+    );
   });
 });
 
@@ -198,7 +220,9 @@ describe('bearer token', () => {
       const anon = await http(secured.url, 'GET', '/v1/health');
       expect(anon.status).toBe(401);
       expect(anon.body.code).toBe('UNAUTHORIZED');
-      expect((await http(secured.url, 'GET', '/v1/health', undefined, { authorization: 'Bearer wrong-token-wrong-token!' })).status).toBe(401);
+      expect((await http(secured.url, 'GET', '/v1/health', undefined, { authorization: 'Bearer wrong-token-wrong-token!' })).status).toBe(
+        401,
+      );
       expect((await http(secured.url, 'GET', '/v1/health', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
       // The OpenAPI document too: it lists every route and schema, which is for callers who may use them.
       expect(await http(secured.url, 'GET', '/openapi.json')).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });

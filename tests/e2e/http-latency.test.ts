@@ -37,7 +37,9 @@ async function timed(n: number, request: (i: number) => Promise<void>): Promise<
 
 function report(what: string, ms: number[]): void {
   const fmt = (x: number) => x.toFixed(2);
-  console.log(`${what}: n=${ms.length} p50=${fmt(percentile(ms, 50))} ms p90=${fmt(percentile(ms, 90))} ms p99=${fmt(percentile(ms, 99))} ms max=${fmt(ms.at(-1)!)} ms`);
+  console.log(
+    `${what}: n=${ms.length} p50=${fmt(percentile(ms, 50))} ms p90=${fmt(percentile(ms, 90))} ms p99=${fmt(percentile(ms, 99))} ms max=${fmt(ms.at(-1)!)} ms`,
+  );
 }
 
 beforeAll(async () => {
@@ -45,7 +47,10 @@ beforeAll(async () => {
   stack = await startStack(tmp.dir);
   dimension = (await http(stack.url, 'GET', '/v1/stats')).body.hvs.dimension as number;
   for (let start = 0; start < VECTORS; start += 1_000) {
-    const items = Array.from({ length: 1_000 }, (_, i) => ({ vector: vectorOf(start + i), metadata: { n: start + i, even: (start + i) % 2 === 0 } }));
+    const items = Array.from({ length: 1_000 }, (_, i) => ({
+      vector: vectorOf(start + i),
+      metadata: { n: start + i, even: (start + i) % 2 === 0 },
+    }));
     expect((await http(stack.url, 'POST', '/v1/vectors/batch', { items })).status).toBe(201);
   }
   for (let i = 0; i < 20; i++) await http(stack.url, 'POST', '/v1/memory', { content: `latency note ${i} about lighthouse number ${i}` });
@@ -57,7 +62,11 @@ afterAll(async () => {
 
 it('logs HTTP search latency p50/p99 over sequential k=10 searches (figures, not assertions)', async () => {
   const search = (filter?: Record<string, unknown>) => async (i: number) => {
-    const res = await http(stack.url, 'POST', '/v1/vectors/search', { vector: vectorOf(1_000_000 + i), k: 10, ...(filter ? { filter } : {}) });
+    const res = await http(stack.url, 'POST', '/v1/vectors/search', {
+      vector: vectorOf(1_000_000 + i),
+      k: 10,
+      ...(filter ? { filter } : {}),
+    });
     expect(res.body.results).toHaveLength(10);
   };
   await timed(50, search()); // warm-up: JIT, connection pool, index pages

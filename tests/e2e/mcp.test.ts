@@ -32,7 +32,9 @@ async function exerciseEveryTool(client: Client, tag: string): Promise<void> {
   const store = tools.tools.find((t) => t.name === 'store_memory')!;
   expect(store.inputSchema.required).toEqual(['content']);
 
-  const { id } = jsonOf(await callTool(client, 'store_memory', { content: `Quantum ${tag} computers use qubits in superposition.`, metadata: { tag } }));
+  const { id } = jsonOf(
+    await callTool(client, 'store_memory', { content: `Quantum ${tag} computers use qubits in superposition.`, metadata: { tag } }),
+  );
   expect(typeof id).toBe('string');
   const search = await callTool(client, 'search_memory', { query: `quantum ${tag} qubits`, k: 3 });
   const hits = jsonOf(search).results as { id: string; content: string; blockId: string }[];
@@ -55,7 +57,9 @@ async function exerciseEveryTool(client: Client, tag: string): Promise<void> {
   expect(inbox.messages).toHaveLength(1);
   expect(inbox.messages[0]).toMatchObject({ from: `${tag}_a`, body: { task: 'summarise' } });
 
-  const fact = jsonOf(await callTool(client, 'add_fact', { subject: `${tag} Mars`, predicate: 'has moon', object: 'Phobos', source: 'nasa' }));
+  const fact = jsonOf(
+    await callTool(client, 'add_fact', { subject: `${tag} Mars`, predicate: 'has moon', object: 'Phobos', source: 'nasa' }),
+  );
   const facts = jsonOf(await callTool(client, 'query_facts', { query: `${tag} Mars moon`, k: 1 }));
   expect(facts.facts[0].factId).toBe(fact.factId);
 
@@ -76,7 +80,7 @@ async function exerciseEveryTool(client: Client, tag: string): Promise<void> {
     ['get_block', {}],
     ['get_block', { id: 'no-such-block' }],
     ['update_block', { id: blockId }],
-    ['send_message', { from: 'a', to: '' , body: 1 }],
+    ['send_message', { from: 'a', to: '', body: 1 }],
     ['receive_messages', { model: 'x' }],
     ['add_fact', { subject: 's' }],
   ] as const) {
@@ -169,7 +173,11 @@ describe('MCP over streamable HTTP at /mcp', () => {
       params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
     };
     const accept = { accept: 'application/json, text/event-stream' };
-    const opened = await fetch(stack.info.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...accept }, body: JSON.stringify(init) });
+    const opened = await fetch(stack.info.mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...accept },
+      body: JSON.stringify(init),
+    });
     expect(opened.status).toBe(200);
     const session = opened.headers.get('mcp-session-id');
     expect(session).toMatch(/^[0-9a-f-]{36}$/);
@@ -200,10 +208,13 @@ describe('MCP over stdio (hvs-nvm mcp)', () => {
       await subscriptionsWork(client, 'stdio');
       // Same data dir as the running server: what the stdio agent wrote reaches the server's projection too.
       await expect
-        .poll(async () => {
-          const res = await http(stack.url, 'POST', '/v1/memory/search', { query: 'quantum stdio qubits', k: 1 });
-          return res.body.results[0]?.content as string | undefined;
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            const res = await http(stack.url, 'POST', '/v1/memory/search', { query: 'quantum stdio qubits', k: 1 });
+            return res.body.results[0]?.content as string | undefined;
+          },
+          { timeout: 10_000 },
+        )
         .toBe('rewritten');
     } finally {
       await client.close();

@@ -91,8 +91,27 @@ beforeAll(async () => {
   const creds = join(dir, 'credentials.json');
   const generated = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--conditions=@hvs-nvm/source', 'apps/cli/src/main.ts', 'auth', 'generate', '--agent', 'alice,bob',
-      '--collection', COLL, '--namespace', NS, '--writer', WRITER.user, '-o', conf, '--credentials', creds, '--json'],
+    [
+      '--import',
+      'tsx',
+      '--conditions=@hvs-nvm/source',
+      'apps/cli/src/main.ts',
+      'auth',
+      'generate',
+      '--agent',
+      'alice,bob',
+      '--collection',
+      COLL,
+      '--namespace',
+      NS,
+      '--writer',
+      WRITER.user,
+      '-o',
+      conf,
+      '--credentials',
+      creds,
+      '--json',
+    ],
     { cwd: repoRoot, encoding: 'utf8' },
   );
   expect(generated.status, generated.stderr).toBe(0);
@@ -107,11 +126,18 @@ beforeAll(async () => {
   RESPONDER.password = written.responder.password;
   for (const a of AGENTS) a.password = written.agents.find((w) => w.id === a.id)!.password;
   // The CLI writes exactly what the library generates for these inputs.
-  expect(readFileSync(conf, 'utf8')).toBe(generateAuthConfig({ collection: COLL, namespace: NS, agents: AGENTS, writer: WRITER, responder: RESPONDER }));
+  expect(readFileSync(conf, 'utf8')).toBe(
+    generateAuthConfig({ collection: COLL, namespace: NS, agents: AGENTS, writer: WRITER, responder: RESPONDER }),
+  );
   srv = await TempNatsServer.start({ args: ['-c', conf] });
   // HVS.open has no credential options yet: openNatsEndpoint reads NATS_USER / NATS_PASSWORD (and the responder's
   // NATS_RESPONDER_USER / NATS_RESPONDER_PASSWORD) through loadConfig.
-  const env = { NATS_USER: WRITER.user, NATS_PASSWORD: WRITER.password, NATS_RESPONDER_USER: RESPONDER.user, NATS_RESPONDER_PASSWORD: RESPONDER.password };
+  const env = {
+    NATS_USER: WRITER.user,
+    NATS_PASSWORD: WRITER.password,
+    NATS_RESPONDER_USER: RESPONDER.user,
+    NATS_RESPONDER_PASSWORD: RESPONDER.password,
+  };
   Object.assign(process.env, env);
   try {
     hvs = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, 'hvs'), collection: COLL, dimension: 4, actor: 'server' });
@@ -171,7 +197,7 @@ describe('the server refuses what an agent may not do', () => {
     expect(await bobPending()).toBe(1);
   });
 
-  it("an agent cannot query the block view (its queries would choose whose permissions apply)", async () => {
+  it('an agent cannot query the block view (its queries would choose whose permissions apply)', async () => {
     const { nc } = agents.get('alice')!;
     const subject = `hvsnvm.q.nvm.${NS}.get`;
     await refused('alice', subject, () => nc.request(subject, encodeEventData({ id: 'x', actor: 'system' }), { timeout: 2000 }));
@@ -231,7 +257,8 @@ describe('what an agent may do still works', () => {
     const got: { id: string; from: string }[] = [];
     for await (const m of await consumer.fetch({ max_messages: 10, expires: 1000 })) {
       const parsed = parseStoredMessage(MAIL.prefix, m.subject, m.seq, m.headers, m.data);
-      if (parsed.kind === 'event' && parsed.event.type === 'MessageSent') got.push({ id: parsed.event.data.messageId, from: parsed.event.data.from });
+      if (parsed.kind === 'event' && parsed.event.type === 'MessageSent')
+        got.push({ id: parsed.event.data.messageId, from: parsed.event.data.from });
       await m.ackAck();
     }
     // The message the writer sent earlier (left pending by the refused reads) and alice's own.

@@ -83,7 +83,7 @@ async function replicasCurrent(stream: string, timeoutMs = 60_000): Promise<numb
   throw new Error(`replicas of ${stream} did not catch up within ${timeoutMs} ms`);
 }
 
-it('R3 streams: every acknowledged vector and message survives kill -9 of a stream leader and of the client\'s node, exactly once', async () => {
+it("R3 streams: every acknowledged vector and message survives kill -9 of a stream leader and of the client's node, exactly once", async () => {
   await using hvs = await HVS.open({
     natsUrl: cluster.urls,
     replicas: 3,

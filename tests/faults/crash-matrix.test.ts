@@ -134,9 +134,7 @@ it('kill -9 of the nats-server mid-write, then of the writer: every acknowledged
   expect(new Set(logged).size).toBe(logged.length);
   const inLog = new Set(logged);
   expect(acked.facts.filter((id) => !inLog.has(id))).toEqual([]);
-  console.log(
-    `[crash-matrix] facts acked ${acked.facts.length}, in the log ${logged.length}`,
-  );
+  console.log(`[crash-matrix] facts acked ${acked.facts.length}, in the log ${logged.length}`);
   console.log(
     `[crash-matrix] server kill -9 + writer kill -9: vectors acked ${acked.vectors.length} found ${count}, ` +
       `messages acked ${acked.messages.length} received ${received.length}, block versions acked ${acked.versions.length} final ${block.version}`,
@@ -156,7 +154,10 @@ it('kill -9 of a projection mid-apply: restored from its checkpoint it equals a 
   await projector.until((l) => l.some((x) => (x as { nvm?: number }).nvm !== undefined), 60_000);
   const deadline = Date.now() + 60_000;
   while (!existsSync(manifest)) {
-    if (Date.now() > deadline) throw new Error(`no checkpoint within 60 s; lines ${JSON.stringify(projector.lines)}; files ${JSON.stringify(readdirSync(path, { recursive: true }))}; stderr: ${projector.stderr().slice(-2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no checkpoint within 60 s; lines ${JSON.stringify(projector.lines)}; files ${JSON.stringify(readdirSync(path, { recursive: true }))}; stderr: ${projector.stderr().slice(-2000)}`,
+      );
     await new Promise((r) => setTimeout(r, 1));
   }
   await projector.kill9();
@@ -171,7 +172,9 @@ it('kill -9 of a projection mid-apply: restored from its checkpoint it equals a 
   await rebuilt.sync();
   const digests = [await hvsDigest(restored), await hvsDigest(rebuilt)];
   const head = (await rebuilt.stats()).position;
-  console.log(`[crash-matrix] projection killed ${finished ? 'after' : 'during'} catch-up; restored from position ${restored.stats().restoredFrom} of ${head}, ${digests[1]!.count} vectors`);
+  console.log(
+    `[crash-matrix] projection killed ${finished ? 'after' : 'during'} catch-up; restored from position ${restored.stats().restoredFrom} of ${head}, ${digests[1]!.count} vectors`,
+  );
   expect(digests[0]).toEqual(digests[1]);
 
   await using nvmRestored = await openNvm(join(path, 'nvm'));

@@ -31,8 +31,26 @@ function parseSeed(text: string): number {
 }
 
 const NVM_RUNS = Math.max(30, Math.floor(RUNS / 2));
-const OTHER_CALLS = ['retrieveVector', 'batchRetrieveVectors', 'deleteVector', 'prefetch', 'connectModel', 'receiveMessages', 'replayMessages', 'broadcast'];
-const NVM_CALLS = ['createBlock', 'updateBlock', 'getBlock', 'getBlockByName', 'listBlocks', 'blockHistory', 'semanticQuery', 'deleteBlock'] as const;
+const OTHER_CALLS = [
+  'retrieveVector',
+  'batchRetrieveVectors',
+  'deleteVector',
+  'prefetch',
+  'connectModel',
+  'receiveMessages',
+  'replayMessages',
+  'broadcast',
+];
+const NVM_CALLS = [
+  'createBlock',
+  'updateBlock',
+  'getBlock',
+  'getBlockByName',
+  'listBlocks',
+  'blockHistory',
+  'semanticQuery',
+  'deleteBlock',
+] as const;
 /**
  * Least share of each operation's cases that must be accepted: about half of what the fixed seed gives (at 250 runs:
  * storeVector 44, batchStoreVectors 43, semanticSearch 53, sendMessage 89; each other HVS call 5-15 of ~31; NVM of 125:
@@ -142,7 +160,16 @@ const metadataArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.string(), fc.jsonValue()),
   fc.object(),
   fc.anything(),
-  fc.constantFrom({ '': 1 }, { a: undefined }, { a: NaN }, { d: new Date(0) }, { big: 'x'.repeat(70_000) }, [1, 2], new Map(), Object.create(null)),
+  fc.constantFrom(
+    { '': 1 },
+    { a: undefined },
+    { a: NaN },
+    { d: new Date(0) },
+    { big: 'x'.repeat(70_000) },
+    [1, 2],
+    new Map(),
+    Object.create(null),
+  ),
 );
 const path = fc.oneof(fc.constantFrom('a', 'b.c', 'tags', '$and', '', '.', 'a..b'), fc.string());
 const operand: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue(), fc.anything());
@@ -177,13 +204,25 @@ const mostlyFuzz = <T>(good: fc.Arbitrary<T>, fuzz: fc.Arbitrary<T>): fc.Arbitra
 const nonNull = fc.anything().filter((v) => v !== null);
 const receiveOptionsArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(undefined),
-  fc.record({ max: fc.oneof(fc.integer({ min: -2, max: 50 }), num, fc.anything()), waitMs: fc.oneof(fc.integer({ min: -5, max: 50 }), num), since: fc.oneof(fc.date(), fc.integer(), fc.anything()) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      max: fc.oneof(fc.integer({ min: -2, max: 50 }), num, fc.anything()),
+      waitMs: fc.oneof(fc.integer({ min: -5, max: 50 }), num),
+      since: fc.oneof(fc.date(), fc.integer(), fc.anything()),
+    },
+    { requiredKeys: [] },
+  ),
   nonNull,
 );
 const searchOptionsArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(undefined),
   fc.record(
-    { k: fc.oneof(fc.integer({ min: -5, max: 20 }), num, fc.anything()), filter: filterArb, ef: fc.oneof(fc.integer(), fc.anything()), exact: fc.anything() },
+    {
+      k: fc.oneof(fc.integer({ min: -5, max: 20 }), num, fc.anything()),
+      filter: filterArb,
+      ef: fc.oneof(fc.integer(), fc.anything()),
+      exact: fc.anything(),
+    },
     { requiredKeys: [] },
   ),
   nonNull,
@@ -195,12 +234,15 @@ describe('every public HVS input either succeeds or throws an HVSError, and a re
   it('storeVector with arbitrary vectors, metadata and ids', async () => {
     await fc.assert(
       fc.asyncProperty(
-        mostlyFuzz(fc.tuple(goodVector, goodMetadata, fc.oneof(fc.constant(undefined), fc.record({ id: goodId }))), fc.tuple(vectorArb, metadataArb, fc.oneof(fc.constant(undefined), fc.record({ id: idArb }), nonNull))),
+        mostlyFuzz(
+          fc.tuple(goodVector, goodMetadata, fc.oneof(fc.constant(undefined), fc.record({ id: goodId }))),
+          fc.tuple(vectorArb, metadataArb, fc.oneof(fc.constant(undefined), fc.record({ id: idArb }), nonNull)),
+        ),
         async ([vector, metadata, options]) => {
-        casesRun['storeVector'] = (casesRun['storeVector'] ?? 0) + 1;
-        const r = await typedOrOk(() => hvs.storeVector(vector as never, metadata as never, options as never));
-        accept('storeVector', r.ok);
-        if (r.ok) expect((await hvs.retrieveVector(r.value)).data).toHaveLength(DIM);
+          casesRun['storeVector'] = (casesRun['storeVector'] ?? 0) + 1;
+          const r = await typedOrOk(() => hvs.storeVector(vector as never, metadata as never, options as never));
+          accept('storeVector', r.ok);
+          if (r.ok) expect((await hvs.retrieveVector(r.value)).data).toHaveLength(DIM);
         },
       ),
       params(RUNS),
@@ -211,7 +253,10 @@ describe('every public HVS input either succeeds or throws an HVSError, and a re
   it('batchStoreVectors with arbitrary items', async () => {
     const item = fc.record({ vector: vectorArb, metadata: metadataArb, id: idArb }, { requiredKeys: ['vector'] });
     const goodItem = fc.record({ vector: goodVector, metadata: goodMetadata, id: goodId }, { requiredKeys: ['vector'] });
-    const items: fc.Arbitrary<unknown> = mostlyFuzz(fc.array(goodItem, { minLength: 1, maxLength: 5 }), fc.oneof(fc.array(fc.oneof(item, fc.anything()), { maxLength: 5 }), fc.anything()));
+    const items: fc.Arbitrary<unknown> = mostlyFuzz(
+      fc.array(goodItem, { minLength: 1, maxLength: 5 }),
+      fc.oneof(fc.array(fc.oneof(item, fc.anything()), { maxLength: 5 }), fc.anything()),
+    );
     await fc.assert(
       fc.asyncProperty(items, async (items) => {
         casesRun['batchStoreVectors'] = (casesRun['batchStoreVectors'] ?? 0) + 1;
@@ -244,7 +289,11 @@ describe('every public HVS input either succeeds or throws an HVSError, and a re
   });
 
   it('sendMessage with arbitrary ids and bodies', async () => {
-    const body = fc.oneof(fc.jsonValue(), fc.anything(), fc.constantFrom(undefined, NaN, 1n, () => 1, Symbol('s'), 'x'.repeat(300_000)));
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.anything(),
+      fc.constantFrom(undefined, NaN, 1n, () => 1, Symbol('s'), 'x'.repeat(300_000)),
+    );
     await fc.assert(
       fc.asyncProperty(mostlyFuzz(fc.tuple(goodId, goodId, fc.jsonValue()), fc.tuple(idArb, idArb, body)), async ([from, to, b]) => {
         casesRun['sendMessage'] = (casesRun['sendMessage'] ?? 0) + 1;
@@ -265,7 +314,12 @@ describe('every public HVS input either succeeds or throws an HVSError, and a re
       fc.tuple(fc.constant('connectModel'), idArb),
       fc.tuple(fc.constant('receiveMessages'), idArb, receiveOptionsArb),
       fc.tuple(fc.constant('replayMessages'), idArb, receiveOptionsArb),
-      fc.tuple(fc.constant('broadcast'), idArb, fc.jsonValue(), fc.oneof(fc.constant(undefined), fc.record({ exclude: fc.array(idArb, { maxLength: 3 }) }))),
+      fc.tuple(
+        fc.constant('broadcast'),
+        idArb,
+        fc.jsonValue(),
+        fc.oneof(fc.constant(undefined), fc.record({ exclude: fc.array(idArb, { maxLength: 3 }) })),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(call, async ([method, ...args]) => {
@@ -348,10 +402,22 @@ describe('every public NVM input either succeeds or throws an NVMError, and a re
         createInputArb,
         blockIdArb,
         contentArb,
-        fc.record({ expectedVersion: fc.oneof(fc.integer({ min: -2, max: 5 }), num, fc.anything()), metadata: metadataArb }, { requiredKeys: [] }),
-        fc.oneof(fc.record({ version: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.anything()), asOf: fc.oneof(fc.date(), fc.anything()) }, { requiredKeys: [] }), fc.anything()),
+        fc.record(
+          { expectedVersion: fc.oneof(fc.integer({ min: -2, max: 5 }), num, fc.anything()), metadata: metadataArb },
+          { requiredKeys: [] },
+        ),
+        fc.oneof(
+          fc.record(
+            { version: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.anything()), asOf: fc.oneof(fc.date(), fc.anything()) },
+            { requiredKeys: [] },
+          ),
+          fc.anything(),
+        ),
         fc.oneof(fc.string(), fc.anything()),
-        fc.oneof(fc.record({ k: fc.oneof(fc.integer({ min: -2, max: 20 }), num, fc.anything()), blockClass: blockClassArb }, { requiredKeys: [] }), fc.anything()),
+        fc.oneof(
+          fc.record({ k: fc.oneof(fc.integer({ min: -2, max: 20 }), num, fc.anything()), blockClass: blockClassArb }, { requiredKeys: [] }),
+          fc.anything(),
+        ),
         async (create, id, content, updateOptions, getOptions, text, queryOptions) => {
           casesRun['nvm'] = (casesRun['nvm'] ?? 0) + 1;
           let created: string | undefined;
@@ -399,8 +465,7 @@ describe('inputs the fuzzer found (regressions)', () => {
     expect(Array.isArray(await nvm.listBlocks(null as never))).toBe(true);
   });
   it('refuses a non-array broadcast exclude with a typed error', () =>
-    expectTyped(() => hvs.broadcast('alice', {}, { exclude: 0 as never })),
-  );
+    expectTyped(() => hvs.broadcast('alice', {}, { exclude: 0 as never })));
   // An object whose toString is not a function makes String(v) and template literals throw a raw TypeError: error
   // messages describe such values instead.
   it('refuses a block class of [{ toString: "" }] in listBlocks with an NVMError', async () => {
@@ -421,13 +486,32 @@ const headerKey = fc.oneof(
   fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
 );
 const headerValue = fc.oneof(
-  fc.constantFrom('VectorStored', 'VectorDeleted', 'MessageSent', 'ModelConnected', 'BlockCreated', 'BlockUpdated', 'FactAdded', '1', '0', '2', '-1', '999999999999', 'NaN', ''),
+  fc.constantFrom(
+    'VectorStored',
+    'VectorDeleted',
+    'MessageSent',
+    'ModelConnected',
+    'BlockCreated',
+    'BlockUpdated',
+    'FactAdded',
+    '1',
+    '0',
+    '2',
+    '-1',
+    '999999999999',
+    'NaN',
+    '',
+  ),
   fc.stringMatching(/^[ -~]{0,40}$/),
 );
 /** A payload: raw bytes, our codec around arbitrary JSON, or an almost-valid event. */
 const payloadArb = fc.oneof(
   fc.uint8Array({ maxLength: 256 }),
-  fc.constantFrom(new Uint8Array(0), Uint8Array.from([0x48, 0x56, 0x31, 255, 255, 255, 255]), Uint8Array.from([0x48, 0x56, 0x31, 4, 0, 0, 0])),
+  fc.constantFrom(
+    new Uint8Array(0),
+    Uint8Array.from([0x48, 0x56, 0x31, 255, 255, 255, 255]),
+    Uint8Array.from([0x48, 0x56, 0x31, 4, 0, 0, 0]),
+  ),
   fc.anything().map((v) => {
     try {
       return encodeEventData(v);
@@ -436,10 +520,18 @@ const payloadArb = fc.oneof(
     }
   }),
   fc
-    .record({ id: token, vector: fc.array(num, { maxLength: 8 }).map((a) => Float32Array.from(a)), metadata: fc.anything() }, { requiredKeys: [] })
+    .record(
+      { id: token, vector: fc.array(num, { maxLength: 8 }).map((a) => Float32Array.from(a)), metadata: fc.anything() },
+      { requiredKeys: [] },
+    )
     .map((v) => encodeEventData(v)),
   fc.record({ messageId: fc.anything(), from: fc.anything(), to: fc.constant('bob'), body: fc.anything() }).map((v) => encodeEventData(v)),
-  fc.record({ blockId: fc.oneof(token, fc.anything()), content: fc.anything(), name: fc.anything(), blockClass: fc.anything() }, { requiredKeys: [] }).map((v) => encodeEventData(v)),
+  fc
+    .record(
+      { blockId: fc.oneof(token, fc.anything()), content: fc.anything(), name: fc.anything(), blockClass: fc.anything() },
+      { requiredKeys: [] },
+    )
+    .map((v) => encodeEventData(v)),
 );
 const junkArb = fc.record({
   subject: fc.oneof(
@@ -493,7 +585,11 @@ describe('junk published straight onto our subjects', () => {
         expect(received[0]!.from).toBe('alice');
 
         // NVM: the block view still applies a valid command after junk on block subjects.
-        const block = await nvm.createBlock({ name: `after-junk-${casesRun['junk']}`, blockClass: BlockClass.DOCUMENTATION, content: 'ok' });
+        const block = await nvm.createBlock({
+          name: `after-junk-${casesRun['junk']}`,
+          blockClass: BlockClass.DOCUMENTATION,
+          content: 'ok',
+        });
         expect((await nvm.getBlock(block.id)).content).toBe('ok');
       }),
       params(Math.max(20, Math.floor(RUNS / 2))),

@@ -32,7 +32,8 @@ const nestedNot = (n: number): Record<string, unknown> => {
   for (let i = 0; i < n; i++) f = { $not: f };
   return f;
 };
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => http(stack.url, 'POST', path, body, { ...asAdmin, ...headers });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  http(stack.url, 'POST', path, body, { ...asAdmin, ...headers });
 
 describe('input that got through or crashed', () => {
   it('a filter of 5,000 nested $not is a 400, not a 500 stack overflow', async () => {
@@ -76,7 +77,12 @@ describe('input that got through or crashed', () => {
     // Not stored open either: there is no such block.
     expect((await http(stack.url, 'GET', '/v1/blocks?name=proto-perms', undefined, asAlice)).body.blocks).toEqual([]);
     // A misspelt permission key is refused too, rather than dropped.
-    const typo = await post('/v1/blocks', { name: 'typo-perms', blockClass: 'documentation', content: 'x', permissions: { reed: ['bob'] } });
+    const typo = await post('/v1/blocks', {
+      name: 'typo-perms',
+      blockClass: 'documentation',
+      content: 'x',
+      permissions: { reed: ['bob'] },
+    });
     expect(typo.status).toBe(400);
   });
 
@@ -102,8 +108,14 @@ describe('input that got through or crashed', () => {
 
 describe('stats and conditional requests', () => {
   it('/v1/stats counts only the blocks the caller may read', async () => {
-    for (const [name, read] of [['stats-a', ['alice']], ['stats-b', ['bob']], ['stats-c', ['bob']]] as const) {
-      expect((await post('/v1/blocks', { name, blockClass: 'documentation', content: name, permissions: { read, write: ['bob'] } })).status).toBe(201);
+    for (const [name, read] of [
+      ['stats-a', ['alice']],
+      ['stats-b', ['bob']],
+      ['stats-c', ['bob']],
+    ] as const) {
+      expect(
+        (await post('/v1/blocks', { name, blockClass: 'documentation', content: name, permissions: { read, write: ['bob'] } })).status,
+      ).toBe(201);
     }
     const listed = (await http(stack.url, 'GET', '/v1/blocks', undefined, asAlice)).body.blocks as { name: string }[];
     expect(listed.map((b) => b.name)).toContain('stats-a');

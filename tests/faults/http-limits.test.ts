@@ -25,10 +25,14 @@ function paddedBody(bytes: number): Buffer {
 
 /** Resolves once `n` of the uploads have been answered (the refused ones: the admitted ones wait for their body). */
 async function firstAnswers(uploads: { answer: Promise<Answer>; responded: boolean }[], n: number): Promise<Answer[]> {
-  await within(20_000, `${n} answers`, new Promise<void>((resolve) => {
-    const tick = () => (uploads.filter((u) => u.responded).length >= n ? resolve() : setTimeout(tick, 20));
-    tick();
-  }));
+  await within(
+    20_000,
+    `${n} answers`,
+    new Promise<void>((resolve) => {
+      const tick = () => (uploads.filter((u) => u.responded).length >= n ? resolve() : setTimeout(tick, 20));
+      tick();
+    }),
+  );
   return Promise.all(uploads.filter((u) => u.responded).map((u) => u.answer));
 }
 
@@ -40,8 +44,16 @@ describe('request bodies within a byte budget', () => {
     const file = join(tmp.dir, 'agent-tokens.json');
     writeFileSync(file, JSON.stringify(TOKENS), { mode: 0o600 });
     stack = await startStack(join(tmp.dir, 'data'), [
-      '--token', ADMIN, '--agent-tokens', file,
-      '--max-body-bytes', String(4 * MiB), '--max-caller-body-bytes', String(8 * MiB), '--max-in-flight-body-bytes', String(16 * MiB),
+      '--token',
+      ADMIN,
+      '--agent-tokens',
+      file,
+      '--max-body-bytes',
+      String(4 * MiB),
+      '--max-caller-body-bytes',
+      String(8 * MiB),
+      '--max-in-flight-body-bytes',
+      String(16 * MiB),
     ]);
   });
   afterAll(async () => {
@@ -98,7 +110,11 @@ describe('request bodies within a byte budget', () => {
     );
     // And the report's case: 60 MB bodies, refused from their Content-Length before a byte is read.
     const huge = Array.from({ length: 8 }, () =>
-      openUpload(stack.url, '/v1/vectors/search', { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', 'content-length': 60 * MiB }),
+      openUpload(stack.url, '/v1/vectors/search', {
+        authorization: `Bearer ${ADMIN}`,
+        'content-type': 'application/json',
+        'content-length': 60 * MiB,
+      }),
     );
     const part = Buffer.alloc(3 * MiB, 0x20);
     for (const u of uploads) if (!u.responded) u.req.write(part);
@@ -111,22 +127,34 @@ describe('request bodies within a byte budget', () => {
     expect(grownMb, `peak RSS grew by ${grownMb.toFixed(0)} MB`).toBeLessThan(100);
     // At most 16 MiB (four of these) are admitted; the others were answered 429/503 at once.
     expect(refused).toBeGreaterThanOrEqual(56);
-    for (const s of await Promise.all(huge.map((u) => u.answer.then((a) => a.status, () => 0)))) expect([0, 413]).toContain(s);
+    for (const s of await Promise.all(
+      huge.map((u) =>
+        u.answer.then(
+          (a) => a.status,
+          () => 0,
+        ),
+      ),
+    ))
+      expect([0, 413]).toContain(s);
   });
 
   it('the budget is free again once those uploads are gone', async () => {
     const body = paddedBody(3 * MiB);
     const headers = { authorization: 'Bearer alice-token-0123456789', 'content-type': 'application/json', 'content-length': body.length };
-    await within(20_000, 'budget freed', (async () => {
-      for (;;) {
-        const u = openUpload(stack.url, '/v1/vectors/search', headers);
-        await u.send(body);
-        const { status } = await u.answer;
-        if (status === 400) return;
-        expect([429, 503]).toContain(status);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })());
+    await within(
+      20_000,
+      'budget freed',
+      (async () => {
+        for (;;) {
+          const u = openUpload(stack.url, '/v1/vectors/search', headers);
+          await u.send(body);
+          const { status } = await u.answer;
+          if (status === 400) return;
+          expect([429, 503]).toContain(status);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })(),
+    );
   });
 });
 
@@ -135,7 +163,14 @@ describe('slow clients are cut off', () => {
   let stack: Stack;
   beforeAll(async () => {
     tmp = tempDir('hvs-nvm-faults-slow-');
-    stack = await startStack(join(tmp.dir, 'data'), ['--headers-timeout-ms', '1000', '--request-timeout-ms', '3000', '--body-idle-timeout-ms', '500']);
+    stack = await startStack(join(tmp.dir, 'data'), [
+      '--headers-timeout-ms',
+      '1000',
+      '--request-timeout-ms',
+      '3000',
+      '--body-idle-timeout-ms',
+      '500',
+    ]);
   });
   afterAll(async () => {
     expect(await stack?.stop()).toBe(0);
@@ -150,14 +185,16 @@ describe('slow clients are cut off', () => {
   });
 
   it('a body that stops arriving: 408 REQUEST_TIMEOUT, and the connection is closed', async () => {
-    const head = 'POST /v1/memory HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"content": "';
+    const head =
+      'POST /v1/memory HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"content": "';
     const reply = await within(20_000, 'stalled body', rawExchange(stack.url, head));
     expect(statusLine(reply)).toBe('HTTP/1.1 408 Request Timeout');
     expect(reply).toContain('REQUEST_TIMEOUT');
   });
 
   it('a body trickled a byte at a time is cut off by the request deadline', async () => {
-    const head = 'POST /v1/memory HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"content": "';
+    const head =
+      'POST /v1/memory HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"content": "';
     const reply = await within(20_000, 'trickled body', rawExchange(stack.url, head, { chunk: 'x', everyMs: 100 }));
     expect(statusLine(reply)).toMatch(/^HTTP\/1\.1 408/);
   });

@@ -32,7 +32,13 @@ beforeAll(async () => {
   for (let i = 0; i < AGENTS; i++) {
     const id = `agent${String(i).padStart(2, '0')}`;
     const hvs = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, id), collection: COLL, dimension: 4, actor: id });
-    const nvm = await NVM.open({ natsUrl: srv.url, storagePath: join(dir, `${id}-nvm`), namespace: COLL, actor: id, encoder: hashingEncoder(16) });
+    const nvm = await NVM.open({
+      natsUrl: srv.url,
+      storagePath: join(dir, `${id}-nvm`),
+      namespace: COLL,
+      actor: id,
+      encoder: hashingEncoder(16),
+    });
     clients.push({ id, hvs, nvm, conn: await hvs.connectModel(id) });
   }
   for (let b = 0; b < SHARED_BLOCKS; b++) {
@@ -95,24 +101,27 @@ async function round(n: number): Promise<RoundResult> {
       }
     }
   };
-  const receivers = RECEIVE_MODE === 'fetch' ? clients.map(poll) : clients.map(async ({ id, conn }) => {
-    const mine = received.get(id)!;
-    const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), 120_000);
-    const check = setInterval(() => {
-      if (!sending && mine.length >= sentTo.get(id)!.size) stop.abort();
-    }, 20);
-    try {
-      for await (const m of conn.messages({ signal: stop.signal })) {
-        expect(m.to).toBe(id);
-        await m.ack();
-        mine.push(m.id);
-      }
-    } finally {
-      clearTimeout(timer);
-      clearInterval(check);
-    }
-  });
+  const receivers =
+    RECEIVE_MODE === 'fetch'
+      ? clients.map(poll)
+      : clients.map(async ({ id, conn }) => {
+          const mine = received.get(id)!;
+          const stop = new AbortController();
+          const timer = setTimeout(() => stop.abort(), 120_000);
+          const check = setInterval(() => {
+            if (!sending && mine.length >= sentTo.get(id)!.size) stop.abort();
+          }, 20);
+          try {
+            for await (const m of conn.messages({ signal: stop.signal })) {
+              expect(m.to).toBe(id);
+              await m.ack();
+              mine.push(m.id);
+            }
+          } finally {
+            clearTimeout(timer);
+            clearInterval(check);
+          }
+        });
   // Shared blocks: every agent increments the counters (read-modify-write, retried on conflict) while mailing.
   const updaters = clients.map(async ({ nvm }) => {
     for (let u = 0; u < UPDATES_PER_AGENT; u++) {

@@ -32,7 +32,8 @@ async function holdPort(port: number): Promise<Server> {
       srv.listen(port, '127.0.0.1', () => resolve(true));
     });
     if (ok) return srv;
-    if (Date.now() > deadline) throw new Error(`port ${port} stayed busy: the supervisor restarted nats-server before the test could hold it`);
+    if (Date.now() > deadline)
+      throw new Error(`port ${port} stayed busy: the supervisor restarted nats-server before the test could hold it`);
     await new Promise((r) => setTimeout(r, 2));
   }
 }
@@ -69,7 +70,11 @@ it('kill -9 of the embedded nats-server: health 503 and fast typed write errors 
   const held = await holdPort(port);
   let released = false;
   try {
-    const degraded = await until('health to say degraded', () => http(url, 'GET', '/v1/health'), (r) => r.status === 503);
+    const degraded = await until(
+      'health to say degraded',
+      () => http(url, 'GET', '/v1/health'),
+      (r) => r.status === 503,
+    );
     expect(degraded.body).toMatchObject({ status: 'degraded', reason: expect.any(String) });
 
     const started = Date.now();
@@ -88,7 +93,12 @@ it('kill -9 of the embedded nats-server: health 503 and fast typed write errors 
     await new Promise<void>((r) => held.close(() => r()));
     released = true;
 
-    const recovered = await until('health to be ok again', () => http(url, 'GET', '/v1/health'), (r) => r.status === 200, 90_000);
+    const recovered = await until(
+      'health to be ok again',
+      () => http(url, 'GET', '/v1/health'),
+      (r) => r.status === 200,
+      90_000,
+    );
     expect(recovered.body.status).toBe('ok');
   } finally {
     if (!released) held.close();

@@ -33,7 +33,13 @@ beforeAll(async () => {
   nc = await connect({ servers: srv.url });
   jsm = await jetstreamManager(nc);
   // The mail stream exists once a client has opened the collection's mail; make it so for the "mail" reply subject.
-  await using opener = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, 'opener'), collection: COLL, dimension: 4, geometry: 'euclidean' });
+  await using opener = await HVS.open({
+    natsUrl: srv.url,
+    storagePath: join(dir, 'opener'),
+    collection: COLL,
+    dimension: 4,
+    geometry: 'euclidean',
+  });
   await opener.connectModel('bob');
 });
 
@@ -56,8 +62,18 @@ function watch(subject: string): { sub: Subscription; got: string[] } {
 it('a projector answers a query only to an inbox: a reply subject on a store stream gets nothing written there', async () => {
   const forged = [
     { query: querySubject('hvs', COLL, 'count'), args: {}, reply: `${hvsNames(COLL).prefix}.collection`, stream: hvsNames(COLL).stream },
-    { query: querySubject('hvs', COLL, 'count'), args: {}, reply: `${mailNames(COLL).prefix}.box.bob.alice.forged`, stream: mailNames(COLL).stream },
-    { query: querySubject('nvm', NS, 'list'), args: { actor: 'system' }, reply: `${nvmNames(NS).prefix}.block.forged`, stream: nvmNames(NS).stream },
+    {
+      query: querySubject('hvs', COLL, 'count'),
+      args: {},
+      reply: `${mailNames(COLL).prefix}.box.bob.alice.forged`,
+      stream: mailNames(COLL).stream,
+    },
+    {
+      query: querySubject('nvm', NS, 'list'),
+      args: { actor: 'system' },
+      reply: `${nvmNames(NS).prefix}.block.forged`,
+      stream: nvmNames(NS).stream,
+    },
   ];
   const before = new Map<string, number>();
   for (const f of forged) before.set(f.stream, await lastSeq(f.stream));
@@ -68,7 +84,10 @@ it('a projector answers a query only to an inbox: a reply subject on a store str
   // The same queries with an inbox are answered: the service is up and did see the forged ones first (one
   // connection's messages arrive in order, and the projector handles them in order).
   for (const f of forged) {
-    const answer = decodeEventData((await nc.request(f.query, encodeEventData(f.args), { timeout: 10_000 })).data) as Record<string, unknown>;
+    const answer = decodeEventData((await nc.request(f.query, encodeEventData(f.args), { timeout: 10_000 })).data) as Record<
+      string,
+      unknown
+    >;
     expect(answer).not.toHaveProperty('error');
   }
   await nc.flush();
@@ -79,7 +98,13 @@ it('a projector answers a query only to an inbox: a reply subject on a store str
     watched[i]!.sub.unsubscribe();
   }
   // The collection still opens (before the fix: COLLECTION_UNSETTLED until an operator deleted the message).
-  await using again = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, 'again'), collection: COLL, dimension: 4, geometry: 'euclidean' });
+  await using again = await HVS.open({
+    natsUrl: srv.url,
+    storagePath: join(dir, 'again'),
+    collection: COLL,
+    dimension: 4,
+    geometry: 'euclidean',
+  });
   expect(await again.count()).toBeGreaterThanOrEqual(0);
 });
 

@@ -50,7 +50,10 @@ describe('reserved identities', () => {
   });
 
   it('X-HVS-Actor may not name system, even for the operator', async () => {
-    expect(await as('admin', 'GET', '/v1/blocks', undefined, { 'x-hvs-actor': 'system' })).toMatchObject({ status: 400, body: { code: 'INVALID_ACTOR' } });
+    expect(await as('admin', 'GET', '/v1/blocks', undefined, { 'x-hvs-actor': 'system' })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_ACTOR' },
+    });
     expect((await as('admin', 'GET', '/v1/blocks', undefined, { 'x-hvs-actor': 'alice' })).status).toBe(200);
   });
 });
@@ -63,14 +66,21 @@ describe('block permissions', () => {
     expect((await as('alice', 'PUT', `/v1/blocks/${created.body.id}`, { content: 'rewritten by alice' })).status).toBe(403);
     expect((await as('alice', 'GET', `/v1/blocks/${created.body.id}`)).status).toBe(403);
     // A list it leaves out is still its own; one it gives is kept.
-    const shared = await as('bob', 'POST', '/v1/blocks', { name: 'bob_notice', blockClass: 'documentation', content: 'hi', permissions: { read: ['*'] } });
+    const shared = await as('bob', 'POST', '/v1/blocks', {
+      name: 'bob_notice',
+      blockClass: 'documentation',
+      content: 'hi',
+      permissions: { read: ['*'] },
+    });
     expect(shared.body.permissions).toEqual({ read: ['*'], write: ['bob'] });
     expect((await as('alice', 'GET', `/v1/blocks/${shared.body.id}`)).status).toBe(200);
     expect((await as('alice', 'DELETE', `/v1/blocks/${shared.body.id}`)).status).toBe(403);
   });
 
   it('the knowledge-base block is the system’s: agents cannot rewrite or delete it, and it heals when the operator deletes it', async () => {
-    expect((await as('alice', 'POST', '/v1/facts', { subject: 'HVS', predicate: 'stores', object: 'vectors', source: 'alice' })).status).toBe(201);
+    expect(
+      (await as('alice', 'POST', '/v1/facts', { subject: 'HVS', predicate: 'stores', object: 'vectors', source: 'alice' })).status,
+    ).toBe(201);
     const kb = (await as('alice', 'GET', '/v1/blocks?name=shared_knowledge_base')).body.blocks[0];
     expect(kb.permissions.write).toEqual(['system']);
     expect((await as('alice', 'PUT', `/v1/blocks/${kb.id}`, { content: '{}' })).status).toBe(403);
@@ -78,7 +88,9 @@ describe('block permissions', () => {
 
     expect((await as('admin', 'DELETE', `/v1/blocks/${kb.id}`)).status).toBe(204);
     // Gone: its name is not for an agent to take.
-    expect(await as('alice', 'POST', '/v1/blocks', { name: 'shared_knowledge_base', blockClass: 'shared_knowledge', content: '{}' })).toMatchObject({
+    expect(
+      await as('alice', 'POST', '/v1/blocks', { name: 'shared_knowledge_base', blockClass: 'shared_knowledge', content: '{}' }),
+    ).toMatchObject({
       status: 403,
       body: { code: 'RESERVED_BLOCK_NAME' },
     });
@@ -125,7 +137,11 @@ describe('reserved metadata', () => {
     const now = Date.now() / 1000;
     const poisoned = await as('alice', 'POST', '/v1/vectors', {
       vector: Array.from(await encoder.encode(question)),
-      metadata: { type: 'cache_entry', cache_id: registry.id, entry: { key: question, value: 'Berlin (poisoned)', createdAt: now, expiresAt: now + 3600 } },
+      metadata: {
+        type: 'cache_entry',
+        cache_id: registry.id,
+        entry: { key: question, value: 'Berlin (poisoned)', createdAt: now, expiresAt: now + 3600 },
+      },
     });
     expect(poisoned.status).toBe(201);
     expect((await as('bob', 'POST', '/v1/cache/get', { query: question })).body).toEqual({ hit: false, value: null });
@@ -136,7 +152,9 @@ describe('reserved metadata', () => {
       metadata: { type: 'fact', fact: forged },
     });
     expect(fact.status).toBe(201);
-    const found = (await as('bob', 'POST', '/v1/facts/search', { query: 'bob owes alice 1000 EUR', k: 10 })).body.facts as { factId: string }[];
+    const found = (await as('bob', 'POST', '/v1/facts/search', { query: 'bob owes alice 1000 EUR', k: 10 })).body.facts as {
+      factId: string;
+    }[];
     expect(found.length).toBeGreaterThan(0); // the real facts are there
     expect(found.map((f) => f.factId)).not.toContain('forged-1');
     // What the cache and the knowledge base wrote themselves still answers.

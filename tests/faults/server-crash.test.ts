@@ -59,7 +59,10 @@ it('kill -9 of the server mid-request: every acknowledged vector, block version 
   const writers = [0, 1, 2, 3].map(writer);
   const deadline = Date.now() + 60_000;
   while (acked.vectors.length < 200 || acked.messages.length < 50 || acked.blocks < 20) {
-    if (Date.now() > deadline) throw new Error(`too few writes acknowledged: ${JSON.stringify({ v: acked.vectors.length, m: acked.messages.length, b: acked.blocks })}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `too few writes acknowledged: ${JSON.stringify({ v: acked.vectors.length, m: acked.messages.length, b: acked.blocks })}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
   await first.child.kill9();

@@ -21,10 +21,7 @@ it('a message received but not acknowledged by a model killed with kill -9 is de
   await using hvs = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, 'sender'), collection: 'crash', dimension: 4 });
   const worker = runFixture('tests/integration/fixtures/mailbox-worker.ts', [srv.url, join(dir, 'worker'), 'crash']);
   await worker.until((lines) => lines.some((l) => (l as { ready?: boolean }).ready));
-  const ids = [
-    await hvs.sendMessage('boss', 'worker', { job: 1 }),
-    await hvs.sendMessage('boss', 'worker', { job: 2 }),
-  ];
+  const ids = [await hvs.sendMessage('boss', 'worker', { job: 1 }), await hvs.sendMessage('boss', 'worker', { job: 2 })];
   await worker.until((lines) => lines.filter((l) => (l as { received?: string }).received).length >= 2);
   await worker.kill9();
   const received = worker.lines.flatMap((l) => ((l as { received?: string }).received ? [(l as { received: string }).received] : []));

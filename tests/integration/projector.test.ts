@@ -103,17 +103,29 @@ it('answers every query through two projector replicas while one is killed with 
 
   // 16 queries in flight when replica a dies: the ones it had taken get no reply and are retried (by the client's
   // requestQuery) on replica b.
-  const run = await concurrently(300, 16, 100, () => a.kill9(), async () => {
-    const hits = await client.semanticSearch(randn(8), { k: 5, filter: { i: { $lt: 150 } } });
-    expect(hits).toHaveLength(5);
-  });
+  const run = await concurrently(
+    300,
+    16,
+    100,
+    () => a.kill9(),
+    async () => {
+      const hits = await client.semanticSearch(randn(8), { k: 5, filter: { i: { $lt: 150 } } });
+      expect(hits).toHaveLength(5);
+    },
+  );
   expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
   expect(run.answered).toBe(300);
 }, 120_000);
 
 it('serves the NVM block view through two replicas: reads, permissions, read-your-writes, and kill -9 of one', async () => {
   const namespace = 'remotens';
-  await using writer = await NVM.open({ natsUrl: srv.url, storagePath: join(dir, 'nvm-w'), namespace, actor: 'alice', encoder: hashingEncoder() });
+  await using writer = await NVM.open({
+    natsUrl: srv.url,
+    storagePath: join(dir, 'nvm-w'),
+    namespace,
+    actor: 'alice',
+    encoder: hashingEncoder(),
+  });
   const doc = await writer.createBlock({ name: 'guide', blockClass: BlockClass.DOCUMENTATION, content: 'how agents share memory' });
   await writer.createBlock({
     name: 'private',
@@ -150,9 +162,15 @@ it('serves the NVM block view through two replicas: reads, permissions, read-you
   expect(hits[0]?.block.id).toBe(doc.id);
 
   // One replica dies with 16 reads in flight: every read is still answered.
-  const run = await concurrently(200, 16, 60, () => a.kill9(), async () => {
-    expect((await bob.getBlock(doc.id)).id).toBe(doc.id);
-  });
+  const run = await concurrently(
+    200,
+    16,
+    60,
+    () => a.kill9(),
+    async () => {
+      expect((await bob.getBlock(doc.id)).id).toBe(doc.id);
+    },
+  );
   expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
   expect(run.answered).toBe(200);
 }, 120_000);
@@ -189,7 +207,9 @@ it("NVM.open({ projection: 'remote' }) reads and writes through two replicas, pr
     content: 'alice only',
     permissions: { read: ['alice'], write: ['alice'] },
   });
-  await expect(bob.createBlock({ name: 'guide', blockClass: BlockClass.DOCUMENTATION, content: 'again' })).rejects.toBeInstanceOf(BlockExistsError);
+  await expect(bob.createBlock({ name: 'guide', blockClass: BlockClass.DOCUMENTATION, content: 'again' })).rejects.toBeInstanceOf(
+    BlockExistsError,
+  );
   await expect(bob.updateBlock(doc.id, 'changed')).rejects.toBeInstanceOf(ReadOnlyBlockError);
   await expect(bob.updateBlock(secret.id, 'mine now')).rejects.toBeInstanceOf(PermissionDeniedError);
   await expect(bob.getBlock(secret.id)).rejects.toBeInstanceOf(PermissionDeniedError);
@@ -205,15 +225,21 @@ it("NVM.open({ projection: 'remote' }) reads and writes through two replicas, pr
   // 16 operations in flight when replica a dies, a quarter of them read-modify-write updates of one counter by two
   // writers: every operation completes and no update is lost.
   let increments = 0;
-  const run = await concurrently(200, 16, 60, () => a.kill9(), async (q) => {
-    const who = q % 2 === 0 ? alice : bob;
-    if (q % 4 === 0) {
-      await who.updateBlock(counter.id, (current) => ({ n: (JSON.parse(current.content) as { n: number }).n + 1 }));
-      increments++;
-      return;
-    }
-    expect((await who.getBlock(doc.id)).content).toBe('how agents share memory');
-  });
+  const run = await concurrently(
+    200,
+    16,
+    60,
+    () => a.kill9(),
+    async (q) => {
+      const who = q % 2 === 0 ? alice : bob;
+      if (q % 4 === 0) {
+        await who.updateBlock(counter.id, (current) => ({ n: (JSON.parse(current.content) as { n: number }).n + 1 }));
+        increments++;
+        return;
+      }
+      expect((await who.getBlock(doc.id)).content).toBe('how agents share memory');
+    },
+  );
   expect(run.inFlightAtKill).toBeGreaterThanOrEqual(15);
   expect(run.answered).toBe(200);
   expect(increments).toBe(50);
@@ -226,7 +252,13 @@ it("NVM.open({ projection: 'remote' }) reads and writes through two replicas, pr
 it('a replica logs where it listens at startup: NATS URL, request subjects and queue group', async () => {
   const r = startReplica('log', ['--namespace', 'logns'], { HVS_NVM_LOG_LEVEL: 'info' });
   await r.until((l) => l.length > 0);
-  const ready = r.lines[0] as { ready: boolean; natsUrl: string; subjects: string[]; queue: string; nvm: { subjects: string[]; queue: string } };
+  const ready = r.lines[0] as {
+    ready: boolean;
+    natsUrl: string;
+    subjects: string[];
+    queue: string;
+    nvm: { subjects: string[]; queue: string };
+  };
   expect(ready).toMatchObject({ ready: true, natsUrl: srv.url, queue: 'hvs-projector-remote', nvm: { queue: 'nvm-projector-logns' } });
   expect(ready.subjects).toContain('hvsnvm.q.hvs.remote.search');
   expect(ready.nvm.subjects).toContain('hvsnvm.q.nvm.logns.get');

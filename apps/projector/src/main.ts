@@ -65,7 +65,12 @@ for (const k of ['name', 'replica']) if (!TOKEN.test(str(k)!)) usageError(`--${k
 const values = { 'data-dir': str('data-dir'), ...hvsArgs, namespace, encoder: encoderName, name: str('name')!, replica: str('replica')! };
 
 /** Where clients reach a service of this replica: its request subjects and the queue group replicas share. */
-function endpointsOf(s: Awaited<ReturnType<HVS['serveQueries']>>): { service: string; id: string; subjects: string[]; queue: string | undefined } {
+function endpointsOf(s: Awaited<ReturnType<HVS['serveQueries']>>): {
+  service: string;
+  id: string;
+  subjects: string[];
+  queue: string | undefined;
+} {
   const info = s.info();
   return { service: info.name, id: info.id, subjects: info.endpoints.map((e) => e.subject), queue: info.endpoints[0]?.queue_group };
 }
@@ -90,7 +95,10 @@ const hvs = await HVS.open({
 const service = await hvs.serveQueries({ name: values.name }).catch(startupFailed);
 const stats = hvs.stats();
 const hvsListening = { natsUrl: stats.natsUrl, ...endpointsOf(service) };
-log.info({ ...hvsListening, collection: values.collection, position: stats.position, vectors: stats.vectors }, 'serving the HVS projection');
+log.info(
+  { ...hvsListening, collection: values.collection, position: stats.position, vectors: stats.vectors },
+  'serving the HVS projection',
+);
 
 let nvm: NVM | undefined;
 let nvmListening: Record<string, unknown> | undefined;

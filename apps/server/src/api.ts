@@ -101,13 +101,25 @@ export class Api {
     return { id };
   }
 
-  async searchMemory(input: z.input<typeof S.SearchMemoryBody>, caller: Caller = OPERATOR): Promise<{ results: z.input<typeof S.MemoryHit>[] }> {
+  async searchMemory(
+    input: z.input<typeof S.SearchMemoryBody>,
+    caller: Caller = OPERATOR,
+  ): Promise<{ results: z.input<typeof S.MemoryHit>[] }> {
     const body = valid(S.SearchMemoryBody, input, 'memory query');
     const results = await this.deps.integration.query(body.query, { k: body.k });
     if (!caller.actor) return { results };
     // The integration searches as the local owner: hide the content of blocks this agent may not read.
     const reader = this.nvmFor(caller);
-    const readable = await Promise.all(results.map((r) => (r.blockId ? reader.getBlock(r.blockId).then(() => true, () => false) : true)));
+    const readable = await Promise.all(
+      results.map((r) =>
+        r.blockId
+          ? reader.getBlock(r.blockId).then(
+              () => true,
+              () => false,
+            )
+          : true,
+      ),
+    );
     return { results: results.filter((_r, i) => readable[i]) };
   }
 
@@ -120,7 +132,11 @@ export class Api {
   createBlock(body: In<typeof S.CreateBlockBody>, caller: Caller = OPERATOR) {
     if (!caller.actor) return this.deps.nvm.createBlock(body);
     if (SYSTEM_BLOCK_NAMES.has(body.name)) {
-      throw new HttpError(403, 'RESERVED_BLOCK_NAME', `'${body.name}' is the name of a system block; agent '${caller.actor}' may not create it`);
+      throw new HttpError(
+        403,
+        'RESERVED_BLOCK_NAME',
+        `'${body.name}' is the name of a system block; agent '${caller.actor}' may not create it`,
+      );
     }
     const own = [caller.actor];
     const permissions = { read: body.permissions?.read ?? own, write: body.permissions?.write ?? own };
@@ -141,7 +157,11 @@ export class Api {
   }
 
   updateBlock(id: string, body: In<typeof S.UpdateBlockBody>, caller: Caller = OPERATOR) {
-    return this.nvmFor(caller).updateBlock(id, body.content, body.expectedVersion !== undefined ? { expectedVersion: body.expectedVersion } : {});
+    return this.nvmFor(caller).updateBlock(
+      id,
+      body.content,
+      body.expectedVersion !== undefined ? { expectedVersion: body.expectedVersion } : {},
+    );
   }
 
   async deleteBlock(id: string, caller: Caller = OPERATOR): Promise<void> {
@@ -190,7 +210,9 @@ export class Api {
       else await batch.ack();
     };
     // An ack lost here (NATS down) only means the messages come again after the ack wait: at least once.
-    void (sent ?? Promise.resolve(true)).then(settle).catch((err: unknown) => log.warn({ err, modelId }, 'acknowledging handed-out mail failed'));
+    void (sent ?? Promise.resolve(true))
+      .then(settle)
+      .catch((err: unknown) => log.warn({ err, modelId }, 'acknowledging handed-out mail failed'));
     if (ack === 'explicit') return { messages: batch.messages.map(messageOut), ackWaitMs: batch.ackWaitMs };
     return { messages: batch.messages.map(({ ackToken: _token, ...m }) => messageOut(m)) };
   }
@@ -257,7 +279,13 @@ export class Api {
     const { natsUrl, ...hvsStats } = this.deps.hvs.stats();
     return {
       // As in health(): where NATS is, is for the operator.
-      hvs: { ...hvsStats, ...(caller.kind === 'operator' ? { natsUrl } : {}), dimension: this.deps.hvs.dimension, geometry: this.deps.hvs.geometry, cache: this.deps.hvs.cacheStats() },
+      hvs: {
+        ...hvsStats,
+        ...(caller.kind === 'operator' ? { natsUrl } : {}),
+        dimension: this.deps.hvs.dimension,
+        geometry: this.deps.hvs.geometry,
+        cache: this.deps.hvs.cacheStats(),
+      },
       nvm: { position: this.deps.nvm.position, restoredFrom: this.deps.nvm.restoredFromPosition },
       encoder: { name: this.deps.encoder.name, dimension: this.deps.encoder.dimension },
       blocks: (await this.nvmFor(caller).listBlocks()).length,

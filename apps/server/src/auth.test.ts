@@ -32,7 +32,9 @@ describe('Authenticator', () => {
     const auth = new Authenticator(undefined, { [ALICE]: 'alice' });
     expect(auth.required).toBe(true);
     expect(() => auth.authenticate({})).toThrow(expect.objectContaining({ status: 401 }));
-    expect(() => auth.authenticate(bearer('not-a-known-token-at-all'))).toThrow(expect.objectContaining({ status: 401, code: 'UNAUTHORIZED' }));
+    expect(() => auth.authenticate(bearer('not-a-known-token-at-all'))).toThrow(
+      expect.objectContaining({ status: 401, code: 'UNAUTHORIZED' }),
+    );
     expect(() => auth.authenticate(bearer(ADMIN))).toThrow(expect.objectContaining({ status: 401 }));
   });
 

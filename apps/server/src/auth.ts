@@ -56,7 +56,8 @@ export class Authenticator {
   constructor(adminToken?: string, agentTokens: AgentTokens = {}) {
     if (adminToken !== undefined) this.admin = digest(adminToken);
     for (const [token, agent] of Object.entries(agentTokens)) {
-      if (token === adminToken) throw new HttpError(400, 'INVALID_AGENT_TOKENS', `the admin token is also listed as agent '${agent}'s token`);
+      if (token === adminToken)
+        throw new HttpError(400, 'INVALID_AGENT_TOKENS', `the admin token is also listed as agent '${agent}'s token`);
       this.agents.set(digest(token).toString('hex'), agent);
     }
   }
@@ -72,7 +73,11 @@ export class Authenticator {
     const named = typeof header === 'string' && header !== '' ? header : undefined;
     // Checked before the token: an identity nobody may have is bad input whoever names it (the operator too).
     if (named !== undefined && !AgentId.safeParse(named).success) {
-      throw new HttpError(400, 'INVALID_ACTOR', `X-HVS-Actor '${named}' is not an agent id (1-128 of A-Z a-z 0-9 _ - : =; 'system' is reserved)`);
+      throw new HttpError(
+        400,
+        'INVALID_ACTOR',
+        `X-HVS-Actor '${named}' is not an agent id (1-128 of A-Z a-z 0-9 _ - : =; 'system' is reserved)`,
+      );
     }
     if (!this.required) return named ? { kind: 'operator', actor: named } : OPERATOR;
     const m = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');

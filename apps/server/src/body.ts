@@ -97,11 +97,17 @@ export async function readJsonBody(
   lease: BudgetLease,
   accepted: readonly string[] = JSON_MEDIA_TYPES,
 ): Promise<unknown> {
-  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+  const hasBody =
+    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
+    req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) return undefined;
   const type = req.headers['content-type'];
   if (acceptedMediaType(type, accepted) === undefined) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `send the body as ${accepted.join(' or ')} (charset utf-8 if any), not '${type ?? 'no content type'}'`);
+    throw new HttpError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `send the body as ${accepted.join(' or ')} (charset utf-8 if any), not '${type ?? 'no content type'}'`,
+    );
   }
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {

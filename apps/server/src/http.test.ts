@@ -34,7 +34,10 @@ describe('problem details', () => {
   });
 
   it('HTTP-layer errors carry their own code', () => {
-    expect(toProblem(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'json only'))).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
+    expect(toProblem(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'json only'))).toMatchObject({
+      status: 415,
+      title: 'Unsupported Media Type',
+    });
   });
 });
 
@@ -59,22 +62,35 @@ describe('routes and OpenAPI', () => {
   it('a literal path wins over a parameter: GET /v1/vectors/search is a 405, not a lookup of vector "search"', () => {
     const table = compileRoutes(routes);
     expect(resolveRoute(table, 'GET', '/v1/vectors/search')).toEqual({ kind: 'method-not-allowed', allow: ['POST'] });
-    expect(resolveRoute(table, 'POST', '/v1/vectors/search')).toMatchObject({ kind: 'route', route: { method: 'POST', path: '/v1/vectors/search' } });
-    expect(resolveRoute(table, 'GET', '/v1/vectors/abc')).toMatchObject({ kind: 'route', route: { path: '/v1/vectors/{id}' }, params: { id: 'abc' } });
+    expect(resolveRoute(table, 'POST', '/v1/vectors/search')).toMatchObject({
+      kind: 'route',
+      route: { method: 'POST', path: '/v1/vectors/search' },
+    });
+    expect(resolveRoute(table, 'GET', '/v1/vectors/abc')).toMatchObject({
+      kind: 'route',
+      route: { path: '/v1/vectors/{id}' },
+      params: { id: 'abc' },
+    });
     expect(resolveRoute(table, 'PATCH', '/v1/vectors/abc')).toEqual({ kind: 'method-not-allowed', allow: ['GET', 'HEAD', 'DELETE'] });
     expect(resolveRoute(table, 'GET', '/v1/nothing')).toEqual({ kind: 'not-found' });
   });
 
   it('HEAD runs a GET route, except one that takes messages from a mailbox', () => {
     const table = compileRoutes(routes);
-    expect(resolveRoute(table, 'HEAD', '/v1/health')).toMatchObject({ kind: 'route', head: true, route: { method: 'GET', path: '/v1/health' } });
+    expect(resolveRoute(table, 'HEAD', '/v1/health')).toMatchObject({
+      kind: 'route',
+      head: true,
+      route: { method: 'GET', path: '/v1/health' },
+    });
     expect(resolveRoute(table, 'HEAD', '/v1/mailboxes/bob/messages')).toEqual({ kind: 'method-not-allowed', allow: ['GET'] });
   });
 
   it('path parameters are percent-decoded, and a bad escape is a 400', () => {
     const table = compileRoutes(routes);
     expect(resolveRoute(table, 'GET', '/v1/vectors/a%20b')).toMatchObject({ params: { id: 'a b' } });
-    expect(() => resolveRoute(table, 'GET', '/v1/vectors/%E0%A4%A')).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_PATH' }));
+    expect(() => resolveRoute(table, 'GET', '/v1/vectors/%E0%A4%A')).toThrow(
+      expect.objectContaining({ status: 400, code: 'INVALID_PATH' }),
+    );
   });
 
   it('only loopback hosts count as loopback', () => {

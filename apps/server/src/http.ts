@@ -22,26 +22,39 @@ import { serveEvents, serveFactEvents } from './sse.js';
 
 const MiB = 1024 * 1024;
 
-export const ServerOptionsSchema = z.object({
-  /** The admin token: its bearer is the trusted operator. A token (this or agentTokens) is required off loopback. */
-  token: z.string().min(16, 'an API token has at least 16 characters').optional(),
-  /** Per-agent tokens (token → agent id): their bearer acts as that agent only. */
-  agentTokens: AgentTokensSchema.optional(),
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.number().int().min(0).max(65_535).default(8765),
-  /** Largest request body: a batch of ~1,000 768-d vectors as JSON. Bigger batches are split by the client. */
-  maxBodyBytes: z.number().int().positive().default(8 * MiB),
-  /** Bytes of request bodies read or handled at once, server-wide: over it, 503 with Retry-After. */
-  maxInFlightBodyBytes: z.number().int().positive().default(64 * MiB),
-  /** The same, per agent token: over it, 429 with Retry-After. */
-  maxCallerBodyBytes: z.number().int().positive().default(16 * MiB),
-  /** Time to receive a request's headers (node's server.headersTimeout; 408 and closed after it). */
-  headersTimeoutMs: z.number().int().positive().default(10_000),
-  /** Time to receive a whole request, body included (server.requestTimeout and the body read's deadline). */
-  requestTimeoutMs: z.number().int().positive().default(60_000),
-  /** Longest pause between two chunks of a body (408 and closed after it). */
-  bodyIdleTimeoutMs: z.number().int().positive().default(10_000),
-})
+export const ServerOptionsSchema = z
+  .object({
+    /** The admin token: its bearer is the trusted operator. A token (this or agentTokens) is required off loopback. */
+    token: z.string().min(16, 'an API token has at least 16 characters').optional(),
+    /** Per-agent tokens (token → agent id): their bearer acts as that agent only. */
+    agentTokens: AgentTokensSchema.optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8765),
+    /** Largest request body: a batch of ~1,000 768-d vectors as JSON. Bigger batches are split by the client. */
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(8 * MiB),
+    /** Bytes of request bodies read or handled at once, server-wide: over it, 503 with Retry-After. */
+    maxInFlightBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * MiB),
+    /** The same, per agent token: over it, 429 with Retry-After. */
+    maxCallerBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(16 * MiB),
+    /** Time to receive a request's headers (node's server.headersTimeout; 408 and closed after it). */
+    headersTimeoutMs: z.number().int().positive().default(10_000),
+    /** Time to receive a whole request, body included (server.requestTimeout and the body read's deadline). */
+    requestTimeoutMs: z.number().int().positive().default(60_000),
+    /** Longest pause between two chunks of a body (408 and closed after it). */
+    bodyIdleTimeoutMs: z.number().int().positive().default(10_000),
+  })
   .refine((o) => o.maxBodyBytes <= o.maxCallerBodyBytes && o.maxCallerBodyBytes <= o.maxInFlightBodyBytes, {
     message: 'need maxBodyBytes ≤ maxCallerBodyBytes ≤ maxInFlightBodyBytes (else a body within the limit could never be read)',
   })
@@ -63,7 +76,11 @@ export interface RunningServer {
 
 export class InsecureBindError extends HttpError {
   constructor(host: string) {
-    super(400, 'INSECURE_BIND', `refusing to listen on non-loopback host '${host}' without API tokens (pass an admin token or agent tokens)`);
+    super(
+      400,
+      'INSECURE_BIND',
+      `refusing to listen on non-loopback host '${host}' without API tokens (pass an admin token or agent tokens)`,
+    );
   }
 }
 
@@ -183,23 +200,23 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
     },
     (req, res) => {
-    // One request, one call: every event it appends carries its request id (the caller's X-Request-Id, if valid).
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && CORRELATION_ID_PATTERN.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    withCall(() => handle(req, res), requestId).catch((err: unknown) => {
-      const problem = toProblem(err);
-      if (problem.status >= 500) log.error({ err, method: req.method, url: req.url, requestId }, 'request failed');
-      if (problem.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
-      if (err instanceof RetryLaterError) res.setHeader('retry-after', String(err.retryAfterSeconds));
-      // A refused or cut-off body is not read to its end: close the connection after the answer.
-      if (!req.complete) res.setHeader('connection', 'close');
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      sendJson(res, problem.status, problem, 'application/problem+json');
-    });
+      // One request, one call: every event it appends carries its request id (the caller's X-Request-Id, if valid).
+      const given = req.headers['x-request-id'];
+      const requestId = typeof given === 'string' && CORRELATION_ID_PATTERN.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', requestId);
+      withCall(() => handle(req, res), requestId).catch((err: unknown) => {
+        const problem = toProblem(err);
+        if (problem.status >= 500) log.error({ err, method: req.method, url: req.url, requestId }, 'request failed');
+        if (problem.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hvs-nvm"');
+        if (err instanceof RetryLaterError) res.setHeader('retry-after', String(err.retryAfterSeconds));
+        // A refused or cut-off body is not read to its end: close the connection after the answer.
+        if (!req.complete) res.setHeader('connection', 'close');
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        sendJson(res, problem.status, problem, 'application/problem+json');
+      });
     },
   );
   server.keepAliveTimeout = 5_000;

@@ -1,15 +1,7 @@
 // Public face of @hvs-nvm/server-app: the HTTP API (with MCP at /mcp) and the MCP server over stdio.
 export { createServer, isLoopback, InsecureBindError, ServerOptionsSchema, type ServerOptions, type RunningServer } from './http.js';
 export { createMcpServer, serveMcpStdio, SERVER_INFO, RESOURCE_NOT_FOUND } from './mcp.js';
-export {
-  Authenticator,
-  AgentTokensSchema,
-  readAgentTokensFile,
-  newAgentToken,
-  OPERATOR,
-  type AgentTokens,
-  type Caller,
-} from './auth.js';
+export { Authenticator, AgentTokensSchema, readAgentTokensFile, newAgentToken, OPERATOR, type AgentTokens, type Caller } from './auth.js';
 export { Api, type ApiDeps } from './api.js';
 export { openApiDocument } from './openapi.js';
 export { routes, resolveRoute, compileRoutes, type Route } from './routes.js';

@@ -26,7 +26,9 @@ describe('media types', () => {
     }
   });
   it('a route may declare another type', () => {
-    expect(acceptedMediaType('application/json-patch+json', [...JSON_MEDIA_TYPES, 'application/json-patch+json'])).toBe('application/json-patch+json');
+    expect(acceptedMediaType('application/json-patch+json', [...JSON_MEDIA_TYPES, 'application/json-patch+json'])).toBe(
+      'application/json-patch+json',
+    );
     expect(acceptedMediaType('application/json-patch+json', JSON_MEDIA_TYPES)).toBeUndefined();
   });
 });
@@ -96,7 +98,10 @@ describe('OpenAPI: conditional requests and limits', () => {
     expect(get.responses).toHaveProperty('304');
     for (const m of ['put', 'delete']) {
       const op = doc.paths['/v1/blocks/{id}']![m]!;
-      expect(op.parameters.map((p) => p.name), m).toContain('If-Match');
+      expect(
+        op.parameters.map((p) => p.name),
+        m,
+      ).toContain('If-Match');
       expect(op.responses, m).toHaveProperty('412');
     }
     expect(doc.paths['/v1/vectors/{id}']!['get']!.responses).toHaveProperty('304');

@@ -73,7 +73,8 @@ export function serveResourceSubscriptions(server: McpServer, api: Api, caller: 
     const { uri } = request.params;
     const blockId = blockIdOf(uri);
     if (uri !== FACTS_URI) {
-      if (blockId === undefined) throw new McpError(ErrorCode.InvalidParams, `cannot subscribe to '${uri}': subscribe to block://{id} or ${FACTS_URI}`);
+      if (blockId === undefined)
+        throw new McpError(ErrorCode.InvalidParams, `cannot subscribe to '${uri}': subscribe to block://{id} or ${FACTS_URI}`);
       // Only to what the caller may read: the same check as reading it (not found and denied alike are refused).
       await api.getBlock(blockId, {}, caller).catch((err: unknown) => {
         throw new McpError(ErrorCode.InvalidParams, `cannot subscribe to '${uri}': ${(err as Error).message}`, { uri });

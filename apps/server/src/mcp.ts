@@ -73,12 +73,18 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
 
   server.registerTool(
     'store_memory',
-    { description: 'Store text in agent memory (indexed for semantic search and kept as a block). Returns its id.', inputSchema: toolArgs.store_memory },
+    {
+      description: 'Store text in agent memory (indexed for semantic search and kept as a block). Returns its id.',
+      inputSchema: toolArgs.store_memory,
+    },
     (args, extra) => run(extra, async () => ok(await api.storeMemory(args))),
   );
   server.registerTool(
     'search_memory',
-    { description: 'Find stored memory by meaning. Returns the best hits with their text, score and source.', inputSchema: toolArgs.search_memory },
+    {
+      description: 'Find stored memory by meaning. Returns the best hits with their text, score and source.',
+      inputSchema: toolArgs.search_memory,
+    },
     (args, extra) =>
       run(extra, async () => {
         const { results } = await api.searchMemory(args, caller);
@@ -129,12 +135,16 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
       description:
         'Take the pending messages of a model’s mailbox, oldest first. They are acknowledged once this result has been sent; ' +
         'if it never is, they are delivered again.',
-      inputSchema: toolArgs.receive_messages },
+      inputSchema: toolArgs.receive_messages,
+    },
     (args, extra) => run(extra, async () => ok(await api.receiveMessages(args.model_id, {}, caller, resultSent?.(extra.requestId)))),
   );
   server.registerTool(
     'add_fact',
-    { description: 'Add a (subject, predicate, object) fact with its source to the shared knowledge base.', inputSchema: toolArgs.add_fact },
+    {
+      description: 'Add a (subject, predicate, object) fact with its source to the shared knowledge base.',
+      inputSchema: toolArgs.add_fact,
+    },
     (args, extra) => run(extra, async () => ok(await api.addFact(args))),
   );
   server.registerTool(
@@ -173,7 +183,13 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
       mimeType: 'application/json',
     },
     async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ facts: (await api.kb.history()).slice(-FACTS_SHOWN) }, null, 2) }],
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify({ facts: (await api.kb.history()).slice(-FACTS_SHOWN) }, null, 2),
+        },
+      ],
     }),
   );
   const subscriptions = serveResourceSubscriptions(server, api, caller);

@@ -6,7 +6,8 @@ import { HttpError } from './problem.js';
 export const versionTag = (version: number): string => `"${version}"`;
 
 /** A strong entity tag of a representation without a version (a vector): a digest of its JSON. */
-export const digestTag = (value: unknown): string => `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 27)}"`;
+export const digestTag = (value: unknown): string =>
+  `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 27)}"`;
 
 interface EntityTag {
   weak: boolean;
@@ -54,7 +55,11 @@ export function expectedVersionOf(header: string | undefined, bodyVersion: numbe
   if (bodyVersion !== undefined) {
     const agrees = fromHeader !== undefined ? fromHeader === bodyVersion : ifMatchHits(header, versionTag(bodyVersion));
     if (!agrees) {
-      throw new HttpError(400, 'PRECONDITION_CONFLICT', `If-Match '${header}' and expectedVersion ${bodyVersion} disagree; send one, or both naming the same version`);
+      throw new HttpError(
+        400,
+        'PRECONDITION_CONFLICT',
+        `If-Match '${header}' and expectedVersion ${bodyVersion} disagree; send one, or both naming the same version`,
+      );
     }
     return bodyVersion;
   }
@@ -63,6 +68,10 @@ export function expectedVersionOf(header: string | undefined, bodyVersion: numbe
 
 export class PreconditionFailedError extends HttpError {
   constructor(what: string, header: string, current: string | undefined) {
-    super(412, 'PRECONDITION_FAILED', `${what} is ${current === undefined ? 'absent' : `at ${current}`}, which does not match If-Match: ${header}`);
+    super(
+      412,
+      'PRECONDITION_FAILED',
+      `${what} is ${current === undefined ? 'absent' : `at ${current}`}, which does not match If-Match: ${header}`,
+    );
   }
 }

@@ -27,7 +27,12 @@ export function validationError(error: z.ZodError, where: string): HttpError {
   const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
   const first = issues[0];
   const summary = first ? `${first.path}: ${first.message}` : 'invalid';
-  return new HttpError(400, 'INVALID_REQUEST', `invalid ${where}: ${summary}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues);
+  return new HttpError(
+    400,
+    'INVALID_REQUEST',
+    `invalid ${where}: ${summary}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+    issues,
+  );
 }
 
 export function toProblem(err: unknown): Problem {

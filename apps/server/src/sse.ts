@@ -17,7 +17,12 @@ const RETRY_MS = 1_000;
 const Position = z.coerce.number().int().min(0);
 const TypeList = z
   .string()
-  .transform((s) => s.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  )
   .pipe(z.array(EventTypeSchema).min(1));
 
 export const EventsQuery = z.strictObject({
@@ -40,7 +45,8 @@ function resumePosition(req: IncomingMessage, since: number | undefined): number
   const header = req.headers['last-event-id'];
   if (header === undefined || header === '') return since;
   const parsed = Position.safeParse(Array.isArray(header) ? header[0] : header);
-  if (!parsed.success) throw new HttpError(400, 'INVALID_LAST_EVENT_ID', `Last-Event-ID must be a position (an integer ≥ 0), got '${String(header)}'`);
+  if (!parsed.success)
+    throw new HttpError(400, 'INVALID_LAST_EVENT_ID', `Last-Event-ID must be a position (an integer ≥ 0), got '${String(header)}'`);
   return parsed.data;
 }
 
@@ -76,15 +82,16 @@ async function stream(req: IncomingMessage, res: ServerResponse, open: (signal: 
     for await (const frame of open(abort.signal)) {
       if (abort.signal.aborted) break;
       const ok = res.write(`id: ${frame.id}\nevent: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
-      if (!ok) await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          abort.signal.removeEventListener('abort', done);
-          resolve();
-        };
-        res.once('drain', done);
-        abort.signal.addEventListener('abort', done, { once: true });
-      });
+      if (!ok)
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            abort.signal.removeEventListener('abort', done);
+            resolve();
+          };
+          res.once('drain', done);
+          abort.signal.addEventListener('abort', done, { once: true });
+        });
     }
   } catch (err) {
     // The headers are out: a failure can only end the stream (the client reconnects from its last id).
@@ -123,18 +130,18 @@ export async function serveEvents(
 }
 
 /** GET /v1/facts/events: every fact of the shared knowledge base as it is added, as Server-Sent Events. */
-export async function serveFactEvents(
-  integration: HVSNVMIntegration,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
+export async function serveFactEvents(integration: HVSNVMIntegration, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const parsed = FactEventsQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) throw validationError(parsed.error, 'query string');
   const since = resumePosition(req, parsed.data.since);
   await stream(req, res, async function* (signal) {
     // The fact streams are readable by every agent: no viewer restriction applies to them.
-    const feed = integration.nvm.eventStore.subscribeToAll({ fromPosition: (since ?? 0) + 1, filter: 'fact.>', types: ['FactAdded'], signal });
+    const feed = integration.nvm.eventStore.subscribeToAll({
+      fromPosition: (since ?? 0) + 1,
+      filter: 'fact.>',
+      types: ['FactAdded'],
+      signal,
+    });
     try {
       for await (const e of feed) {
         if (e.type !== 'FactAdded') continue;

@@ -21,9 +21,7 @@ export function assertText(text: unknown, maxTextChars: number, label = 'text'):
     throw new InvalidEncoderInputError(`${label} must be a string, got ${describeValue(text)}`);
   }
   if (text.length > maxTextChars) {
-    throw new InvalidEncoderInputError(
-      `${label} has ${text.length} characters; the encoder accepts at most ${maxTextChars}`,
-    );
+    throw new InvalidEncoderInputError(`${label} has ${text.length} characters; the encoder accepts at most ${maxTextChars}`);
   }
 }
 
@@ -34,12 +32,7 @@ export function assertTexts(texts: unknown, maxTextChars: number): asserts texts
   for (let i = 0; i < texts.length; i++) assertText(texts[i], maxTextChars, `texts[${i}]`);
 }
 
-export function assertIntegerOption(
-  option: string,
-  value: unknown,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
+export function assertIntegerOption(option: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidEncoderOptionError(option, value, `an integer in [${min}, ${max}]`);
   }

@@ -9,7 +9,12 @@ export interface EncoderErrorOptions extends ErrorOptions {
 /** An encoder failed to turn text into a vector (the model threw or returned something malformed). */
 export class EncoderError extends CodedError {
   constructor(message: string, options: EncoderErrorOptions = {}) {
-    super(options.code ?? 'ENCODER_ERROR', message, options.status ?? 500, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.code ?? 'ENCODER_ERROR',
+      message,
+      options.status ?? 500,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
   }
 }
 

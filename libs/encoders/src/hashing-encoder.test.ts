@@ -41,16 +41,8 @@ describe('HashingEncoder', () => {
     const encoder = hashingEncoder();
     const cases: Array<[query: string, similar: string, unrelated: string]> = [
       ['What is the example?', 'This is example documentation.', 'The weather is cold today.'],
-      [
-        'distributed AI coordination',
-        'HyperSync is a distributed AI coordination system.',
-        'Bake the bread for forty minutes.',
-      ],
-      [
-        'the quick brown fox jumps',
-        'a quick brown fox jumped over the dog',
-        'stock markets fell sharply on Monday',
-      ],
+      ['distributed AI coordination', 'HyperSync is a distributed AI coordination system.', 'Bake the bread for forty minutes.'],
+      ['the quick brown fox jumps', 'a quick brown fox jumped over the dog', 'stock markets fell sharply on Monday'],
       ['vector search in hyperbolic space', 'hyperbolic vector search', 'chocolate cake recipe'],
     ];
     for (const [query, similar, unrelated] of cases) {
@@ -61,11 +53,7 @@ describe('HashingEncoder', () => {
 
   it('treats case and word inflections as near neighbours', async () => {
     const encoder = hashingEncoder();
-    const [a, b, c] = await encoder.encodeBatch([
-      'Example Documents',
-      'example documents',
-      'examples documented',
-    ]);
+    const [a, b, c] = await encoder.encodeBatch(['Example Documents', 'example documents', 'examples documented']);
     expect(dot(a!, b!)).toBeCloseTo(1, 5);
     expect(dot(a!, c!)).toBeGreaterThan(0.3);
   });
@@ -89,12 +77,8 @@ describe('HashingEncoder', () => {
       });
     }
     await expect(encoder.encodeBatch('not an array' as never)).rejects.toThrow(/texts must be an array/);
-    await expect(encoder.encodeBatch(['ok', 7 as never])).rejects.toThrow(
-      /texts\[1\] must be a string, got number 7/,
-    );
-    await expect(new HashingEncoder({ maxTextChars: 4 }).encode('too long')).rejects.toBeInstanceOf(
-      InvalidEncoderInputError,
-    );
+    await expect(encoder.encodeBatch(['ok', 7 as never])).rejects.toThrow(/texts\[1\] must be a string, got number 7/);
+    await expect(new HashingEncoder({ maxTextChars: 4 }).encode('too long')).rejects.toBeInstanceOf(InvalidEncoderInputError);
   });
 
   it('rejects a dimension that is not an integer of at least 2', () => {

@@ -1,12 +1,5 @@
 // A dependency-free, deterministic encoder: signed feature hashing of words and character trigrams.
-import {
-  assertIntegerOption,
-  assertText,
-  assertTexts,
-  DEFAULT_MAX_TEXT_CHARS,
-  normaliseInPlace,
-  type Encoder,
-} from './encoder.js';
+import { assertIntegerOption, assertText, assertTexts, DEFAULT_MAX_TEXT_CHARS, normaliseInPlace, type Encoder } from './encoder.js';
 
 export interface HashingEncoderOptions {
   /** Number of hash buckets, i.e. the vector dimension (default 256). */
@@ -36,17 +29,8 @@ export class HashingEncoder implements Encoder {
   readonly #maxTextChars: number;
 
   constructor(options: HashingEncoderOptions = {}) {
-    this.dimension = assertIntegerOption(
-      'dimension',
-      options.dimension ?? DEFAULT_HASHING_DIMENSION,
-      2,
-      1 << 20,
-    );
-    this.#maxTextChars = assertIntegerOption(
-      'maxTextChars',
-      options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS,
-      1,
-    );
+    this.dimension = assertIntegerOption('dimension', options.dimension ?? DEFAULT_HASHING_DIMENSION, 2, 1 << 20);
+    this.#maxTextChars = assertIntegerOption('maxTextChars', options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS, 1);
     this.name = `hashing-v1-${this.dimension}`;
   }
 

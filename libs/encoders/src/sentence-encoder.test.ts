@@ -76,8 +76,7 @@ describe('defaultEncoder', () => {
   });
 
   it('encodes a long document in chunks into one unit vector that keeps its topic', async () => {
-    const paragraph =
-      'The hyperbolic vector store keeps embeddings with metadata and answers nearest neighbour queries. ';
+    const paragraph = 'The hyperbolic vector store keeps embeddings with metadata and answers nearest neighbour queries. ';
     const documentText = paragraph.repeat(120); // ~12,000 characters, six chunks
     expect(splitIntoChunks(documentText, 2000).length).toBeGreaterThan(1);
     const [doc, query, unrelated] = await encoder.encodeBatch([
@@ -102,37 +101,25 @@ describe('defaultEncoder', () => {
     await expect(defaultEncoder({ cacheMaxEntries: -1 })).rejects.toThrow(/cacheMaxEntries=number -1/);
   });
 
-  it.skipIf(!unshareWorks)(
-    'loads and encodes with no network at all (child process in an empty network namespace)',
-    () => {
-      const script = `
+  it.skipIf(!unshareWorks)('loads and encodes with no network at all (child process in an empty network namespace)', () => {
+    const script = `
         import { defaultEncoder } from '@hvs-nvm/encoders';
         const reachable = await fetch('http://1.1.1.1/', { signal: AbortSignal.timeout(2000) }).then(() => true, () => false);
         const encoder = await defaultEncoder();
         const v = await encoder.encode('What is the example?');
         console.log(JSON.stringify({ reachable, length: v.length, norm: Math.hypot(...v) }));
       `;
-      const child = spawnSync(
-        'unshare',
-        [
-          '-n',
-          process.execPath,
-          '--import',
-          'tsx',
-          '--conditions=@hvs-nvm/source',
-          '--input-type=module',
-          '-e',
-          script,
-        ],
-        { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
-      );
-      expect(child.stderr).toBe('');
-      expect(child.status).toBe(0);
-      const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-      expect(result).toMatchObject({ reachable: false, length: 512 });
-      expect(result['norm']).toBeCloseTo(1, 5);
-    },
-  );
+    const child = spawnSync(
+      'unshare',
+      ['-n', process.execPath, '--import', 'tsx', '--conditions=@hvs-nvm/source', '--input-type=module', '-e', script],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(result).toMatchObject({ reachable: false, length: 512 });
+    expect(result['norm']).toBeCloseTo(1, 5);
+  });
 });
 
 describe('splitIntoChunks', () => {

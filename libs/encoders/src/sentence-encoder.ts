@@ -1,14 +1,7 @@
 // The offline default encoder: Universal Sentence Encoder lite (512-d) from the weights shipped in npm.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import {
-  assertIntegerOption,
-  assertText,
-  assertTexts,
-  DEFAULT_MAX_TEXT_CHARS,
-  normaliseInPlace,
-  type Encoder,
-} from './encoder.js';
+import { assertIntegerOption, assertText, assertTexts, DEFAULT_MAX_TEXT_CHARS, normaliseInPlace, type Encoder } from './encoder.js';
 import { EncoderError, EncoderUnavailableError } from './errors.js';
 import { LruCache } from './lru-cache.js';
 
@@ -49,9 +42,7 @@ export async function defaultEncoder(options?: DefaultEncoderOptions): Promise<E
     const settings = settingsOf(options);
     return new SentenceEncoder(await loadSentenceModel(), settings);
   }
-  const shared = (sharedEncoder ??= loadSentenceModel().then(
-    (model) => new SentenceEncoder(model, settingsOf({})),
-  ));
+  const shared = (sharedEncoder ??= loadSentenceModel().then((model) => new SentenceEncoder(model, settingsOf({}))));
   try {
     return await shared;
   } catch (error) {
@@ -87,9 +78,7 @@ async function readModel(): Promise<SentenceModel> {
   const initModel = exportOf(embeddings, 'initModel');
   const modelSource = exportOf(weights, 'modelSource');
   if (typeof initModel !== 'function') {
-    throw new EncoderUnavailableError(
-      `${EMBEDDINGS_PACKAGE} has no initModel function; reinstall it with \`npm ci\``,
-    );
+    throw new EncoderUnavailableError(`${EMBEDDINGS_PACKAGE} has no initModel function; reinstall it with \`npm ci\``);
   }
   // initModel() without a source downloads the model from tfhub.dev; never let that happen.
   if (typeof modelSource !== 'function') {
@@ -184,12 +173,9 @@ class SentenceEncoder implements Encoder {
           const failure =
             error instanceof EncoderError
               ? error
-              : new EncoderError(
-                  `the sentence encoder failed on ${texts.length} text(s): ${messageOf(error)}`,
-                  {
-                    cause: error,
-                  },
-                );
+              : new EncoderError(`the sentence encoder failed on ${texts.length} text(s): ${messageOf(error)}`, {
+                  cause: error,
+                });
           for (const text of texts) this.#settle(text)?.reject(failure);
         }
       }
@@ -228,9 +214,7 @@ class SentenceEncoder implements Encoder {
       }
       rows.forEach((row, j) => {
         if (row.length !== SENTENCE_ENCODER_DIMENSION) {
-          throw new EncoderError(
-            `the sentence model returned a ${row.length}-d embedding; expected ${SENTENCE_ENCODER_DIMENSION}`,
-          );
+          throw new EncoderError(`the sentence model returned a ${row.length}-d embedding; expected ${SENTENCE_ENCODER_DIMENSION}`);
         }
         const sum = sums[owners[start + j]!]!;
         const weight = weights[start + j]!;
@@ -277,9 +261,7 @@ function exportOf(module: Record<string, unknown>, name: string): unknown {
   // CommonJS packages reach ESM as named exports when Node can detect them, else under `default`.
   if (module[name] !== undefined) return module[name];
   const fallback = module['default'];
-  return typeof fallback === 'object' && fallback !== null
-    ? (fallback as Record<string, unknown>)[name]
-    : undefined;
+  return typeof fallback === 'object' && fallback !== null ? (fallback as Record<string, unknown>)[name] : undefined;
 }
 
 function weightsDirectory(): string {

@@ -14,7 +14,9 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem(nested(MAX_INPUT_JSON_DEPTH), 'body')).toBeUndefined();
   });
   it('refuses one level more, and answers for 100,000 levels without overflowing the stack', () => {
-    expect(jsonShapeProblem(nested(MAX_INPUT_JSON_DEPTH + 1), 'body')?.message).toMatch(`nested more than ${MAX_INPUT_JSON_DEPTH} levels deep`);
+    expect(jsonShapeProblem(nested(MAX_INPUT_JSON_DEPTH + 1), 'body')?.message).toMatch(
+      `nested more than ${MAX_INPUT_JSON_DEPTH} levels deep`,
+    );
     expect(jsonShapeProblem(nested(100_000), 'body')).toMatchObject({ kind: 'depth' });
   });
   it('names the path of a __proto__ key', () => {

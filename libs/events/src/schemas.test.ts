@@ -14,8 +14,21 @@ describe('JSON values', () => {
     const sparse: unknown[] = [];
     sparse[2] = 1;
     for (const v of [
-      undefined, NaN, Infinity, -Infinity, 1n, Symbol('s'), () => 1, new Date(0), new Map(), new Float32Array(2),
-      { a: undefined }, [undefined], sparse, { a: { b: [1, NaN] } }, { a: { b: new Date(0) } },
+      undefined,
+      NaN,
+      Infinity,
+      -Infinity,
+      1n,
+      Symbol('s'),
+      () => 1,
+      new Date(0),
+      new Map(),
+      new Float32Array(2),
+      { a: undefined },
+      [undefined],
+      sparse,
+      { a: { b: [1, NaN] } },
+      { a: { b: new Date(0) } },
     ]) {
       expect(isJsonValue(v)).toBe(false);
     }

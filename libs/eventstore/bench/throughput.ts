@@ -22,7 +22,9 @@ const vectorEvent = (i: number): AnyNewEvent => ({
 function report(label: string, events: number, ms: number, bytesPerEvent: number): void {
   const perSecond = (events / ms) * 1000;
   const mbPerSecond = (perSecond * bytesPerEvent) / 1e6;
-  console.log(`${label.padEnd(52)} ${String(events).padStart(7)} events  ${ms.toFixed(0).padStart(6)} ms  ${perSecond.toFixed(0).padStart(7)} events/s  ${mbPerSecond.toFixed(1)} MB/s`);
+  console.log(
+    `${label.padEnd(52)} ${String(events).padStart(7)} events  ${ms.toFixed(0).padStart(6)} ms  ${perSecond.toFixed(0).padStart(7)} events/s  ${mbPerSecond.toFixed(1)} MB/s`,
+  );
 }
 
 const srv = await TempNatsServer.start();

@@ -53,7 +53,10 @@ export const NatsConnectionOptions = z.object({
   natsToken: z.string().optional(),
   /** Path to a NATS credentials (.creds) file. */
   natsCredsFile: z.string().optional(),
-  inboxPrefix: z.string().regex(/^[A-Za-z0-9_\-.]+$/).optional(),
+  inboxPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_\-.]+$/)
+    .optional(),
 });
 
 /** The connection settings among a client's options (what openNatsEndpoint takes besides storagePath and name). */
@@ -134,7 +137,9 @@ export async function openNatsEndpoint(options: OpenEndpointOptions): Promise<Na
       if (!who) return Promise.resolve(nc);
       responder ??= connectAs(lease.url, `${connectionName}:responder`, who).catch((err: unknown) => {
         responder = undefined;
-        throw new EventStoreUnavailableError(`cannot connect to NATS at ${lease.url} as the query responder: ${(err as Error).message}`, { cause: err });
+        throw new EventStoreUnavailableError(`cannot connect to NATS at ${lease.url} as the query responder: ${(err as Error).message}`, {
+          cause: err,
+        });
       });
       return responder;
     },

@@ -59,7 +59,10 @@ describe('after kill -9 of nats-server', () => {
 
     const events = await eventually(() => readAllEvents(store));
     expect(events).toHaveLength(n + 3);
-    expect(events.map((e) => e.metadata.eventId)).toEqual([...items.map((i) => i.event.eventId), ...events.slice(n).map((e) => e.metadata.eventId)]);
+    expect(events.map((e) => e.metadata.eventId)).toEqual([
+      ...items.map((i) => i.event.eventId),
+      ...events.slice(n).map((e) => e.metadata.eventId),
+    ]);
     expect(events.map((e) => e.position)).toEqual(Array.from({ length: n + 3 }, (_, i) => i + 1));
     expect((await store.readStream('block.multi')).map((e) => e.revision)).toEqual([0, 1, 2]);
     // Appending after the restart continues the revisions.

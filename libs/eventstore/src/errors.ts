@@ -42,11 +42,7 @@ export class EventValidationError extends EventStoreError {
 
 export class InvalidStreamIdError extends EventStoreError {
   constructor(streamId: string) {
-    super(
-      'INVALID_STREAM_ID',
-      `invalid stream id '${streamId}': use dot-separated tokens of A-Z a-z 0-9 _ - : =`,
-      400,
-    );
+    super('INVALID_STREAM_ID', `invalid stream id '${streamId}': use dot-separated tokens of A-Z a-z 0-9 _ - : =`, 400);
   }
 }
 

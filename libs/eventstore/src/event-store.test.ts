@@ -95,9 +95,7 @@ describe('appendToStream with an expected revision', () => {
     await store.appendToStream('block.e', [fact(0)], { expectedRevision: 'no_stream' });
     const r = await store.appendToStream('block.e', [fact(1)], { expectedRevision: 'stream_exists' });
     expect(r.nextExpectedRevision).toBe(1);
-    await expect(store.appendToStream('block.e', [fact(2)], { expectedRevision: 'no_stream' })).rejects.toThrow(
-      WrongExpectedVersionError,
-    );
+    await expect(store.appendToStream('block.e', [fact(2)], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedVersionError);
     expect((await store.readStream('block.e')).map((e) => e.revision)).toEqual([0, 1]);
   });
 
@@ -206,9 +204,12 @@ describe('validation at append', () => {
     await using store = await openStore();
     const missing = { type: 'FactAdded', data: { factId: 'f1' } } as unknown as AnyNewEvent;
     await expect(store.appendToStream('fact.y', [fact(0), missing])).rejects.toThrow(EventValidationError);
-    await expect(store.appendNewStreams([{ streamId: 'fact.z', event: fact(0) }, { streamId: 'fact.w', event: missing }])).rejects.toThrow(
-      EventValidationError,
-    );
+    await expect(
+      store.appendNewStreams([
+        { streamId: 'fact.z', event: fact(0) },
+        { streamId: 'fact.w', event: missing },
+      ]),
+    ).rejects.toThrow(EventValidationError);
     expect(await store.headPosition()).toBe(0);
   });
 
@@ -224,7 +225,10 @@ describe('validation at append', () => {
 describe('reading', () => {
   it('reads a stream forwards and backwards from a revision, at most maxCount events', async () => {
     await using store = await openStore();
-    await store.appendToStream('block.r', Array.from({ length: 10 }, (_, i) => fact(i)));
+    await store.appendToStream(
+      'block.r',
+      Array.from({ length: 10 }, (_, i) => fact(i)),
+    );
     await store.appendToStream('block.other', [fact(100)]);
     const revs = async (o: Parameters<EventStore['readStream']>[1]) => (await store.readStream('block.r', o)).map((e) => e.revision);
     expect(await revs({})).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

@@ -22,14 +22,7 @@ import {
   type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import {
-  currentSchemaVersion,
-  encodeEventData,
-  eventDataSchemas,
-  type EventData,
-  type EventType,
-  type StoreNames,
-} from '@hvs-nvm/events';
+import { currentSchemaVersion, encodeEventData, eventDataSchemas, type EventData, type EventType, type StoreNames } from '@hvs-nvm/events';
 import { z } from 'zod';
 import {
   EventStoreClosedError,
@@ -320,7 +313,7 @@ export class EventStore implements EventStorePort {
   async firstEvent(streamId: string, accept: (event: RecordedEvent) => boolean = () => true): Promise<RecordedEvent | undefined> {
     this.assertOpen();
     const subject = this.subject(streamId);
-    for (let seq = 1; ; ) {
+    for (let seq = 1; ;) {
       let msg: StoredMsg | null;
       try {
         // The stream-API get takes `next_by_subj` too (nats.js types it for direct gets only), and needs no allow_direct.
@@ -471,10 +464,7 @@ export class EventStore implements EventStorePort {
   }
 
   /** Reads one stream's events in revision order (or reversed). */
-  async readStream<T extends EventType = EventType>(
-    streamId: string,
-    options: ReadStreamOptions = {},
-  ): Promise<RecordedEvent<T>[]> {
+  async readStream<T extends EventType = EventType>(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent<T>[]> {
     const subject = this.subject(streamId);
     const all: RecordedEvent<T>[] = [];
     for await (const e of this.iterate(subject, 1)) {

@@ -78,7 +78,9 @@ class BatchView implements Projection {
     events.slice(0, half).forEach((e) => this.applied.add(e.position));
     await new Promise((r) => setTimeout(r, 20));
     events.slice(half).forEach((e) => this.applied.add(e.position));
-    return events.filter((e) => e.data && (e.data as { object?: string }).object === 'bad').map((event) => ({ event, reason: 'bad object' }));
+    return events
+      .filter((e) => e.data && (e.data as { object?: string }).object === 'bad')
+      .map((event) => ({ event, reason: 'bad object' }));
   }
   written: number[] = [];
   async checkpoint(position: number): Promise<void> {
@@ -93,7 +95,9 @@ it('applies catch-up in batches, releases readers only once a batch is applied, 
     type: 'FactAdded' as const,
     data: { factId: `f${i}`, subject: 's', predicate: 'p', object, source: 'test', timestamp: i },
   });
-  await store.appendNewStreams(Array.from({ length: 1500 }, (_, i) => ({ streamId: `fact.b${i}`, event: fact(i, i === 700 ? 'bad' : `o${i}`) })));
+  await store.appendNewStreams(
+    Array.from({ length: 1500 }, (_, i) => ({ streamId: `fact.b${i}`, event: fact(i, i === 700 ? 'bad' : `o${i}`) })),
+  );
   const view = new BatchView();
   const runner = new ProjectionRunner(store, view, { checkpointEveryEvents: 100, checkpointEveryMs: 5 });
   await runner.start();

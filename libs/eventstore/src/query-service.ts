@@ -102,7 +102,12 @@ export class QueryService {
  * backoff (another replica of the queue group answers); each attempt waits at most 3 s, all of them `timeoutMs`;
  * after that the last NATS error is thrown.
  */
-export async function requestQuery(nc: NatsConnection, subject: string, args: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
+export async function requestQuery(
+  nc: NatsConnection,
+  subject: string,
+  args: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<unknown> {
   const payload = encodeEventData(args);
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {

@@ -38,9 +38,18 @@ describe('parseStoredMessage and upcasting', () => {
   it('parks what it cannot read: a version with no upcaster, a future version, a payload that fails its schema', () => {
     currentSchemaVersion.FactAdded = 5;
     const noStep = stored(4, { factId: 'f1' });
-    expect(noStep).toMatchObject({ kind: 'parked', parked: { reason: expect.stringMatching(/no upcaster for FactAdded from schema version 4/) } });
+    expect(noStep).toMatchObject({
+      kind: 'parked',
+      parked: { reason: expect.stringMatching(/no upcaster for FactAdded from schema version 4/) },
+    });
     currentSchemaVersion.FactAdded = saved;
-    expect(stored(saved + 1, {})).toMatchObject({ kind: 'parked', parked: { reason: expect.stringMatching(/unsupported schema version/) } });
-    expect(stored(saved, { factId: 'f1' })).toMatchObject({ kind: 'parked', parked: { reason: expect.stringMatching(/failed its schema/) } });
+    expect(stored(saved + 1, {})).toMatchObject({
+      kind: 'parked',
+      parked: { reason: expect.stringMatching(/unsupported schema version/) },
+    });
+    expect(stored(saved, { factId: 'f1' })).toMatchObject({
+      kind: 'parked',
+      parked: { reason: expect.stringMatching(/failed its schema/) },
+    });
   });
 });

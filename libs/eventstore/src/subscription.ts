@@ -96,19 +96,15 @@ export class CatchUpSubscription implements EventSubscription {
             if (status.type === 'reconnect') return reopen();
           }
         })().catch(() => undefined);
-        void messages.closed().then(() => connection.stop?.(), () => connection.stop?.());
+        void messages.closed().then(
+          () => connection.stop?.(),
+          () => connection.stop?.(),
+        );
         for await (const m of messages) {
           this.position = m.seq;
           this.pending = m.info.pending;
           from = m.seq + 1;
-          const parsed = parseStoredMessage(
-            this.store.names.prefix,
-            m.subject,
-            m.seq,
-            m.headers,
-            m.data,
-            m.info.timestampNanos,
-          );
+          const parsed = parseStoredMessage(this.store.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
           if (parsed.kind === 'parked') {
             this.parked.push(parsed.parked);
             if (this.parked.length > 1000) this.parked.shift();

@@ -85,7 +85,10 @@ describe('Graph', () => {
     g.add(tiny, 1);
     g.add(plain, 2);
     // The stored element is x·2^−e with e after the vector; scaling back is exact.
-    for (const [label, v] of [[0, huge], [1, tiny]] as const) {
+    for (const [label, v] of [
+      [0, huge],
+      [1, tiny],
+    ] as const) {
       const at = label * g.stride + g.dataOffset;
       const e = g.vectors()[at + DIM + 1]!;
       expect(e).not.toBe(0);

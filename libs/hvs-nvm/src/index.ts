@@ -19,5 +19,12 @@ export {
 } from './patterns/semantic-cache.js';
 export { changeFeed, ChangeFeedOptionsSchema, type ChangeFeedOptions, type FeedStores } from './feed/change-feed.js';
 export { FeedStoreSchema, summarise, excerpt, type FeedEvent, type FeedStore } from './feed/feed-event.js';
-export { AuditKindSchema, AuditSubjectNotFoundError, type AuditEntry, type AuditKind, type AuditOptions, type AuditTrail } from './audit/audit-trail.js';
+export {
+  AuditKindSchema,
+  AuditSubjectNotFoundError,
+  type AuditEntry,
+  type AuditKind,
+  type AuditOptions,
+  type AuditTrail,
+} from './audit/audit-trail.js';
 export { SYSTEM_BLOCK_NAMES, SYSTEM_WRITES } from './patterns/system-block.js';

@@ -157,9 +157,9 @@ export class HVSNVMIntegration {
     } catch (err) {
       // No block without its vector: a half-stored content would be found by NVM queries only.
       if (blockId) {
-        await this.nvm.deleteBlock(blockId).catch((cleanup: unknown) =>
-          this.log.warn({ err: cleanup, blockId }, 'could not delete the block of a content HVS refused'),
-        );
+        await this.nvm
+          .deleteBlock(blockId)
+          .catch((cleanup: unknown) => this.log.warn({ err: cleanup, blockId }, 'could not delete the block of a content HVS refused'));
       }
       throw err;
     }

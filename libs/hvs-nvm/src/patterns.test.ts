@@ -257,9 +257,12 @@ describe('SharedKnowledgeBase bounds and failures', () => {
     await early.stop();
     // Live: caughtUp has resolved already, so onError is how the subscriber learns it stopped.
     const live: unknown[] = [];
-    const late = kb.subscribe(() => {
-      throw boom;
-    }, { onError: (e) => live.push(e) });
+    const late = kb.subscribe(
+      () => {
+        throw boom;
+      },
+      { onError: (e) => live.push(e) },
+    );
     await late.caughtUp;
     await kb.addFact('HVS', 'provides', 'vector storage', 'specification');
     await expect.poll(() => live).toEqual([boom]);
@@ -301,16 +304,24 @@ describe('the patterns trust only their own entries, and only in the right shape
     const vector = await encoder.encode('HyperSync uses hyperbolic geometry');
     // Through the internal path (a bug, or an older writer): the shape is still checked.
     await storeReservedVectors(s.hvs, [{ vector, metadata: { type: 'fact', fact: 'abc', _hvsnvm: { kind: 'fact' } } }]);
-    await expect(s.hvs.storeVector(vector, { type: 'fact', fact: 'abc', _hvsnvm: { kind: 'fact' } })).rejects.toBeInstanceOf(ReservedMetadataError);
+    await expect(s.hvs.storeVector(vector, { type: 'fact', fact: 'abc', _hvsnvm: { kind: 'fact' } })).rejects.toBeInstanceOf(
+      ReservedMetadataError,
+    );
     await s.hvs.storeVector(vector, { type: 'fact', fact: { ...real, factId: 'forged', source: 'bob' } });
     expect((await kb.queryFacts('hyperbolic geometry')).map((f) => f.factId)).toEqual([real.factId]);
 
     const question = 'What is HyperSync?';
     const cacheId = await cache.getCacheId();
     const qv = await encoder.encode(question);
-    await storeReservedVectors(s.hvs, [{ vector: qv, metadata: { type: 'cache_entry', cache_id: cacheId, entry: 'abc', _hvsnvm: { kind: 'cache_entry' } } }]);
+    await storeReservedVectors(s.hvs, [
+      { vector: qv, metadata: { type: 'cache_entry', cache_id: cacheId, entry: 'abc', _hvsnvm: { kind: 'cache_entry' } } },
+    ]);
     const now = Date.now() / 1000;
-    await s.hvs.storeVector(qv, { type: 'cache_entry', cache_id: cacheId, entry: { key: question, value: 'poisoned', createdAt: now, expiresAt: now + 60 } });
+    await s.hvs.storeVector(qv, {
+      type: 'cache_entry',
+      cache_id: cacheId,
+      entry: { key: question, value: 'poisoned', createdAt: now, expiresAt: now + 60 },
+    });
     expect(await cache.get(question)).toBeNull();
     await cache.set(question, 'a coordination system');
     expect(await cache.get(question)).toBe('a coordination system');

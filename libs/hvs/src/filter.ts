@@ -25,18 +25,7 @@ export type Predicate = (metadata: Metadata) => boolean;
 /** A test on the values found at a path (empty when the path is missing). */
 type FieldTest = (values: unknown[]) => boolean;
 
-const FIELD_OPERATORS = new Set([
-  '$eq',
-  '$ne',
-  '$in',
-  '$nin',
-  '$gt',
-  '$gte',
-  '$lt',
-  '$lte',
-  '$exists',
-  '$not',
-]);
+const FIELD_OPERATORS = new Set(['$eq', '$ne', '$in', '$nin', '$gt', '$gte', '$lt', '$lte', '$exists', '$not']);
 const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor', '$not']);
 
 /** Validates `filter` (throws InvalidFilterError) and returns a predicate that never throws on any metadata. */
@@ -48,8 +37,7 @@ export function compileFilter(filter: unknown): Predicate {
 }
 
 function compileDocument(filter: unknown, where: string): Predicate {
-  if (!isPlainObject(filter))
-    throw new InvalidFilterError(`${where} must be an object, got ${describeValue(filter)}`);
+  if (!isPlainObject(filter)) throw new InvalidFilterError(`${where} must be an object, got ${describeValue(filter)}`);
   const parts: Predicate[] = [];
   for (const [key, value] of Object.entries(filter)) {
     if (key.startsWith('$')) parts.push(compileLogical(key, value, where));
@@ -60,18 +48,14 @@ function compileDocument(filter: unknown, where: string): Predicate {
 
 function compileLogical(op: string, operand: unknown, where: string): Predicate {
   if (!LOGICAL_OPERATORS.has(op)) {
-    throw new InvalidFilterError(
-      `unknown operator '${op}' in ${where}; top-level operators are ${[...LOGICAL_OPERATORS].join(' ')}`,
-    );
+    throw new InvalidFilterError(`unknown operator '${op}' in ${where}; top-level operators are ${[...LOGICAL_OPERATORS].join(' ')}`);
   }
   if (op === '$not') {
     const inner = compileDocument(operand, `${where}.$not`);
     return (m) => !inner(m);
   }
   if (!Array.isArray(operand) || operand.length === 0) {
-    throw new InvalidFilterError(
-      `${op} in ${where} needs a non-empty array of filters, got ${describeValue(operand)}`,
-    );
+    throw new InvalidFilterError(`${op} in ${where} needs a non-empty array of filters, got ${describeValue(operand)}`);
   }
   const parts = operand.map((f, i) => compileDocument(f, `${where}.${op}[${i}]`));
   if (op === '$and') return all(parts);
@@ -80,9 +64,7 @@ function compileLogical(op: string, operand: unknown, where: string): Predicate 
 }
 
 function compileField(path: string[], value: unknown, where: string): Predicate {
-  const test = isOperatorObject(value, where)
-    ? compileOperators(value, where)
-    : equalsTest(checkJson(value, where));
+  const test = isOperatorObject(value, where) ? compileOperators(value, where) : equalsTest(checkJson(value, where));
   return (m) => test(resolve(m, path));
 }
 
@@ -92,9 +74,7 @@ function isOperatorObject(value: unknown, where: string): value is Record<string
   const keys = Object.keys(value);
   const ops = keys.filter((k) => k.startsWith('$')).length;
   if (ops > 0 && ops < keys.length) {
-    throw new InvalidFilterError(
-      `${where} mixes operators and plain keys (${keys.join(', ')}); use one or the other`,
-    );
+    throw new InvalidFilterError(`${where} mixes operators and plain keys (${keys.join(', ')}); use one or the other`);
   }
   return ops > 0;
 }
@@ -114,8 +94,7 @@ function compileOperator(op: string, operand: unknown, where: string): FieldTest
     }
     case '$in':
     case '$nin': {
-      if (!Array.isArray(operand))
-        throw new InvalidFilterError(`${op} at ${where} needs an array, got ${describeValue(operand)}`);
+      if (!Array.isArray(operand)) throw new InvalidFilterError(`${op} at ${where} needs an array, got ${describeValue(operand)}`);
       const tests = operand.map((v, i) => equalsTest(checkJson(v, `${where}[${i}]`)));
       const isIn: FieldTest = (values) => tests.some((t) => t(values));
       return op === '$in' ? isIn : (values) => !isIn(values);
@@ -125,35 +104,26 @@ function compileOperator(op: string, operand: unknown, where: string): FieldTest
     case '$lt':
     case '$lte': {
       if (!((typeof operand === 'number' && Number.isFinite(operand)) || typeof operand === 'string')) {
-        throw new InvalidFilterError(
-          `${op} at ${where} needs a finite number or a string, got ${describeValue(operand)}`,
-        );
+        throw new InvalidFilterError(`${op} at ${where} needs a finite number or a string, got ${describeValue(operand)}`);
       }
       const cmp = comparator(op, operand);
       // Only values of the operand's type compare (no 2 < '10' surprises); array elements count one by one.
-      return (values) =>
-        candidates(values).some((v) => typeof v === typeof operand && cmp(v as number | string));
+      return (values) => candidates(values).some((v) => typeof v === typeof operand && cmp(v as number | string));
     }
     case '$exists': {
       if (typeof operand !== 'boolean')
-        throw new InvalidFilterError(
-          `$exists at ${where} needs true or false, got ${describeValue(operand)}`,
-        );
+        throw new InvalidFilterError(`$exists at ${where} needs true or false, got ${describeValue(operand)}`);
       return (values) => values.length > 0 === operand;
     }
     case '$not': {
       if (!isPlainObject(operand) || !isOperatorObject(operand, where)) {
-        throw new InvalidFilterError(
-          `$not at ${where} needs an operator object such as { $gt: 3 }, got ${describeValue(operand)}`,
-        );
+        throw new InvalidFilterError(`$not at ${where} needs an operator object such as { $gt: 3 }, got ${describeValue(operand)}`);
       }
       const inner = compileOperators(operand, where);
       return (values) => !inner(values);
     }
     default:
-      throw new InvalidFilterError(
-        `unknown operator '${op}' at ${where}; field operators are ${[...FIELD_OPERATORS].join(' ')}`,
-      );
+      throw new InvalidFilterError(`unknown operator '${op}' at ${where}; field operators are ${[...FIELD_OPERATORS].join(' ')}`);
   }
 }
 
@@ -209,8 +179,7 @@ function resolve(metadata: unknown, path: string[]): unknown[] {
 
 function parsePath(key: string, where: string): string[] {
   const path = key.split('.');
-  if (path.some((s) => s.length === 0))
-    throw new InvalidFilterError(`field path ${describeValue(key)} in ${where} has an empty segment`);
+  if (path.some((s) => s.length === 0)) throw new InvalidFilterError(`field path ${describeValue(key)} in ${where} has an empty segment`);
   const forbidden = path.find((s) => FORBIDDEN_JSON_KEYS.has(s));
   if (forbidden !== undefined)
     throw new InvalidFilterError(`field path ${describeValue(key)} in ${where}: the key '${forbidden}' is not allowed`);
@@ -226,21 +195,17 @@ function checkJson(value: unknown, where: string): unknown {
     if (isPlainObject(v)) return Object.values(v).every(ok);
     return false;
   };
-  if (!ok(value))
-    throw new InvalidFilterError(`${where} is not a JSON value: ${describeValue(value) ?? typeof value}`);
+  if (!ok(value)) throw new InvalidFilterError(`${where} is not a JSON value: ${describeValue(value) ?? typeof value}`);
   return value;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a))
-    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     // Key order does not matter: metadata goes through JSON and several writers.
-    return (
-      ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]))
-    );
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }

@@ -62,8 +62,16 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
   ef: z.number().int().min(1).max(4096).default(64),
   /** Who writes (recorded on every event). */
   actor: z.string().min(1).default('system'),
-  maxMetadataBytes: z.number().int().positive().default(64 * 1024),
-  maxMessageBytes: z.number().int().positive().default(256 * 1024),
+  maxMetadataBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  maxMessageBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
   /** Stream replicas when connecting to a cluster (NATS_URL); the embedded server always uses 1. */
   replicas: z.number().int().min(1).max(5).optional(),
   /** Mailboxes: redeliver unacknowledged messages after this long; dead-letter after this many deliveries. */
@@ -314,7 +322,6 @@ export class HVS {
   private assertOpen(): void {
     if (this.closed) throw new HVSClosedError();
   }
-
 
   private noteWrite(position: number): void {
     if (position > this.lastWrite) this.lastWrite = position;

@@ -89,12 +89,7 @@ export class LocalReadModel implements ReadModel {
     }
   }
 
-  private searchNow(
-    query: Float32Array,
-    k: number,
-    options: ReadSearchOptions,
-    match: Predicate | undefined,
-  ): SearchHit[] {
+  private searchNow(query: Float32Array, k: number, options: ReadSearchOptions, match: Predicate | undefined): SearchHit[] {
     const view = this.view;
     const index = view.index;
     const searchOptions: IndexSearchOptions = {};

@@ -55,7 +55,15 @@ describe('embedHierarchy', () => {
   });
 
   it('rejects cycles, self-loops, malformed pairs and bad options with typed errors', async () => {
-    await expect(embedHierarchy([['a', 'b'], ['b', 'a']], { dimension: 3 })).rejects.toBeInstanceOf(InvalidHierarchyError);
+    await expect(
+      embedHierarchy(
+        [
+          ['a', 'b'],
+          ['b', 'a'],
+        ],
+        { dimension: 3 },
+      ),
+    ).rejects.toBeInstanceOf(InvalidHierarchyError);
     await expect(embedHierarchy([['a', 'a']], { dimension: 3 })).rejects.toMatchObject({ code: 'INVALID_HIERARCHY', status: 400 });
     await expect(embedHierarchy([['a']] as never, { dimension: 3 })).rejects.toBeInstanceOf(InvalidHierarchyError);
     await expect(embedHierarchy(path, { dimension: 1 })).rejects.toBeInstanceOf(InvalidHyperbolicOptionError);

@@ -86,8 +86,7 @@ export async function evaluate(
   for (const u of candidates) {
     const nb = relevant[u]!;
     const iu = u * dim1;
-    for (let v = 0; v < n; v++)
-      gaps[v] = gapFromParts(points, iu, norms[u]!, radii[u]!, points, v * dim1, norms[v]!, radii[v]!, dim1);
+    for (let v = 0; v < n; v++) gaps[v] = gapFromParts(points, iu, norms[u]!, radii[u]!, points, v * dim1, norms[v]!, radii[v]!, dim1);
     // Non-neighbour gaps sorted once; each neighbour's rank is a binary search in it.
     const others = new Float64Array(n - 1 - nb.length);
     let k = 0;

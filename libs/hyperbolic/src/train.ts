@@ -16,13 +16,7 @@ export interface TrainOptions {
 }
 
 /** Trains `points` (n × (d+1), on the hyperboloid) in place. */
-export async function train(
-  h: Hierarchy,
-  points: Float64Array,
-  dim1: number,
-  random: Random,
-  options: TrainOptions,
-): Promise<void> {
+export async function train(h: Hierarchy, points: Float64Array, dim1: number, random: Random, options: TrainOptions): Promise<void> {
   const n = h.nodes.length;
   const pairs = h.closure.length / 2;
   const order = new Int32Array(pairs);

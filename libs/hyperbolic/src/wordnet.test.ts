@@ -23,7 +23,11 @@ describe('WordNet nouns', () => {
   });
 
   it('transitiveClosure closes a small DAG', () => {
-    const c = transitiveClosure([['c', 'b'], ['b', 'a'], ['c', 'x']]);
+    const c = transitiveClosure([
+      ['c', 'b'],
+      ['b', 'a'],
+      ['c', 'x'],
+    ]);
     expect(c.map((e) => e.join('<')).sort()).toEqual(['b<a', 'c<a', 'c<b', 'c<x']);
   });
 });

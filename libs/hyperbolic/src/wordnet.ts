@@ -29,7 +29,10 @@ export function readWordNetNouns(dictDir: string): WordNetNouns {
   const links: [string, string, boolean][] = [];
   for (const line of readFileSync(join(dictDir, 'data.noun'), 'latin1').split('\n')) {
     if (line === '' || line.startsWith(' ')) continue;
-    const f = line.slice(0, line.indexOf(' | ') >= 0 ? line.indexOf(' | ') : line.length).trim().split(' ');
+    const f = line
+      .slice(0, line.indexOf(' | ') >= 0 ? line.indexOf(' | ') : line.length)
+      .trim()
+      .split(' ');
     const offset = f[0]!;
     const wordCount = parseInt(f[3]!, 16);
     const lemma = f[4]!.toLowerCase().replace(/\(.*\)$/, '');
@@ -43,8 +46,7 @@ export function readWordNetNouns(dictDir: string): WordNetNouns {
       if ((symbol === '@' || symbol === '@i') && f[at + 2] === 'n') links.push([offset, f[at + 1]!, symbol === '@i']);
     }
   }
-  const named = (instance: boolean) =>
-    links.filter((l) => l[2] === instance).map(([c, p]) => [names.get(c)!, names.get(p)!] as const);
+  const named = (instance: boolean) => links.filter((l) => l[2] === instance).map(([c, p]) => [names.get(c)!, names.get(p)!] as const);
   return { names, hypernyms: named(false), instanceHypernyms: named(true) };
 }
 
@@ -95,9 +97,7 @@ export function wordNetClosure(nouns: WordNetNouns): [string, string][] {
 }
 
 /** The `[child, ancestor]` pairs of the transitive closure of direct `[child, parent]` links (a DAG). */
-export function transitiveClosure(
-  edges: ReadonlyArray<readonly [string, string]>,
-): [string, string][] {
+export function transitiveClosure(edges: ReadonlyArray<readonly [string, string]>): [string, string][] {
   const parents = new Map<string, string[]>();
   for (const [c, p] of edges) {
     let list = parents.get(c);
@@ -125,10 +125,7 @@ export function transitiveClosure(
 }
 
 /** The closure restricted to `root` and its descendants (the mammal subtree: root `mammal.n.01`). */
-export function subtreeClosure(
-  closure: ReadonlyArray<readonly [string, string]>,
-  root: string,
-): [string, string][] {
+export function subtreeClosure(closure: ReadonlyArray<readonly [string, string]>, root: string): [string, string][] {
   const members = new Set<string>([root]);
   for (const [c, a] of closure) if (a === root) members.add(c);
   return closure.filter(([c, a]) => members.has(c) && members.has(a)).map(([c, a]) => [c, a]);

@@ -70,8 +70,7 @@ async function run(label: string, sharedBlock: boolean, mode: Mode, clients: num
   await nvms[0]!.sync();
   const counts = await Promise.all(blocks.map(async (b) => parse(await nvms[0]!.getBlock(b.id))));
   const sum = counts.reduce((a, b) => a + b, 0);
-  const exact =
-    mode === 'lastWriterWins' ? '(last writer wins)' : sum === total ? 'exact' : `LOST ${total - sum}`;
+  const exact = mode === 'lastWriterWins' ? '(last writer wins)' : sum === total ? 'exact' : `LOST ${total - sum}`;
   console.log(
     `${label.padEnd(48)} ${String(Math.round(total / seconds)).padStart(6)} updates/s  ` +
       `(${total} in ${seconds.toFixed(2)} s, ${conflicts} conflicts, count ${exact})`,
@@ -82,23 +81,13 @@ async function run(label: string, sharedBlock: boolean, mode: Mode, clients: num
 console.log(`${writers} writers × ${perWriter} updates, nats-server ${srv.url}`);
 try {
   await run(`${writers} writers, 1 block, expectedVersion, 1 client`, true, 'expectedVersion', 1);
-  await run(
-    `${writers} writers, 1 block, expectedVersion, ${writers} clients`,
-    true,
-    'expectedVersion',
-    writers,
-  );
+  await run(`${writers} writers, 1 block, expectedVersion, ${writers} clients`, true, 'expectedVersion', writers);
   await run(`${writers} writers, 1 block, function update, 1 client`, true, 'function', 1);
   await run(`${writers} writers, 1 block, function update, ${writers} clients`, true, 'function', writers);
   await run(`${writers} writers, 1 block, last writer wins, 1 client`, true, 'lastWriterWins', 1);
   await run(`${writers} writers, ${writers} blocks, expectedVersion, 1 client`, false, 'expectedVersion', 1);
   await run(`${writers} writers, ${writers} blocks, function update, 1 client`, false, 'function', 1);
-  await run(
-    `${writers} writers, ${writers} blocks, function update, ${writers} clients`,
-    false,
-    'function',
-    writers,
-  );
+  await run(`${writers} writers, ${writers} blocks, function update, ${writers} clients`, false, 'function', writers);
 } finally {
   await srv.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

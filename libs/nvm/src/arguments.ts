@@ -14,9 +14,7 @@ export function blockClassOf(value: unknown): BlockClass | undefined {
   if (value === undefined) return undefined;
   const parsed = BlockClassValue.safeParse(value);
   if (!parsed.success) {
-    throw new InvalidBlockError(
-      `unknown block class ${describe(value)}; use one of ${BlockClassValue.options.join(', ')}`,
-    );
+    throw new InvalidBlockError(`unknown block class ${describe(value)}; use one of ${BlockClassValue.options.join(', ')}`);
   }
   return parsed.data;
 }

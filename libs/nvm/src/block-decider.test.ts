@@ -24,8 +24,7 @@ function created(over: Partial<EventData<'BlockCreated'>> = {}): EventData<'Bloc
 /** Folds events as the stream would record them: revisions 0, 1, … one second apart. */
 function given(...events: AnyNewEvent[]): BlockState | undefined {
   return events.reduce<BlockState | undefined>(
-    (state, e, revision) =>
-      evolve(state, { ...e, revision, recordedAt: new Date(T0 + revision * 1000) } as BlockEvent),
+    (state, e, revision) => evolve(state, { ...e, revision, recordedAt: new Date(T0 + revision * 1000) } as BlockEvent),
     undefined,
   );
 }
@@ -43,17 +42,13 @@ const update = (over: Partial<Extract<BlockCommand, { type: 'UpdateBlock' }>> = 
 
 describe('block decider', () => {
   it('creating a block records BlockCreated with its data', () => {
-    expect(decide({ type: 'CreateBlock', data: created() }, undefined)).toEqual([
-      { type: 'BlockCreated', data: created() },
-    ]);
+    expect(decide({ type: 'CreateBlock', data: created() }, undefined)).toEqual([{ type: 'BlockCreated', data: created() }]);
   });
 
   it('an update of a live block records BlockUpdated, and evolve bumps the version', () => {
     const state = given({ type: 'BlockCreated', data: created() });
     const events = decide(update({ metadata: { k: 1 } }), state);
-    expect(events).toEqual([
-      { type: 'BlockUpdated', data: { blockId: 'b1', content: '{"counter":1}', metadata: { k: 1 } } },
-    ]);
+    expect(events).toEqual([{ type: 'BlockUpdated', data: { blockId: 'b1', content: '{"counter":1}', metadata: { k: 1 } } }]);
     const next = given({ type: 'BlockCreated', data: created() }, ...events);
     expect(next).toMatchObject({
       version: 2,
@@ -67,9 +62,7 @@ describe('block decider', () => {
   it('a read-only block refuses update and delete', () => {
     const state = given({ type: 'BlockCreated', data: created({ readonly: true }) });
     expect(when(state, update())).toThrow(ReadOnlyBlockError);
-    expect(when(state, { type: 'DeleteBlock', blockId: 'b1', actor: SYSTEM_ACTOR, nowMs: T0 })).toThrow(
-      ReadOnlyBlockError,
-    );
+    expect(when(state, { type: 'DeleteBlock', blockId: 'b1', actor: SYSTEM_ACTOR, nowMs: T0 })).toThrow(ReadOnlyBlockError);
   });
 
   it('an actor outside the write list is refused; the system actor and listed actors are not', () => {
@@ -83,26 +76,18 @@ describe('block decider', () => {
   });
 
   it('an update pinned to an old version is a ConcurrencyError', () => {
-    const state = given(
-      { type: 'BlockCreated', data: created() },
-      { type: 'BlockUpdated', data: { blockId: 'b1', content: 'x' } },
-    );
+    const state = given({ type: 'BlockCreated', data: created() }, { type: 'BlockUpdated', data: { blockId: 'b1', content: 'x' } });
     expect(when(state, update({ expectedVersion: 1 }))).toThrow(ConcurrencyError);
     expect(decide(update({ expectedVersion: 2 }), state)).toHaveLength(1);
   });
 
   it('updating or deleting a missing or deleted block is BlockNotFound', () => {
     expect(when(undefined, update())).toThrow(BlockNotFoundError);
-    const deleted = given(
-      { type: 'BlockCreated', data: created() },
-      { type: 'BlockDeleted', data: { blockId: 'b1' } },
-    );
+    const deleted = given({ type: 'BlockCreated', data: created() }, { type: 'BlockDeleted', data: { blockId: 'b1' } });
     expect(deleted?.status).toBe('deleted');
     expect(deleted?.version).toBe(2);
     expect(when(deleted, update())).toThrow(BlockNotFoundError);
-    expect(when(deleted, { type: 'DeleteBlock', blockId: 'b1', actor: SYSTEM_ACTOR, nowMs: T0 })).toThrow(
-      BlockNotFoundError,
-    );
+    expect(when(deleted, { type: 'DeleteBlock', blockId: 'b1', actor: SYSTEM_ACTOR, nowMs: T0 })).toThrow(BlockNotFoundError);
   });
 
   it('a cache block past its TTL reads as absent and refuses updates', () => {
@@ -116,13 +101,8 @@ describe('block decider', () => {
     const state = given({ type: 'BlockCreated', data: created({ blockClass: 'cache', ttlSeconds: 5 }) });
     expect(decide({ type: 'ExpireBlock', blockId: 'b1', nowMs: T0 + 1_000 }, state)).toEqual([]);
     const events = decide({ type: 'ExpireBlock', blockId: 'b1', nowMs: T0 + 5_000 }, state);
-    expect(events).toEqual([
-      { type: 'BlockExpired', data: { blockId: 'b1', expiredAt: new Date(T0 + 5_000).toISOString() } },
-    ]);
-    const expired = given(
-      { type: 'BlockCreated', data: created({ blockClass: 'cache', ttlSeconds: 5 }) },
-      ...events,
-    );
+    expect(events).toEqual([{ type: 'BlockExpired', data: { blockId: 'b1', expiredAt: new Date(T0 + 5_000).toISOString() } }]);
+    const expired = given({ type: 'BlockCreated', data: created({ blockClass: 'cache', ttlSeconds: 5 }) }, ...events);
     expect(expired?.status).toBe('expired');
     expect(decide({ type: 'ExpireBlock', blockId: 'b1', nowMs: T0 + 9_000 }, expired)).toEqual([]);
     expect(decide({ type: 'ExpireBlock', blockId: 'b1', nowMs: T0 + 9_000 }, undefined)).toEqual([]);

@@ -1,22 +1,8 @@
 // The block decider: pure decide(command, state) → events and evolve(state, event) → state for one block's stream.
 import type { EventData } from '@hvs-nvm/events';
 import type { AnyNewEvent, RecordedEvent } from '@hvs-nvm/eventstore';
-import {
-  canWrite,
-  expiresAtMs,
-  isDueForExpiry,
-  isReadable,
-  MAX_TTL_SECONDS,
-  type BlockMetadata,
-  type BlockState,
-} from './block.js';
-import {
-  BlockExistsError,
-  BlockNotFoundError,
-  ConcurrencyError,
-  PermissionDeniedError,
-  ReadOnlyBlockError,
-} from './errors.js';
+import { canWrite, expiresAtMs, isDueForExpiry, isReadable, MAX_TTL_SECONDS, type BlockMetadata, type BlockState } from './block.js';
+import { BlockExistsError, BlockNotFoundError, ConcurrencyError, PermissionDeniedError, ReadOnlyBlockError } from './errors.js';
 
 export type BlockCommand =
   | { type: 'CreateBlock'; data: EventData<'BlockCreated'> }
@@ -41,12 +27,7 @@ export function ttlFromMetadata(metadata: BlockMetadata | undefined): number | u
   return typeof ttl === 'number' && ttl > 0 && ttl <= MAX_TTL_SECONDS ? ttl : undefined;
 }
 
-function requireWritable(
-  state: BlockState | undefined,
-  blockId: string,
-  actor: string,
-  nowMs: number,
-): BlockState {
+function requireWritable(state: BlockState | undefined, blockId: string, actor: string, nowMs: number): BlockState {
   if (!state || state.status !== 'live') throw new BlockNotFoundError(blockId, state ? state.status : '');
   if (!isReadable(state, nowMs)) throw new BlockNotFoundError(blockId, 'expired');
   if (!canWrite(state, actor)) throw new PermissionDeniedError(actor, 'write', blockId);

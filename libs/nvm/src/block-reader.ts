@@ -65,7 +65,9 @@ export class BlockReader {
     return this.reads.getBlockByName(this.actor, name, options.minPosition ?? 0);
   }
 
-  listBlocks(options: Omit<ListBlocksOptions, 'filter'> & { filter?: Record<string, unknown>; minPosition?: number } = {}): Promise<Block[]> {
+  listBlocks(
+    options: Omit<ListBlocksOptions, 'filter'> & { filter?: Record<string, unknown>; minPosition?: number } = {},
+  ): Promise<Block[]> {
     const { minPosition, ...rest } = options;
     return this.reads.listBlocks(this.actor, rest, minPosition ?? 0);
   }

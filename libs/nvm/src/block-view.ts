@@ -9,10 +9,7 @@ import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js'
 import { evolve } from './block-decider.js';
 import { emptyName, evolveName, type NameState } from './name-decider.js';
 
-export type HistoryEventType = Extract<
-  EventType,
-  'BlockCreated' | 'BlockUpdated' | 'BlockDeleted' | 'BlockExpired'
->;
+export type HistoryEventType = Extract<EventType, 'BlockCreated' | 'BlockUpdated' | 'BlockDeleted' | 'BlockExpired'>;
 
 /** One event of a block's stream, with the content and metadata the block had after it. */
 export interface HistoryEntry {
@@ -88,8 +85,7 @@ export class BlockView implements Projection {
 
   apply(event: RecordedEvent): void {
     if (event.streamId.startsWith('block.')) this.applyBlockEvent(event);
-    else if (event.type === 'BlockNameClaimed' || event.type === 'BlockNameReleased')
-      this.applyNameEvent(event);
+    else if (event.type === 'BlockNameClaimed' || event.type === 'BlockNameReleased') this.applyNameEvent(event);
     // Facts and anything else in the store belong to other read models.
   }
 
@@ -232,15 +228,10 @@ export class BlockView implements Projection {
     try {
       snapshot = JSON.parse(await readFile(join(dir, 'view.json'), 'utf8')) as SnapshotFile;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        warn('ignoring an unreadable NVM checkpoint', err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn('ignoring an unreadable NVM checkpoint', err);
       return view;
     }
-    if (
-      snapshot.format !== SNAPSHOT_FORMAT ||
-      snapshot.namespace !== namespace ||
-      !Array.isArray(snapshot.blocks)
-    ) {
+    if (snapshot.format !== SNAPSHOT_FORMAT || snapshot.namespace !== namespace || !Array.isArray(snapshot.blocks)) {
       warn('ignoring an NVM checkpoint of another format or namespace', { dir });
       return view;
     }
@@ -251,15 +242,13 @@ export class BlockView implements Projection {
     }
     for (const record of snapshot.blocks) {
       view.blocks.set(record.state.id, record);
-      if (record.state.status === 'live' && record.state.ttlSeconds !== undefined)
-        view.ttlBlocks.add(record.state.id);
+      if (record.state.status === 'live' && record.state.ttlSeconds !== undefined) view.ttlBlocks.add(record.state.id);
     }
     for (const name of snapshot.names) view.names.set(name.name, name);
     view.position = snapshot.position;
 
     let vectors: Float32Array | undefined;
-    const sameEncoder =
-      snapshot.encoder.name === encoder.name && snapshot.encoder.dimension === encoder.dimension;
+    const sameEncoder = snapshot.encoder.name === encoder.name && snapshot.encoder.dimension === encoder.dimension;
     if (sameEncoder) {
       try {
         const buf = await readFile(join(dir, snapshot.vectorsFile ?? 'vectors.bin'));

@@ -7,12 +7,22 @@ export type WireBlock = Omit<Block, 'createdAt' | 'updatedAt' | 'expiresAt'> & {
 
 export function toWire(b: Block): WireBlock {
   const { createdAt, updatedAt, expiresAt, ...rest } = b;
-  return { ...rest, createdAt: createdAt.getTime(), updatedAt: updatedAt.getTime(), ...(expiresAt ? { expiresAt: expiresAt.getTime() } : {}) };
+  return {
+    ...rest,
+    createdAt: createdAt.getTime(),
+    updatedAt: updatedAt.getTime(),
+    ...(expiresAt ? { expiresAt: expiresAt.getTime() } : {}),
+  };
 }
 
 export function fromWire(b: WireBlock): Block {
   const { createdAt, updatedAt, expiresAt, ...rest } = b;
-  return { ...rest, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt), ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt) } : {}) };
+  return {
+    ...rest,
+    createdAt: new Date(createdAt),
+    updatedAt: new Date(updatedAt),
+    ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt) } : {}),
+  };
 }
 
 export type WireHistoryEntry = Omit<BlockHistoryEntry, 'at'> & { at: number };

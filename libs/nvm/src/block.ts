@@ -78,10 +78,8 @@ function allows(list: readonly string[] | undefined, actor: string): boolean {
   return actor === SYSTEM_ACTOR || list === undefined || list.includes('*') || list.includes(actor);
 }
 
-export const canRead = (state: Pick<BlockState, 'permissions'>, actor: string) =>
-  allows(state.permissions.read, actor);
-export const canWrite = (state: Pick<BlockState, 'permissions'>, actor: string) =>
-  allows(state.permissions.write, actor);
+export const canRead = (state: Pick<BlockState, 'permissions'>, actor: string) => allows(state.permissions.read, actor);
+export const canWrite = (state: Pick<BlockState, 'permissions'>, actor: string) => allows(state.permissions.write, actor);
 
 /** A reader's copy: callers may mutate it without touching the view. */
 export function toBlock(state: BlockState): Block {

@@ -55,10 +55,7 @@ export class EmbeddingQueue {
         try {
           this.view.completeEmbeddings([job], [await this.encoder.encode(job.text)]);
         } catch (one) {
-          this.log.warn(
-            { err: one, blockId: job.blockId },
-            'cannot embed block content; it is left out of semantic queries',
-          );
+          this.log.warn({ err: one, blockId: job.blockId }, 'cannot embed block content; it is left out of semantic queries');
           if (this.view.pendingEmbeddings.get(job.blockId)?.version === job.version) {
             this.view.pendingEmbeddings.delete(job.blockId);
           }

@@ -51,11 +51,7 @@ export class BlockExistsError extends NVMError {
     /** Only when the caller may read the existing block: a hidden block's id is not given away. */
     readonly existingBlockId?: string,
   ) {
-    super(
-      'BLOCK_EXISTS',
-      `a block named '${blockName}' already exists${existingBlockId ? ` (${existingBlockId})` : ''}`,
-      409,
-    );
+    super('BLOCK_EXISTS', `a block named '${blockName}' already exists${existingBlockId ? ` (${existingBlockId})` : ''}`, 409);
   }
 }
 
@@ -116,8 +112,7 @@ export function toNVMError(err: unknown): unknown {
   if (err instanceof NVMError || !(err instanceof EventStoreError)) return err;
   if (err instanceof EventStoreClosedError) return new NVMClosedError();
   if (err instanceof EventValidationError) return new InvalidBlockError(err.message);
-  if (err instanceof ProjectionTimeoutError)
-    return new NVMError('NVM_TIMEOUT', err.message, 504, { cause: err });
+  if (err instanceof ProjectionTimeoutError) return new NVMError('NVM_TIMEOUT', err.message, 504, { cause: err });
   if (err instanceof EventStoreUnavailableError) return new NVMUnavailableError(err.message, { cause: err });
   return new NVMError(err.code, err.message, err.status, { cause: err });
 }

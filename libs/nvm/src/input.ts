@@ -98,13 +98,7 @@ function strictJson(value: unknown, label: string): string {
       }
       if (v === undefined && (key === '' || Array.isArray(this))) throw new Error(`${where} is undefined`);
       const hasToJson = typeof (raw as { toJSON?: unknown } | null)?.toJSON === 'function';
-      if (
-        typeof raw === 'object' &&
-        raw !== null &&
-        !Array.isArray(raw) &&
-        !hasToJson &&
-        !isPlainObject(raw)
-      ) {
+      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !hasToJson && !isPlainObject(raw)) {
         throw new Error(`${where} is ${describe(raw)}, which JSON cannot hold`);
       }
       return v;
@@ -120,12 +114,9 @@ function strictJson(value: unknown, label: string): string {
 export function contentText(content: unknown, blockLabel: string, limits: Limits): string {
   let text: string;
   if (typeof content === 'string') text = content;
-  else if (isPlainObject(content) || Array.isArray(content))
-    text = strictJson(content, `content of ${blockLabel}`);
+  else if (isPlainObject(content) || Array.isArray(content)) text = strictJson(content, `content of ${blockLabel}`);
   else {
-    throw new InvalidBlockError(
-      `content of ${blockLabel} must be a string or a JSON object, got ${describe(content)}`,
-    );
+    throw new InvalidBlockError(`content of ${blockLabel} must be a string or a JSON object, got ${describe(content)}`);
   }
   const bytes = Buffer.byteLength(text);
   if (bytes > limits.maxContentBytes) {
@@ -138,9 +129,7 @@ export function contentText(content: unknown, blockLabel: string, limits: Limits
 export function metadataObject(metadata: unknown, blockLabel: string, limits: Limits): BlockMetadata {
   if (metadata === undefined) return {};
   if (!isPlainObject(metadata)) {
-    throw new InvalidBlockError(
-      `metadata of ${blockLabel} must be a plain JSON object, got ${describe(metadata)}`,
-    );
+    throw new InvalidBlockError(`metadata of ${blockLabel} must be a plain JSON object, got ${describe(metadata)}`);
   }
   const json = strictJson(metadata, `metadata of ${blockLabel}`);
   const bytes = Buffer.byteLength(json);

@@ -81,11 +81,8 @@ export class LocalBlockReads implements BlockReads {
     }
     // Time travel: the version, or the last version recorded at or before asOf.
     const entry =
-      version !== undefined
-        ? record.history.find((e) => e.version === version)
-        : record.history.findLast((e) => e.at <= asOf!.getTime());
-    const missing =
-      version !== undefined ? `no version ${version}` : `did not exist at ${asOf!.toISOString()}`;
+      version !== undefined ? record.history.find((e) => e.version === version) : record.history.findLast((e) => e.at <= asOf!.getTime());
+    const missing = version !== undefined ? `no version ${version}` : `did not exist at ${asOf!.toISOString()}`;
     if (!entry || entry.type === 'BlockDeleted' || entry.type === 'BlockExpired') {
       throw new BlockNotFoundError(blockId, missing);
     }
@@ -97,15 +94,13 @@ export class LocalBlockReads implements BlockReads {
       updatedAt: entry.at,
       status: 'live',
     };
-    if (asOf !== undefined && !isReadable(then, asOf.getTime()))
-      throw new BlockNotFoundError(blockId, missing);
+    if (asOf !== undefined && !isReadable(then, asOf.getTime())) throw new BlockNotFoundError(blockId, missing);
     return toBlock(then);
   }
 
   /** The readable block with this name, or null (absent, expired, or hidden from this actor). */
   async getBlockByName(actor: string, name: string, minPosition: number): Promise<Block | null> {
-    if (typeof name !== 'string')
-      throw new InvalidArgumentError(`a block name is a string, got ${typeof name}`);
+    if (typeof name !== 'string') throw new InvalidArgumentError(`a block name is a string, got ${typeof name}`);
     await this.at(minPosition);
     const view = this.view;
     const readableHolder = () => {
@@ -134,11 +129,7 @@ export class LocalBlockReads implements BlockReads {
     options = optionsOf(options, 'listBlocks');
     const blockClass = blockClassOf(options.blockClass);
     const { filter } = options;
-    if (
-      filter !== undefined &&
-      typeof filter !== 'function' &&
-      (typeof filter !== 'object' || filter === null)
-    ) {
+    if (filter !== undefined && typeof filter !== 'function' && (typeof filter !== 'object' || filter === null)) {
       throw new InvalidArgumentError('filter must be an object of metadata values or a function');
     }
     await this.at(minPosition);
@@ -149,17 +140,12 @@ export class LocalBlockReads implements BlockReads {
       if (blockClass && state.blockClass !== blockClass) continue;
       const block = toBlock(state);
       if (typeof filter === 'function' && !filter(block)) continue;
-      if (
-        typeof filter === 'object' &&
-        !Object.entries(filter).every(([k, v]) => jsonEqual(state.metadata[k], v))
-      ) {
+      if (typeof filter === 'object' && !Object.entries(filter).every(([k, v]) => jsonEqual(state.metadata[k], v))) {
         continue;
       }
       out.push(block);
     }
-    return out.sort(
-      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name),
-    );
+    return out.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
   }
 
   /** Every event of a block's stream, oldest first, with the content and metadata after it (expired blocks too). */
@@ -196,12 +182,7 @@ export class LocalBlockReads implements BlockReads {
     const hits = view.index.search(query, k, {
       filter: (id) => {
         const state = view.block(id);
-        return (
-          state !== undefined &&
-          isReadable(state, nowMs) &&
-          canRead(state, actor) &&
-          (!blockClass || state.blockClass === blockClass)
-        );
+        return state !== undefined && isReadable(state, nowMs) && canRead(state, actor) && (!blockClass || state.blockClass === blockClass);
       },
     });
     return hits.map(({ id, distance }) => ({ block: toBlock(view.block(id)!), score: Math.cos(distance) }));

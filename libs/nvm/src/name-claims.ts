@@ -34,9 +34,7 @@ export class NameClaims {
       },
       decide: (state) =>
         decideName(
-          command.type === 'ClaimName'
-            ? { ...command, holderStatus: this.holderStatus(state, holder), nowMs: this.deps.clock() }
-            : command,
+          command.type === 'ClaimName' ? { ...command, holderStatus: this.holderStatus(state, holder), nowMs: this.deps.clock() } : command,
           state,
         ),
       retryOnConflict: true,

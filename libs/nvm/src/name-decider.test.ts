@@ -16,30 +16,19 @@ function claimed(blockId: string): NameState {
 
 describe('name decider', () => {
   it('a free name can be claimed', () => {
-    expect(
-      decideName(
-        { type: 'ClaimName', name: 'doc', blockId: 'b1', holderStatus: 'unknown', nowMs: T0 },
-        emptyName('doc'),
-      ),
-    ).toEqual([{ type: 'BlockNameClaimed', data: { name: 'doc', blockId: 'b1' } }]);
+    expect(decideName({ type: 'ClaimName', name: 'doc', blockId: 'b1', holderStatus: 'unknown', nowMs: T0 }, emptyName('doc'))).toEqual([
+      { type: 'BlockNameClaimed', data: { name: 'doc', blockId: 'b1' } },
+    ]);
   });
 
   it('a name held by a live block is refused with BlockExistsError', () => {
-    expect(() =>
-      decideName(
-        { type: 'ClaimName', name: 'doc', blockId: 'b2', holderStatus: 'live', nowMs: T0 },
-        claimed('b1'),
-      ),
-    ).toThrow(BlockExistsError);
+    expect(() => decideName({ type: 'ClaimName', name: 'doc', blockId: 'b2', holderStatus: 'live', nowMs: T0 }, claimed('b1'))).toThrow(
+      BlockExistsError,
+    );
   });
 
   it('a name held by a deleted or expired block can be claimed again', () => {
-    expect(
-      decideName(
-        { type: 'ClaimName', name: 'doc', blockId: 'b2', holderStatus: 'gone', nowMs: T0 },
-        claimed('b1'),
-      ),
-    ).toHaveLength(1);
+    expect(decideName({ type: 'ClaimName', name: 'doc', blockId: 'b2', holderStatus: 'gone', nowMs: T0 }, claimed('b1'))).toHaveLength(1);
   });
 
   it('a claim whose block never appeared is honoured for a grace period, then counts as abandoned', () => {
@@ -57,11 +46,6 @@ describe('name decider', () => {
     expect(events).toEqual([{ type: 'BlockNameReleased', data: { name: 'doc', blockId: 'b1' } }]);
     const released = evolveName(state, { ...events[0]!, revision: 1, recordedAt: new Date(T0 + 1) });
     expect(released).toEqual({ name: 'doc', revision: 1 });
-    expect(
-      decideName(
-        { type: 'ClaimName', name: 'doc', blockId: 'b3', holderStatus: 'unknown', nowMs: T0 },
-        released,
-      ),
-    ).toHaveLength(1);
+    expect(decideName({ type: 'ClaimName', name: 'doc', blockId: 'b3', holderStatus: 'unknown', nowMs: T0 }, released)).toHaveLength(1);
   });
 });

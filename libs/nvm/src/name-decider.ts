@@ -35,8 +35,7 @@ export function decideName(command: NameCommand, state: NameState): AnyNewEvent[
       if (state.holder !== undefined) {
         const orphaned =
           command.holderStatus === 'gone' ||
-          (command.holderStatus === 'unknown' &&
-            command.nowMs - (state.claimedAt ?? 0) >= ORPHAN_CLAIM_GRACE_MS);
+          (command.holderStatus === 'unknown' && command.nowMs - (state.claimedAt ?? 0) >= ORPHAN_CLAIM_GRACE_MS);
         if (!orphaned) throw new BlockExistsError(command.name, state.holder);
       }
       return [{ type: 'BlockNameClaimed', data: { name: command.name, blockId: command.blockId } }];
@@ -48,10 +47,7 @@ export function decideName(command: NameCommand, state: NameState): AnyNewEvent[
   }
 }
 
-export function evolveName(
-  state: NameState,
-  event: Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt'>,
-): NameState {
+export function evolveName(state: NameState, event: Pick<RecordedEvent, 'type' | 'data' | 'revision' | 'recordedAt'>): NameState {
   switch (event.type) {
     case 'BlockNameClaimed': {
       const d = event.data as EventData<'BlockNameClaimed'>;

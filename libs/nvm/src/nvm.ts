@@ -59,8 +59,7 @@ export class NVM {
   /** Connects (or starts the embedded server), loads the block view's checkpoint, and replays the tail of the log. */
   static async open(options: NVMOptions): Promise<NVM> {
     const parsed = NVMOptionsSchema.safeParse(options);
-    if (!parsed.success)
-      throw new InvalidArgumentError(`invalid NVM options: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new InvalidArgumentError(`invalid NVM options: ${z.prettifyError(parsed.error)}`);
     const session = await NvmSession.open(parsed.data);
     return new NVM(session, parsed.data.actor, true);
   }
@@ -73,8 +72,7 @@ export class NVM {
   as(actor: string): NVM {
     if (typeof actor !== 'string' || !ActorId.safeParse(actor).success)
       throw new InvalidArgumentError(`invalid actor id ${describe(actor)}`);
-    if (this.actor !== SYSTEM_ACTOR && actor !== this.actor)
-      throw new PermissionDeniedError(this.actor, 'act as', actor);
+    if (this.actor !== SYSTEM_ACTOR && actor !== this.actor) throw new PermissionDeniedError(this.actor, 'act as', actor);
     // as() makes agent views only: an id from outside (a token, a header) can never come back as the owner.
     if (!AgentId.safeParse(actor).success)
       throw new InvalidArgumentError(`'${actor}' is reserved for the trusted local owner; as() takes an agent id`);
@@ -126,7 +124,12 @@ export class NVM {
     return this.guard(async () => {
       const { reads } = this.localProjection('serveQueries');
       // On the responder identity: it may answer queries, never append to the store subjects.
-      this.core.service ??= await serveBlockQueries(await this.core.endpoint.responderConnection(), this.core.options.namespace, reads, options);
+      this.core.service ??= await serveBlockQueries(
+        await this.core.endpoint.responderConnection(),
+        this.core.options.namespace,
+        reads,
+        options,
+      );
       return this.core.service;
     });
   }
@@ -192,19 +195,13 @@ export class NVM {
     options?: CreateBlockOptions,
   ): Promise<Block> {
     return this.guard(async () => {
-      const input =
-        typeof inputOrName === 'string'
-          ? positionalCreateInput(inputOrName, blockClass, content, options)
-          : inputOrName;
+      const input = typeof inputOrName === 'string' ? positionalCreateInput(inputOrName, blockClass, content, options) : inputOrName;
       const blockId = randomUUID();
       const data = createdEventData(input, blockId, this.limits);
       this.core.checkPayload(data, `block '${data.name}'`);
       // The name first: a second creator of the same name stops here, before its block exists.
       try {
-        await this.core.names.run(
-          { type: 'ClaimName', name: data.name, blockId, holderStatus: 'unknown', nowMs: 0 },
-          this.actor,
-        );
+        await this.core.names.run({ type: 'ClaimName', name: data.name, blockId, holderStatus: 'unknown', nowMs: 0 }, this.actor);
       } catch (err) {
         if (!(err instanceof BlockExistsError) || err.existingBlockId === undefined) throw err;
         const holder = await this.core.state.knownBlock(err.existingBlockId);
@@ -249,11 +246,9 @@ export class NVM {
       const blockId = validBlockId(id);
       options = optionsOf(options, 'updateBlock');
       const { expectedVersion } = options;
-      if (expectedVersion !== undefined)
-        positiveInt(expectedVersion, 'expectedVersion', Number.MAX_SAFE_INTEGER);
+      if (expectedVersion !== undefined) positiveInt(expectedVersion, 'expectedVersion', Number.MAX_SAFE_INTEGER);
       const label = `block '${blockId}'`;
-      const metadata =
-        options.metadata === undefined ? undefined : metadataObject(options.metadata, label, this.limits);
+      const metadata = options.metadata === undefined ? undefined : metadataObject(options.metadata, label, this.limits);
       const fixed = typeof content === 'function' ? undefined : contentText(content, label, this.limits);
       const command = (text: string, nowMs: number): BlockCommand => ({
         type: 'UpdateBlock',
@@ -274,8 +269,7 @@ export class NVM {
           const nowMs = this.core.clock();
           let text = fixed;
           if (text === undefined) {
-            if (!state || !isReadable(state, nowMs))
-              throw new BlockNotFoundError(blockId, state?.status ?? '');
+            if (!state || !isReadable(state, nowMs)) throw new BlockNotFoundError(blockId, state?.status ?? '');
             if (!canRead(state, this.actor)) throw new PermissionDeniedError(this.actor, 'read', blockId);
             text = contentText(await (content as BlockUpdater)(toBlock(state)), label, this.limits);
             this.core.checkPayload(command(text, nowMs), label);
@@ -283,8 +277,7 @@ export class NVM {
           return decide(command(text, nowMs), state);
         },
         retryOnConflict: expectedVersion === undefined,
-        conflictError: (err) =>
-          new ConcurrencyError(blockId, expectedVersion, typeof err.actual === 'number' ? err.actual + 1 : 0),
+        conflictError: (err) => new ConcurrencyError(blockId, expectedVersion, typeof err.actual === 'number' ? err.actual + 1 : 0),
       });
       await this.core.afterWrite(position);
       const record = (await this.core.state.written(blockId, position))!;
@@ -313,7 +306,6 @@ export class NVM {
       await this.core.names.run({ type: 'ReleaseName', name: state!.name, blockId }, this.actor);
     });
   }
-
 
   /**
    * The block now, or as it was at a `version` or at an `asOf` time. A deleted block's past stays readable this

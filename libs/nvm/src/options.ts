@@ -17,16 +17,11 @@ export const NVMOptionsSchema = z.strictObject({
   /** Folder for the projection checkpoint (and the embedded nats-server's store when no natsUrl). */
   storagePath: z.string().min(1),
   /** Text → unit vector for semanticQuery; default: the offline sentence encoder. */
-  encoder: z
-    .custom<Encoder>(isEncoder, 'an encoder has name, dimension, encode() and encodeBatch()')
-    .optional(),
+  encoder: z.custom<Encoder>(isEncoder, 'an encoder has name, dimension, encode() and encodeBatch()').optional(),
   /** Who acts: recorded on every event and checked against block permissions ('system' is not restricted). */
   actor: ActorId.default(SYSTEM_ACTOR),
   /** One NVM namespace = one JetStream stream (NVM_<namespace>). */
-  namespace: z
-    .string()
-    .regex(NAMESPACE_PATTERN, 'a namespace is 1-64 characters of A-Z a-z 0-9 _ -')
-    .default('default'),
+  namespace: z.string().regex(NAMESPACE_PATTERN, 'a namespace is 1-64 characters of A-Z a-z 0-9 _ -').default('default'),
   maxContentBytes: z
     .number()
     .int()

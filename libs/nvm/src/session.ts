@@ -121,14 +121,19 @@ export class NvmSession {
         checkpointEveryEvents: opts.checkpointEveryEvents,
         checkpointEveryMs: opts.checkpointEveryMs,
         // Invalid or foreign messages and events the view cannot apply: logged and skipped, never fatal.
-        onParked: (p: ParkedMessage) =>
-          log.warn({ parked: p }, 'parked an event the block view could not apply'),
+        onParked: (p: ParkedMessage) => log.warn({ parked: p }, 'parked an event the block view could not apply'),
         onCheckpointError: (err) => log.error({ err }, 'block view checkpoint failed; the log still has everything'),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       const state = new ViewWriteState(store, runner, view);
       const session = new NvmSession(opts, endpoint, store, state, log);
-      const embeddings = new EmbeddingQueue(view, encoder, log, () => session.closed, (work, what) => session.track(work, what));
+      const embeddings = new EmbeddingQueue(
+        view,
+        encoder,
+        log,
+        () => session.closed,
+        (work, what) => session.track(work, what),
+      );
       const reads = new LocalBlockReads({
         view,
         runner,

@@ -108,7 +108,8 @@ export function responderPermissions() {
 
 /** nats-server config strings are double-quoted; refuse what the config lexer would not read back verbatim. */
 function quote(value: string, what: string): string {
-  if (/[\u0000-\u001f\u007f"\\]/.test(value)) throw new AuthConfigError(`${what} must not contain quotes, backslashes or control characters`);
+  if (/[\u0000-\u001f\u007f"\\]/.test(value))
+    throw new AuthConfigError(`${what} must not contain quotes, backslashes or control characters`);
   return `"${value}"`;
 }
 
@@ -145,7 +146,11 @@ export function generateAuthConfig(input: AuthConfigInput): string {
     if (users.has(user)) throw new AuthConfigError(`user '${user}' is listed twice`);
     users.add(user);
   };
-  const lines = [`# HVS-NVM authorization for collection '${collection}', namespace '${namespace}' (generated)`, 'authorization {', '  users = ['];
+  const lines = [
+    `# HVS-NVM authorization for collection '${collection}', namespace '${namespace}' (generated)`,
+    'authorization {',
+    '  users = [',
+  ];
   const trusted = (who: UserCredentials, role: string) => {
     claim(who.user);
     lines.push(`    # ${role}: full access`);

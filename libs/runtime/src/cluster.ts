@@ -93,7 +93,12 @@ export class TempNatsCluster {
       ].join('\n');
       writeFileSync(node.configFile, text);
     }
-    const cluster = new TempNatsCluster(dir, nodes, nodes.map(() => undefined), options);
+    const cluster = new TempNatsCluster(
+      dir,
+      nodes,
+      nodes.map(() => undefined),
+      options,
+    );
     try {
       await Promise.all(nodes.map((_, i) => cluster.startNode(i)));
       await cluster.waitReady();

@@ -15,7 +15,11 @@ export type EmbeddedAuth = z.infer<typeof EmbeddedAuth>;
 
 export class EmbeddedCredentialsError extends RuntimeError {
   constructor(file: string, detail: string) {
-    super('EMBEDDED_CREDENTIALS_INVALID', `the embedded nats-server credentials in ${file} cannot be used (${detail}); remove the file to make new ones`, 500);
+    super(
+      'EMBEDDED_CREDENTIALS_INVALID',
+      `the embedded nats-server credentials in ${file} cannot be used (${detail}); remove the file to make new ones`,
+      500,
+    );
   }
 }
 
@@ -41,13 +45,15 @@ export function readEmbeddedAuth(storeDir: string): EmbeddedAuth {
   } catch (err) {
     throw new EmbeddedCredentialsError(file, (err as Error).message);
   }
-  const parsed = EmbeddedAuth.safeParse((() => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return undefined;
-    }
-  })());
+  const parsed = EmbeddedAuth.safeParse(
+    (() => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        return undefined;
+      }
+    })(),
+  );
   if (!parsed.success) throw new EmbeddedCredentialsError(file, 'not the expected JSON');
   // Another user who could read it could connect as the writer.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);

@@ -163,10 +163,24 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
         const server = await NatsServer.start({ storeDir, binary, args: ['-c', conf] });
         writeLock(lockFile, { ownerPid: process.pid, serverPid: server.pid, port: server.port, url: server.url });
         log.info(
-          { url: server.url, pid: server.pid, storeDir, serverVersion: serverVersion?.text, syncInterval: syncAlways ? 'always' : 'default' },
+          {
+            url: server.url,
+            pid: server.pid,
+            storeDir,
+            serverVersion: serverVersion?.text,
+            syncInterval: syncAlways ? 'always' : 'default',
+          },
           'started embedded nats-server',
         );
-        const started: Running = { server, url: server.url, refs: 0, lockFile, auth, crashes: 0, ...(serverVersion ? { serverVersion } : {}) };
+        const started: Running = {
+          server,
+          url: server.url,
+          refs: 0,
+          lockFile,
+          auth,
+          crashes: 0,
+          ...(serverVersion ? { serverVersion } : {}),
+        };
         owned.add(started);
         supervise(started, log);
         return started;
@@ -182,7 +196,14 @@ async function startOrAttach(storeDir: string, config: RuntimeConfig): Promise<R
       if (await portAnswers(lock.port)) {
         log.info({ url: lock.url, ownerPid: lock.ownerPid }, 'attaching to the embedded nats-server of another process');
         const serverVersion = detectNatsServerVersion(findNatsServerBinary(config.natsServerBin));
-        return { url: lock.url, refs: 0, lockFile, auth: readEmbeddedAuth(storeDir), crashes: 0, ...(serverVersion ? { serverVersion } : {}) };
+        return {
+          url: lock.url,
+          refs: 0,
+          lockFile,
+          auth: readEmbeddedAuth(storeDir),
+          crashes: 0,
+          ...(serverVersion ? { serverVersion } : {}),
+        };
       }
       throw new EmbeddedServerLockedError(lockFile, `server pid ${lock.serverPid}, port ${lock.port}`);
     }
@@ -215,8 +236,16 @@ function supervise(r: Running, log: Logger): void {
   void server.exited.then(() => {
     if (r.closing || r.server !== server || !owned.has(r)) return;
     r.crashes = Date.now() - startedAt >= STABLE_MS ? 1 : r.crashes + 1;
-    log.error({ pid: server.pid, code: server.child.exitCode, signal: server.child.signalCode, crashes: r.crashes, output: server.log.slice(-2000) },
-      'embedded nats-server exited unexpectedly; restarting it');
+    log.error(
+      {
+        pid: server.pid,
+        code: server.child.exitCode,
+        signal: server.child.signalCode,
+        crashes: r.crashes,
+        output: server.log.slice(-2000),
+      },
+      'embedded nats-server exited unexpectedly; restarting it',
+    );
     r.restarting = restartAfterCrash(r, server, log).finally(() => (r.restarting = undefined));
   });
 }
@@ -305,10 +334,12 @@ export async function acquireNatsServer(config: RuntimeConfig, storagePath: stri
       if (r.server) {
         r.closing = true;
         r.wake?.();
-        r.stopping = (r.restarting ?? Promise.resolve()).then(() => r.server!.stop()).then(() => {
-          owned.delete(r);
-          rmSync(r.lockFile, { force: true });
-        });
+        r.stopping = (r.restarting ?? Promise.resolve())
+          .then(() => r.server!.stop())
+          .then(() => {
+            owned.delete(r);
+            rmSync(r.lockFile, { force: true });
+          });
         await r.stopping;
       }
     },

@@ -12,7 +12,9 @@ const t0 = performance.now();
 const points = treeData(N + QUERIES, 17, 1.2, 18, DIM);
 const queries = points.splice(N, QUERIES);
 const radius = (p: Float32Array) => Math.asinh(Math.hypot(...p));
-console.log(`${N} tree points of ${DIM}-d generated in ${((performance.now() - t0) / 1000).toFixed(1)} s; max radius ${Math.max(...points.slice(0, 10000).map(radius)).toFixed(1)}`);
+console.log(
+  `${N} tree points of ${DIM}-d generated in ${((performance.now() - t0) / 1000).toFixed(1)} s; max radius ${Math.max(...points.slice(0, 10000).map(radius)).toFixed(1)}`,
+);
 const index = new VectorIndex({ dimension: DIM, geometry: 'hyperboloid', initialCapacity: N });
 let t = performance.now();
 for (let i = 0; i < N; i++) {
@@ -29,5 +31,7 @@ for (const ef of [64, 128]) {
   const got = queries.map((q) => index.search(q, 10, { ef }).map((h) => h.id));
   const ms = (performance.now() - t) / QUERIES;
   got.forEach((ids, i) => (found += ids.filter((id) => truth[i]!.includes(id)).length));
-  console.log(`ef ${ef}: recall@10 ${(found / (10 * QUERIES)).toFixed(3)}, ${ms.toFixed(2)} ms/query (exact: ${exactMs.toFixed(1)} ms/query, ${(exactMs / ms).toFixed(0)}x slower)`);
+  console.log(
+    `ef ${ef}: recall@10 ${(found / (10 * QUERIES)).toFixed(3)}, ${ms.toFixed(2)} ms/query (exact: ${exactMs.toFixed(1)} ms/query, ${(exactMs / ms).toFixed(0)}x slower)`,
+  );
 }

@@ -26,8 +26,7 @@ export function describeValue(value: unknown, maxChars = 120): string {
         ? JSON.stringify(value)
         : ArrayBuffer.isView(value)
           ? `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`
-          : (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ??
-            safeString(value));
+          : (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? safeString(value));
   } catch {
     text = safeString(value);
   }
@@ -70,13 +69,8 @@ export class InvalidArgumentError extends HVSError {
 /** hnswlib or the file system failed underneath the index; the cause is kept, never leaked raw. */
 export class VectorIndexError extends HVSError {
   constructor(operation: string, cause: unknown) {
-    super(
-      'INDEX_ERROR',
-      `vector index ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      500,
-      {
-        cause,
-      },
-    );
+    super('INDEX_ERROR', `vector index ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, 500, {
+      cause,
+    });
   }
 }

@@ -26,13 +26,7 @@ describe('euclidean distance', () => {
     expect(euclideanDistance([0, 0], [3, 4])).toBe(5);
   });
   it('is symmetric and zero on identical vectors', () => {
-    fc.assert(
-      fc.property(
-        vec,
-        vec,
-        (a, b) => euclideanDistance(a, b) === euclideanDistance(b, a) && euclideanDistance(a, a) === 0,
-      ),
-    );
+    fc.assert(fc.property(vec, vec, (a, b) => euclideanDistance(a, b) === euclideanDistance(b, a) && euclideanDistance(a, a) === 0));
   });
 });
 
@@ -67,10 +61,7 @@ describe('hyperboloid distance', () => {
   it('matches the Poincaré-ball formula', () => {
     const a = [0.3, -1.2, 2];
     const b = [1.5, 0.1, -0.7];
-    expect(hyperboloidDistance(a, b)).toBeCloseTo(
-      poincareDistance(lorentzToPoincare(a), lorentzToPoincare(b)),
-      10,
-    );
+    expect(hyperboloidDistance(a, b)).toBeCloseTo(poincareDistance(lorentzToPoincare(a), lorentzToPoincare(b)), 10);
   });
   it('stays accurate for nearby points at radius 18, where the textbook formula cancels', () => {
     // Two points at radius 18 and 18.001 on one ray: the distance is exactly 0.001 up to float32 input rounding.
@@ -85,8 +76,7 @@ describe('hyperboloid distance', () => {
       fc.property(vec, vec, vec, (a, b, c) => {
         const ab = hyperboloidDistance(a, b);
         return (
-          Math.abs(ab - hyperboloidDistance(b, a)) < 1e-9 * (1 + ab) &&
-          ab <= hyperboloidDistance(a, c) + hyperboloidDistance(c, b) + 1e-6
+          Math.abs(ab - hyperboloidDistance(b, a)) < 1e-9 * (1 + ab) && ab <= hyperboloidDistance(a, c) + hyperboloidDistance(c, b) + 1e-6
         );
       }),
     );
@@ -144,10 +134,7 @@ describe('Poincaré ball helpers', () => {
   it('preserve distance', () => {
     const p = [0.2, -0.5];
     const q = [-0.6, 0.1];
-    expect(poincareDistance(p, q)).toBeCloseTo(
-      hyperboloidDistance(poincareToLorentz(p), poincareToLorentz(q)),
-      10,
-    );
+    expect(poincareDistance(p, q)).toBeCloseTo(hyperboloidDistance(poincareToLorentz(p), poincareToLorentz(q)), 10);
   });
   it('reject points outside the unit ball', () => {
     expect(() => poincareToLorentz([0.8, 0.6])).toThrow(InvalidVectorError);

@@ -98,12 +98,9 @@ export function distance(geometry: Geometry, a: ArrayLike<number>, b: ArrayLike<
   return distanceFrom(geometry, a)(b, 0);
 }
 
-export const euclideanDistance = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
-  distance('euclidean', a, b);
-export const sphericalDistance = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
-  distance('spherical', a, b);
-export const hyperboloidDistance = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
-  distance('hyperboloid', a, b);
+export const euclideanDistance = (a: ArrayLike<number>, b: ArrayLike<number>): number => distance('euclidean', a, b);
+export const sphericalDistance = (a: ArrayLike<number>, b: ArrayLike<number>): number => distance('spherical', a, b);
+export const hyperboloidDistance = (a: ArrayLike<number>, b: ArrayLike<number>): number => distance('hyperboloid', a, b);
 
 /** Similarity in (0, 1] for euclidean and hyperboloid, cos d in [−1, 1] for spherical. */
 export function score(geometry: Geometry, d: number): number {
@@ -114,11 +111,7 @@ export function score(geometry: Geometry, d: number): number {
  * Validates a vector for a store of `dimension` and `geometry`. A valid Float32Array is returned
  * as is (no copy on the hot path); other inputs are converted once.
  */
-export function toVector(
-  input: VectorInput,
-  dimension: number,
-  geometry: Geometry,
-): Float32Array<ArrayBuffer> {
+export function toVector(input: VectorInput, dimension: number, geometry: Geometry): Float32Array<ArrayBuffer> {
   let v: Float32Array<ArrayBuffer>;
   if (input instanceof Float32Array) {
     // A view on shared memory could change under us after validation: copy only then.
@@ -132,8 +125,7 @@ export function toVector(
     }
     v = Float32Array.from(input);
   } else {
-    const kind =
-      input === null ? 'null' : typeof input === 'object' ? (input as object).constructor.name : typeof input;
+    const kind = input === null ? 'null' : typeof input === 'object' ? (input as object).constructor.name : typeof input;
     throw new InvalidVectorError(`expected number[], Float32Array or Float64Array, got ${kind}`);
   }
   checkVector(v, dimension, geometry, input);
@@ -141,12 +133,7 @@ export function toVector(
 }
 
 /** Throws unless `v` has the store's dimension, only finite values (after float32 rounding), and is non-zero in spherical geometry. */
-export function checkVector(
-  v: Float32Array,
-  dimension: number,
-  geometry: Geometry,
-  original: ArrayLike<number> = v,
-): void {
+export function checkVector(v: Float32Array, dimension: number, geometry: Geometry, original: ArrayLike<number> = v): void {
   if (!(v instanceof Float32Array)) throw new InvalidVectorError('expected a Float32Array');
   if (v.length !== dimension) throw new DimensionMismatchError(dimension, v.length);
   let n2 = 0;

@@ -42,11 +42,7 @@ export class SearchPlanner {
   }
 
   /** Share of live vectors a filter admits, from a deterministic sample of live labels. */
-  private estimateSelectivity(
-    filter: (label: number) => boolean,
-    nextLabel: number,
-    labelToId: readonly (string | undefined)[],
-  ): number {
+  private estimateSelectivity(filter: (label: number) => boolean, nextLabel: number, labelToId: readonly (string | undefined)[]): number {
     let sampled = 0;
     let matched = 0;
     for (let attempt = 0; attempt < SELECTIVITY_SAMPLE * 20 && sampled < SELECTIVITY_SAMPLE; attempt++) {

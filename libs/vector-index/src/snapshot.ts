@@ -120,4 +120,3 @@ async function fsyncFile(path: string): Promise<void> {
     await handle.close();
   }
 }
-

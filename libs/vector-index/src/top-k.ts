@@ -35,9 +35,7 @@ export class TopK {
   }
 
   sorted(): [number, number][] {
-    return this.labels
-      .map((label, i): [number, number] => [label, this.distances[i]!])
-      .sort((a, b) => a[1] - b[1]);
+    return this.labels.map((label, i): [number, number] => [label, this.distances[i]!]).sort((a, b) => a[1] - b[1]);
   }
 
   private swap(i: number, j: number): void {

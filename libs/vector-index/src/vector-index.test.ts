@@ -3,12 +3,7 @@ import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  DimensionMismatchError,
-  InvalidArgumentError,
-  InvalidIdError,
-  InvalidVectorError,
-} from './errors.js';
+import { DimensionMismatchError, InvalidArgumentError, InvalidIdError, InvalidVectorError } from './errors.js';
 import type { Geometry } from './geometry.js';
 import type { SearchHit } from './index-options.js';
 import { VectorIndex } from './vector-index.js';
@@ -23,11 +18,7 @@ function gaussianData(n: number, seed: number, sigma = 1): Float32Array[] {
   return Array.from({ length: n }, () => Float32Array.from({ length: DIM }, () => g() * sigma));
 }
 
-function build(
-  geometry: Geometry,
-  data: Float32Array[],
-  extra: Partial<ConstructorParameters<typeof VectorIndex>[0]> = {},
-): VectorIndex {
+function build(geometry: Geometry, data: Float32Array[], extra: Partial<ConstructorParameters<typeof VectorIndex>[0]> = {}): VectorIndex {
   const index = new VectorIndex({ dimension: DIM, geometry, ...extra });
   index.upsertBatch(data.map((vector, i) => ({ id: `v${i}`, vector })));
   return index;
@@ -88,8 +79,7 @@ describe('VectorIndex filtered search', () => {
   it('at 1% selectivity keeps recall@10 ≥ 0.95 and returns only matches', () => {
     const index = build('euclidean', data.slice(0, N));
     expect(recallAt10(index, queries, everyNth(100))).toBeGreaterThanOrEqual(0.95);
-    for (const h of index.search(queries[0]!, 10, { filter: everyNth(100) }))
-      expect(everyNth(100)(h.id)).toBe(true);
+    for (const h of index.search(queries[0]!, 10, { filter: everyNth(100) })) expect(everyNth(100)(h.id)).toBe(true);
   });
 
   it('at 10% selectivity through the graph keeps recall@10 ≥ 0.95', () => {
@@ -241,20 +231,17 @@ describe('VectorIndex snapshots', () => {
     const data = gaussianData(100, 10);
     const index = build('euclidean', data);
     const dir = await tempDir();
-    expect(
-      await VectorIndex.loadSnapshot(join(dir, 'nothing'), { dimension: DIM, geometry: 'euclidean' }),
-    ).toBeUndefined();
+    expect(await VectorIndex.loadSnapshot(join(dir, 'nothing'), { dimension: DIM, geometry: 'euclidean' })).toBeUndefined();
     await index.writeSnapshot(dir);
     expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'spherical' })).toBeUndefined();
-    expect(
-      await VectorIndex.loadSnapshot(dir, { dimension: DIM + 1, geometry: 'euclidean' }),
-    ).toBeUndefined();
-    expect(
-      await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean', M: 32 }),
-    ).toBeUndefined();
+    expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM + 1, geometry: 'euclidean' })).toBeUndefined();
+    expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean', M: 32 })).toBeUndefined();
     expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' })).toBeDefined();
     // A flipped byte in the graph file (same size) and a truncated id file are both refused.
-    const graphFile = join(dir, (await readdir(dir)).find((f) => f.startsWith('index-'))!);
+    const graphFile = join(
+      dir,
+      (await readdir(dir)).find((f) => f.startsWith('index-'))!,
+    );
     const bytes = await readFile(graphFile);
     bytes[40] = bytes[40]! ^ 0xff;
     await writeFile(graphFile, bytes);

@@ -15,7 +15,6 @@ import { VectorIndexOptionsSchema, type SearchHit, type SearchOptions, type Vect
 const DEFAULTS = { M: 16, efConstruction: 200, ef: 64, initialCapacity: 1024, seed: 100 } as const;
 const MAX_ID_LENGTH = 256;
 
-
 export class VectorIndex {
   readonly dimension: number;
   readonly geometry: Geometry;
@@ -49,8 +48,7 @@ export class VectorIndex {
 
   constructor(options: VectorIndexOptions) {
     const parsed = VectorIndexOptionsSchema.safeParse(options);
-    if (!parsed.success)
-      throw new InvalidArgumentError(`invalid vector index options: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new InvalidArgumentError(`invalid vector index options: ${z.prettifyError(parsed.error)}`);
     const o = parsed.data;
     this.dimension = o.dimension;
     this.geometry = o.geometry;
@@ -315,12 +313,7 @@ export class VectorIndex {
   }
 
   /** Euclidean and spherical: hnswlib's metric orders like the exact one; only the distance values are recomputed. */
-  private searchDirect(
-    query: Float32Array,
-    k: number,
-    ef: number,
-    labelFilter?: (label: number) => boolean,
-  ): SearchHit[] {
+  private searchDirect(query: Float32Array, k: number, ef: number, labelFilter?: (label: number) => boolean): SearchHit[] {
     const { labels, count } = this.knn(query, k, ef, labelFilter, false);
     const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const hits: SearchHit[] = [];
@@ -488,6 +481,5 @@ function checkId(id: unknown): asserts id is string {
 }
 
 function checkK(k: number): void {
-  if (!Number.isSafeInteger(k) || k <= 0)
-    throw new InvalidArgumentError(`k must be a positive integer, got ${describeValue(k)}`);
+  if (!Number.isSafeInteger(k) || k <= 0) throw new InvalidArgumentError(`k must be a positive integer, got ${describeValue(k)}`);
 }

@@ -65,9 +65,12 @@ export const feeds: Scenario = {
       const sseAck: number[] = [];
       {
         const abort = new AbortController();
-        const res = await fetch(`${server.url}/v1/events?store=nvm&types=BlockUpdated&stream=block.${block.id}&since=${await integration.nvm.eventStore.headPosition()}`, {
-          signal: abort.signal,
-        });
+        const res = await fetch(
+          `${server.url}/v1/events?store=nvm&types=BlockUpdated&stream=block.${block.id}&since=${await integration.nvm.eventStore.headPosition()}`,
+          {
+            signal: abort.signal,
+          },
+        );
         const probe = latencyProbe();
         const reader = (async () => {
           for await (const _ of parseSse(res.body!, abort.signal)) probe.arrived();
@@ -118,13 +121,24 @@ export const feeds: Scenario = {
       const note = (xs: number[], ack: number[]) =>
         `from the write call p50 ${p(xs, 50)} / p99 ${p(xs, 99)} ms; after the write resolved p50 ${p(ack, 50)} / p99 ${p(ack, 99)} ms (${n} sequential updates)`;
       ctx.log(`feeds: SSE ${note(sse, sseAck)}; MCP ${note(mcp, mcpAck)}; raw JetStream ${note(raw, rawAck)}`);
-      const extra = (xs: number[], ack: number[]) => ({ p50Ms: p(xs, 50), p99Ms: p(xs, 99), afterAckP50Ms: p(ack, 50), afterAckP99Ms: p(ack, 99), n });
+      const extra = (xs: number[], ack: number[]) => ({
+        p50Ms: p(xs, 50),
+        p99Ms: p(xs, 99),
+        afterAckP50Ms: p(ack, 50),
+        afterAckP99Ms: p(ack, 99),
+        n,
+      });
       const row = (what: string, q: 50 | 99, xs: number[], ack: number[]) =>
         ratioRow('feeds', `block update → ${what}, p${q}`, 'ms', summarise([p(xs, q)]), summarise([p(raw, q)]), {
           better: 'lower',
           ...(q === 50 ? { note: note(xs, ack), extra: extra(xs, ack) } : {}),
         });
-      return [row('SSE /v1/events', 50, sse, sseAck), row('SSE /v1/events', 99, sse, sseAck), row('MCP resources/updated', 50, mcp, mcpAck), row('MCP resources/updated', 99, mcp, mcpAck)];
+      return [
+        row('SSE /v1/events', 50, sse, sseAck),
+        row('SSE /v1/events', 99, sse, sseAck),
+        row('MCP resources/updated', 50, mcp, mcpAck),
+        row('MCP resources/updated', 99, mcp, mcpAck),
+      ];
     } finally {
       await nc.close();
       await server.close();

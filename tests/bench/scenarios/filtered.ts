@@ -42,7 +42,16 @@ export const filtered: Scenario = {
           target: c.percent === 1 ? 'recall ≥ 0.95' : 'recall ≥ 0.95 (SPEC: 1% only)',
           pass: o.recall >= 0.95,
           note: `recall ours ${o.recall.toFixed(3)} raw ${w.recall.toFixed(3)}; p50/p99 ours ${ms(o.p50Ms)}/${ms(o.p99Ms)} raw ${ms(w.p50Ms)}/${ms(w.p99Ms)}`,
-          extra: { n, filter: c.filter, oursRecall: o.recall, rawRecall: w.recall, oursP50Ms: o.p50Ms, oursP99Ms: o.p99Ms, rawP50Ms: w.p50Ms, rawP99Ms: w.p99Ms },
+          extra: {
+            n,
+            filter: c.filter,
+            oursRecall: o.recall,
+            rawRecall: w.recall,
+            oursP50Ms: o.p50Ms,
+            oursP99Ms: o.p99Ms,
+            rawP50Ms: w.p50Ms,
+            rawP99Ms: w.p99Ms,
+          },
         }),
       );
     }

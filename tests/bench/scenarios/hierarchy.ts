@@ -32,7 +32,8 @@ export const hierarchy: Scenario = {
     for (const { set, edges, dims, sample } of runs) {
       for (const dimension of dims) {
         // In the plane the cone layout has no room, so d = 2 is Riemannian SGD (a few passes for the nouns).
-        const plane = dimension === 2 ? (set === 'nouns' ? { epochs: 3, negatives: 10 } : ctx.quick ? { epochs: 10, burnInEpochs: 2 } : {}) : {};
+        const plane =
+          dimension === 2 ? (set === 'nouns' ? { epochs: 3, negatives: 10 } : ctx.quick ? { epochs: 10, burnInEpochs: 2 } : {}) : {};
         let t = now();
         const embedding = await embedHierarchy(edges, { dimension, seed: SEED, ...plane });
         const embedSeconds = (now() - t) / 1000;

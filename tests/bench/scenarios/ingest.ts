@@ -46,7 +46,9 @@ export const ingest: Scenario = {
             if (count !== n) throw new Error(`ingest: ${count} of ${n} vectors searchable after sync()`);
             ours.push(n / s);
             breakdown.push({ ackedSeconds: (acked - t0) / 1000, searchableSeconds: s, syncTimeouts });
-            ctx.log(`ingest ours round ${r + 1}: ${(n / s).toFixed(0)} vectors/s (all acked at ${((acked - t0) / 1000).toFixed(1)} s, searchable at ${s.toFixed(1)} s)`);
+            ctx.log(
+              `ingest ours round ${r + 1}: ${(n / s).toFixed(0)} vectors/s (all acked at ${((acked - t0) / 1000).toFixed(1)} s, searchable at ${s.toFixed(1)} s)`,
+            );
           } finally {
             await hvs.close();
           }

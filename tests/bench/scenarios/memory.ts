@@ -43,7 +43,8 @@ async function child(mode: 'raw' | 'hvs', n: number, url: string): Promise<Child
 
 export const memory: Scenario = {
   name: 'memory',
-  describe: 'RSS growth per vector after full GCs, V8 low-memory compaction and malloc_trim (separate child processes, same settling for both): HVS collection vs raw hnswlib-node, 128-d',
+  describe:
+    'RSS growth per vector after full GCs, V8 low-memory compaction and malloc_trim (separate child processes, same settling for both): HVS collection vs raw hnswlib-node, 128-d',
   async run(ctx: BenchContext): Promise<ResultRow[]> {
     const n = ctx.size ?? (ctx.quick ? 2000 : 50_000);
     const count = ctx.quick ? 1 : (ctx.roundsGiven ?? 1);
@@ -59,7 +60,9 @@ export const memory: Scenario = {
       const s1 = serverRss(pid);
       ours.push(o.rssBytes / n);
       details.push({ raw: w, hvs: o, natsServerRssGrowthBytes: s1 - s0 });
-      ctx.log(`memory round ${r + 1}: raw ${(w.rssBytes / n).toFixed(0)} B/vector, HVS ${(o.rssBytes / n).toFixed(0)} B/vector (heap ${(o.heapUsedBytes / n).toFixed(0)}, external ${(o.externalBytes / n).toFixed(0)}); nats-server grew ${((s1 - s0) / 2 ** 20).toFixed(0)} MiB`);
+      ctx.log(
+        `memory round ${r + 1}: raw ${(w.rssBytes / n).toFixed(0)} B/vector, HVS ${(o.rssBytes / n).toFixed(0)} B/vector (heap ${(o.heapUsedBytes / n).toFixed(0)}, external ${(o.externalBytes / n).toFixed(0)}); nats-server grew ${((s1 - s0) / 2 ** 20).toFixed(0)} MiB`,
+      );
     }
     const o = summarise(ours);
     const w = summarise(raw);

@@ -42,7 +42,13 @@ async function oursIterator(hvs: HVS, n: number, round: number): Promise<Run> {
   return { rate: n / s, latenciesMs: lat };
 }
 
-async function oursReceive(hvs: HVS, n: number, round: number, log: (m: string) => void, deadlineMs: number): Promise<Run & { errors: number; received: number }> {
+async function oursReceive(
+  hvs: HVS,
+  n: number,
+  round: number,
+  log: (m: string) => void,
+  deadlineMs: number,
+): Promise<Run & { errors: number; received: number }> {
   const rx = `bench_rx_rm_${round}`;
   await hvs.connectModel(rx);
   const lat: number[] = [];

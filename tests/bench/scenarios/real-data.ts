@@ -77,7 +77,9 @@ export const realData: Scenario = {
       addRows(raw, set);
       const rawBuild = (now() - t0) / 1000;
       const truth = exactKnn('spherical', set, queries, 10);
-      ctx.log(`wink built: ours ${oursBuild.toFixed(1)} s (${(set.n / oursBuild).toFixed(0)}/s), raw ${rawBuild.toFixed(1)} s (${(set.n / rawBuild).toFixed(0)}/s)`);
+      ctx.log(
+        `wink built: ours ${oursBuild.toFixed(1)} s (${(set.n / oursBuild).toFixed(0)}/s), raw ${rawBuild.toFixed(1)} s (${(set.n / rawBuild).toFixed(0)}/s)`,
+      );
       await oursQueries(hvs, queries);
       const oq: number[] = [];
       const rq: number[] = [];
@@ -105,24 +107,45 @@ export const realData: Scenario = {
         rh.push(b.qps.median);
       }
       raw.setEf(HNSW.ef);
-      const highEfRow = ratioRow('realdata', `${WINK_PACKAGE} ${set.n}×${set.d} spherical k=10 ef=${HIGH_EF}`, 'queries/s', summarise(oh), summarise(rh), {
-        target: '≥ 0.7× raw, recall ≥ 0.95',
-        pass: oh.length > 0 && summarise(oh).median / summarise(rh).median >= 0.7 && a!.recall >= 0.95,
-        note: `recall ours ${a!.recall.toFixed(3)} raw ${b!.recall.toFixed(3)}; p50/p99 ours ${ms(a!.p50Ms)}/${ms(a!.p99Ms)} raw ${ms(b!.p50Ms)}/${ms(b!.p99Ms)}`,
-        extra: { ef: HIGH_EF, oursRecall: a!.recall, rawRecall: b!.recall },
-      });
+      const highEfRow = ratioRow(
+        'realdata',
+        `${WINK_PACKAGE} ${set.n}×${set.d} spherical k=10 ef=${HIGH_EF}`,
+        'queries/s',
+        summarise(oh),
+        summarise(rh),
+        {
+          target: '≥ 0.7× raw, recall ≥ 0.95',
+          pass: oh.length > 0 && summarise(oh).median / summarise(rh).median >= 0.7 && a!.recall >= 0.95,
+          note: `recall ours ${a!.recall.toFixed(3)} raw ${b!.recall.toFixed(3)}; p50/p99 ours ${ms(a!.p50Ms)}/${ms(a!.p99Ms)} raw ${ms(b!.p50Ms)}/${ms(b!.p99Ms)}`,
+          extra: { ef: HIGH_EF, oursRecall: a!.recall, rawRecall: b!.recall },
+        },
+      );
       const rows = [
         ratioRow('realdata', `${WINK_PACKAGE} ${set.n}×${set.d} spherical k=10`, 'queries/s', summarise(oq), summarise(rq), {
           target: '≥ 0.7× raw, recall ≥ 0.95',
           pass: oq.length > 0 && summarise(oq).median / summarise(rq).median >= 0.7 && o!.recall >= 0.95,
           note: `recall ours ${o!.recall.toFixed(3)} raw ${w!.recall.toFixed(3)}; p50/p99 ours ${ms(o!.p50Ms)}/${ms(o!.p99Ms)} raw ${ms(w!.p50Ms)}/${ms(w!.p99Ms)}`,
-          extra: { n: set.n, queries: queries.n, oursRecall: o!.recall, rawRecall: w!.recall, oursBuildSeconds: oursBuild, rawBuildSeconds: rawBuild },
+          extra: {
+            n: set.n,
+            queries: queries.n,
+            oursRecall: o!.recall,
+            rawRecall: w!.recall,
+            oursBuildSeconds: oursBuild,
+            rawBuildSeconds: rawBuild,
+          },
         }),
         highEfRow,
-        ratioRow('realdata', `${WINK_PACKAGE} build (ingest until searchable)`, 'vectors/s', summarise([set.n / oursBuild]), summarise([set.n / rawBuild]), {
-          target: '≥ 0.8× raw',
-          pass: rawBuild / oursBuild >= 0.8,
-        }),
+        ratioRow(
+          'realdata',
+          `${WINK_PACKAGE} build (ingest until searchable)`,
+          'vectors/s',
+          summarise([set.n / oursBuild]),
+          summarise([set.n / rawBuild]),
+          {
+            target: '≥ 0.8× raw',
+            pass: rawBuild / oursBuild >= 0.8,
+          },
+        ),
       ];
       return rows;
     } finally {

@@ -50,7 +50,18 @@ export const remote: Scenario = {
       const startReplica = async (id: string) => {
         const child = runFixture(
           'apps/projector/src/main.ts',
-          ['--data-dir', join(ctx.workDir, 'replicas'), '--replica', id, '--collection', name, '--dimension', String(D), '--geometry', 'euclidean'],
+          [
+            '--data-dir',
+            join(ctx.workDir, 'replicas'),
+            '--replica',
+            id,
+            '--collection',
+            name,
+            '--dimension',
+            String(D),
+            '--geometry',
+            'euclidean',
+          ],
           { NATS_URL: ctx.server.url, HVS_NVM_LOG_LEVEL: 'error' },
         );
         replicas.push(child);
@@ -80,7 +91,9 @@ export const remote: Scenario = {
           two.push(o.qps);
           lat2 = lat2.concat(o.latencies);
         }
-        ctx.log(`remote: local ${summarise(base).median.toFixed(0)} q/s, 1 replica ${summarise(one).median.toFixed(0)} q/s, 2 replicas ${summarise(two).median.toFixed(0)} q/s`);
+        ctx.log(
+          `remote: local ${summarise(base).median.toFixed(0)} q/s, 1 replica ${summarise(one).median.toFixed(0)} q/s, 2 replicas ${summarise(two).median.toFixed(0)} q/s`,
+        );
         const ms = (xs: number[]) => `${percentile(xs, 50).toFixed(2)}/${percentile(xs, 99).toFixed(2)} ms`;
         return [
           ratioRow('remote', `1 projector replica, ${n}×${D}, ${CONCURRENCY} in flight`, 'queries/s', summarise(one), summarise(base), {

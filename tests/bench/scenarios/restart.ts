@@ -25,7 +25,10 @@ function dirBytes(dir: string): number {
   return total;
 }
 
-async function firstQuery(options: HVSOptions, query: Float32Array): Promise<{ seconds: number; openSeconds: number; restoredFrom: number }> {
+async function firstQuery(
+  options: HVSOptions,
+  query: Float32Array,
+): Promise<{ seconds: number; openSeconds: number; restoredFrom: number }> {
   const t0 = now();
   const hvs = await HVS.open(options);
   const opened = now();
@@ -74,7 +77,9 @@ export const restart: Scenario = {
       await untilSearchable(hvs, ctx.log);
     } finally {
       const ingestSeconds = (now() - t0) / 1000;
-      ctx.log(`restart: ingested ${n} vectors in ${ingestSeconds.toFixed(1)} s (${(n / ingestSeconds).toFixed(0)}/s at efConstruction ${EF_CONSTRUCTION})`);
+      ctx.log(
+        `restart: ingested ${n} vectors in ${ingestSeconds.toFixed(1)} s (${(n / ingestSeconds).toFixed(0)}/s at efConstruction ${EF_CONSTRUCTION})`,
+      );
     }
     const s0 = now();
     await hvs.snapshot();
@@ -82,7 +87,9 @@ export const restart: Scenario = {
     await hvs.close();
     const projectionDir = join(storagePath, 'projection');
     const snapshotBytes = dirBytes(projectionDir);
-    ctx.log(`restart: snapshot of ${n} vectors written in ${snapshotWriteSeconds.toFixed(1)} s, ${(snapshotBytes / 2 ** 20).toFixed(0)} MiB`);
+    ctx.log(
+      `restart: snapshot of ${n} vectors written in ${snapshotWriteSeconds.toFixed(1)} s, ${(snapshotBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
 
     const count = ctx.quick ? 1 : ctx.rounds;
     const fromSnapshot: number[] = [];
@@ -125,7 +132,14 @@ export const restart: Scenario = {
         target: '1M vectors: < 10 s',
         pass: (measured1M ? snap.median : extrapolated1M) < 10,
         note: `${replayNote}${measured1M ? '' : `N=${n} (budget); linear extrapolation to 1M: ${extrapolated1M.toFixed(1)} s; `}open ${summarise(openOnly).median.toFixed(2)} s; snapshot ${(snapshotBytes / 2 ** 20).toFixed(0)} MiB written in ${snapshotWriteSeconds.toFixed(1)} s`,
-        extra: { n, efConstruction: EF_CONSTRUCTION, perVectorUs, extrapolated1MSeconds: extrapolated1M, snapshotBytes, snapshotWriteSeconds },
+        extra: {
+          n,
+          efConstruction: EF_CONSTRUCTION,
+          perVectorUs,
+          extrapolated1MSeconds: extrapolated1M,
+          snapshotBytes,
+          snapshotWriteSeconds,
+        },
       }),
     ];
   },

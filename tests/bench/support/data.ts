@@ -124,13 +124,7 @@ export function squaredNorms(set: VectorSet): Float64Array {
 }
 
 /** Exact k nearest rows of `set` to each query (optionally among rows passing `keep`), by brute force. */
-export function exactKnn(
-  geometry: Geometry,
-  set: VectorSet,
-  queries: VectorSet,
-  k: number,
-  keep?: (i: number) => boolean,
-): number[][] {
+export function exactKnn(geometry: Geometry, set: VectorSet, queries: VectorSet, k: number, keep?: (i: number) => boolean): number[][] {
   const norms = squaredNorms(set);
   const out: number[][] = [];
   for (let qi = 0; qi < queries.n; qi++) {

@@ -71,7 +71,9 @@ export async function searchFixture(ctx: BenchContext, geometry: Geometry, n: nu
   const rawSeconds = (now() - t0) / 1000;
   t0 = now();
   const truth = exactKnn(geometry, set, queries, K);
-  ctx.log(`${geometry} fixture built: ours ${oursSeconds.toFixed(1)} s, raw ${rawSeconds.toFixed(1)} s, exact answers ${((now() - t0) / 1000).toFixed(1)} s`);
+  ctx.log(
+    `${geometry} fixture built: ours ${oursSeconds.toFixed(1)} s, raw ${rawSeconds.toFixed(1)} s, exact answers ${((now() - t0) / 1000).toFixed(1)} s`,
+  );
   const fixture: SearchFixture = {
     geometry,
     set,

@@ -4,7 +4,13 @@ import { row, type VectorSet } from './data.js';
 
 export const HNSW = { M: 16, efConstruction: 200, ef: 64, seed: 100 } as const;
 
-export function newRawIndex(space: 'l2' | 'cosine', d: number, capacity: number, M: number = HNSW.M, efConstruction: number = HNSW.efConstruction) {
+export function newRawIndex(
+  space: 'l2' | 'cosine',
+  d: number,
+  capacity: number,
+  M: number = HNSW.M,
+  efConstruction: number = HNSW.efConstruction,
+) {
   const index = new hnswlib.HierarchicalNSW(space, d);
   index.initIndex(capacity, M, efConstruction, HNSW.seed, false);
   index.setEf(HNSW.ef);

@@ -9,7 +9,9 @@ export function registerAudit(program: Command): void {
     .command('audit')
     .description('the changes to a vector, block, fact, mailbox or stored memory, oldest first, read from the event log')
     .argument('<id>', 'the id (a block id, a vector or memory id, a fact id, or a model id for its mailbox)')
-    .addOption(new Option('--kind <kind>', 'what the id names (default: the first of block, vector, fact, mailbox that has events)').choices(KINDS))
+    .addOption(
+      new Option('--kind <kind>', 'what the id names (default: the first of block, vector, fact, mailbox that has events)').choices(KINDS),
+    )
     .option('--diff', 'print the diff of each block version')
     .action(async (id: string, options: { kind?: (typeof KINDS)[number]; diff?: boolean }, cmd: Command) => {
       const opts = globals(cmd);

@@ -12,7 +12,13 @@ import { globals, print, UsageError } from '../context.js';
 /** 24 random bytes, URL-safe: no character the nats-server config lexer would need escaped. */
 const password = () => randomBytes(24).toString('base64url');
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 /** Agent ids as given: each must be an AgentId ('system', '*', wildcards, dots and spaces are refused), or a usage error. */
 function agentIds(ids: string[]): string[] {
@@ -43,40 +49,62 @@ export function registerAuth(program: Command): void {
     .option('--admin <user>', 'also create a full-access operator user with this name')
     .requiredOption('-o, --out <file>', 'config file to write (include it from the server config, or start nats-server -c with it)')
     .option('--credentials <file>', 'also write the generated credentials here as JSON (mode 0600)')
-    .action((options: { agent: string[]; collection: string; namespace: string; writer: string; responder: string; admin?: string; out: string; credentials?: string }, cmd: Command) => {
-      const opts = globals(cmd);
-      const agents = agentIds(options.agent).map((id) => ({ id, password: password() }));
-      const writer = { user: options.writer, password: password() };
-      const responder = { user: options.responder, password: password() };
-      const admin = options.admin ? { user: options.admin, password: password() } : undefined;
-      const text = generateAuthConfig({
-        collection: options.collection,
-        namespace: options.namespace,
-        agents,
-        writer,
-        responder,
-        ...(admin ? { admin } : {}),
-      });
-      const out = resolve(options.out);
-      writeFileSync(out, text, { mode: 0o600 });
-      const credentials = { config: out, collection: options.collection, namespace: options.namespace, writer, responder, ...(admin ? { admin } : {}), agents };
-      if (options.credentials) writeFileSync(resolve(options.credentials), JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
-      print(opts, credentials, () =>
-        [
-          `wrote ${out} (${agents.length} agent${agents.length === 1 ? '' : 's'})`,
-          `writer  ${writer.user}  ${writer.password}`,
-          `responder ${responder.user}  ${responder.password}`,
-          ...(admin ? [`admin   ${admin.user}  ${admin.password}`] : []),
-          ...agents.map((a) => `agent   ${a.id}  ${a.password}`),
-          'Connect agents with NATS_URL plus natsUser/natsPassword and inboxPrefix _INBOX.<agent>; keep these secret.',
-        ].join('\n'),
-      );
-    });
+    .action(
+      (
+        options: {
+          agent: string[];
+          collection: string;
+          namespace: string;
+          writer: string;
+          responder: string;
+          admin?: string;
+          out: string;
+          credentials?: string;
+        },
+        cmd: Command,
+      ) => {
+        const opts = globals(cmd);
+        const agents = agentIds(options.agent).map((id) => ({ id, password: password() }));
+        const writer = { user: options.writer, password: password() };
+        const responder = { user: options.responder, password: password() };
+        const admin = options.admin ? { user: options.admin, password: password() } : undefined;
+        const text = generateAuthConfig({
+          collection: options.collection,
+          namespace: options.namespace,
+          agents,
+          writer,
+          responder,
+          ...(admin ? { admin } : {}),
+        });
+        const out = resolve(options.out);
+        writeFileSync(out, text, { mode: 0o600 });
+        const credentials = {
+          config: out,
+          collection: options.collection,
+          namespace: options.namespace,
+          writer,
+          responder,
+          ...(admin ? { admin } : {}),
+          agents,
+        };
+        if (options.credentials) writeFileSync(resolve(options.credentials), JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+        print(opts, credentials, () =>
+          [
+            `wrote ${out} (${agents.length} agent${agents.length === 1 ? '' : 's'})`,
+            `writer  ${writer.user}  ${writer.password}`,
+            `responder ${responder.user}  ${responder.password}`,
+            ...(admin ? [`admin   ${admin.user}  ${admin.password}`] : []),
+            ...agents.map((a) => `agent   ${a.id}  ${a.password}`),
+            'Connect agents with NATS_URL plus natsUser/natsPassword and inboxPrefix _INBOX.<agent>; keep these secret.',
+          ].join('\n'),
+        );
+      },
+    );
 
   auth
     .command('tokens')
     .description(
-      'write (or add to) a file of per-agent HTTP/MCP tokens for `start --agent-tokens`: a request with an agent\'s token acts ' +
+      "write (or add to) a file of per-agent HTTP/MCP tokens for `start --agent-tokens`: a request with an agent's token acts " +
         'as that agent only (it sends mail only as itself, reads only its own mailbox, and block permissions apply to it). ' +
         'Agents not named keep their tokens; named ones get a new token (the old one stops working at the next start).',
     )

@@ -33,9 +33,13 @@ export function registerBlocks(program: Command): void {
     .action(async (idOrName: string, options: { version?: string; asOf?: string }, cmd: Command) => {
       const opts = globals(cmd);
       const version = options.version === undefined ? undefined : parseIntArg(options.version, '--version');
-      if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new UsageError(`--as-of '${options.asOf}' is not a time`);
+      if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf)))
+        throw new UsageError(`--as-of '${options.asOf}' is not a time`);
       await using stack = await openStack(opts);
-      const query = { ...(version !== undefined ? { version } : {}), ...(options.asOf ? { asOf: new Date(options.asOf).toISOString() } : {}) };
+      const query = {
+        ...(version !== undefined ? { version } : {}),
+        ...(options.asOf ? { asOf: new Date(options.asOf).toISOString() } : {}),
+      };
       const byName = await stack.integration.nvm.getBlockByName(idOrName);
       const block = await stack.api.getBlock(byName ? byName.id : idOrName, query);
       print(opts, block, () => `${row(block)}\n\n${block.content}`);
@@ -50,7 +54,12 @@ export function registerBlocks(program: Command): void {
       await using stack = await openStack(opts);
       const versions = await stack.api.blockHistory(id);
       print(opts, { versions }, () =>
-        versions.map((v) => `v${v.version}  ${v.at.toISOString()}  ${v.actor.padEnd(12)}  ${v.type.padEnd(14)}  ${v.content.replace(/\s+/g, ' ').slice(0, 60)}`).join('\n'),
+        versions
+          .map(
+            (v) =>
+              `v${v.version}  ${v.at.toISOString()}  ${v.actor.padEnd(12)}  ${v.type.padEnd(14)}  ${v.content.replace(/\s+/g, ' ').slice(0, 60)}`,
+          )
+          .join('\n'),
       );
     });
 }

@@ -129,7 +129,15 @@ export function registerImport(program: Command): void {
         if (options.progress) bar.stop();
       }
       const seconds = (Date.now() - started) / 1000;
-      const result = { file, imported, unchanged: alreadyStored, skipped: skip, total: source.total, seconds, progressFile: progressPath(file) };
+      const result = {
+        file,
+        imported,
+        unchanged: alreadyStored,
+        skipped: skip,
+        total: source.total,
+        seconds,
+        progressFile: progressPath(file),
+      };
       print(opts, result, () =>
         skip >= source.total && processed === 0
           ? `nothing to import: all ${source.total} lines of ${basename(file)} are in (use --restart to load them again)`

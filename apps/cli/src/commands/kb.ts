@@ -4,7 +4,11 @@ import type { Fact } from '@hvs-nvm/hvs-nvm';
 import { globals, openStack, parseIntArg, print, untilSignal, type GlobalOptions } from '../context.js';
 
 function printFact(opts: GlobalOptions, fact: Fact & { position?: number }): void {
-  print(opts, fact, () => `${fact.subject} ${fact.predicate} ${fact.object}   (${fact.source}, ${new Date(fact.timestamp * 1000).toISOString()})`);
+  print(
+    opts,
+    fact,
+    () => `${fact.subject} ${fact.predicate} ${fact.object}   (${fact.source}, ${new Date(fact.timestamp * 1000).toISOString()})`,
+  );
 }
 
 export function registerKb(program: Command): void {

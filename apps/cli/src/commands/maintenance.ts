@@ -8,7 +8,9 @@ import { serveMcpStdio } from '@hvs-nvm/server-app';
 import { configOf, globals, openStack, print, storePaths } from '../context.js';
 
 /** The `hvs-nvm start` holding this data dir's lock (its process is alive), and whether its HTTP API answers. */
-async function runningServer(dataDir: string): Promise<{ url: string | null; mcpUrl: string | null; pid: number; healthy: boolean } | undefined> {
+async function runningServer(
+  dataDir: string,
+): Promise<{ url: string | null; mcpUrl: string | null; pid: number; healthy: boolean } | undefined> {
   const info = readServerLock(dataDir);
   if (!info) return undefined;
   // A 401 answers too: a server started with tokens is running, even though we hold none. So does a 503: the
@@ -131,7 +133,8 @@ export function registerMaintenance(program: Command): void {
         print(
           opts,
           out,
-          () => `replayed ${position} HVS events (${stats.vectors} vectors) and ${nvmPosition} NVM events in ${out.seconds.toFixed(1)} s; checkpoints written`,
+          () =>
+            `replayed ${position} HVS events (${stats.vectors} vectors) and ${nvmPosition} NVM events in ${out.seconds.toFixed(1)} s; checkpoints written`,
         );
       } finally {
         if (tick) clearInterval(tick);

@@ -36,7 +36,9 @@ export function registerMemory(program: Command): void {
       await using stack = await openStack(opts);
       const { results } = await stack.api.searchMemory({ query, k });
       print(opts, { results }, () =>
-        results.length === 0 ? 'no matches' : results.map((r) => `${r.score.toFixed(3)}  ${r.id}  ${r.content.replace(/\s+/g, ' ').slice(0, 100)}`).join('\n'),
+        results.length === 0
+          ? 'no matches'
+          : results.map((r) => `${r.score.toFixed(3)}  ${r.id}  ${r.content.replace(/\s+/g, ' ').slice(0, 100)}`).join('\n'),
       );
     });
 
@@ -52,7 +54,14 @@ export function registerMemory(program: Command): void {
         const v = await stack.api.getVector(id);
         const blockId = v.metadata['nvm_block_id'];
         const content = typeof blockId === 'string' ? (await stack.api.getBlock(blockId)).content : v.metadata['content'];
-        out = { kind: 'vector', id: v.id, metadata: v.metadata, createdAt: v.createdAt, ...(content !== undefined ? { content } : {}), dimension: v.vector.length };
+        out = {
+          kind: 'vector',
+          id: v.id,
+          metadata: v.metadata,
+          createdAt: v.createdAt,
+          ...(content !== undefined ? { content } : {}),
+          dimension: v.vector.length,
+        };
       } catch (err) {
         if (!(err instanceof VectorNotFoundError)) throw err;
         const block = await stack.api.getBlock(id).catch((e: unknown) => {

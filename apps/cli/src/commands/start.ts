@@ -44,14 +44,16 @@ export function registerStart(program: Command): void {
     .option('--host <host>', 'interface to listen on (non-loopback needs --token or --agent-tokens)', '127.0.0.1')
     .option('--port <port>', 'HTTP port (0: any free port)', '8765')
     .addOption(
-      new Option('--token <token>', 'admin token: require "Authorization: Bearer <token>" on every request; its bearer is the trusted operator (≥ 16 characters)').env(
-        'HVS_NVM_TOKEN',
-      ),
+      new Option(
+        '--token <token>',
+        'admin token: require "Authorization: Bearer <token>" on every request; its bearer is the trusted operator (≥ 16 characters)',
+      ).env('HVS_NVM_TOKEN'),
     )
     .addOption(
-      new Option('--agent-tokens <file>', 'JSON file of per-agent tokens {"<token>": "<agent>"} (see `auth tokens`): each bearer acts only as its agent').env(
-        'HVS_NVM_AGENT_TOKENS',
-      ),
+      new Option(
+        '--agent-tokens <file>',
+        'JSON file of per-agent tokens {"<token>": "<agent>"} (see `auth tokens`): each bearer acts only as its agent',
+      ).env('HVS_NVM_AGENT_TOKENS'),
     )
     .option('--max-body-bytes <n>', 'largest request body (default 8 MiB)')
     .option('--max-in-flight-body-bytes <n>', 'request-body bytes read or handled at once, server-wide; more is a 503 (default 64 MiB)')

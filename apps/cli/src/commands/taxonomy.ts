@@ -57,69 +57,84 @@ export function registerTaxonomy(program: Command): void {
     .option('--seed <n>', 'seed for a reproducible embedding', '1')
     .option('--batch-size <n>', 'nodes per store batch', '1000')
     .option('--no-progress', 'no progress bar on stderr')
-    .action(async (fileArg: string, options: { dimension: string; collection: string; seed: string; batchSize: string; progress: boolean }, cmd: Command) => {
-      const opts = globals(cmd);
-      const file = resolve(fileArg);
-      if (!existsSync(file)) throw new UsageError(`no such file: ${fileArg}`);
-      const dimension = parseIntArg(options.dimension, '--dimension');
-      if (dimension < 2) throw new UsageError('--dimension must be at least 2');
-      const seed = parseIntArg(options.seed, '--seed');
-      const batchSize = parseIntArg(options.batchSize, '--batch-size');
-      const edges = readEdges(file);
-      const started = Date.now();
-      const bar = new cliProgress.SingleBar(
-        { stream: process.stderr, noTTYOutput: true, notTTYSchedule: 500, format: `taxonomy ${basename(file)} {stage} |{bar}| {value}/{total}` },
-        cliProgress.Presets.shades_classic,
-      );
-      let embedding;
-      try {
-        if (options.progress) bar.start(1, 0, { stage: 'embed' });
-        embedding = await embedHierarchy(edges, {
-          dimension,
-          seed,
-          onProgress: (p) => {
-            if (options.progress && p.epochs > 0) bar.setTotal(p.epochs);
-            if (options.progress) bar.update(p.phase === 'done' ? Math.max(1, p.epochs) : p.epoch, { stage: p.phase === 'train' ? 'train' : 'embed' });
+    .action(
+      async (
+        fileArg: string,
+        options: { dimension: string; collection: string; seed: string; batchSize: string; progress: boolean },
+        cmd: Command,
+      ) => {
+        const opts = globals(cmd);
+        const file = resolve(fileArg);
+        if (!existsSync(file)) throw new UsageError(`no such file: ${fileArg}`);
+        const dimension = parseIntArg(options.dimension, '--dimension');
+        if (dimension < 2) throw new UsageError('--dimension must be at least 2');
+        const seed = parseIntArg(options.seed, '--seed');
+        const batchSize = parseIntArg(options.batchSize, '--batch-size');
+        const edges = readEdges(file);
+        const started = Date.now();
+        const bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            noTTYOutput: true,
+            notTTYSchedule: 500,
+            format: `taxonomy ${basename(file)} {stage} |{bar}| {value}/{total}`,
           },
-        }).catch((err: unknown) => {
-          // A cycle, a self-loop or a bad option is the user's input: exit code 2 with the lib's message.
-          const e = err as { status?: number; message?: string };
-          if (e.status === 400) throw new UsageError(e.message ?? String(err));
-          throw err;
-        });
-        const config = configOf(opts);
-        await using hvs = await HVS.open({
-          storagePath: storePaths(resolve(config.dataDir)).hvsPath,
-          ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
-          dimension,
-          geometry: 'hyperboloid',
-          collection: options.collection,
-        });
-        const n = embedding.nodes.length;
-        if (options.progress) {
-          bar.setTotal(n);
-          bar.update(0, { stage: 'store' });
-        }
-        for (let start = 0; start < n; start += batchSize) {
-          const end = Math.min(n, start + batchSize);
-          const items = [];
-          for (let i = start; i < end; i++) {
-            items.push({
-              id: nodeId(options.collection, embedding.nodes[i]!),
-              vector: embedding.vectors[i]!,
-              metadata: { name: embedding.nodes[i]!, depth: embedding.depths[i]! },
-            });
+          cliProgress.Presets.shades_classic,
+        );
+        let embedding;
+        try {
+          if (options.progress) bar.start(1, 0, { stage: 'embed' });
+          embedding = await embedHierarchy(edges, {
+            dimension,
+            seed,
+            onProgress: (p) => {
+              if (options.progress && p.epochs > 0) bar.setTotal(p.epochs);
+              if (options.progress)
+                bar.update(p.phase === 'done' ? Math.max(1, p.epochs) : p.epoch, { stage: p.phase === 'train' ? 'train' : 'embed' });
+            },
+          }).catch((err: unknown) => {
+            // A cycle, a self-loop or a bad option is the user's input: exit code 2 with the lib's message.
+            const e = err as { status?: number; message?: string };
+            if (e.status === 400) throw new UsageError(e.message ?? String(err));
+            throw err;
+          });
+          const config = configOf(opts);
+          await using hvs = await HVS.open({
+            storagePath: storePaths(resolve(config.dataDir)).hvsPath,
+            ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
+            dimension,
+            geometry: 'hyperboloid',
+            collection: options.collection,
+          });
+          const n = embedding.nodes.length;
+          if (options.progress) {
+            bar.setTotal(n);
+            bar.update(0, { stage: 'store' });
           }
-          await hvs.batchStoreVectors(items);
-          if (options.progress) bar.update(end, { stage: 'store' });
+          for (let start = 0; start < n; start += batchSize) {
+            const end = Math.min(n, start + batchSize);
+            const items = [];
+            for (let i = start; i < end; i++) {
+              items.push({
+                id: nodeId(options.collection, embedding.nodes[i]!),
+                vector: embedding.vectors[i]!,
+                metadata: { name: embedding.nodes[i]!, depth: embedding.depths[i]! },
+              });
+            }
+            await hvs.batchStoreVectors(items);
+            if (options.progress) bar.update(end, { stage: 'store' });
+          }
+        } finally {
+          if (options.progress) bar.stop();
         }
-      } finally {
-        if (options.progress) bar.stop();
-      }
-      const seconds = (Date.now() - started) / 1000;
-      const result = { file, collection: options.collection, dimension, nodes: embedding.nodes.length, edges: edges.length, seconds };
-      print(opts, result, () =>
-        `embedded ${result.nodes} nodes (${result.edges} edges) of ${basename(file)} at d=${dimension} into collection '${options.collection}' in ${seconds.toFixed(1)} s`,
-      );
-    });
+        const seconds = (Date.now() - started) / 1000;
+        const result = { file, collection: options.collection, dimension, nodes: embedding.nodes.length, edges: edges.length, seconds };
+        print(
+          opts,
+          result,
+          () =>
+            `embedded ${result.nodes} nodes (${result.edges} edges) of ${basename(file)} at d=${dimension} into collection '${options.collection}' in ${seconds.toFixed(1)} s`,
+        );
+      },
+    );
 }

@@ -30,7 +30,10 @@ describe('.npy source', () => {
     const src = await npySource(npy(5, 3));
     expect(src.total).toBe(5);
     const batches = await all(src.batches(1, 2));
-    expect(batches.map((b) => b.map((r) => r.line))).toEqual([[2, 3], [4, 5]]);
+    expect(batches.map((b) => b.map((r) => r.line))).toEqual([
+      [2, 3],
+      [4, 5],
+    ]);
     expect(Array.from((batches[0]![0] as { vector: Float32Array }).vector)).toEqual([3, 4, 5]);
   });
 

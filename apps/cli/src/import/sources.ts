@@ -6,8 +6,16 @@ import { z } from 'zod';
 import { UsageError } from '../context.js';
 
 const Metadata = z.record(z.string(), z.unknown());
-const VectorLine = z.strictObject({ id: z.string().min(1).max(256).optional(), vector: z.array(z.number()).min(1), metadata: Metadata.optional() });
-const ContentLine = z.strictObject({ id: z.string().min(1).max(256).optional(), content: z.string().min(1), metadata: Metadata.optional() });
+const VectorLine = z.strictObject({
+  id: z.string().min(1).max(256).optional(),
+  vector: z.array(z.number()).min(1),
+  metadata: Metadata.optional(),
+});
+const ContentLine = z.strictObject({
+  id: z.string().min(1).max(256).optional(),
+  content: z.string().min(1),
+  metadata: Metadata.optional(),
+});
 /** A line with `content` is text; anything else is checked as a vector line, so its error names the real problem. */
 const lineSchema = (json: unknown) => (json !== null && typeof json === 'object' && 'content' in json ? ContentLine : VectorLine);
 
@@ -55,7 +63,9 @@ export async function jsonlSource(path: string): Promise<ImportSource> {
         }
         const parsed = lineSchema(json).safeParse(json);
         if (!parsed.success) {
-          throw new UsageError(`${path}:${line}: expected {id?, vector, metadata?} or {content, metadata?}: ${z.prettifyError(parsed.error)}`);
+          throw new UsageError(
+            `${path}:${line}: expected {id?, vector, metadata?} or {content, metadata?}: ${z.prettifyError(parsed.error)}`,
+          );
         }
         batch.push({ line, ...parsed.data });
         if (batch.length >= batchSize) {
@@ -92,7 +102,11 @@ function parseNpyHeader(head: Buffer, path: string): NpyHeader {
   const shape = /'shape':\s*\(([^)]*)\)/.exec(dict)?.[1];
   if (descr !== '<f4' && descr !== '|f4') throw new UsageError(`${path}: dtype ${descr ?? '?'} is not little-endian float32 ('<f4')`);
   if (fortran !== 'False') throw new UsageError(`${path}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
-  const dims = (shape ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const dims = (shape ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (dims.length !== 2 || dims.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new UsageError(`${path}: expected a 2-D array (rows, dimension), got shape (${shape ?? ''})`);
   }
@@ -123,7 +137,11 @@ export async function npySource(path: string): Promise<ImportSource> {
           await file.read(bytes, 0, bytes.length, dataOffset + row * cols * 4);
           // A fresh buffer is aligned, so the rows can be viewed in place without copying floats.
           const all = new Float32Array(bytes.buffer, bytes.byteOffset, n * cols);
-          yield Array.from({ length: n }, (_, i) => ({ line: row + i + 1, vector: all.subarray(i * cols, (i + 1) * cols), metadata: { row: row + i } }));
+          yield Array.from({ length: n }, (_, i) => ({
+            line: row + i + 1,
+            vector: all.subarray(i * cols, (i + 1) * cols),
+            metadata: { row: row + i },
+          }));
         }
       } finally {
         await file.close();

@@ -48,7 +48,12 @@ describe('audit', () => {
       ['BlockUpdated', 'alice'],
       ['BlockUpdated', 'bob'],
     ]);
-    expect(trail[1]).toMatchObject({ before: 'line one\nline two\n', after: 'line one\nline 2\n', store: 'nvm', stream: `block.${block.id}` });
+    expect(trail[1]).toMatchObject({
+      before: 'line one\nline two\n',
+      after: 'line one\nline 2\n',
+      store: 'nvm',
+      stream: `block.${block.id}`,
+    });
     expect(trail[1]!.diff).toContain('-line two\n+line 2');
     expect(trail[2]!.diff).toContain('+line three');
     expect(trail.every((e) => typeof e.correlationId === 'string' && e.eventId)).toBe(true);

@@ -48,7 +48,10 @@ export interface AuditTrail {
 }
 
 export class AuditSubjectNotFoundError extends NVMError {
-  constructor(readonly id: string, kind?: AuditKind) {
+  constructor(
+    readonly id: string,
+    kind?: AuditKind,
+  ) {
     super('AUDIT_SUBJECT_NOT_FOUND', `no ${kind ?? 'vector, block, fact or mailbox'} '${id}' in the log`, 404);
   }
 }
@@ -83,7 +86,9 @@ function blockEntries(events: RecordedEvent[], blockId: string): AuditEntry[] {
       case 'BlockUpdated': {
         const before = content;
         content = e.data.content;
-        const diff = createTwoFilesPatch(`${blockId}@v${version}`, `${blockId}@v${version + 1}`, before ?? '', content, '', '', { context: 3 });
+        const diff = createTwoFilesPatch(`${blockId}@v${version}`, `${blockId}@v${version + 1}`, before ?? '', content, '', '', {
+          context: 3,
+        });
         version++;
         out.push(entry('nvm', e, { before, after: content, diff }));
         break;
@@ -162,7 +167,9 @@ export async function auditTrail(stores: FeedStores, id: string, options: AuditO
         return {
           kind,
           id,
-          entries: events.map((e) => entry('mail', e, e.type === 'MessageSent' ? { after: { from: e.data.from, to: e.data.to, body: e.data.body } } : {})),
+          entries: events.map((e) =>
+            entry('mail', e, e.type === 'MessageSent' ? { after: { from: e.data.from, to: e.data.to, body: e.data.body } } : {}),
+          ),
         };
       }
     }

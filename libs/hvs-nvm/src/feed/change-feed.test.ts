@@ -77,7 +77,11 @@ describe('change feed', () => {
     expect((await live).value).toMatchObject({ type: 'VectorDeleted', summary: 'vector v1 deleted' });
     await resumed.return(undefined);
 
-    const block = await nvm.createBlock({ name: 'feed_doc', blockClass: BlockClass.DOCUMENTATION, content: 'A note about   NATS\nJetStream' });
+    const block = await nvm.createBlock({
+      name: 'feed_doc',
+      blockClass: BlockClass.DOCUMENTATION,
+      content: 'A note about   NATS\nJetStream',
+    });
     const [created] = await take({ store: 'nvm', streamPrefix: `block.${block.id}` }, 1);
     expect(created!.summary).toBe("block 'feed_doc' (documentation) created: A note about NATS JetStream");
   });
@@ -124,7 +128,11 @@ describe('change feed', () => {
     expect(streamsOf(asAlice)).toEqual([`block.${open.id}`]);
     const asBob = await until({ store: 'nvm', since: nvmStart, actor: 'bob' }, 'sentinel');
     expect(streamsOf(asBob)).toEqual([`block.${open.id}`, `block.${bobs.id}`]);
-    expect(asBob.filter((e) => e.stream === `block.${bobs.id}`).map((e) => e.type)).toEqual(['BlockCreated', 'BlockUpdated', 'BlockDeleted']);
+    expect(asBob.filter((e) => e.stream === `block.${bobs.id}`).map((e) => e.type)).toEqual([
+      'BlockCreated',
+      'BlockUpdated',
+      'BlockDeleted',
+    ]);
     // Bob may read both blocks, so he sees what the owner sees, name claims included; alice sees less.
     const asOwner = await until({ store: 'nvm', since: nvmStart }, 'sentinel');
     expect(asBob.map((e) => e.position)).toEqual(asOwner.map((e) => e.position));

@@ -1,5 +1,12 @@
 // Pattern 3: models talking through HVS mailboxes, and finding models whose state vectors are close.
-import { InvalidArgumentError, type HVS, type ModelConnection, type ReceivedMessage, type SearchResult, type VectorInput } from '@hvs-nvm/hvs';
+import {
+  InvalidArgumentError,
+  type HVS,
+  type ModelConnection,
+  type ReceivedMessage,
+  type SearchResult,
+  type VectorInput,
+} from '@hvs-nvm/hvs';
 
 export class ModelCommunicationHub {
   readonly models = new Map<string, { connection: ModelConnection }>();

@@ -4,14 +4,7 @@ import { z } from 'zod';
 import { encodeEventData, streamIds } from '@hvs-nvm/events';
 import type { CatchUpSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
 import type { HVS } from '@hvs-nvm/hvs';
-import {
-  BlockClass,
-  BlockNotFoundError,
-  ContentTooLargeError,
-  InvalidArgumentError,
-  toNVMError,
-  type NVM,
-} from '@hvs-nvm/nvm';
+import { BlockClass, BlockNotFoundError, ContentTooLargeError, InvalidArgumentError, toNVMError, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
@@ -46,7 +39,12 @@ const KnowledgeBaseOptionsSchema = z.strictObject({
    * Largest fact accepted, as JSON bytes. It bounds the FactAdded event, the fact's HVS metadata (keep HVS's
    * maxMetadataBytes above it, as its 64 KiB default is) and the share of the block each recent fact takes.
    */
-  maxFactBytes: z.number().int().min(256).max(256 * 1024).default(8 * 1024),
+  maxFactBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(256 * 1024)
+    .default(8 * 1024),
 });
 export type KnowledgeBaseOptions = z.input<typeof KnowledgeBaseOptionsSchema>;
 
@@ -179,7 +177,12 @@ export class SharedKnowledgeBase {
     const count = typeof previous.factCount === 'number' ? previous.factCount : earlier.length;
     // Already summarised (a block rebuilt from the log after this fact was recorded): counted once.
     if (earlier.some((f) => f?.factId === fact.factId)) {
-      return { factCount: count, recentFacts: earlier, relations: Array.isArray(previous.relations) ? previous.relations : [], factStreams: streamIds.facts };
+      return {
+        factCount: count,
+        recentFacts: earlier,
+        relations: Array.isArray(previous.relations) ? previous.relations : [],
+        factStreams: streamIds.facts,
+      };
     }
     const keep = this.options.recentFacts;
     const summary: KbSummary = {

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { hashingEncoder } from '@hvs-nvm/encoders';
 import type { HVS } from '@hvs-nvm/hvs';
-import { MAX_TTL_SECONDS, type NVM } from '@hvs-nvm/nvm';
+import { MAX_TTL_SECONDS, SYSTEM_ACTOR, type NVM } from '@hvs-nvm/nvm';
 import { SemanticCache } from './semantic-cache.js';
 
-// Never called: the constructor only validates its options.
-const nvm = {} as NVM;
+// Never called: the constructor only validates its options (and that it was given the owner's NVM).
+const nvm = { actor: SYSTEM_ACTOR } as NVM;
 const hvs = {} as HVS;
 
 describe('SemanticCache options', () => {

@@ -91,8 +91,7 @@ export class SemanticCache {
     this.encoder = opts.encoder;
     this.name = opts.name;
     this.threshold =
-      opts.threshold ??
-      (opts.encoder.name === SENTENCE_ENCODER_NAME ? DEFAULT_SENTENCE_ENCODER_THRESHOLD : DEFAULT_THRESHOLD);
+      opts.threshold ?? (opts.encoder.name === SENTENCE_ENCODER_NAME ? DEFAULT_SENTENCE_ENCODER_THRESHOLD : DEFAULT_THRESHOLD);
     // The registry block: PROGRAM_STATE, not CACHE (the cache outlives each entry's TTL); written by the system only,
     // re-created if it is gone.
     this.registry = new SystemBlock(
