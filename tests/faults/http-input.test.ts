@@ -94,14 +94,15 @@ describe('input that got through or crashed', () => {
     expect((await post('/v1/blocks', { name: 'a-day', blockClass: 'cache', content: 'x', ttlSeconds: 86_400 })).status).toBe(201);
   });
 
-  it('GET /mcp on the stateless server is a 405 with Allow: POST, not a stream held open forever', async () => {
+  it('GET /mcp without a session is a 405, not a stream held open forever', async () => {
     const res = await within(
       15_000,
       'GET /mcp',
       fetch(`${stack.url}/mcp`, { headers: { ...asAdmin, accept: 'text/event-stream' }, signal: AbortSignal.timeout(20_000) }),
     );
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('POST');
+    // A GET stream belongs to a session (its notifications): without one, only POST (initialize) and DELETE apply.
+    expect(res.headers.get('allow')).toBe('POST, DELETE');
     await res.body?.cancel();
   });
 });
