@@ -23,7 +23,7 @@ export {
   type BlockPermissions,
 } from './block.js';
 export type { BlockContent, CreateBlockInput, CreateBlockOptions } from './input.js';
-export { applyBlockPatch, validPatch, type BlockPatch } from './block-patch.js';
+export { applyBlockPatch, patchedContent, validPatch, type BlockPatch } from './block-patch.js';
 export { BlockReader, type BlockReaderOptions } from './block-reader.js';
 export type { BlockReads } from './block-reads.js';
 export {
