@@ -46,6 +46,23 @@ describe('NVM patchBlock', () => {
     expect((await b.getBlock(block.id)).content).toBe(now.content);
   });
 
+  it("a client with projection: 'remote' decides patches on the block's own stream, racing a local client", async () => {
+    const ns = t.freshNamespace();
+    await using local = await t.open(ns);
+    await local.serveQueries();
+    await using remote = await NVM.open({ storagePath: t.tmp(), natsUrl: t.srv.url, encoder, namespace: ns, projection: 'remote' });
+    const block = await remote.createBlock({ name: 'shared', blockClass: BlockClass.PROGRAM_STATE, content: { items: [] } });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 === 0 ? local : remote).patchBlock(block.id, [{ op: 'add', path: '/items/-', value: i }]),
+      ),
+    );
+    const now = await remote.getBlock(block.id);
+    expect(now.version).toBe(11);
+    expect((JSON.parse(now.content) as { items: number[] }).items.sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await remote.getBlock(block.id, { version: 2 })).content).toMatch(/^\{"items":\[\d\]\}$/);
+  });
+
   it('a patch that does not apply, or is not a patch, is refused with a typed error and appends nothing', async () => {
     const ns = t.freshNamespace();
     await using nvm = await t.open(ns);
