@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { http, startStack, tempDir, type Stack } from './stack.js';
 
 const PATCH_TYPE = { 'content-type': 'application/json-patch+json' };
@@ -65,11 +66,14 @@ describe('PATCH /v1/blocks/{id}', () => {
     expect(now.body).toMatchObject({ version: 2, content: '{"items":[1]}' });
   });
 
-  it('the MCP patch_block tool appends, and refuses a stale expected_version', async () => {
+  it('the MCP patch_block tool appends, refuses a stale expected_version, and a subscriber hears of each patch', async () => {
     const id = await createList('patch_mcp');
     const client = new Client({ name: 'e2e-patch', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(stack.info.mcpUrl)));
     try {
+      const updated: string[] = [];
+      client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
+      await client.subscribeResource({ uri: `block://${id}` });
       type ToolResult = { isError?: boolean; content: { type: string; text?: string }[] };
       const patched = (await client.callTool({
         name: 'patch_block',
@@ -83,6 +87,7 @@ describe('PATCH /v1/blocks/{id}', () => {
       })) as ToolResult;
       expect(stale.isError).toBe(true);
       expect((await call('GET', `/v1/blocks/${id}`)).body.version).toBe(2);
+      await expect.poll(() => updated.filter((u) => u === `block://${id}`).length, { timeout: 10_000 }).toBe(1);
     } finally {
       await client.close();
     }
