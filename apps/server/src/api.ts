@@ -164,6 +164,10 @@ export class Api {
     );
   }
 
+  patchBlock(id: string, patch: In<typeof S.PatchBlockBody>, expectedVersion: number | undefined, caller: Caller = OPERATOR) {
+    return this.nvmFor(caller).patchBlock(id, patch, expectedVersion !== undefined ? { expectedVersion } : {});
+  }
+
   async deleteBlock(id: string, caller: Caller = OPERATOR): Promise<void> {
     await this.nvmFor(caller).deleteBlock(id);
   }

@@ -137,7 +137,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     // Charged to the agent (the operator only counts server-wide), until the response has gone.
     const lease = budget.lease(caller.kind === 'agent' ? caller.actor : undefined);
     res.once('close', () => lease.release());
-    const readBody = () => readJsonBody(req, bodyLimits, lease);
+    const readBody = (accepted?: readonly string[]) => readJsonBody(req, bodyLimits, lease, accepted);
     if (url.pathname === '/openapi.json') {
       if (method !== 'GET' && method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');
@@ -177,7 +177,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     const { route } = resolved;
     const params = parse(route.params, resolved.params, 'path') ?? {};
     const query = parse(route.query, Object.fromEntries(url.searchParams), 'query string') ?? {};
-    const raw = route.body ? await readBody() : undefined;
+    const raw = route.body ? await readBody(route.bodyTypes) : undefined;
     const body = parse(route.body, raw, 'body');
     const result = await route.handle({ api, params, query, body, caller, headers: req.headers, sent: () => responseSent(res) });
     const etag = route.etag?.(result);

@@ -45,7 +45,7 @@ export function serveResourceSubscriptions(server: McpServer, api: Api, caller: 
     const feed = integration.changes({
       store: 'nvm',
       since,
-      types: ['BlockCreated', 'BlockUpdated', 'BlockDeleted', 'BlockExpired', 'FactAdded'],
+      types: ['BlockCreated', 'BlockUpdated', 'BlockPatched', 'BlockDeleted', 'BlockExpired', 'FactAdded'],
       ...(caller.actor ? { actor: caller.actor } : {}),
       signal: abort.signal,
     });
@@ -57,7 +57,7 @@ export function serveResourceSubscriptions(server: McpServer, api: Api, caller: 
       }
       const uri = `block://${e.stream.slice('block.'.length)}`;
       if (e.type !== 'BlockCreated' && subscribed.has(uri)) await server.server.sendResourceUpdated({ uri });
-      if (e.type !== 'BlockUpdated') await server.server.sendResourceListChanged();
+      if (e.type !== 'BlockUpdated' && e.type !== 'BlockPatched') await server.server.sendResourceListChanged();
     }
   };
 

@@ -125,6 +125,16 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
       ),
   );
   server.registerTool(
+    'patch_block',
+    {
+      description:
+        'Apply an RFC 6902 JSON Patch to a JSON block, all or nothing, as one new version (e.g. [{"op":"add","path":"/items/-","value":1}] ' +
+        'appends without a read-modify-write loop). With expected_version, fails unless the block is still at that version.',
+      inputSchema: toolArgs.patch_block,
+    },
+    (args, extra) => run(extra, async () => ok(await api.patchBlock(args.id, args.patch, args.expected_version, caller))),
+  );
+  server.registerTool(
     'send_message',
     { description: 'Send a JSON message into another model’s durable mailbox.', inputSchema: toolArgs.send_message },
     (args, extra) => run(extra, async () => ok(await api.sendMessage(args, caller))),

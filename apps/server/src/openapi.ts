@@ -85,7 +85,13 @@ export function openApiDocument(routes: Route[], info: { version: string; server
         default: problem,
       },
     };
-    if (route.body) op['requestBody'] = { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } };
+    if (route.body) {
+      const schema = schemaOf(route.body, 'input');
+      op['requestBody'] = {
+        required: true,
+        content: Object.fromEntries((route.bodyTypes ?? ['application/json']).map((t) => [t, { schema }])),
+      };
+    }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
   return {

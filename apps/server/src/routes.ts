@@ -7,7 +7,7 @@ import { HttpError } from './problem.js';
 import { digestTag, expectedVersionOf, ifMatchHits, PreconditionFailedError, versionTag } from './preconditions.js';
 import * as S from './schemas.js';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type AnyObject = z.ZodObject;
 
 export interface RouteContext<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
@@ -32,6 +32,8 @@ export interface Route {
   params?: AnyObject;
   query?: AnyObject;
   body?: z.ZodType;
+  /** Media types the body may be sent as (default: application/json); any other is a 415. */
+  bodyTypes?: readonly string[];
   response?: z.ZodType;
   /** Status on success (default 200; 204 sends no body). */
   status?: number;
@@ -57,6 +59,7 @@ function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B exten
   params?: P;
   query?: Q;
   body?: B;
+  bodyTypes?: readonly string[];
   response?: z.ZodType;
   status?: number;
   statusOf?: (result: unknown) => number;
@@ -227,6 +230,26 @@ export const routes: Route[] = [
         expectedVersion = Number(JSON.parse(tag!));
       }
       return api.updateBlock(params.id, { content: body.content, ...(expectedVersion !== undefined ? { expectedVersion } : {}) }, caller);
+    },
+  }),
+  route({
+    method: 'PATCH',
+    path: '/v1/blocks/{id}',
+    tag: 'blocks',
+    summary: 'Apply an RFC 6902 JSON Patch to a block’s JSON content, atomically, as one new version (If-Match: "<version>")',
+    params: S.BlockIdParams,
+    body: S.PatchBlockBody,
+    bodyTypes: ['application/json-patch+json'],
+    response: S.BlockOut,
+    etag: blockTag,
+    conditional: true,
+    handle: async ({ api, params, body, caller, headers }) => {
+      let expectedVersion = expectedVersionOf(headerOf(headers, 'if-match'), undefined);
+      if (expectedVersion === undefined && headerOf(headers, 'if-match') !== undefined) {
+        const tag = await checkIfMatch(headers, `block '${params.id}'`, () => api.getBlock(params.id, {}, caller), blockTag);
+        expectedVersion = Number(JSON.parse(tag!));
+      }
+      return api.patchBlock(params.id, body, expectedVersion, caller);
     },
   }),
   route({

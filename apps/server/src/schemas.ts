@@ -100,6 +100,18 @@ export const UpdateBlockBody = z.object({
   expectedVersion: z.number().int().min(0).optional().describe('optimistic concurrency: fail with 412 unless the block is at this version'),
 });
 
+/** One RFC 6902 operation (the NVM checks the rest: JSON Pointer syntax, which ops need a value or a from). */
+export const JsonPatchOperationIn = z.object({
+  op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
+  path: z.string().describe('a JSON Pointer (RFC 6901): "" or "/items/-"'),
+  from: z.string().optional().describe('move and copy: the JSON Pointer to take the value from'),
+  value: Json.optional().describe('add, replace and test: any JSON value'),
+});
+export const PatchBlockBody = z
+  .array(JsonPatchOperationIn)
+  .min(1)
+  .describe('an RFC 6902 JSON Patch, applied to the block’s JSON content all or nothing, as one new version');
+
 /** A block as JSON: the NVM's Block with its times as ISO strings. */
 export const BlockOut = BlockSchema.extend({ createdAt: z.string(), updatedAt: z.string(), expiresAt: z.string().optional() });
 
@@ -233,6 +245,11 @@ export const toolArgs = {
   update_block: {
     id: Id,
     content: z.string().describe('the new content (JSON blocks take JSON text)'),
+    expected_version: z.number().int().min(0).optional(),
+  },
+  patch_block: {
+    id: Id,
+    patch: PatchBlockBody,
     expected_version: z.number().int().min(0).optional(),
   },
   send_message: { from: ModelId, to: ModelId, body: Json.describe('any JSON value') },

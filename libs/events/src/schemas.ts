@@ -106,6 +106,21 @@ export const BlockCreated = z.object({
   ttlSeconds: z.number().positive().optional(),
 });
 export const BlockUpdated = z.object({ blockId: Id, content: z.string(), metadata: JsonObject.optional() });
+/** An RFC 6901 JSON Pointer: '' (the whole document) or '/'-separated tokens, '~' only as ~0 or ~1. */
+export const JsonPointer = z.string().regex(/^(\/([^~]|~[01])*)*$/, "a JSON Pointer is '' or starts with '/'; '~' is written ~0 or ~1");
+/** One RFC 6902 operation. */
+export const JsonPatchOperation = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add'), path: JsonPointer, value: JsonValue }),
+  z.strictObject({ op: z.literal('remove'), path: JsonPointer }),
+  z.strictObject({ op: z.literal('replace'), path: JsonPointer, value: JsonValue }),
+  z.strictObject({ op: z.literal('move'), from: JsonPointer, path: JsonPointer }),
+  z.strictObject({ op: z.literal('copy'), from: JsonPointer, path: JsonPointer }),
+  z.strictObject({ op: z.literal('test'), path: JsonPointer, value: JsonValue }),
+]);
+export const MAX_PATCH_OPERATIONS = 1_000;
+export const JsonPatch = z.array(JsonPatchOperation).min(1).max(MAX_PATCH_OPERATIONS);
+/** A block's content changed by an RFC 6902 patch, applied to the JSON text of the version before it. */
+export const BlockPatched = z.object({ blockId: Id, patch: JsonPatch });
 export const BlockDeleted = z.object({ blockId: Id });
 export const BlockExpired = z.object({ blockId: Id, expiredAt: z.string() });
 /** Claims a block name (unique names are enforced by appending this to the name's own stream). */
@@ -143,6 +158,7 @@ export const eventDataSchemas = {
   MessageDeadLettered,
   BlockCreated,
   BlockUpdated,
+  BlockPatched,
   BlockDeleted,
   BlockExpired,
   BlockNameClaimed,

@@ -1,8 +1,25 @@
 // The block decider: pure decide(command, state) → events and evolve(state, event) → state for one block's stream.
 import type { EventData } from '@hvs-nvm/events';
 import type { AnyNewEvent, RecordedEvent } from '@hvs-nvm/eventstore';
-import { canWrite, expiresAtMs, isDueForExpiry, isReadable, MAX_TTL_SECONDS, type BlockMetadata, type BlockState } from './block.js';
-import { BlockExistsError, BlockNotFoundError, ConcurrencyError, PermissionDeniedError, ReadOnlyBlockError } from './errors.js';
+import { applyBlockPatch, patchedContent, type BlockPatch } from './block-patch.js';
+import {
+  canRead,
+  canWrite,
+  expiresAtMs,
+  isDueForExpiry,
+  isReadable,
+  MAX_TTL_SECONDS,
+  type BlockMetadata,
+  type BlockState,
+} from './block.js';
+import {
+  BlockExistsError,
+  BlockNotFoundError,
+  ConcurrencyError,
+  ContentTooLargeError,
+  PermissionDeniedError,
+  ReadOnlyBlockError,
+} from './errors.js';
 
 export type BlockCommand =
   | { type: 'CreateBlock'; data: EventData<'BlockCreated'> }
@@ -14,6 +31,16 @@ export type BlockCommand =
       expectedVersion?: number;
       actor: string;
       nowMs: number;
+    }
+  | {
+      type: 'PatchBlock';
+      blockId: string;
+      patch: BlockPatch;
+      expectedVersion?: number;
+      actor: string;
+      nowMs: number;
+      /** The content limit the patched content must fit (input.ts's maxContentBytes). */
+      maxContentBytes: number;
     }
   | { type: 'DeleteBlock'; blockId: string; actor: string; nowMs: number }
   | { type: 'ExpireBlock'; blockId: string; nowMs: number };
@@ -49,6 +76,21 @@ export function decide(command: BlockCommand, state: BlockState | undefined): An
       const data: EventData<'BlockUpdated'> = { blockId: command.blockId, content: command.content };
       if (command.metadata !== undefined) data.metadata = command.metadata;
       return [{ type: 'BlockUpdated', data }];
+    }
+    case 'PatchBlock': {
+      const current = requireWritable(state, command.blockId, command.actor, command.nowMs);
+      // A patch reads what it changes (test, move, copy): the writer must be able to read the block too.
+      if (!canRead(current, command.actor)) throw new PermissionDeniedError(command.actor, 'read', command.blockId);
+      if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
+        throw new ConcurrencyError(command.blockId, command.expectedVersion, current.version);
+      }
+      // Applied here to refuse what would not apply; evolve applies the same patch to the same version.
+      const content = applyBlockPatch(command.blockId, current.content, command.patch);
+      const bytes = Buffer.byteLength(content);
+      if (bytes > command.maxContentBytes) {
+        throw new ContentTooLargeError(`patched content of block '${command.blockId}'`, bytes, command.maxContentBytes);
+      }
+      return [{ type: 'BlockPatched', data: { blockId: command.blockId, patch: command.patch } }];
     }
     case 'DeleteBlock':
       requireWritable(state, command.blockId, command.actor, command.nowMs);
@@ -95,6 +137,11 @@ export function evolve(state: BlockState | undefined, event: BlockEvent): BlockS
         if (ttl !== undefined) next.ttlSeconds = ttl;
       }
       return next;
+    }
+    case 'BlockPatched': {
+      if (!state) return state;
+      const d = event.data as EventData<'BlockPatched'>;
+      return { ...state, content: patchedContent(d.blockId, state.content, d.patch), version, updatedAt: at };
     }
     case 'BlockDeleted':
       return state && { ...state, version, status: 'deleted' };

@@ -9,7 +9,7 @@ import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js'
 import { evolve } from './block-decider.js';
 import { emptyName, evolveName, type NameState } from './name-decider.js';
 
-export type HistoryEventType = Extract<EventType, 'BlockCreated' | 'BlockUpdated' | 'BlockDeleted' | 'BlockExpired'>;
+export type HistoryEventType = Extract<EventType, 'BlockCreated' | 'BlockUpdated' | 'BlockPatched' | 'BlockDeleted' | 'BlockExpired'>;
 
 /** One event of a block's stream, with the content and metadata the block had after it. */
 export interface HistoryEntry {
@@ -51,7 +51,7 @@ interface SnapshotFile {
 }
 
 const SNAPSHOT_FORMAT = 1;
-const HISTORY_TYPES = new Set<EventType>(['BlockCreated', 'BlockUpdated', 'BlockDeleted', 'BlockExpired']);
+const HISTORY_TYPES = new Set<EventType>(['BlockCreated', 'BlockUpdated', 'BlockPatched', 'BlockDeleted', 'BlockExpired']);
 
 /** Text embedded for a block: its content (what semantic queries are about). */
 const MAX_EMBEDDED_CHARS = 100_000;
@@ -113,7 +113,7 @@ export class BlockView implements Projection {
     }
     if (state.status === 'live') {
       if (state.ttlSeconds !== undefined) this.ttlBlocks.add(blockId);
-      if (event.type === 'BlockCreated' || event.type === 'BlockUpdated') {
+      if (event.type === 'BlockCreated' || event.type === 'BlockUpdated' || event.type === 'BlockPatched') {
         this.pendingEmbeddings.set(blockId, { blockId, version: state.version, text: embeddingText(state) });
         this.onEmbeddingQueued?.();
       }

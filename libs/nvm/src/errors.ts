@@ -116,3 +116,45 @@ export function toNVMError(err: unknown): unknown {
   if (err instanceof EventStoreUnavailableError) return new NVMUnavailableError(err.message, { cause: err });
   return new NVMError(err.code, err.message, err.status, { cause: err });
 }
+
+/** A JSON Patch that is not RFC 6902 (unknown op, missing value, a path that is not a JSON Pointer, too many ops). */
+export class InvalidPatchError extends NVMError {
+  constructor(message: string) {
+    super('INVALID_PATCH', message, 400);
+  }
+}
+
+/** A well-formed patch that does not apply to the block's current content (a path that does not resolve). */
+export class PatchNotApplicableError extends NVMError {
+  constructor(
+    readonly blockId: string,
+    readonly operationIndex: number | undefined,
+    detail: string,
+  ) {
+    super('PATCH_NOT_APPLICABLE', `patch does not apply to block '${blockId}'${at(operationIndex)}: ${detail}`, 422);
+  }
+}
+
+/** A patch's `test` operation found another value: nothing is changed (RFC 6902 §5). */
+export class PatchTestFailedError extends NVMError {
+  constructor(
+    readonly blockId: string,
+    readonly operationIndex: number | undefined,
+    readonly path: string,
+  ) {
+    super(
+      'PATCH_TEST_FAILED',
+      `patch test failed on block '${blockId}'${at(operationIndex)}: '${path}' does not hold the tested value`,
+      409,
+    );
+  }
+}
+
+/** A patch was sent to a block whose content is text, not JSON. */
+export class BlockNotJsonError extends NVMError {
+  constructor(readonly blockId: string) {
+    super('BLOCK_NOT_JSON', `block '${blockId}' holds text that is not JSON, so a JSON Patch cannot apply; use updateBlock`, 422);
+  }
+}
+
+const at = (index: number | undefined) => (index === undefined ? '' : ` (operation ${index})`);

@@ -4,6 +4,7 @@ export { NVMOptionsSchema, type NVMOptions } from './options.js';
 export type {
   GetBlockOptions,
   UpdateBlockOptions,
+  PatchBlockOptions,
   BlockUpdater,
   BlockWriteReceipt,
   ListBlocksOptions,
@@ -22,6 +23,7 @@ export {
   type BlockPermissions,
 } from './block.js';
 export type { BlockContent, CreateBlockInput, CreateBlockOptions } from './input.js';
+export { applyBlockPatch, patchedContent, validPatch, type BlockPatch } from './block-patch.js';
 export { BlockReader, type BlockReaderOptions } from './block-reader.js';
 export type { BlockReads } from './block-reads.js';
 export {
@@ -36,5 +38,9 @@ export {
   InvalidArgumentError,
   NVMClosedError,
   NVMUnavailableError,
+  InvalidPatchError,
+  PatchNotApplicableError,
+  PatchTestFailedError,
+  BlockNotJsonError,
   toNVMError,
 } from './errors.js';

@@ -7,6 +7,7 @@ import type { AnyNewEvent, EventStore } from '@hvs-nvm/eventstore';
 import type { Service } from '@nats-io/services';
 import { canRead, isReadable, SYSTEM_ACTOR, toBlock, type Block, type BlockClass, type BlockState } from './block.js';
 import { decide, type BlockCommand } from './block-decider.js';
+import { validPatch } from './block-patch.js';
 import { serveBlockQueries } from './block-query-service.js';
 import { validBlockId } from './arguments.js';
 import { handleCommand } from './command-handler.js';
@@ -40,6 +41,7 @@ import type {
   BlockWriteReceipt,
   GetBlockOptions,
   ListBlocksOptions,
+  PatchBlockOptions,
   SemanticHit,
   SemanticQueryOptions,
   UpdateBlockOptions,
@@ -286,6 +288,47 @@ export class NVM {
       const version = decidedOn!.version + 1;
       const at = record.history.find((e) => e.version === version)?.at ?? record.state.updatedAt;
       return { id: blockId, version, updatedAt: new Date(at) };
+    });
+  }
+
+  /**
+   * Applies an RFC 6902 JSON Patch to the block's current JSON content, all of it or nothing, as one new version
+   * whose event is the patch. Without `expectedVersion` a lost race re-applies the patch to the fresh state, so
+   * concurrent appends (`add` to `/items/-`) all land. Refused, with nothing appended: a malformed patch
+   * (InvalidPatchError), a failed `test` (PatchTestFailedError), a path that does not resolve
+   * (PatchNotApplicableError), text content (BlockNotJsonError), a result over the content limit; and as updateBlock:
+   * read-only, permissions (read and write: a patch reads what it changes), absent.
+   */
+  async patchBlock(id: string, patch: unknown, options: PatchBlockOptions = {}): Promise<Block> {
+    return this.guard(async () => {
+      const blockId = validBlockId(id);
+      const operations = validPatch(patch);
+      const { expectedVersion } = optionsOf(options, 'patchBlock');
+      if (expectedVersion !== undefined) positiveInt(expectedVersion, 'expectedVersion', Number.MAX_SAFE_INTEGER);
+      this.core.checkPayload({ blockId, patch: operations }, `block '${blockId}'`);
+      const { position } = await handleCommand<BlockState | undefined>({
+        store: this.core.store,
+        streamId: streamIds.block(blockId),
+        actor: this.actor,
+        load: () => this.core.state.loadBlock(blockId),
+        decide: (state) =>
+          decide(
+            {
+              type: 'PatchBlock',
+              blockId,
+              patch: operations,
+              actor: this.actor,
+              nowMs: this.core.clock(),
+              maxContentBytes: this.limits.maxContentBytes,
+              ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+            },
+            state,
+          ),
+        retryOnConflict: expectedVersion === undefined,
+        conflictError: (err) => new ConcurrencyError(blockId, expectedVersion, typeof err.actual === 'number' ? err.actual + 1 : 0),
+      });
+      await this.core.afterWrite(position);
+      return toBlock((await this.core.state.written(blockId, position))!.state);
     });
   }
 

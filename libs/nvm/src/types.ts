@@ -17,6 +17,11 @@ export interface UpdateBlockOptions {
   metadata?: BlockMetadata;
 }
 
+export interface PatchBlockOptions {
+  /** Refuse with ConcurrencyError unless the block is at exactly this version. */
+  expectedVersion?: number;
+}
+
 /**
  * What updateBlock gives an actor who may write a block but not read it: the id and the version written, and none
  * of what the block holds (its fields are absent, so `result.content !== undefined` tells a Block from a receipt).

@@ -4,7 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import { Id, streamIds } from '@hvs-nvm/events';
 import type { EventStore, RecordedEvent } from '@hvs-nvm/eventstore';
-import { NVMError, PermissionDeniedError, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
+import { NVMError, patchedContent, PermissionDeniedError, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
 import type { FeedStore } from '../feed/feed-event.js';
 import type { FeedStores } from '../feed/change-feed.js';
 import { Visibility } from '../feed/visibility.js';
@@ -83,9 +83,11 @@ function blockEntries(events: RecordedEvent[], blockId: string): AuditEntry[] {
         content = e.data.content;
         out.push(entry('nvm', e, { after: e.data.content }));
         break;
-      case 'BlockUpdated': {
+      case 'BlockUpdated':
+      case 'BlockPatched': {
         const before = content;
-        content = e.data.content;
+        // A patch event holds the change, not the content: the version it made is the patch applied to the one before.
+        content = e.type === 'BlockUpdated' ? e.data.content : patchedContent(blockId, before ?? '', e.data.patch);
         const diff = createTwoFilesPatch(`${blockId}@v${version}`, `${blockId}@v${version + 1}`, before ?? '', content, '', '', {
           context: 3,
         });

@@ -140,6 +140,24 @@ describe('change feed', () => {
     expect(asAlice.length).toBeLessThan(asOwner.length);
   });
 
+  it('a patch of a block is shown to the agents who may read it, and hidden from the others', async () => {
+    const { nvm } = integ;
+    const nvmStart = await nvm.eventStore.headPosition();
+    const bobs = await nvm.createBlock({
+      name: 'bob_list',
+      blockClass: BlockClass.PROGRAM_STATE,
+      content: { items: [] },
+      permissions: { read: ['bob'], write: ['bob'] },
+    });
+    await nvm.patchBlock(bobs.id, [{ op: 'add', path: '/items/-', value: 'secret' }]);
+    const open = await nvm.createBlock({ name: 'open_list', blockClass: BlockClass.PROGRAM_STATE, content: { items: [] } });
+    await nvm.patchBlock(open.id, [{ op: 'add', path: '/items/-', value: 'sentinel' }]);
+    const patchesFor = async (actor: string) =>
+      (await until({ store: 'nvm', since: nvmStart, actor }, 'sentinel')).filter((e) => e.type === 'BlockPatched').map((e) => e.stream);
+    expect(await patchesFor('alice')).toEqual([`block.${open.id}`]);
+    expect(await patchesFor('bob')).toEqual([`block.${bobs.id}`, `block.${open.id}`]);
+  });
+
   it('refuses bad options with a typed error', async () => {
     const feed = integ.changes({ store: 'blocks' as 'nvm' });
     await expect(feed.next()).rejects.toBeInstanceOf(InvalidArgumentError);

@@ -55,6 +55,8 @@ export function summarise(event: RecordedEvent): string {
       return `block '${event.data.name}' (${event.data.blockClass}) created: ${excerpt(event.data.content)}`;
     case 'BlockUpdated':
       return `block ${event.data.blockId} updated: ${excerpt(event.data.content)}`;
+    case 'BlockPatched':
+      return `block ${event.data.blockId} patched: ${json(event.data.patch)}`;
     case 'BlockDeleted':
       return `block ${event.data.blockId} deleted`;
     case 'BlockExpired':

@@ -41,6 +41,7 @@ export class Visibility {
         this.remember(event.data.blockId, event.data.permissions);
         return canRead({ permissions: event.data.permissions }, actor);
       case 'BlockUpdated':
+      case 'BlockPatched':
       case 'BlockDeleted':
       case 'BlockExpired':
       case 'BlockNameClaimed':
