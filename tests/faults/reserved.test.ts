@@ -161,3 +161,18 @@ describe('reserved metadata', () => {
     expect((await as('bob', 'POST', '/v1/cache/get', { query: 'What is HVS?' })).body).toEqual({ hit: true, value: 'a vector store' });
   });
 });
+
+describe('sources and provenance as an agent', () => {
+  it('an agent may name as a source only a block it may read, and provenance hides the others', async () => {
+    const own = await as('alice', 'POST', '/v1/blocks', { name: 'alice_notes', blockClass: 'documentation', content: 'mine' });
+    expect(own.status).toBe(201);
+    const cached = { key: 'what are alice’s notes?', value: 'mine', sources: [own.body.id] };
+    expect((await as('bob', 'POST', '/v1/cache/set', cached)).body.code).toBe('PERMISSION_DENIED');
+    expect((await as('bob', 'POST', '/v1/memory', { content: 'about alice', sources: [own.body.id] })).status).toBe(403);
+    const memory = await as('alice', 'POST', '/v1/memory', { content: 'alice’s summary', sources: [own.body.id] });
+    expect(memory.status).toBe(201);
+    expect((await as('alice', 'GET', `/v1/provenance/${memory.body.id}`)).body.derivedFrom).toHaveLength(1);
+    expect((await as('bob', 'GET', `/v1/provenance/${memory.body.id}`)).body.derivedFrom).toEqual([]);
+    expect((await as('bob', 'GET', `/v1/provenance/${own.body.id}`)).status).toBe(403);
+  });
+});

@@ -68,7 +68,7 @@ export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptio
     ...more,
   });
   const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });
-  const close = () => integration.close();
+  const close = () => api.close().finally(() => integration.close());
   return { config, dataDir, encoder, integration, api, close, [Symbol.asyncDispose]: close };
 }
 

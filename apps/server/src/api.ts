@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/hvs';
 import { createLogger } from '@hvs-nvm/runtime';
-import type { NVM } from '@hvs-nvm/nvm';
+import { PermissionDeniedError, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { SemanticCache, SharedKnowledgeBase, SYSTEM_BLOCK_NAMES, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
@@ -92,11 +92,27 @@ export class Api {
 
   // ---- memory ----
 
-  async storeMemory(input: z.input<typeof S.StoreMemoryBody>): Promise<{ id: string }> {
+  /**
+   * An agent may name as a source only a block it may read: otherwise a refusal (or not) would tell it the block
+   * exists, and provenance would link it to what it cannot see.
+   */
+  private async assertMayReadSources(sources: In<typeof S.CacheSetBody>['sources'], caller: Caller): Promise<void> {
+    if (!caller.actor || !sources) return;
+    const reader = this.nvmFor(caller);
+    for (const s of sources) {
+      await reader.getBlock(typeof s === 'string' ? s : s.id).catch((err: unknown) => {
+        if (err instanceof PermissionDeniedError) throw err;
+      });
+    }
+  }
+
+  async storeMemory(input: z.input<typeof S.StoreMemoryBody>, caller: Caller = OPERATOR): Promise<{ id: string }> {
     const body = valid(S.StoreMemoryBody, input, 'memory');
+    await this.assertMayReadSources(body.sources, caller);
     const id = await this.deps.integration.store(body.content, {
       ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(body.persist !== undefined ? { persist: body.persist } : {}),
+      ...(body.sources ? { sources: body.sources } : {}),
     });
     return { id };
   }
@@ -230,9 +246,10 @@ export class Api {
 
   // ---- facts and cache ----
 
-  addFact(input: z.input<typeof S.AddFactBody>) {
+  async addFact(input: z.input<typeof S.AddFactBody>, caller: Caller = OPERATOR) {
     const body = valid(S.AddFactBody, input, 'fact');
-    return this.kb.addFact(body.subject, body.predicate, body.object, body.source);
+    await this.assertMayReadSources(body.sources, caller);
+    return this.kb.addFact(body.subject, body.predicate, body.object, body.source, body.sources ? { sources: body.sources } : {});
   }
 
   async queryFacts(input: z.input<typeof S.QueryFactsBody>) {
@@ -245,8 +262,9 @@ export class Api {
     return { hit: value !== null, value };
   }
 
-  async cacheSet(body: In<typeof S.CacheSetBody>): Promise<{ id: string }> {
-    return { id: await this.cache.set(body.key, body.value) };
+  async cacheSet(body: In<typeof S.CacheSetBody>, caller: Caller = OPERATOR): Promise<{ id: string }> {
+    await this.assertMayReadSources(body.sources, caller);
+    return { id: await this.cache.set(body.key, body.value, body.sources ? { sources: body.sources } : {}) };
   }
 
   // ---- provenance ----
@@ -256,6 +274,16 @@ export class Api {
     const actor = caller.actor ? { actor: caller.actor } : {};
     const entries = await this.deps.integration.audit(id, kind === 'memory' ? { ...actor, kind: 'vector' } : { ...actor, kind });
     return { kind, id, entries };
+  }
+
+  /** What a memory, fact, cache entry, block or vector was computed from, and what was computed from it. */
+  provenance(id: string, caller: Caller = OPERATOR) {
+    return this.deps.integration.provenance(id, caller.actor ? { actor: caller.actor } : {});
+  }
+
+  /** Stops what the Api follows (the cache's invalidation projection); the stores are the caller's to close. */
+  async close(): Promise<void> {
+    await this.cache.close();
   }
 
   // ---- operations ----

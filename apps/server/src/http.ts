@@ -235,7 +235,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      // The cache's invalidation projection stops with the server (the stores are closed by whoever opened them).
+      server.close(() => void api.close().finally(resolve));
       server.closeIdleConnections();
       for (const feed of feeds) feed.destroy();
       void mcp.closeAll();

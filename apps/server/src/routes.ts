@@ -170,7 +170,7 @@ export const routes: Route[] = [
     body: S.StoreMemoryBody,
     status: 201,
     response: z.object({ id: z.string() }),
-    handle: ({ api, body }) => api.storeMemory(body),
+    handle: ({ api, body, caller }) => api.storeMemory(body, caller),
   }),
   route({
     method: 'POST',
@@ -317,7 +317,7 @@ export const routes: Route[] = [
     body: S.AddFactBody,
     status: 201,
     response: S.FactOut,
-    handle: ({ api, body }) => api.addFact(body),
+    handle: ({ api, body, caller }) => api.addFact(body, caller),
   }),
   route({
     method: 'POST',
@@ -342,11 +342,11 @@ export const routes: Route[] = [
     method: 'POST',
     path: '/v1/cache/set',
     tag: 'cache',
-    summary: 'Cache a value under the meaning of a key',
+    summary: 'Cache a value under the meaning of a key; with sources, a change to any of them invalidates it',
     body: S.CacheSetBody,
     status: 201,
     response: z.object({ id: z.string() }),
-    handle: ({ api, body }) => api.cacheSet(body),
+    handle: ({ api, body, caller }) => api.cacheSet(body, caller),
   }),
   // ---- provenance
   route({
@@ -357,6 +357,16 @@ export const routes: Route[] = [
     params: S.AuditParams,
     response: z.object({ kind: S.AuditKind, id: z.string(), entries: z.array(S.AuditEntryOut) }),
     handle: ({ api, params, caller }) => api.audit(params.kind, params.id, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/provenance/{id}',
+    tag: 'provenance',
+    summary:
+      'What a memory, fact or cache entry was computed from (each source with its version, still current?) and what was computed from it',
+    params: S.ProvenanceParams,
+    response: S.ProvenanceOut,
+    handle: ({ api, params, caller }) => api.provenance(params.id, caller),
   }),
   // ---- operations
   route({

@@ -14,6 +14,12 @@ const Text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not b
 /** Query strings carry text: numbers are coerced. */
 const QueryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** What a derived memory, fact or cache entry was computed from: ids, or ids pinned at the version read. */
+const Sources = z
+  .array(z.union([Id, z.object({ id: Id, version: z.number().int().positive() })]))
+  .max(100)
+  .describe('block, vector or fact ids (or { id, version }) the value was computed from: a change to one invalidates a cache entry');
+
 // ---- vectors ------------------------------------------------------------------------------------------
 
 export const StoreVectorBody = z.object({
@@ -61,6 +67,7 @@ export const StoreMemoryBody = z.object({
   content: Text(1_000_000),
   metadata: Metadata.optional(),
   persist: z.boolean().optional().describe('also keep the content as an NVM block (default true)'),
+  sources: Sources.optional(),
 });
 
 export const SearchMemoryBody = z.object({
@@ -184,6 +191,7 @@ export const AddFactBody = z.object({
   predicate: Text(10_000),
   object: Text(10_000),
   source: Text(1_000),
+  sources: Sources.optional(),
 });
 
 export const QueryFactsBody = z.object({
@@ -191,7 +199,13 @@ export const QueryFactsBody = z.object({
   k: K.default(10),
 });
 
-export const FactOut = AddFactBody.extend({ factId: z.string(), timestamp: z.number() });
+const SourceLinkOut = z.object({ id: z.string(), kind: z.enum(['block', 'vector', 'fact']), version: z.number().int() });
+
+export const FactOut = AddFactBody.omit({ sources: true }).extend({
+  factId: z.string(),
+  timestamp: z.number(),
+  sources: z.array(SourceLinkOut).optional(),
+});
 
 export const CacheGetBody = z.object({
   query: Text(100_000),
@@ -201,6 +215,7 @@ export const CacheGetBody = z.object({
 export const CacheSetBody = z.object({
   key: Text(100_000),
   value: Json.refine((v) => v !== undefined, 'a value is required'),
+  sources: Sources.optional(),
 });
 
 // ---- errors -------------------------------------------------------------------------------------------
@@ -221,6 +236,22 @@ export const AuditEntryOut = z.object({
   before: z.unknown().optional(),
   after: z.unknown().optional(),
   diff: z.string().optional().describe('for block content: a unified diff from before to after'),
+});
+
+export const ProvenanceParams = z.object({ id: Id });
+export const ProvenanceOut = z.object({
+  id: z.string(),
+  derivedFrom: z
+    .array(
+      SourceLinkOut.extend({
+        current: z.boolean().describe('the source is still at the recorded version'),
+        deleted: z.literal(true).optional().describe('the source was deleted (or expired) since'),
+      }),
+    )
+    .describe('what this was computed from, each with the version used'),
+  derivatives: z
+    .array(z.object({ id: z.string(), kind: z.string().describe('memory, fact or cache_entry') }))
+    .describe('what was computed from this'),
 });
 
 export const Problem = z.object({

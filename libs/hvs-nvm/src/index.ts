@@ -28,3 +28,14 @@ export {
   type AuditTrail,
 } from './audit/audit-trail.js';
 export { SYSTEM_BLOCK_NAMES, SYSTEM_WRITES } from './patterns/system-block.js';
+export {
+  SourceInputSchema,
+  SourceLinkSchema,
+  SourceKindSchema,
+  SourcesSchema,
+  UnknownSourceError,
+  type SourceInput,
+  type SourceLink,
+  type SourceKind,
+} from './provenance/sources.js';
+export { ProvenanceSubjectNotFoundError, type Provenance, type ProvenanceLink, type Derivative } from './provenance/provenance-index.js';

@@ -10,7 +10,9 @@ import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
 import { withCall } from '@hvs-nvm/eventstore';
-import { WithoutReservedKey } from './reserved.js';
+import { storeEntry, WithoutReservedKey } from './reserved.js';
+import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
+import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
 import { SYSTEM_WRITES } from './patterns/system-block.js';
 
 export interface IntegrationOptions {
@@ -31,12 +33,15 @@ export interface StoreOptions {
   /** Also keep the content as an NVM block (default true). */
   persist?: boolean;
   metadata?: Metadata;
+  /** What the content was derived from (block, vector or fact ids, or `{ id, version }`): recorded with each version. */
+  sources?: SourceInput[];
 }
 
 const StoreOptionsSchema = z.strictObject({
   persist: z.boolean().optional(),
   // Checked in full by both stores; here only its shape, so a bad one is refused before either writes.
   metadata: WithoutReservedKey.optional(),
+  sources: SourcesSchema.optional(),
 });
 const QueryOptionsSchema = z.strictObject({ k: z.number().int().min(1).max(1000).optional() });
 
@@ -53,12 +58,15 @@ export interface QueryResult {
 /** One entry point over both stores; both run on the same JetStream (hvsPath's embedded server, or natsUrl). */
 export class HVSNVMIntegration {
   private readonly log = createLogger('hvs-nvm');
+  private readonly provenanceIndex: ProvenanceIndex;
 
   private constructor(
     readonly hvs: HVS,
     readonly nvm: NVM,
     readonly encoder: Encoder,
-  ) {}
+  ) {
+    this.provenanceIndex = new ProvenanceIndex({ hvs: hvs.eventStore, nvm: nvm.eventStore });
+  }
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
     const encoder = options.encoder ?? (await defaultEncoder());
@@ -112,6 +120,15 @@ export class HVSNVMIntegration {
     return [...trail.entries, ...(block?.entries ?? [])].sort((a, b) => a.time.localeCompare(b.time) || a.position - b.position);
   }
 
+  /**
+   * What `id` (a memory, fact, cache entry, block or vector) was computed from — each recorded source with its
+   * version and whether it is still current — and what was computed from it, one step each way. An agent (`actor`)
+   * sees only blocks it may read.
+   */
+  provenance(id: string, options: { actor?: string } = {}): Promise<Provenance> {
+    return this.provenanceIndex.provenance(id, options);
+  }
+
   private stores() {
     return { hvs: this.hvs.eventStore, mail: this.hvs.mailEventStore, nvm: this.nvm.eventStore };
   }
@@ -129,6 +146,7 @@ export class HVSNVMIntegration {
     parseInput(NonBlankText, content, 'store content');
     options = parseOptions(StoreOptionsSchema, options, 'store');
     const persist = options.persist ?? true;
+    const links = options.sources ? await resolveSources(this.stores(), this.hvs, options.sources, 'store') : [];
     const vector = await this.encoder.encode(content);
     const id = randomUUID();
     let blockId: string | undefined;
@@ -143,17 +161,16 @@ export class HVSNVMIntegration {
       });
       blockId = block.id;
     }
+    const metadata = {
+      ...(options.metadata ?? {}),
+      type: 'content',
+      // Unpersisted content lives only in the vector's metadata.
+      ...(blockId ? { nvm_block_id: blockId } : { content }),
+    };
     try {
-      await this.hvs.storeVector(
-        vector,
-        {
-          ...(options.metadata ?? {}),
-          type: 'content',
-          // Unpersisted content lives only in the vector's metadata.
-          ...(blockId ? { nvm_block_id: blockId } : { content }),
-        },
-        { id },
-      );
+      // A derived memory records its sources under the reserved key, where only HVS-NVM writes (so they are trusted).
+      if (links.length > 0) await storeEntry(this.hvs, 'memory', vector, metadata, id, links);
+      else await this.hvs.storeVector(vector, metadata, { id });
     } catch (err) {
       // No block without its vector: a half-stored content would be found by NVM queries only.
       if (blockId) {
@@ -196,6 +213,7 @@ export class HVSNVMIntegration {
   }
 
   async close(): Promise<void> {
+    await this.provenanceIndex.close();
     await this.nvm.close();
     await this.hvs.close();
   }

@@ -9,6 +9,7 @@ import type { Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
 import { entriesOf, storeEntry } from '../reserved.js';
+import { resolveSources, SourcesSchema, type SourceInput, type SourceLink } from '../provenance/sources.js';
 import { SystemBlock } from './system-block.js';
 
 /** A fact as recorded and as read back (from the log or from HVS metadata, which is checked against it). */
@@ -55,6 +56,11 @@ const SubscribeOptionsSchema = z.strictObject({
   onError: z.custom<(err: unknown) => void>((f) => typeof f === 'function', 'onError is a function').optional(),
 });
 export type SubscribeOptions = z.input<typeof SubscribeOptionsSchema>;
+
+const AddFactOptions = z.strictObject({
+  /** What the fact was derived from (block, vector or fact ids, or `{ id, version }`): recorded with its version. */
+  sources: SourcesSchema.optional(),
+});
 
 const FactInput = z.object({
   subject: NonBlankText,
@@ -131,8 +137,16 @@ export class SharedKnowledgeBase {
    * nothing behind. Past the append the fact is recorded: a later failure (HVS or NATS down) is thrown, and the fact
    * is still in history() and delivered to subscribers.
    */
-  async addFact(subject: string, predicate: string, obj: string, source: string): Promise<Fact> {
+  async addFact(
+    subject: string,
+    predicate: string,
+    obj: string,
+    source: string,
+    options: { sources?: SourceInput[] } = {},
+  ): Promise<Fact & { sources?: SourceLink[] }> {
     const input = parseInput(FactInput, { subject, predicate, object: obj, source }, 'addFact');
+    const { sources } = parseOptions(AddFactOptions, options, 'addFact');
+    const links = sources ? await resolveSources({ hvs: this.hvs.eventStore, nvm: this.nvm.eventStore }, this.hvs, sources, 'addFact') : [];
     const fact: Fact = { factId: randomUUID(), ...input, timestamp: Date.now() / 1000 };
     const bytes = encodeEventData(fact).byteLength;
     if (bytes > this.options.maxFactBytes) throw new ContentTooLargeError('the fact', bytes, this.options.maxFactBytes);
@@ -150,7 +164,7 @@ export class SharedKnowledgeBase {
     } catch (err) {
       throw toNVMError(err);
     }
-    await storeEntry(this.hvs, 'fact', vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, `fact-${fact.factId}`);
+    await storeEntry(this.hvs, 'fact', vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, `fact-${fact.factId}`, links);
     // The updater form: NVM re-runs it on fresh content when another writer got in first.
     const summarise = (current: { content: string }) => this.summarise(current.content, fact, summaryLimit);
     try {
@@ -161,7 +175,7 @@ export class SharedKnowledgeBase {
       this.kb.forget();
       await this.nvm.updateBlock((await this.kb.get()).id, summarise);
     }
-    return fact;
+    return links.length > 0 ? { ...fact, sources: links } : fact;
   }
 
   /** The summary after `fact`: one more in the count, the latest facts that fit in `limitBytes`. */

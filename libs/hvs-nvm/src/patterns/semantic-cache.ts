@@ -5,7 +5,9 @@ import type { HVS, VectorInput } from '@hvs-nvm/hvs';
 import { SENTENCE_ENCODER_NAME, type Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
-import { entriesOf, storeEntry } from '../reserved.js';
+import { entriesOf, sourcesOf, storeEntry } from '../reserved.js';
+import { resolveSources, SourcesSchema, type SourceInput } from '../provenance/sources.js';
+import { SourceVersions } from '../provenance/source-versions.js';
 import { SystemBlock } from './system-block.js';
 
 /**
@@ -39,7 +41,8 @@ export type SemanticCacheOptions = z.input<typeof SemanticCacheOptionsSchema>;
 const GetOptions = z.strictObject({ threshold: Threshold.optional() });
 const SetOptions = z.strictObject({
   queryVector: z.custom<VectorInput>((v) => Array.isArray(v) || ArrayBuffer.isView(v), 'a vector').optional(),
-  dependsOn: z.array(z.string()).optional(),
+  /** The blocks, vectors and facts the value was computed from: a change to any of them invalidates the entry. */
+  sources: SourcesSchema.optional(),
 });
 
 /** A cached value as stored in its vector's metadata, and as checked when read back. */
@@ -49,8 +52,6 @@ const CacheEntrySchema = z.object({
   /** Epoch seconds. */
   createdAt: z.number(),
   expiresAt: z.number(),
-  /** Ids of the source events or records the value was computed from, when the caller gives them. */
-  dependsOn: z.array(z.string()).optional(),
 });
 export type CacheEntry = z.infer<typeof CacheEntrySchema>;
 
@@ -80,6 +81,8 @@ export class SemanticCache {
   private readonly name: string;
   private readonly registry: SystemBlock;
   private readonly log = createLogger('semantic-cache');
+  /** The invalidation projection: the current version of every source an entry names, from the logs. */
+  private readonly versions: SourceVersions;
 
   constructor(
     readonly nvm: NVM,
@@ -104,6 +107,7 @@ export class SemanticCache {
       },
       this.log,
     );
+    this.versions = new SourceVersions({ hvs: hvs.eventStore, nvm: nvm.eventStore });
   }
 
   async getCacheId(): Promise<string> {
@@ -127,24 +131,40 @@ export class SemanticCache {
       .map((r) => ({ r, similarity: cosine(vector, r.vector.data) }))
       .filter((h) => h.similarity >= threshold)
       .sort((a, b) => b.similarity - a.similarity);
+    const entries: { id: string; entry: CacheEntry; sources: NonNullable<ReturnType<typeof sourcesOf>> }[] = [];
     for (const { r } of hits) {
       const parsed = CacheEntrySchema.safeParse(r.vector.metadata['entry']);
-      if (!parsed.success || parsed.data.value === undefined) {
+      const sources = sourcesOf(r.vector.metadata);
+      if (!parsed.success || parsed.data.value === undefined || sources === null) {
         this.log.warn({ vectorId: r.vector.id, issues: parsed.error?.issues }, 'skipped a cache entry of the wrong shape');
         continue;
       }
-      const entry = parsed.data;
+      entries.push({ id: r.vector.id, entry: parsed.data, sources });
+    }
+    // Only entries computed from sources need the projection (which first catches up with the logs' head).
+    const current = entries.some((e) => e.sources.length > 0)
+      ? await this.versions.allCurrent(entries.map((e) => e.sources))
+      : entries.map(() => true);
+    for (const [i, { id, entry }] of entries.entries()) {
       // A copy: the stored value is shared (frozen) read-model state.
-      if (now < entry.expiresAt) return structuredClone(entry.value);
-      await this.hvs.deleteVector(r.vector.id);
+      if (now < entry.expiresAt && current[i]) return structuredClone(entry.value);
+      // Expired, or a source changed since: a miss everywhere, so whoever sees it first deletes it.
+      await this.hvs.deleteVector(id);
     }
     return null;
   }
 
-  /** Caches `value` under the meaning of `key` (or of an explicit query vector). Returns the entry's id. */
-  async set(key: string, value: unknown, options: { queryVector?: VectorInput; dependsOn?: string[] } = {}): Promise<string> {
+  /**
+   * Caches `value` under the meaning of `key` (or of an explicit query vector). Returns the entry's id. With
+   * `sources` (block, vector or fact ids, or `{ id, version }` to pin the version the value was computed from), the
+   * entry records each source's version and stops being served, in every process, once any of them changes or goes.
+   */
+  async set(key: string, value: unknown, options: { queryVector?: VectorInput; sources?: SourceInput[] } = {}): Promise<string> {
     const text = parseInput(NonBlankText, key, 'SemanticCache.set key');
-    const { queryVector, dependsOn } = parseOptions(SetOptions, options, 'SemanticCache.set');
+    const { queryVector, sources } = parseOptions(SetOptions, options, 'SemanticCache.set');
+    const links = sources
+      ? await resolveSources({ hvs: this.hvs.eventStore, nvm: this.nvm.eventStore }, this.hvs, sources, 'SemanticCache.set')
+      : [];
     const cacheId = await this.getCacheId();
     const vector = queryVector ?? (await this.encoder.encode(text));
     const now = Date.now() / 1000;
@@ -153,8 +173,16 @@ export class SemanticCache {
       value,
       createdAt: now,
       expiresAt: now + this.ttlSeconds,
-      ...(dependsOn ? { dependsOn } : {}),
     };
-    return storeEntry(this.hvs, 'cache_entry', vector, { type: 'cache_entry', cache_id: cacheId, entry: { ...entry } });
+    return storeEntry(this.hvs, 'cache_entry', vector, { type: 'cache_entry', cache_id: cacheId, entry: { ...entry } }, undefined, links);
+  }
+
+  /** Stops following the logs (the stores stay open: they are the caller's). */
+  async close(): Promise<void> {
+    await this.versions.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 }
