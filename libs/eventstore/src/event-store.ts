@@ -22,7 +22,7 @@ import {
   type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { currentSchemaVersion, encodeEventData, eventDataSchemas, type EventData, type EventType, type StoreNames } from '@hvs-nvm/events';
+import { currentSchemaVersion, encodeEventData, eventDataSchemas, type EventType, type StoreNames } from '@hvs-nvm/events';
 import { z } from 'zod';
 import {
   EventStoreClosedError,
@@ -35,8 +35,20 @@ import {
 import { ConnectionState } from './connection-state.js';
 import { isStreamNotFound, isTransient, isWrongLastSequence } from './nats-errors.js';
 import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
-import { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
-import type { EventStorePort } from './port.js';
+import { CatchUpSubscription } from './subscription.js';
+import type { EventStorePort, SubscribeOptions } from './port.js';
+import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store-types.js';
+
+export type {
+  AnyNewEvent,
+  AppendOptions,
+  AppendResult,
+  ExpectedRevision,
+  LogIdentity,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+} from './event-store-types.js';
 import { currentCall } from './call-context.js';
 
 /** What one append takes from the call it is part of, and gives back to it. */
@@ -60,57 +72,6 @@ function callLinks(): CallLinks {
       call.lastEventId = id;
     },
   };
-}
-
-export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
-
-export interface NewEvent<T extends EventType = EventType> {
-  type: T;
-  data: EventData<T>;
-  /** Idempotency key: a retried append with the same event id is stored once (JetStream dedupe window). */
-  eventId?: string;
-  correlationId?: string;
-  causationId?: string;
-}
-
-export type AnyNewEvent = { [T in EventType]: NewEvent<T> }[EventType];
-
-export interface AppendOptions {
-  expectedRevision?: ExpectedRevision;
-  /** Who appends; defaults to the store's actor. */
-  actor?: string;
-}
-
-/** Which log a store is (its JetStream stream's creation time) and how far it reaches. */
-export interface LogIdentity {
-  created: string;
-  headPosition: number;
-}
-
-export interface AppendResult {
-  /** Revision of the last appended event: pass it as expectedRevision for the next append. */
-  nextExpectedRevision: number;
-  /** Position (JetStream sequence) of the last appended event: the read-your-writes token. */
-  position: number;
-  /** True when JetStream recognised every event as a duplicate of an earlier append. */
-  duplicate: boolean;
-}
-
-export interface ReadStreamOptions {
-  direction?: 'forwards' | 'backwards';
-  /** First revision to return (forwards: lowest; backwards: highest). */
-  fromRevision?: number;
-  maxCount?: number;
-}
-
-export interface ReadAllOptions {
-  /** First position (JetStream sequence) to read. Default 1. */
-  fromPosition?: number;
-  /** Stream-id pattern with NATS wildcards, e.g. `block.>`; default every stream of this store. */
-  filter?: string;
-  /** Only these event types. */
-  types?: readonly EventType[];
-  maxCount?: number;
 }
 
 export interface EventStoreOptions {
