@@ -4,6 +4,10 @@
 // stream; its *revision* counts its events from 0; an event's *position* is its JetStream sequence (global order).
 // Appends with an expected revision use JetStream's expected-last-subject-sequence, so the server, not the client,
 // refuses a stale write.
+//
+// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the request retry
+// (reconnect wait, transient-failure backoff), the stream-tip cache and the closed state; its vocabulary is in
+// event-store-types.ts, subscriptions in subscription.ts, the connection's state in connection-state.ts.
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import {
