@@ -6,17 +6,14 @@
 // refuses a stale write.
 //
 // Over 400 lines for a reason: one class, because its append, read and subscribe paths share the request retry
-// (reconnect wait, transient-failure backoff), the stream-tip cache and the closed state; its vocabulary is in
-// event-store-types.ts, subscriptions in subscription.ts, the connection's state in connection-state.ts.
-import { randomUUID } from 'node:crypto';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+// (reconnect wait, transient-failure backoff), the stream-tip cache and the closed state. Around it: its vocabulary
+// in event-store-types.ts, event encoding in append-encoding.ts, the stream's settings in stream-admin.ts,
+// subscriptions in subscription.ts, the connection's state in connection-state.ts.
+import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import {
   DeliverPolicy,
-  DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
   jetstream,
   jetstreamManager,
   type Consumer,
@@ -26,8 +23,7 @@ import {
   type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { currentSchemaVersion, encodeEventData, eventDataSchemas, type EventType, type StoreNames } from '@hvs-nvm/events';
-import { z } from 'zod';
+import type { EventType, StoreNames } from '@hvs-nvm/events';
 import {
   EventStoreClosedError,
   EventStoreUnavailableError,
@@ -36,9 +32,11 @@ import {
   NewStreamsConflictError,
   WrongExpectedVersionError,
 } from './errors.js';
+import { callLinks, prepareEvent } from './append-encoding.js';
 import { ConnectionState } from './connection-state.js';
-import { isStreamNotFound, isTransient, isWrongLastSequence } from './nats-errors.js';
+import { isTransient, isWrongLastSequence } from './nats-errors.js';
 import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
+import { ensureStream } from './stream-admin.js';
 import { CatchUpSubscription } from './subscription.js';
 import type { EventStorePort, SubscribeOptions } from './port.js';
 import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store-types.js';
@@ -53,30 +51,6 @@ export type {
   ReadAllOptions,
   ReadStreamOptions,
 } from './event-store-types.js';
-import { currentCall } from './call-context.js';
-
-/** What one append takes from the call it is part of, and gives back to it. */
-interface CallLinks {
-  correlationId: string;
-  causationId: string | undefined;
-  appended(lastEventId: string): void;
-}
-
-/**
- * The call's correlation id and the cause of this append (the call's previous append), fixed when the append starts:
- * the events of one append are siblings, not each other's causes. Outside any call, an append is a call of its own.
- */
-function callLinks(): CallLinks {
-  const call = currentCall();
-  if (!call) return { correlationId: randomUUID(), causationId: undefined, appended: () => undefined };
-  return {
-    correlationId: call.correlationId,
-    causationId: call.lastEventId,
-    appended: (id) => {
-      call.lastEventId = id;
-    },
-  };
-}
 
 export interface EventStoreOptions {
   names: StoreNames;
@@ -141,7 +115,7 @@ export class EventStore implements EventStorePort {
     const jsm = await jetstreamManager(nc, { timeout: REQUEST_TIMEOUT_MS });
     const store = new EventStore(nc, jetstream(nc, { timeout: REQUEST_TIMEOUT_MS }), jsm, options.names, options);
     try {
-      await store.ensureStream();
+      await ensureStream(jsm, options.names, options);
     } catch (err) {
       store.connection.stop();
       throw err;
@@ -175,34 +149,6 @@ export class EventStore implements EventStorePort {
     }
   }
 
-  private async ensureStream(): Promise<void> {
-    const { names } = this;
-    const config = {
-      name: names.stream,
-      subjects: [`${names.prefix}.>`],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      discard: DiscardPolicy.Old,
-      num_replicas: this.options.replicas ?? 1,
-      max_age: (this.options.maxAgeSeconds ?? 0) * 1e9,
-      duplicate_window: (this.options.duplicateWindowSeconds ?? 120) * 1e9,
-      allow_direct: true,
-      max_msgs_per_subject: -1,
-    };
-    try {
-      const info = await this.jsm.streams.info(names.stream);
-      if (info.config.num_replicas !== config.num_replicas || info.config.max_age !== config.max_age) {
-        await this.jsm.streams.update(names.stream, {
-          num_replicas: config.num_replicas,
-          max_age: config.max_age,
-        });
-      }
-    } catch (err) {
-      if (isStreamNotFound(err)) await this.jsm.streams.add(config);
-      else throw new EventStoreUnavailableError(`cannot open stream ${names.stream}: ${String(err)}`, { cause: err });
-    }
-  }
-
   private subject(streamId: string): string {
     if (!STREAM_ID.test(streamId)) throw new InvalidStreamIdError(streamId);
     return `${this.names.prefix}.${streamId}`;
@@ -216,27 +162,6 @@ export class EventStore implements EventStorePort {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError();
-  }
-
-  /** Validates an event and turns it into a NATS payload and headers. Throws before anything is sent. */
-  private prepare(event: AnyNewEvent, actor: string, call: CallLinks): { payload: Uint8Array; hdrs: MsgHdrs; eventId: string } {
-    const schema = eventDataSchemas[event.type] as z.ZodType | undefined;
-    if (!schema) throw new EventValidationError(String(event.type), 'unknown event type');
-    const parsed = schema.safeParse(event.data);
-    if (!parsed.success) throw new EventValidationError(event.type, z.prettifyError(parsed.error));
-    const eventId = event.eventId ?? randomUUID();
-    // append, not set: on fresh headers set's delete-then-append only doubles the key scans.
-    const hdrs = natsHeaders();
-    hdrs.append(H.type, event.type);
-    hdrs.append(H.schema, String(currentSchemaVersion[event.type]));
-    hdrs.append(H.occurredAt, new Date().toISOString());
-    hdrs.append(H.actor, actor);
-    // The event id travels as Nats-Msg-Id (H.eventId): publish() sets it as the msgID, for JetStream's dedupe.
-    const correlationId = event.correlationId ?? call.correlationId;
-    const causationId = event.causationId ?? call.causationId;
-    if (correlationId) hdrs.append(H.correlationId, correlationId);
-    if (causationId) hdrs.append(H.causationId, causationId);
-    return { payload: encodeEventData(event.data), hdrs, eventId };
   }
 
   /** The last event of a stream: its revision and position, or undefined when the stream has none. */
@@ -346,7 +271,7 @@ export class EventStore implements EventStorePort {
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
     const actor = options.actor ?? this.options.actor ?? 'system';
     const call = callLinks();
-    const prepared = events.map((e) => this.prepare(e, actor, call));
+    const prepared = events.map((e) => prepareEvent(e, actor, call));
     for (let attempt = 0; ; attempt++) {
       let tip: { revision: number; position: number } | undefined;
       // The stream is past the expected revision: only a retry of events already stored can succeed.
@@ -403,7 +328,7 @@ export class EventStore implements EventStorePort {
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
       const subject = this.subject(streamId);
-      const p = this.prepare(event, who, call);
+      const p = prepareEvent(event, who, call);
       p.hdrs.append(H.revision, '0');
       return { subject, streamId, ...p };
     });
