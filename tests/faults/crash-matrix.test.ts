@@ -129,7 +129,7 @@ it('kill -9 of the nats-server mid-write, then of the writer: every acknowledged
   }
   // Facts: each acknowledged fact is in the log exactly once.
   await using kbHvs = await HVS.open({ natsUrl: srv.url, storagePath: join(dir, 'kb-reader'), collection: 'matrixkb', dimension: 16 });
-  // The knowledge base's block is the system's: the pattern reads through the owner's NVM.
+  // The knowledge base's block is a system block: its pattern reads through the owner NVM (opened without an actor).
   await using owner = await NVM.open({
     natsUrl: srv.url,
     storagePath: join(dir, 'kb-owner'),

@@ -1,5 +1,5 @@
 // The event store's errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
-import type { AppendResult } from './event-store.js';
+import type { AppendResult } from './event-store-types.js';
 import { CodedError } from '@hvs-nvm/events';
 
 export class EventStoreError extends CodedError {}

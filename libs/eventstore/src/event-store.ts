@@ -4,15 +4,16 @@
 // stream; its *revision* counts its events from 0; an event's *position* is its JetStream sequence (global order).
 // Appends with an expected revision use JetStream's expected-last-subject-sequence, so the server, not the client,
 // refuses a stale write.
-import { randomUUID } from 'node:crypto';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+//
+// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the request retry
+// (reconnect wait, transient-failure backoff), the stream-tip cache and the closed state. Around it: its vocabulary
+// in event-store-types.ts, event encoding in append-encoding.ts, the stream's settings in stream-admin.ts,
+// subscriptions in subscription.ts, the connection's state in connection-state.ts.
+import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import {
   DeliverPolicy,
-  DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
-  RetentionPolicy,
-  StorageType,
   jetstream,
   jetstreamManager,
   type Consumer,
@@ -22,8 +23,7 @@ import {
   type MsgRequest,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { currentSchemaVersion, encodeEventData, eventDataSchemas, type EventData, type EventType, type StoreNames } from '@hvs-nvm/events';
-import { z } from 'zod';
+import type { EventType, StoreNames } from '@hvs-nvm/events';
 import {
   EventStoreClosedError,
   EventStoreUnavailableError,
@@ -32,86 +32,25 @@ import {
   NewStreamsConflictError,
   WrongExpectedVersionError,
 } from './errors.js';
+import { callLinks, prepareEvent } from './append-encoding.js';
 import { ConnectionState } from './connection-state.js';
-import { isStreamNotFound, isTransient, isWrongLastSequence } from './nats-errors.js';
+import { isTransient, isWrongLastSequence } from './nats-errors.js';
 import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
-import { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
-import type { EventStorePort } from './port.js';
-import { currentCall } from './call-context.js';
+import { ensureStream } from './stream-admin.js';
+import { CatchUpSubscription } from './subscription.js';
+import type { EventStorePort, SubscribeOptions } from './port.js';
+import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store-types.js';
 
-/** What one append takes from the call it is part of, and gives back to it. */
-interface CallLinks {
-  correlationId: string;
-  causationId: string | undefined;
-  appended(lastEventId: string): void;
-}
-
-/**
- * The call's correlation id and the cause of this append (the call's previous append), fixed when the append starts:
- * the events of one append are siblings, not each other's causes. Outside any call, an append is a call of its own.
- */
-function callLinks(): CallLinks {
-  const call = currentCall();
-  if (!call) return { correlationId: randomUUID(), causationId: undefined, appended: () => undefined };
-  return {
-    correlationId: call.correlationId,
-    causationId: call.lastEventId,
-    appended: (id) => {
-      call.lastEventId = id;
-    },
-  };
-}
-
-export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
-
-export interface NewEvent<T extends EventType = EventType> {
-  type: T;
-  data: EventData<T>;
-  /** Idempotency key: a retried append with the same event id is stored once (JetStream dedupe window). */
-  eventId?: string;
-  correlationId?: string;
-  causationId?: string;
-}
-
-export type AnyNewEvent = { [T in EventType]: NewEvent<T> }[EventType];
-
-export interface AppendOptions {
-  expectedRevision?: ExpectedRevision;
-  /** Who appends; defaults to the store's actor. */
-  actor?: string;
-}
-
-/** Which log a store is (its JetStream stream's creation time) and how far it reaches. */
-export interface LogIdentity {
-  created: string;
-  headPosition: number;
-}
-
-export interface AppendResult {
-  /** Revision of the last appended event: pass it as expectedRevision for the next append. */
-  nextExpectedRevision: number;
-  /** Position (JetStream sequence) of the last appended event: the read-your-writes token. */
-  position: number;
-  /** True when JetStream recognised every event as a duplicate of an earlier append. */
-  duplicate: boolean;
-}
-
-export interface ReadStreamOptions {
-  direction?: 'forwards' | 'backwards';
-  /** First revision to return (forwards: lowest; backwards: highest). */
-  fromRevision?: number;
-  maxCount?: number;
-}
-
-export interface ReadAllOptions {
-  /** First position (JetStream sequence) to read. Default 1. */
-  fromPosition?: number;
-  /** Stream-id pattern with NATS wildcards, e.g. `block.>`; default every stream of this store. */
-  filter?: string;
-  /** Only these event types. */
-  types?: readonly EventType[];
-  maxCount?: number;
-}
+export type {
+  AnyNewEvent,
+  AppendOptions,
+  AppendResult,
+  ExpectedRevision,
+  LogIdentity,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+} from './event-store-types.js';
 
 export interface EventStoreOptions {
   names: StoreNames;
@@ -176,7 +115,7 @@ export class EventStore implements EventStorePort {
     const jsm = await jetstreamManager(nc, { timeout: REQUEST_TIMEOUT_MS });
     const store = new EventStore(nc, jetstream(nc, { timeout: REQUEST_TIMEOUT_MS }), jsm, options.names, options);
     try {
-      await store.ensureStream();
+      await ensureStream(jsm, options.names, options);
     } catch (err) {
       store.connection.stop();
       throw err;
@@ -210,34 +149,6 @@ export class EventStore implements EventStorePort {
     }
   }
 
-  private async ensureStream(): Promise<void> {
-    const { names } = this;
-    const config = {
-      name: names.stream,
-      subjects: [`${names.prefix}.>`],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      discard: DiscardPolicy.Old,
-      num_replicas: this.options.replicas ?? 1,
-      max_age: (this.options.maxAgeSeconds ?? 0) * 1e9,
-      duplicate_window: (this.options.duplicateWindowSeconds ?? 120) * 1e9,
-      allow_direct: true,
-      max_msgs_per_subject: -1,
-    };
-    try {
-      const info = await this.jsm.streams.info(names.stream);
-      if (info.config.num_replicas !== config.num_replicas || info.config.max_age !== config.max_age) {
-        await this.jsm.streams.update(names.stream, {
-          num_replicas: config.num_replicas,
-          max_age: config.max_age,
-        });
-      }
-    } catch (err) {
-      if (isStreamNotFound(err)) await this.jsm.streams.add(config);
-      else throw new EventStoreUnavailableError(`cannot open stream ${names.stream}: ${String(err)}`, { cause: err });
-    }
-  }
-
   private subject(streamId: string): string {
     if (!STREAM_ID.test(streamId)) throw new InvalidStreamIdError(streamId);
     return `${this.names.prefix}.${streamId}`;
@@ -251,27 +162,6 @@ export class EventStore implements EventStorePort {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError();
-  }
-
-  /** Validates an event and turns it into a NATS payload and headers. Throws before anything is sent. */
-  private prepare(event: AnyNewEvent, actor: string, call: CallLinks): { payload: Uint8Array; hdrs: MsgHdrs; eventId: string } {
-    const schema = eventDataSchemas[event.type] as z.ZodType | undefined;
-    if (!schema) throw new EventValidationError(String(event.type), 'unknown event type');
-    const parsed = schema.safeParse(event.data);
-    if (!parsed.success) throw new EventValidationError(event.type, z.prettifyError(parsed.error));
-    const eventId = event.eventId ?? randomUUID();
-    // append, not set: on fresh headers set's delete-then-append only doubles the key scans.
-    const hdrs = natsHeaders();
-    hdrs.append(H.type, event.type);
-    hdrs.append(H.schema, String(currentSchemaVersion[event.type]));
-    hdrs.append(H.occurredAt, new Date().toISOString());
-    hdrs.append(H.actor, actor);
-    // The event id travels as Nats-Msg-Id (H.eventId): publish() sets it as the msgID, for JetStream's dedupe.
-    const correlationId = event.correlationId ?? call.correlationId;
-    const causationId = event.causationId ?? call.causationId;
-    if (correlationId) hdrs.append(H.correlationId, correlationId);
-    if (causationId) hdrs.append(H.causationId, causationId);
-    return { payload: encodeEventData(event.data), hdrs, eventId };
   }
 
   /** The last event of a stream: its revision and position, or undefined when the stream has none. */
@@ -381,7 +271,7 @@ export class EventStore implements EventStorePort {
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
     const actor = options.actor ?? this.options.actor ?? 'system';
     const call = callLinks();
-    const prepared = events.map((e) => this.prepare(e, actor, call));
+    const prepared = events.map((e) => prepareEvent(e, actor, call));
     for (let attempt = 0; ; attempt++) {
       let tip: { revision: number; position: number } | undefined;
       // The stream is past the expected revision: only a retry of events already stored can succeed.
@@ -438,7 +328,7 @@ export class EventStore implements EventStorePort {
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
       const subject = this.subject(streamId);
-      const p = this.prepare(event, who, call);
+      const p = prepareEvent(event, who, call);
       p.hdrs.append(H.revision, '0');
       return { subject, streamId, ...p };
     });

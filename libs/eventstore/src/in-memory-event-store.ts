@@ -10,10 +10,9 @@ import {
   NewStreamsConflictError,
   WrongExpectedVersionError,
 } from './errors.js';
-import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store.js';
-import type { EventStorePort, EventSubscription } from './port.js';
+import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store-types.js';
+import type { EventStorePort, EventSubscription, SubscribeOptions } from './port.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
-import type { SubscribeOptions } from './subscription.js';
 
 // The JetStream store's rules for stream ids and patterns (NATS subject tokens).
 const STREAM_ID = /^[A-Za-z0-9_\-:=]+(\.[A-Za-z0-9_\-:=]+)*$/;

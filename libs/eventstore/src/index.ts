@@ -11,8 +11,8 @@ export {
   type ReadAllOptions,
   type ReadStreamOptions,
 } from './event-store.js';
-export { CatchUpSubscription, type SubscribeOptions } from './subscription.js';
-export type { EventStorePort, EventSubscription } from './port.js';
+export { CatchUpSubscription } from './subscription.js';
+export type { EventStorePort, EventSubscription, SubscribeOptions } from './port.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
 export { QueryService, requestQuery, isWireError, type QueryServiceOptions, type WireError } from './query-service.js';
 export { parseStoredMessage, H as EVENT_HEADERS, type RecordedEvent, type ParkedMessage } from './recorded.js';

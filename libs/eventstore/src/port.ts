@@ -1,9 +1,23 @@
 // The event-store port the libs write and read through: implemented over JetStream (EventStore) and in memory
 // (InMemoryEventStore, for tests of deciders, projections and patterns that need no server).
 import type { EventType } from '@hvs-nvm/events';
-import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store.js';
+import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store-types.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
-import type { SubscribeOptions } from './subscription.js';
+
+export interface SubscribeOptions {
+  /** First position to deliver (inclusive); resume from a checkpoint with `checkpoint + 1`. Default 1. */
+  fromPosition?: number;
+  /** For stream subscriptions: skip events below this revision. */
+  fromRevision?: number;
+  /** Stream-id pattern (subscribeToAll only), e.g. `fact.>`. */
+  filter?: string;
+  types?: readonly EventType[];
+  signal?: AbortSignal;
+  /** Called once each stored message has been dealt with (delivered and consumed, skipped, or parked). */
+  onProgress?: (position: number) => void;
+  /** Called for each invalid or foreign message skipped by this subscription. */
+  onParked?: (parked: ParkedMessage) => void;
+}
 
 /**
  * A catch-up subscription: history from a position, then live, no gap, no duplicate. `caughtUp` resolves once the

@@ -1,7 +1,7 @@
 // Runs a projection: catch-up subscription from its checkpoint, applying events in order, snapshotting, and
 // answering "has position N been applied yet?" for read-your-writes.
 import type { EventType } from '@hvs-nvm/events';
-import type { LogIdentity } from './event-store.js';
+import type { LogIdentity } from './event-store-types.js';
 import type { ParkedMessage, RecordedEvent } from './recorded.js';
 import type { EventStorePort, EventSubscription } from './port.js';
 import { EventStoreError } from './errors.js';

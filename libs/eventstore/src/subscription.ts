@@ -1,25 +1,17 @@
 // Catch-up subscriptions: one ordered JetStream consumer reads history and then goes live, with no gap and no duplicate.
-import type { ConsumerMessages } from '@nats-io/jetstream';
-import type { Status } from '@nats-io/nats-core';
-import type { EventType } from '@hvs-nvm/events';
+import type { Consumer, ConsumerMessages } from '@nats-io/jetstream';
+import type { NatsConnection, Status } from '@nats-io/nats-core';
+import type { StoreNames } from '@hvs-nvm/events';
 import { causedByOutage } from './connection-state.js';
-import type { EventStore } from './event-store.js';
-import type { EventSubscription } from './port.js';
+import type { EventSubscription, SubscribeOptions } from './port.js';
 import { parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
 
-export interface SubscribeOptions {
-  /** First position to deliver (inclusive); resume from a checkpoint with `checkpoint + 1`. Default 1. */
-  fromPosition?: number;
-  /** For stream subscriptions: skip events below this revision. */
-  fromRevision?: number;
-  /** Stream-id pattern (subscribeToAll only), e.g. `fact.>`. */
-  filter?: string;
-  types?: readonly EventType[];
-  signal?: AbortSignal;
-  /** Called once each stored message has been dealt with (delivered and consumed, skipped, or parked). */
-  onProgress?: (position: number) => void;
-  /** Called for each invalid or foreign message skipped by this subscription. */
-  onParked?: (parked: ParkedMessage) => void;
+/** What a subscription reads through: the store's connection, names and ordered consumers (EventStore gives it). */
+export interface SubscriptionSource {
+  readonly nc: NatsConnection;
+  readonly names: StoreNames;
+  openOrderedConsumer(filterSubject: string, fromPosition: number): Promise<{ consumer: Consumer; pending: number }>;
+  untilConnected(): Promise<void>;
 }
 
 /**
@@ -42,7 +34,7 @@ export class CatchUpSubscription implements EventSubscription {
   private started = false;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: SubscriptionSource,
     private readonly filterSubject: string,
     private readonly options: SubscribeOptions,
     private readonly onParked?: (p: ParkedMessage) => void,
@@ -58,7 +50,7 @@ export class CatchUpSubscription implements EventSubscription {
     let from = this.options.fromPosition ?? 1;
     try {
       while (!this.stopped) {
-        let opened: Awaited<ReturnType<EventStore['openOrderedConsumer']>>;
+        let opened: Awaited<ReturnType<SubscriptionSource['openOrderedConsumer']>>;
         try {
           opened = await this.store.openOrderedConsumer(this.filterSubject, from);
         } catch (err) {

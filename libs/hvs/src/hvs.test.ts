@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,6 +201,20 @@ describe('HVS (seed: Basic HVS Usage and Testing Patterns)', () => {
     expect(await again.count()).toBe(249);
     await expect(again.retrieveVector(ids[0]!)).rejects.toBeInstanceOf(VectorNotFoundError);
     expect((await again.retrieveVector(ids[1]!)).id).toBe(ids[1]);
+  });
+
+  it('does not restore a checkpoint whose entries file was damaged: it rebuilds from the log', async () => {
+    n++;
+    const first = await open();
+    const [id] = await first.batchStoreVectors([{ vector: randn(12), metadata: { owner: 'alice' } }]);
+    expect(await first.snapshot()).toBeGreaterThan(0);
+    await first.close();
+    // Still valid JSON with the right count, so only the checkpoint's CRC-32 can tell.
+    const entries = join(dir, `c${n}`, 'projection', `c${n}-euclidean-12`, 'entries.jsonl');
+    writeFileSync(entries, readFileSync(entries, 'utf8').replace('alice', 'mallo'));
+    await using again = await open();
+    expect(again.stats().restoredFrom).toBe(0);
+    expect((await again.retrieveVector(id!)).metadata).toEqual({ owner: 'alice' });
   });
 
   it('parks a foreign message on its stream and keeps projecting', async () => {

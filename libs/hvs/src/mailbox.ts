@@ -1,212 +1,38 @@
-// Durable agent mailboxes on JetStream: one event stream per message, one durable consumer per recipient.
+// Durable agent mailboxes on JetStream: one event stream per message, one durable consumer per recipient; sending,
+// delivery, fetch and ack by token, and replay. The messages' shapes are in mail-messages.ts, the live connection in
+// model-connection.ts.
 import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JsMsg } from '@nats-io/jetstream';
-import { Id, mailboxConsumer, streamIds } from '@hvs-nvm/events';
-import { parseStoredMessage, type EventStore, type RecordedEvent } from '@hvs-nvm/eventstore';
+import { mailboxConsumer, streamIds } from '@hvs-nvm/events';
+import { parseStoredMessage, type EventStore } from '@hvs-nvm/eventstore';
 import { ACK_PAYLOAD, ackTokenOf, parseAckToken } from './ack-token.js';
-import { InvalidAckTokenError, InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
+import { InvalidAckTokenError, InvalidArgumentError } from './errors.js';
+import {
+  MAX_WAIT_MS,
+  sentAsItself,
+  toMessage,
+  validateBody,
+  validateModelId,
+  type DeliveredMessage,
+  type FetchedBatch,
+  type MailboxOptions,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type ReplayOptions,
+} from './mail-messages.js';
+import { ModelConnection } from './model-connection.js';
 
-export interface ReceivedMessage {
-  id: string;
-  from: string;
-  to: string;
-  body: unknown;
-  sentAt: Date;
-  /** Position of the message in the mail log (a replay can start after it). */
-  seq: number;
-}
-
-/** A message handed out by a live mailbox iterator; acknowledge it, or it is delivered again. */
-export interface DeliveredMessage extends ReceivedMessage {
-  /** 1 on first delivery, more after a crash, nak or ack timeout. */
-  deliveryCount: number;
-  /**
-   * Marks it handled. By default the ack is sent without waiting (a crash right after may redeliver it: at least
-   * once); `{ confirm: true }` waits until the server has recorded it.
-   */
-  ack(options?: { confirm?: boolean }): Promise<void>;
-  /** Asks for redelivery, optionally after a delay. */
-  nak(delayMs?: number): void;
-  /** Resets the ack timer while work goes on. */
-  working(): void;
-}
-
-/** A message taken from a mailbox but not yet acknowledged. */
-export interface FetchedMessage extends ReceivedMessage {
-  /**
-   * Acknowledges this message through `HVS.ackMessages` (from any client of the same collection, also after a
-   * restart) until its ack wait runs out. Opaque; it acknowledges nothing but this message of this mailbox.
-   */
-  ackToken: string;
-}
-
-/**
- * Messages handed out and not acknowledged, as JetStream itself hands them out: ack() once the caller has them, or
- * they are delivered again. Until ack(), nak() or release() they are kept in progress (their ack wait does not run).
- */
-export interface FetchedBatch {
-  messages: FetchedMessage[];
-  /** Acknowledges every message of the batch; resolves once the server has recorded each ack. */
-  ack(): Promise<void>;
-  /** Gives them back at once: the next receive gets them (rather than after the ack wait). */
-  nak(): void;
-  /** Stops keeping them in progress: each comes back after the ack wait unless its ackToken is acknowledged. */
-  release(): void;
-  /** How long a released message waits for its ack before it is delivered again. */
-  ackWaitMs: number;
-}
-
-/** Messages a live iterator fetches ahead of the one being handled. */
-const PREFETCH = 256;
-
-/** The longest a receive may wait for a first message (a long poll, not a subscription). */
-export const MAX_WAIT_MS = 300_000;
-
-export interface ReceiveOptions {
-  /** At most this many messages (default 256). */
-  max?: number;
-  /** Wait up to this long (at most MAX_WAIT_MS) for a first message when none is pending (default 0: return at once). */
-  waitMs?: number;
-}
-
-export interface ReplayOptions {
-  /** From this time, or from this mail-log position (inclusive). */
-  since?: Date | number;
-  max?: number;
-}
-
-export interface MailboxOptions {
-  /** Unacknowledged messages are delivered again after this long. */
-  ackWaitMs?: number;
-  /** After this many deliveries without an ack, a message is dead-lettered. */
-  maxDeliveries?: number;
-}
-
-function validateModelId(id: unknown): string {
-  if (typeof id !== 'string' || !Id.safeParse(id).success) throw new InvalidIdError(id);
-  return id;
-}
-
-function validateBody(body: unknown, maxBytes: number): unknown {
-  if (body === undefined) throw new InvalidArgumentError('a message body is required');
-  let json: string;
-  try {
-    json = JSON.stringify(body, (_k, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${v} is not JSON`);
-      if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') throw new Error(`a ${typeof v} is not JSON`);
-      return v;
-    });
-  } catch (err) {
-    throw new InvalidArgumentError(`a message body must be JSON: ${(err as Error).message}`);
-  }
-  const bytes = Buffer.byteLength(json);
-  if (bytes > maxBytes) throw new PayloadTooLargeError('message body', bytes, maxBytes);
-  return JSON.parse(json) as unknown;
-}
-
-function toMessage(event: RecordedEvent): ReceivedMessage | undefined {
-  if (event.type !== 'MessageSent') return undefined;
-  const d = event.data;
-  return { id: d.messageId, from: d.from, to: d.to, body: d.body, sentAt: event.recordedAt, seq: event.position };
-}
-
-/** The sender named in the body must be the sender in the subject, which NATS permissions vouch for. */
-function sentAsItself(message: ReceivedMessage, subject: string): boolean {
-  const tokens = subject.split('.');
-  return tokens[tokens.length - 2] === message.from && tokens[tokens.length - 3] === message.to;
-}
-
-/** A model's live connection: its mailbox as an async iterator with explicit acks. */
-export class ModelConnection {
-  private stopped = false;
-  private stops = new Set<() => void>();
-
-  constructor(
-    readonly modelId: string,
-    private readonly mailboxes: Mailboxes,
-  ) {}
-
-  /**
-   * Live mailbox: pending messages first, then new ones as they arrive; unacked ones come back. Messages are fetched
-   * ahead for throughput; while they wait behind one being handled, the server is told they are in progress, so
-   * their ack wait starts when they are handed out, not when they were fetched.
-   */
-  async *messages(options: { signal?: AbortSignal } = {}): AsyncGenerator<DeliveredMessage> {
-    const consumer = await this.mailboxes.consumer(this.modelId);
-    const queue: { m: JsMsg; at: number }[] = [];
-    let wake: (() => void) | undefined;
-    const notify = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const iter = await consumer.consume({
-      max_messages: PREFETCH,
-      callback: (m) => {
-        queue.push({ m, at: Date.now() });
-        notify();
-      },
-    });
-    let ended = false;
-    void iter.closed().then(
-      () => ((ended = true), notify()),
-      () => ((ended = true), notify()),
-    );
-    const stop = () => {
-      iter.stop();
-      ended = true;
-      notify();
-    };
-    this.stops.add(stop);
-    options.signal?.addEventListener('abort', stop, { once: true });
-    const keepAliveMs = Math.max(50, Math.floor(this.mailboxes.ackWaitMs / 3));
-    const keepAlive = setInterval(() => {
-      const now = Date.now();
-      for (const q of queue) {
-        if (now - q.at < keepAliveMs) continue;
-        q.m.working();
-        q.at = now;
-      }
-    }, keepAliveMs);
-    keepAlive.unref();
-    try {
-      while (!this.stopped) {
-        const next = queue.shift();
-        if (!next) {
-          if (ended) break;
-          await new Promise<void>((r) => (wake = r));
-          continue;
-        }
-        // The one handed out is the caller's: past its ack wait without ack() or working(), it comes back.
-        const delivered = await this.mailboxes.deliver(next.m);
-        if (delivered) yield delivered;
-      }
-    } finally {
-      clearInterval(keepAlive);
-      this.stops.delete(stop);
-      iter.stop();
-      // Fetched but never handed out: let them go to the next consumer now rather than at their ack wait.
-      for (const q of queue.splice(0)) q.m.nak();
-    }
-  }
-
-  send(to: string, body: unknown): Promise<string> {
-    return this.mailboxes.send(this.modelId, to, body);
-  }
-
-  receive(options?: ReceiveOptions): Promise<ReceivedMessage[]> {
-    return this.mailboxes.receive(this.modelId, options);
-  }
-
-  replay(options?: ReplayOptions): Promise<ReceivedMessage[]> {
-    return this.mailboxes.replay(this.modelId, options);
-  }
-
-  close(): void {
-    this.stopped = true;
-    for (const s of this.stops) s();
-  }
-}
+export { ModelConnection } from './model-connection.js';
+export {
+  MAX_WAIT_MS,
+  type DeliveredMessage,
+  type FetchedBatch,
+  type FetchedMessage,
+  type MailboxOptions,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type ReplayOptions,
+} from './mail-messages.js';
 
 export class Mailboxes {
   private readonly consumers = new Map<string, Promise<Consumer>>();

@@ -1,7 +1,8 @@
 // The HVS read model: applies vector and presence events to a VectorIndex plus a metadata table; snapshots to disk.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { crc32Of, fsyncFile, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { isProcessAlive } from '@hvs-nvm/runtime';
 import { trimAllocator } from '@hvs-nvm/hnsw';
@@ -234,10 +235,11 @@ export class HVSProjection implements Projection {
       const label = this.index.labelOf(id)!;
       lines.push(JSON.stringify([id, this.createdAtByLabel[label], this.metadataByLabel[label]]));
     }
-    writeFileSync(join(tmp, 'entries.jsonl'), lines.join('\n'));
+    const entries = await writeDurably(join(tmp, 'entries.jsonl'), lines.join('\n'));
     const models = [...this.models.values()].map((m) => [m.modelId, m.connectedAt.getTime(), m.lastSeenAt.getTime()]);
-    writeFileSync(join(tmp, 'models.json'), JSON.stringify(models));
-    writeFileSync(
+    const modelsFile = await writeDurably(join(tmp, 'models.json'), JSON.stringify(models));
+    // position.json last (it fsyncs the folder, and so every name in it): it vouches for the files beside it.
+    await writeCheckpointFile(
       join(tmp, 'position.json'),
       JSON.stringify({
         format: SNAPSHOT_FORMAT,
@@ -245,12 +247,16 @@ export class HVSProjection implements Projection {
         count: this.index.size,
         logCreated: this.logCreated,
         at: new Date().toISOString(),
+        entriesCrc32: entries.crc32,
+        modelsCrc32: modelsFile.crc32,
       }),
     );
     const old = `${dir}.old`;
     rmSync(old, { recursive: true, force: true });
     if (existsSync(dir)) renameSync(dir, old);
     renameSync(tmp, dir);
+    // The swap itself must reach the disk before the log is trusted to hold less than the checkpoint does.
+    await fsyncFile(dirname(dir));
     rmSync(old, { recursive: true, force: true });
   }
 
@@ -280,13 +286,18 @@ export class HVSProjection implements Projection {
         format: number;
         position: number;
         logCreated?: string;
+        /** Absent in checkpoints written before they were recorded: those files go unchecked. */
+        entriesCrc32?: number;
+        modelsCrc32?: number;
       };
       if (meta.format !== SNAPSHOT_FORMAT) return undefined;
       if (!checkpointFitsLog(meta, log)) return undefined;
       const index = await VectorIndex.loadSnapshot(join(dir, 'index'), options);
       if (!index) return undefined;
       const view = new HVSProjection(index, dir, collection, log.created);
-      const text = readFileSync(join(dir, 'entries.jsonl'), 'utf8');
+      const entriesBytes = readFileSync(join(dir, 'entries.jsonl'));
+      if (meta.entriesCrc32 !== undefined && crc32Of(entriesBytes) !== meta.entriesCrc32) return undefined;
+      const text = entriesBytes.toString('utf8');
       if (text.length > 0) {
         let entries = 0;
         for (const line of text.split('\n')) {
@@ -301,7 +312,9 @@ export class HVSProjection implements Projection {
       } else if (index.size !== 0) {
         return undefined;
       }
-      const models = JSON.parse(readFileSync(join(dir, 'models.json'), 'utf8')) as [string, number, number][];
+      const modelsBytes = readFileSync(join(dir, 'models.json'));
+      if (meta.modelsCrc32 !== undefined && crc32Of(modelsBytes) !== meta.modelsCrc32) return undefined;
+      const models = JSON.parse(modelsBytes.toString('utf8')) as [string, number, number][];
       for (const [modelId, c, l] of models) {
         view.models.set(modelId, { modelId, connectedAt: new Date(c), lastSeenAt: new Date(l) });
       }

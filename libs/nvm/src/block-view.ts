@@ -1,8 +1,9 @@
 // The block view: the NVM projection (current blocks, name index, version history, embedding queue and vector index) and its checkpoint.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventType } from '@hvs-nvm/events';
+import { crc32Of, readChecked, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { VectorIndex } from '@hvs-nvm/vector-index';
 import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js';
@@ -48,6 +49,9 @@ interface SnapshotFile {
   vectorsFile?: string;
   /** Creation time of the JetStream stream the view was built from: a checkpoint of another log is not used. */
   logCreated?: string;
+  /** Size and CRC-32 of the vectors file; absent in older checkpoints, whose vectors file goes unchecked. */
+  vectorsBytes?: number;
+  vectorsCrc32?: number;
 }
 
 const SNAPSHOT_FORMAT = 1;
@@ -194,8 +198,10 @@ export class BlockView implements Projection {
       vectorsFile: `vectors-${randomBytes(6).toString('hex')}.bin`,
       logCreated: this.logCreated,
     };
-    const json = JSON.stringify(snapshot);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    snapshot.vectorsBytes = bytes.byteLength;
+    snapshot.vectorsCrc32 = crc32Of(bytes);
+    const json = JSON.stringify(snapshot);
     return this.write(json, snapshot.vectorsFile!, bytes);
   }
 
@@ -203,12 +209,12 @@ export class BlockView implements Projection {
     await mkdir(this.dir, { recursive: true });
     // Vectors first, under a name of their own: view.json names them, and a crash before its rename leaves the old
     // view.json with the old vectors file, never a new vectors file read for old ids.
-    await writeFile(join(this.dir, `${vectorsFile}.tmp`), vectors);
-    await rename(join(this.dir, `${vectorsFile}.tmp`), join(this.dir, vectorsFile));
-    await writeFile(join(this.dir, 'view.json.tmp'), json);
-    await rename(join(this.dir, 'view.json.tmp'), join(this.dir, 'view.json'));
+    await writeDurably(join(this.dir, vectorsFile), vectors);
+    await writeCheckpointFile(join(this.dir, 'view.json'), json);
     for (const name of await readdir(this.dir)) {
-      if (name !== vectorsFile && /^vectors(-[0-9a-f]+)?\.bin(\.tmp)?$/.test(name)) await rm(join(this.dir, name), { force: true });
+      if (name !== vectorsFile && /^vectors(-[0-9a-f]+)?\.bin(\.tmp)?$|^view\.json\.[0-9a-f]+\.tmp$/.test(name)) {
+        await rm(join(this.dir, name), { force: true });
+      }
     }
   }
 
@@ -251,8 +257,12 @@ export class BlockView implements Projection {
     const sameEncoder = snapshot.encoder.name === encoder.name && snapshot.encoder.dimension === encoder.dimension;
     if (sameEncoder) {
       try {
-        const buf = await readFile(join(dir, snapshot.vectorsFile ?? 'vectors.bin'));
-        if (buf.byteLength === snapshot.vectorIds.length * encoder.dimension * 4) {
+        const buf = await readChecked(join(dir, snapshot.vectorsFile ?? 'vectors.bin'), {
+          ...(snapshot.vectorsBytes !== undefined ? { bytes: snapshot.vectorsBytes } : {}),
+          ...(snapshot.vectorsCrc32 !== undefined ? { crc32: snapshot.vectorsCrc32 } : {}),
+        });
+        if (!buf) warn('NVM checkpoint vectors missing or damaged; re-embedding', { dir });
+        else if (buf.byteLength === snapshot.vectorIds.length * encoder.dimension * 4) {
           vectors = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
         }
       } catch (err) {

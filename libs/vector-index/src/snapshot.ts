@@ -1,11 +1,10 @@
 // Snapshot files of a vector index: the hnswlib graph (which holds the vectors) and the id map under a fresh
 // generation name, a manifest (with the graph's size and CRC-32) renamed into place last, and the checks on load.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { crc32 as zlibCrc32 } from 'node:zlib';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { crc32File, fsyncFile, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { VectorIndexError } from './errors.js';
 
 const ManifestSchema = z.object({
@@ -53,11 +52,9 @@ export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture):
     manifest.indexBytes = (await stat(indexFile)).size;
     manifest.indexCrc32 = await crc32File(indexFile);
     await fsyncFile(indexFile);
-    await writeDurably(idsFile, [ids]);
-    const manifestTmp = join(dir, `${MANIFEST}.${generation}.tmp`);
-    await writeDurably(manifestTmp, [Buffer.from(JSON.stringify(manifest))]);
-    await rename(manifestTmp, join(dir, MANIFEST));
-    await fsyncFile(dir);
+    await writeDurably(idsFile, ids);
+    // The manifest last, whole or not at all: it names the generation a reader loads.
+    await writeCheckpointFile(join(dir, MANIFEST), JSON.stringify(manifest));
     for (const name of await readdir(dir)) {
       if (/^(index|data|ids)-[0-9a-f]+\.(hnsw|bin|json)$|\.tmp$/.test(name) && !name.includes(generation)) {
         await rm(join(dir, name), { force: true });
@@ -94,29 +91,4 @@ export async function checkedSnapshotFiles(
   const labelToId: unknown = JSON.parse(idsText.toString('utf8'));
   if (!Array.isArray(labelToId) || labelToId.length !== manifest.nextLabel) return undefined;
   return { indexFile, labelToId };
-}
-
-async function writeDurably(path: string, chunks: Uint8Array[]): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    for (const chunk of chunks) await handle.write(chunk);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function crc32File(path: string): Promise<number> {
-  let crc = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) crc = zlibCrc32(chunk as Buffer, crc);
-  return crc;
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,8 +1,9 @@
 // `hvs-nvm import <file>`: bulk-load JSONL or .npy in batches with a progress bar; resumable, and reruns never duplicate.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
+import { writeCheckpointFile } from '@hvs-nvm/files';
 import type { Command } from 'commander';
 import type { BatchItem, VectorRecord } from '@hvs-nvm/hvs';
 import { globals, openStack, parseIntArg, print, UsageError } from '../context.js';
@@ -29,11 +30,9 @@ function readProgress(file: string): Progress | undefined {
   }
 }
 
-/** Written to a temp file and renamed, so a crash never leaves a torn progress file. */
-function writeProgress(file: string, p: Progress): void {
-  const path = progressPath(file);
-  writeFileSync(`${path}.tmp`, JSON.stringify(p));
-  renameSync(`${path}.tmp`, path);
+/** Written through the checkpoint writer (temp file, fsync, rename), so a crash never leaves a torn progress file. */
+async function writeProgress(file: string, p: Progress): Promise<void> {
+  await writeCheckpointFile(progressPath(file), JSON.stringify(p));
 }
 
 /** Ids from the file's absolute path and the record's line: a rerun upserts the same ids instead of adding new ones. */
@@ -120,10 +119,10 @@ export function registerImport(program: Command): void {
           }
           const last = batch[batch.length - 1]!.line;
           processed += batch.length;
-          writeProgress(file, { file: basename(file), line: last, total: source.total, updatedAt: new Date().toISOString() });
+          await writeProgress(file, { file: basename(file), line: last, total: source.total, updatedAt: new Date().toISOString() });
           if (options.progress) bar.update(last, { speed: Math.round(processed / Math.max(0.001, (Date.now() - started) / 1000)) });
         }
-        writeProgress(file, { file: basename(file), line: source.total, total: source.total, updatedAt: new Date().toISOString() });
+        await writeProgress(file, { file: basename(file), line: source.total, total: source.total, updatedAt: new Date().toISOString() });
         if (options.progress) bar.update(source.total);
       } finally {
         if (options.progress) bar.stop();

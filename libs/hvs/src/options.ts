@@ -1,0 +1,45 @@
+// The HVS options: the zod schema every HVS.open call is validated against.
+import { z } from 'zod';
+import { NAMESPACE_PATTERN } from '@hvs-nvm/events';
+import { NatsConnectionOptions } from '@hvs-nvm/eventstore';
+
+export const HVSOptionsSchema = NatsConnectionOptions.extend({
+  /** Folder for the projection's snapshots (and the embedded nats-server's store). */
+  storagePath: z.string().min(1).default('./data/hvs'),
+  dimension: z.number().int().min(1).max(65_536).default(512),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']).default('euclidean'),
+  cacheSizeMb: z.number().min(0).default(64),
+  /** One HVS = one collection; several collections can share one NATS server. */
+  collection: z.string().regex(NAMESPACE_PATTERN, 'a collection name is 1-64 characters of A-Z a-z 0-9 _ -').default('default'),
+  /** HNSW graph degree, build-time and default search-time candidate list sizes. */
+  M: z.number().int().min(2).max(128).default(16),
+  efConstruction: z.number().int().min(8).max(4096).default(200),
+  ef: z.number().int().min(1).max(4096).default(64),
+  /** Who writes (recorded on every event). */
+  actor: z.string().min(1).default('system'),
+  maxMetadataBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+  maxMessageBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
+  /** Stream replicas when connecting to a cluster (NATS_URL); the embedded server always uses 1. */
+  replicas: z.number().int().min(1).max(5).optional(),
+  /** Mailboxes: redeliver unacknowledged messages after this long; dead-letter after this many deliveries. */
+  ackWaitMs: z.number().int().min(100).default(30_000),
+  maxDeliveries: z.number().int().min(1).default(5),
+  /** Where reads are answered: this process's projection, or apps/projector replicas over NATS. */
+  projection: z.enum(['local', 'remote']).default('local'),
+  /** Write a projection checkpoint after this many new events. */
+  checkpointEveryEvents: z.number().int().positive().default(50_000),
+  /** …and at least this often while events arrive, also during a long catch-up (so a crash loses little replay). */
+  checkpointEveryMs: z.number().int().positive().default(30_000),
+  /** Called as the projection's position moves (once per applied batch while it catches up): for progress bars. */
+  onProgress: z.custom<(position: number) => void>((v) => typeof v === 'function', 'onProgress must be a function').optional(),
+});
+export type HVSOptions = z.input<typeof HVSOptionsSchema>;
+export type ResolvedOptions = z.output<typeof HVSOptionsSchema>;

@@ -1,0 +1,202 @@
+// What the parts of one HVS share: the connection, the event stores, the read model and the in-process projection
+// (when there is one), the client cache, the mailboxes, and the highest position this client wrote.
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { hvsNames, mailNames, streamIds } from '@hvs-nvm/events';
+import {
+  EventStore,
+  EventStoreError,
+  isNatsError,
+  connectionOptionsOf,
+  openNatsEndpoint,
+  ProjectionRunner,
+  WrongExpectedVersionError,
+  type NatsEndpoint,
+  type ParkedMessage,
+  type RecordedEvent,
+} from '@hvs-nvm/eventstore';
+import { createLogger, type Logger } from '@hvs-nvm/runtime';
+import type { Service } from '@nats-io/services';
+import { ClientCache } from './client-cache.js';
+import { CollectionMismatchError, HVSClosedError, HVSError, InvalidArgumentError } from './errors.js';
+import { Mailboxes } from './mailbox.js';
+import { HVSOptionsSchema, type HVSOptions, type ResolvedOptions } from './options.js';
+import { HVSProjection } from './projection.js';
+import { LocalReadModel, RemoteReadModel, type ReadModel } from './read-model.js';
+
+export class HvsSession {
+  closed = false;
+  /** Position of this client's last acknowledged write: reads wait for the projection to reach it. */
+  lastWrite = 0;
+  readonly cache: ClientCache;
+  service?: Service;
+  readonly parked: ParkedMessage[] = [];
+  /** Position of the snapshot this client started from (0: replayed the whole log). */
+  restoredFrom = 0;
+
+  private constructor(
+    readonly options: ResolvedOptions,
+    readonly endpoint: NatsEndpoint,
+    readonly store: EventStore,
+    readonly reads: ReadModel,
+    /** The in-process projection (absent with `projection: 'remote'`). */
+    readonly local: { view: HVSProjection; runner: ProjectionRunner } | undefined,
+    readonly mailboxes: Mailboxes,
+    readonly log: Logger,
+  ) {
+    this.cache = new ClientCache(options.cacheSizeMb);
+  }
+
+  static async open(options: HVSOptions = {}): Promise<HvsSession> {
+    const parsed = HVSOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new InvalidArgumentError(`invalid HVS options: ${z.prettifyError(parsed.error)}`);
+    const opts = parsed.data;
+    const log = createLogger('hvs').child({ collection: opts.collection });
+    const storagePath = resolve(opts.storagePath);
+    const endpoint = await openNatsEndpoint({
+      storagePath,
+      ...connectionOptionsOf(opts),
+      name: `hvs:${opts.collection}`,
+      ...(opts.replicas ? { replicas: opts.replicas } : {}),
+    });
+    try {
+      // Parked events are reported once, by the projection runner below.
+      const storeOptions = { replicas: endpoint.replicas, actor: opts.actor };
+      const store = await EventStore.open(endpoint.nc, { names: hvsNames(opts.collection), ...storeOptions });
+      await HvsSession.agreeOnCollection(store, opts);
+      const mailStore = await EventStore.open(endpoint.nc, { names: mailNames(opts.collection), ...storeOptions });
+      const indexOptions = {
+        dimension: opts.dimension,
+        geometry: opts.geometry,
+        M: opts.M,
+        efConstruction: opts.efConstruction,
+        ef: opts.ef,
+      };
+      const mailboxes = new Mailboxes(mailStore, store, opts.actor, opts.maxMessageBytes, {
+        ackWaitMs: opts.ackWaitMs,
+        maxDeliveries: opts.maxDeliveries,
+      });
+      if (opts.projection === 'remote') {
+        const session = new HvsSession(opts, endpoint, store, new RemoteReadModel(endpoint.nc, opts.collection), undefined, mailboxes, log);
+        session.cache.followSubjects(endpoint.nc, store.names.prefix);
+        return session;
+      }
+      const snapshotDir = join(storagePath, 'projection', `${opts.collection}-${opts.geometry}-${opts.dimension}`);
+      // A snapshot belongs to one log: another server's, or a recreated stream, would hide new events behind its
+      // position (and show vectors that log never had).
+      const logIdentity = await store.identity();
+      const view = await HVSProjection.load(snapshotDir, indexOptions, opts.collection, logIdentity);
+      // The runner's callbacks need the session, which needs the runner: a late-bound reference.
+      const ref: { session?: HvsSession } = {};
+      const runner = new ProjectionRunner(store, view, {
+        fromCheckpoint: view.position,
+        checkpointEveryEvents: opts.checkpointEveryEvents,
+        checkpointEveryMs: opts.checkpointEveryMs,
+        onParked: (p) => {
+          ref.session?.parked.push(p);
+          log.warn({ parked: p }, 'parked an event the projection could not apply');
+        },
+        onApplied: (e) => ref.session?.cache.evict(e),
+        onCheckpointError: (err) => log.error({ err }, 'projection checkpoint failed; the log still has everything'),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
+      const session = (ref.session = new HvsSession(
+        opts,
+        endpoint,
+        store,
+        new LocalReadModel(view, runner),
+        { view, runner },
+        mailboxes,
+        log,
+      ));
+      session.restoredFrom = view.position;
+      log.info({ fromPosition: view.position, vectors: view.size }, 'replaying the tail of the log');
+      await runner.start();
+      log.info({ position: runner.position, vectors: view.size }, 'projection caught up');
+      return session;
+    } catch (err) {
+      await endpoint.close();
+      throw err;
+    }
+  }
+
+  /**
+   * The collection's first event fixes its dimension and geometry. Opening it otherwise is refused before anything
+   * is written: vectors of another shape would only be parked by every projection.
+   */
+  private static async agreeOnCollection(store: EventStore, opts: ResolvedOptions): Promise<void> {
+    const requested = { dimension: opts.dimension, geometry: opts.geometry };
+    const isConfiguration = (e: RecordedEvent) => e.type === 'CollectionConfigured';
+    for (let attempt = 0; attempt <= 3; attempt++) {
+      // The first valid configuration decides, never the newest message of the stream: anything appended after it
+      // (or a foreign message before it) cannot change the collection's shape or keep it from opening.
+      const first = await store.firstEvent(streamIds.collection, isConfiguration);
+      if (first) {
+        const existing = first.data as { dimension: number; geometry: string };
+        if (existing.dimension !== requested.dimension || existing.geometry !== requested.geometry) {
+          throw new CollectionMismatchError(opts.collection, existing, requested);
+        }
+        return;
+      }
+      if (attempt === 3) break;
+      try {
+        // The stream has messages but no configuration (a foreign message came first): append after them; if two
+        // clients race there, the first of their events in the log decides, as the next read shows.
+        await store.appendToStream(streamIds.collection, [{ type: 'CollectionConfigured', data: requested }], {
+          expectedRevision: attempt === 0 ? 'no_stream' : 'any',
+        });
+      } catch (err) {
+        // Another client configured it first: read what it wrote.
+        if (!(err instanceof WrongExpectedVersionError)) throw err;
+      }
+    }
+    throw new HVSError('COLLECTION_UNSETTLED', `collection '${opts.collection}': could not read its configuration`, 503);
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new HVSClosedError();
+  }
+
+  noteWrite(position: number): void {
+    if (position > this.lastWrite) this.lastWrite = position;
+  }
+
+  /** Maps errors from below to HVS errors at the boundary; HVS errors pass through. */
+  wrap(err: unknown): never {
+    if (err instanceof HVSError) throw err;
+    if (err instanceof EventStoreError) throw new HVSError(err.code, err.message, err.status, { cause: err });
+    // NATS and JetStream client errors (timeouts, lost connection, missed heartbeats) are mapped, never leaked.
+    if (isNatsError(err)) {
+      throw new HVSError('NATS_UNAVAILABLE', `NATS: ${err.message}`, 503, { cause: err });
+    }
+    throw err;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Every step runs even if one before it fails (a last checkpoint that cannot be written must not leave the
+    // connection open); the first failure is reported once all are done.
+    const failures: unknown[] = [];
+    const step = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(err);
+      }
+    };
+    await step(() => this.mailboxes.close());
+    await step(() => this.service?.stop());
+    await step(() => this.cache.close());
+    await step(() => this.local?.runner.stop());
+    await step(() => this.store.close());
+    await step(() => this.endpoint.close());
+    // The graph's memory is native: free it now rather than whenever the GC finalises the index.
+    await step(() => this.local?.view.index.dispose());
+    this.log.info('closed');
+    if (failures.length > 0) {
+      this.log.error({ err: failures[0], failures: failures.length }, 'close: some steps failed');
+      throw failures[0];
+    }
+  }
+}
