@@ -1,18 +1,10 @@
 // NVM under racing writers: optimistic concurrency on block revisions, and cache TTL expiry raced by two clients.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { streamIds } from '@hvs-nvm/events';
 import { BlockClass, BlockNotFoundError, ConcurrencyError, NVM } from './index.js';
-import { NvmTestServer } from '../testing/nvm-server.js';
+import { useNvmTestServer } from '../testing/nvm-server.js';
 
-let t: NvmTestServer;
-const freshNamespace = () => t.freshNamespace();
-const open = (...args: Parameters<NvmTestServer['open']>) => t.open(...args);
-const storeOf = (namespace: string) => t.storeOf(namespace);
-
-beforeAll(async () => {
-  t = await NvmTestServer.start();
-});
-afterAll(() => t?.stop());
+const { freshNamespace, open, storeOf } = useNvmTestServer();
 
 describe('NVM cache TTL', () => {
   it('an expired cache block reads as absent and its expiry is recorded once, even with two clients racing', async () => {

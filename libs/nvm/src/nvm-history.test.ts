@@ -1,18 +1,10 @@
 // NVM block names, versions, history and deletion against a real nats-server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { streamIds } from '@hvs-nvm/events';
 import { BlockClass, BlockExistsError, BlockNotFoundError } from './index.js';
-import { NvmTestServer, sleep } from '../testing/nvm-server.js';
+import { sleep, useNvmTestServer } from '../testing/nvm-server.js';
 
-let t: NvmTestServer;
-const freshNamespace = () => t.freshNamespace();
-const open = (...args: Parameters<NvmTestServer['open']>) => t.open(...args);
-const storeOf = (namespace: string) => t.storeOf(namespace);
-
-beforeAll(async () => {
-  t = await NvmTestServer.start();
-});
-afterAll(() => t?.stop());
+const { freshNamespace, open, storeOf } = useNvmTestServer();
 
 describe('NVM names, history and deletion', () => {
   it('block names are unique until the block is deleted', async () => {

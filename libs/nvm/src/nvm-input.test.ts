@@ -1,5 +1,5 @@
 // NVM bad input: every bad argument is a typed error and appends nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BlockClass,
   BlockExistsError,
@@ -9,17 +9,9 @@ import {
   NVMError,
   ReadOnlyBlockError,
 } from './index.js';
-import { NvmTestServer } from '../testing/nvm-server.js';
+import { useNvmTestServer } from '../testing/nvm-server.js';
 
-let t: NvmTestServer;
-const freshNamespace = () => t.freshNamespace();
-const open = (...args: Parameters<NvmTestServer['open']>) => t.open(...args);
-const storeOf = (namespace: string) => t.storeOf(namespace);
-
-beforeAll(async () => {
-  t = await NvmTestServer.start();
-});
-afterAll(() => t?.stop());
+const { freshNamespace, open, storeOf } = useNvmTestServer();
 
 describe('NVM bad input', () => {
   it('every bad input is a typed error and appends nothing', async () => {

@@ -1,16 +1,9 @@
 // NVM permissions: read/write lists, acting as an agent, and what a denied actor may learn.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BlockClass, BlockExistsError, InvalidArgumentError, PermissionDeniedError } from './index.js';
-import { NvmTestServer } from '../testing/nvm-server.js';
+import { useNvmTestServer } from '../testing/nvm-server.js';
 
-let t: NvmTestServer;
-const freshNamespace = () => t.freshNamespace();
-const open = (...args: Parameters<NvmTestServer['open']>) => t.open(...args);
-
-beforeAll(async () => {
-  t = await NvmTestServer.start();
-});
-afterAll(() => t?.stop());
+const { freshNamespace, open } = useNvmTestServer();
 
 describe('NVM permissions', () => {
   it('as(actor) is checked against read and write lists; the system actor is not restricted', async () => {

@@ -1,16 +1,9 @@
 // NVM semantic query over block content.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BlockClass } from './index.js';
-import { NvmTestServer } from '../testing/nvm-server.js';
+import { useNvmTestServer } from '../testing/nvm-server.js';
 
-let t: NvmTestServer;
-const freshNamespace = () => t.freshNamespace();
-const open = (...args: Parameters<NvmTestServer['open']>) => t.open(...args);
-
-beforeAll(async () => {
-  t = await NvmTestServer.start();
-});
-afterAll(() => t?.stop());
+const { freshNamespace, open } = useNvmTestServer();
 
 describe('NVM semantic query', () => {
   it('ranks the block about the query first on a small corpus (default sentence encoder)', async () => {

@@ -1,16 +1,9 @@
 // The seed's NVM examples and call forms against a real nats-server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BlockClass, BlockNotFoundError, InvalidBlockError, NVMError, ReadOnlyBlockError } from './index.js';
-import { NvmTestServer } from '../testing/nvm-server.js';
+import { useNvmTestServer } from '../testing/nvm-server.js';
 
-let t: NvmTestServer;
-const freshNamespace = () => t.freshNamespace();
-const open = (...args: Parameters<NvmTestServer['open']>) => t.open(...args);
-
-beforeAll(async () => {
-  t = await NvmTestServer.start();
-});
-afterAll(() => t?.stop());
+const { freshNamespace, open } = useNvmTestServer();
 
 describe('NVM (seed examples)', () => {
   it('creates a read-only documentation block and a JSON state block, and finds the doc semantically', async () => {

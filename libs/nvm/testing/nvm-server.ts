@@ -6,6 +6,7 @@ import { nvmNames } from '@hvs-nvm/events';
 import { EventStore, openNatsEndpoint, type NatsEndpoint } from '@hvs-nvm/eventstore';
 import { hashingEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { TempNatsServer } from '@hvs-nvm/runtime';
+import { afterAll, beforeAll } from 'vitest';
 import { NVM, type NVMOptions } from '../src/index.js';
 
 export const encoder: Encoder = hashingEncoder();
@@ -47,4 +48,26 @@ export class NvmTestServer {
     await this.srv?.stop();
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }
+}
+
+/**
+ * One NvmTestServer for the calling test file: started before its tests, stopped after them. Returns the calls the
+ * tests use, bound to it.
+ */
+export function useNvmTestServer() {
+  let t: NvmTestServer | undefined;
+  beforeAll(async () => {
+    t = await NvmTestServer.start();
+  });
+  afterAll(() => t?.stop());
+  const server = () => {
+    if (!t) throw new Error('the NVM test server is used before beforeAll ran');
+    return t;
+  };
+  return {
+    server,
+    freshNamespace: () => server().freshNamespace(),
+    open: (...args: Parameters<NvmTestServer['open']>) => server().open(...args),
+    storeOf: (namespace: string) => server().storeOf(namespace),
+  };
 }
