@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { isLoopback } from './http.js';
 import { openApiDocument } from './openapi.js';
 import { HttpError, toProblem } from './problem.js';
-import { compileRoutes, resolveRoute, routes } from './routes.js';
+import { routes } from './routes.js';
+import { compileRoutes, resolveRoute } from './router.js';
 
 describe('problem details', () => {
   it('a typed error keeps its code and status', () => {

@@ -17,7 +17,8 @@ import { readJsonBody, type BodyLimits } from './body.js';
 import { BodyBudget, RetryLaterError } from './budget.js';
 import { noneMatchHits } from './preconditions.js';
 import { HttpError, toProblem, validationError } from './problem.js';
-import { compileRoutes, headerOf, resolveRoute, routes } from './routes.js';
+import { headerOf, routes } from './routes.js';
+import { compileRoutes, resolveRoute } from './router.js';
 import { serveEvents, serveFactEvents } from './sse.js';
 
 const MiB = 1024 * 1024;

@@ -4,5 +4,6 @@ export { createMcpServer, serveMcpStdio, SERVER_INFO, RESOURCE_NOT_FOUND } from 
 export { Authenticator, AgentTokensSchema, readAgentTokensFile, newAgentToken, OPERATOR, type AgentTokens, type Caller } from './auth.js';
 export { Api, type ApiDeps } from './api.js';
 export { openApiDocument } from './openapi.js';
-export { routes, resolveRoute, compileRoutes, type Route } from './routes.js';
+export { routes, type Route } from './routes.js';
+export { resolveRoute, compileRoutes } from './router.js';
 export { HttpError, toProblem, describeError } from './problem.js';

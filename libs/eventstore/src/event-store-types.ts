@@ -1,5 +1,6 @@
 // The vocabulary of the event-store port: what an append takes and gives back, and what reads take.
-import type { EventData, EventType } from '@hvs-nvm/events';
+import type { EventData, EventType, StoreNames } from '@hvs-nvm/events';
+import type { ParkedMessage } from './recorded.js';
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
@@ -50,4 +51,25 @@ export interface ReadAllOptions {
   /** Only these event types. */
   types?: readonly EventType[];
   maxCount?: number;
+}
+
+/** How an EventStore is opened: which stream, and how it retries and waits. */
+export interface EventStoreOptions {
+  names: StoreNames;
+  /** Stream replicas (1 single node, 3 in a cluster). */
+  replicas?: number;
+  /** Drop events older than this (0: keep forever, the default — the log is the source of truth). */
+  maxAgeSeconds?: number;
+  /** JetStream dedupe window for event ids. */
+  duplicateWindowSeconds?: number;
+  /** Default actor recorded on appended events. */
+  actor?: string;
+  /** Retries of a request that timed out or found no responders (server restarting), with backoff: at least this
+   * many, and for at least `retryForMs` (default 20 s). */
+  publishRetries?: number;
+  retryForMs?: number;
+  /** How long a request waits for a dropped connection to come back before it fails with EventStoreUnavailableError
+   * (default 2 s): a write during an outage answers promptly instead of hanging. */
+  reconnectWaitMs?: number;
+  onParked?: (parked: ParkedMessage) => void;
 }

@@ -5,10 +5,11 @@
 // Appends with an expected revision use JetStream's expected-last-subject-sequence, so the server, not the client,
 // refuses a stale write.
 //
-// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the request retry
-// (reconnect wait, transient-failure backoff), the stream-tip cache and the closed state. Around it: its vocabulary
-// in event-store-types.ts, event encoding in append-encoding.ts, the stream's settings in stream-admin.ts,
-// subscriptions in subscription.ts, the connection's state in connection-state.ts.
+// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the stream-tip cache
+// and the closed state. Around it: its vocabulary in event-store-types.ts, event encoding in append-encoding.ts,
+// the request policy (timeouts, reconnect wait, backoff) in request-policy.ts, stream subjects in
+// stream-subjects.ts, the stream's settings in stream-admin.ts, subscriptions in subscription.ts, the connection's
+// state in connection-state.ts.
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import {
   DeliverPolicy,
@@ -28,21 +29,31 @@ import {
   EventStoreClosedError,
   EventStoreUnavailableError,
   EventValidationError,
-  InvalidStreamIdError,
   NewStreamsConflictError,
   WrongExpectedVersionError,
 } from './errors.js';
 import { callLinks, prepareEvent } from './append-encoding.js';
 import { ConnectionState } from './connection-state.js';
-import { isTransient, isWrongLastSequence } from './nats-errors.js';
-import { H, parseStoredMessage, type ParkedMessage, type RecordedEvent } from './recorded.js';
+import { isWrongLastSequence } from './nats-errors.js';
+import { H, parseStoredMessage, type RecordedEvent } from './recorded.js';
 import { ensureStream } from './stream-admin.js';
+import { PROBE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, requestWithRetries } from './request-policy.js';
+import { filterSubject, streamSubject } from './stream-subjects.js';
 import { CatchUpSubscription } from './subscription.js';
 import type { EventStorePort, SubscribeOptions } from './port.js';
-import type { AnyNewEvent, AppendOptions, AppendResult, LogIdentity, ReadAllOptions, ReadStreamOptions } from './event-store-types.js';
+import type {
+  AnyNewEvent,
+  AppendOptions,
+  AppendResult,
+  EventStoreOptions,
+  LogIdentity,
+  ReadAllOptions,
+  ReadStreamOptions,
+} from './event-store-types.js';
 
 export type {
   AnyNewEvent,
+  EventStoreOptions,
   AppendOptions,
   AppendResult,
   ExpectedRevision,
@@ -52,45 +63,8 @@ export type {
   ReadStreamOptions,
 } from './event-store-types.js';
 
-export interface EventStoreOptions {
-  names: StoreNames;
-  /** Stream replicas (1 single node, 3 in a cluster). */
-  replicas?: number;
-  /** Drop events older than this (0: keep forever, the default — the log is the source of truth). */
-  maxAgeSeconds?: number;
-  /** JetStream dedupe window for event ids. */
-  duplicateWindowSeconds?: number;
-  /** Default actor recorded on appended events. */
-  actor?: string;
-  /** Retries of a request that timed out or found no responders (server restarting), with backoff: at least this
-   * many, and for at least `retryForMs` (default 20 s). */
-  publishRetries?: number;
-  retryForMs?: number;
-  /** How long a request waits for a dropped connection to come back before it fails with EventStoreUnavailableError
-   * (default 2 s): a write during an outage answers promptly instead of hanging. */
-  reconnectWaitMs?: number;
-  onParked?: (parked: ParkedMessage) => void;
-}
-
-/** How long one JetStream request may take. */
-const REQUEST_TIMEOUT_MS = 10_000;
-/**
- * How long a request waits for a dropped connection to come back. A restart of the server (the embedded one is
- * restarted by its supervisor) or a move to another cluster node takes less; longer, and the caller gets a typed
- * 503 at once rather than a write hanging until some timeout.
- */
-const RECONNECT_WAIT_MS = 2_000;
-/** How long the health probe waits for JetStream to answer. */
-const PROBE_TIMEOUT_MS = 1_000;
-/** Transient failures (no leader, a restarting server) are retried for this long… */
-const RETRY_FOR_MS = 20_000;
-/** …pausing at most this long between tries. */
-const MAX_RETRY_PAUSE_MS = 250;
 /** Stream tips remembered for appends (each a few hundred bytes; long-lived writers touch unbounded numbers of streams). */
 const MAX_CACHED_TIPS = 10_000;
-
-const STREAM_ID = /^[A-Za-z0-9_\-:=]+(\.[A-Za-z0-9_\-:=]+)*$/;
-const STREAM_PATTERN = /^([A-Za-z0-9_\-:=]+|\*)(\.([A-Za-z0-9_\-:=]+|\*))*(\.>)?$|^>$/;
 
 /** One JetStream stream, seen as an event store. */
 export class EventStore implements EventStorePort {
@@ -123,41 +97,9 @@ export class EventStore implements EventStorePort {
     return store;
   }
 
-  /**
-   * Runs one JetStream request once the connection is up, abandoning it if the connection drops meanwhile, and
-   * retries it with backoff while it fails for a transient reason. Other errors are rethrown as they are.
-   */
-  private async request<T>(call: () => Promise<T>): Promise<T> {
-    const retries = this.options.publishRetries ?? 8;
-    // A stream whose leader died answers "no responders" until its peers elect another (seconds on 2.9): retry for
-    // as long as that takes, with short pauses so the write goes through soon after the election.
-    const deadline = Date.now() + (this.options.retryForMs ?? RETRY_FOR_MS);
-    for (let attempt = 0; ; attempt++) {
-      const waitMs = this.options.reconnectWaitMs ?? RECONNECT_WAIT_MS;
-      try {
-        await this.connection.connected(waitMs);
-      } catch (err) {
-        // Not retried: the outage outlasted the wait, and the caller hears so now.
-        throw new EventStoreUnavailableError(`NATS is not connected (no reconnect within ${waitMs} ms)`, { cause: err });
-      }
-      try {
-        return await this.connection.unlessDropped(call());
-      } catch (err) {
-        if ((attempt >= retries && Date.now() >= deadline) || !isTransient(err) || this.nc.isClosed()) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(MAX_RETRY_PAUSE_MS, 25 * 2 ** attempt)));
-      }
-    }
-  }
-
-  private subject(streamId: string): string {
-    if (!STREAM_ID.test(streamId)) throw new InvalidStreamIdError(streamId);
-    return `${this.names.prefix}.${streamId}`;
-  }
-
-  private filterSubject(pattern: string | undefined): string {
-    if (!pattern) return `${this.names.prefix}.>`;
-    if (!STREAM_PATTERN.test(pattern)) throw new InvalidStreamIdError(pattern);
-    return `${this.names.prefix}.${pattern}`;
+  /** One JetStream request under the store's request policy (see request-policy.ts). */
+  private request<T>(call: () => Promise<T>): Promise<T> {
+    return requestWithRetries(this.connection, this.nc, this.options, call);
   }
 
   private assertOpen(): void {
@@ -177,7 +119,7 @@ export class EventStore implements EventStorePort {
   /** The newest stored message of a stream (a direct get by subject), or undefined when it has none. */
   private async lastMessage(streamId: string, what: string): Promise<StoredMsg | undefined> {
     this.assertOpen();
-    const subject = this.subject(streamId);
+    const subject = streamSubject(this.names, streamId);
     try {
       const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { last_by_subj: subject }));
       return msg ?? undefined;
@@ -202,7 +144,7 @@ export class EventStore implements EventStorePort {
    */
   async firstEvent(streamId: string, accept: (event: RecordedEvent) => boolean = () => true): Promise<RecordedEvent | undefined> {
     this.assertOpen();
-    const subject = this.subject(streamId);
+    const subject = streamSubject(this.names, streamId);
     for (let seq = 1; ;) {
       let msg: StoredMsg | null;
       try {
@@ -266,7 +208,7 @@ export class EventStore implements EventStorePort {
    */
   async appendToStream(streamId: string, events: AnyNewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
-    const subject = this.subject(streamId);
+    const subject = streamSubject(this.names, streamId);
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
     const actor = options.actor ?? this.options.actor ?? 'system';
@@ -327,7 +269,7 @@ export class EventStore implements EventStorePort {
     const who = actor ?? this.options.actor ?? 'system';
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
-      const subject = this.subject(streamId);
+      const subject = streamSubject(this.names, streamId);
       const p = prepareEvent(event, who, call);
       p.hdrs.append(H.revision, '0');
       return { subject, streamId, ...p };
@@ -355,7 +297,7 @@ export class EventStore implements EventStorePort {
 
   /** Reads one stream's events in revision order (or reversed). */
   async readStream<T extends EventType = EventType>(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent<T>[]> {
-    const subject = this.subject(streamId);
+    const subject = streamSubject(this.names, streamId);
     const all: RecordedEvent<T>[] = [];
     for await (const e of this.iterate(subject, 1)) {
       if (e.kind === 'event') all.push(e.event as RecordedEvent<T>);
@@ -372,7 +314,7 @@ export class EventStore implements EventStorePort {
   /** Reads every event of the store (or of a stream pattern) from a position up to the head as of the call. */
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEvent> {
     let n = 0;
-    for await (const e of this.iterate(this.filterSubject(options.filter), options.fromPosition ?? 1)) {
+    for await (const e of this.iterate(filterSubject(this.names, options.filter), options.fromPosition ?? 1)) {
       if (e.kind !== 'event') continue;
       if (options.types && !options.types.includes(e.event.type)) continue;
       yield e.event;
@@ -422,12 +364,12 @@ export class EventStore implements EventStorePort {
 
   /** Catch-up subscription to one stream: history from a revision, then live, no gap, no duplicate. */
   subscribeToStream(streamId: string, options: Omit<SubscribeOptions, 'filter'> = {}): CatchUpSubscription {
-    return this.track(new CatchUpSubscription(this, this.subject(streamId), options, this.options.onParked));
+    return this.track(new CatchUpSubscription(this, streamSubject(this.names, streamId), options, this.options.onParked));
   }
 
   /** Catch-up subscription to the whole store (or a stream pattern) from a position, resuming from a checkpoint. */
   subscribeToAll(options: SubscribeOptions = {}): CatchUpSubscription {
-    const subject = this.filterSubject(options.filter);
+    const subject = filterSubject(this.names, options.filter);
     return this.track(new CatchUpSubscription(this, subject, options, this.options.onParked));
   }
 

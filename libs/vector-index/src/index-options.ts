@@ -1,5 +1,6 @@
 // The vector index's options (a zod schema, the source of the type) and the shapes of its searches.
 import { z } from 'zod';
+import { InvalidArgumentError } from './errors.js';
 
 export const VectorIndexOptionsSchema = z.object({
   dimension: z.number().int().positive().max(65_536),
@@ -17,6 +18,23 @@ export const VectorIndexOptionsSchema = z.object({
   exactFilterMaxMatches: z.number().int().nonnegative().optional(),
 });
 export type VectorIndexOptions = z.infer<typeof VectorIndexOptionsSchema>;
+
+const DEFAULTS = { M: 16, efConstruction: 200, ef: 64, initialCapacity: 1024, seed: 100 } as const;
+
+/** Validated options with the graph's defaults filled in; InvalidArgumentError otherwise. */
+export function resolveIndexOptions(options: VectorIndexOptions) {
+  const parsed = VectorIndexOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new InvalidArgumentError(`invalid vector index options: ${z.prettifyError(parsed.error)}`);
+  const o = parsed.data;
+  return {
+    ...o,
+    M: o.M ?? DEFAULTS.M,
+    efConstruction: o.efConstruction ?? DEFAULTS.efConstruction,
+    ef: o.ef ?? DEFAULTS.ef,
+    seed: o.seed ?? DEFAULTS.seed,
+    initialCapacity: o.initialCapacity ?? DEFAULTS.initialCapacity,
+  };
+}
 
 export interface SearchHit {
   id: string;

@@ -3,17 +3,14 @@
 // Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity) is private state every
 // operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
 import { Graph, type Metric } from '@hvs-nvm/hnsw';
-import { z } from 'zod';
-import { describeValue, InvalidArgumentError, InvalidIdError, VectorIndexError } from './errors.js';
+import { InvalidArgumentError, VectorIndexError } from './errors.js';
 import { checkVector, distanceFrom, type Geometry } from './geometry.js';
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
 import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, SearchPlanner } from './search-planner.js';
 import { checkedSnapshotFiles, readManifest, writeSnapshotFiles } from './snapshot.js';
 import { TopK } from './top-k.js';
-import { VectorIndexOptionsSchema, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
-
-const DEFAULTS = { M: 16, efConstruction: 200, ef: 64, initialCapacity: 1024, seed: 100 } as const;
-const MAX_ID_LENGTH = 256;
+import { byDistance, checkId, checkK, checkPositiveInteger, slotsFromIds, topHits } from './slots.js';
+import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
 
 export class VectorIndex {
   readonly dimension: number;
@@ -47,20 +44,18 @@ export class VectorIndex {
   private readonly ballGraph: BallGraph;
 
   constructor(options: VectorIndexOptions) {
-    const parsed = VectorIndexOptionsSchema.safeParse(options);
-    if (!parsed.success) throw new InvalidArgumentError(`invalid vector index options: ${z.prettifyError(parsed.error)}`);
-    const o = parsed.data;
+    const o = resolveIndexOptions(options);
     this.dimension = o.dimension;
     this.geometry = o.geometry;
-    this.M = o.M ?? DEFAULTS.M;
-    this.efConstruction = o.efConstruction ?? DEFAULTS.efConstruction;
-    this.ef = o.ef ?? DEFAULTS.ef;
+    this.M = o.M;
+    this.efConstruction = o.efConstruction;
+    this.ef = o.ef;
     this.planner = new SearchPlanner(
-      o.seed ?? DEFAULTS.seed,
+      o.seed,
       o.exactFilterSelectivity ?? DEFAULT_EXACT_FILTER_SELECTIVITY,
       o.exactFilterMaxMatches ?? DEFAULT_EXACT_FILTER_MAX_MATCHES,
     );
-    this.capacity = o.initialCapacity ?? DEFAULTS.initialCapacity;
+    this.capacity = o.initialCapacity;
     this.scratch = new Float32Array(this.dimension);
     this.queryScratch = new Float64Array(this.dimension);
     try {
@@ -70,7 +65,7 @@ export class VectorIndex {
         capacity: this.capacity,
         M: this.M,
         efConstruction: this.efConstruction,
-        seed: o.seed ?? DEFAULTS.seed,
+        seed: o.seed,
       });
       this.graph.setEf(this.ef);
       this.currentEf = this.ef;
@@ -261,9 +256,7 @@ export class VectorIndex {
   search(query: Float32Array, k: number, opts: SearchOptions = {}): SearchHit[] {
     checkK(k);
     checkVector(query, this.dimension, this.geometry);
-    if (opts.ef !== undefined && !(Number.isInteger(opts.ef) && opts.ef > 0)) {
-      throw new InvalidArgumentError(`ef must be a positive integer, got ${describeValue(opts.ef)}`);
-    }
+    if (opts.ef !== undefined) checkPositiveInteger('ef', opts.ef);
     const live = this.size;
     if (live === 0) return [];
     let labelFilter = opts.labelFilter;
@@ -285,7 +278,7 @@ export class VectorIndex {
     }
     const hits =
       this.geometry === 'hyperboloid'
-        ? this.topHits(searchHyperboloid(this.ballGraph, query, want, ef, labelFilter, this.scratch, this.queryScratch), want)
+        ? topHits(this.labelToId, searchHyperboloid(this.ballGraph, query, want, ef, labelFilter, this.scratch, this.queryScratch), want)
         : this.searchDirect(query, want, ef, labelFilter);
     // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
     if (hits.length < want) return this.exactScan(query, k, labelFilter);
@@ -323,15 +316,6 @@ export class VectorIndex {
       if (id !== undefined) hits.push({ id, label, distance: dist(this.arena, this.offset(label)) });
     }
     return hits.sort(byDistance);
-  }
-
-  private topHits(found: Map<number, number>, k: number): SearchHit[] {
-    const hits: SearchHit[] = [];
-    for (const [label, distance] of found) {
-      const id = this.labelToId[label];
-      if (id !== undefined) hits.push({ id, label, distance });
-    }
-    return hits.sort(byDistance).slice(0, k);
   }
 
   /** Labels nearest first (views reused by the next call). `ball`: the query is a Poincaré-ball point. */
@@ -436,20 +420,12 @@ export class VectorIndex {
       index.capacity = index.graph.capacity();
       index.arena = index.graph.vectors();
       index.nextLabel = manifest.nextLabel;
-      index.labelToId = new Array<string | undefined>(manifest.nextLabel);
-      for (let label = 0; label < manifest.nextLabel; label++) {
-        const id: unknown = labelToId[label];
-        if (typeof id === 'string') {
-          index.labelToId[label] = id;
-          index.idToLabel.set(id, label);
-        } else if (id === null) {
-          index.freeLabels.push(label);
-        } else {
-          return index.discard();
-        }
-      }
+      const slots = slotsFromIds(labelToId, manifest.nextLabel);
+      if (!slots) return index.discard();
+      index.labelToId = slots.labelToId;
+      for (const [id, label] of slots.idToLabel) index.idToLabel.set(id, label);
+      index.freeLabels = slots.freeLabels;
       if (index.size !== manifest.live) return index.discard();
-      index.freeLabels.reverse(); // reuse the lowest labels first, as a live index would after deletes in order
       return index;
     } catch {
       return index.discard();
@@ -470,16 +446,4 @@ export class VectorIndex {
     this.dispose();
     return undefined;
   }
-}
-
-function byDistance(a: SearchHit, b: SearchHit): number {
-  return a.distance - b.distance;
-}
-
-function checkId(id: unknown): asserts id is string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) throw new InvalidIdError(id);
-}
-
-function checkK(k: number): void {
-  if (!Number.isSafeInteger(k) || k <= 0) throw new InvalidArgumentError(`k must be a positive integer, got ${describeValue(k)}`);
 }
