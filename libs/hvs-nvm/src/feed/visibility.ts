@@ -68,7 +68,8 @@ export class Visibility {
   private async permissionsOf(blockId: string): Promise<BlockPermissions | null> {
     const known = this.blockPermissions.get(blockId);
     if (known !== undefined) return known;
-    const [first] = await this.nvmStore.readStream<'BlockCreated'>(streamIds.block(blockId), { maxCount: 1 });
+    // One message read: the block's first event, not its whole history.
+    const first = await this.nvmStore.firstEvent(streamIds.block(blockId));
     const permissions = first?.type === 'BlockCreated' ? first.data.permissions : null;
     this.remember(blockId, permissions);
     return permissions;
