@@ -4,10 +4,21 @@ import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/
 import { createLogger } from '@hvs-nvm/runtime';
 import { PermissionDeniedError, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
-import { SemanticCache, SharedKnowledgeBase, SYSTEM_BLOCK_NAMES, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
+import {
+  crossSimilarityReranker,
+  SemanticCache,
+  SharedKnowledgeBase,
+  SYSTEM_BLOCK_NAMES,
+  type HVSNVMIntegration,
+  type Memory,
+  type MemoryScope,
+  type MemoryVersion,
+  type Reranker,
+} from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
+import { paginate } from './pagination.js';
 
 export interface ApiDeps {
   integration: HVSNVMIntegration;
@@ -37,6 +48,30 @@ function vectorOut(r: VectorRecord): z.input<typeof S.VectorOut> {
   return { id: r.id, vector: Array.from(r.data), metadata: r.metadata, createdAt: r.createdAt.toISOString() };
 }
 
+function memoryOut(m: Memory): z.input<typeof S.MemoryOut> {
+  return { ...m, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString() };
+}
+
+function versionOut(v: MemoryVersion): z.input<typeof S.MemoryVersionOut> {
+  return { ...v, at: v.at.toISOString() };
+}
+
+/**
+ * The scope of a memory call. An agent's token decides its agentId (naming another is a 403); the operator acting
+ * as an agent (X-HVS-Actor) defaults to it; userId and runId are the caller's to give.
+ */
+export function scopeFor(caller: Caller, requested: MemoryScope): MemoryScope {
+  if (caller.kind === 'agent' && requested.agentId !== undefined && requested.agentId !== caller.actor) {
+    throw new HttpError(403, 'PERMISSION_DENIED', `agent '${caller.actor}' may not use the memories of agent '${requested.agentId}'`);
+  }
+  const agentId = caller.kind === 'agent' ? caller.actor : (requested.agentId ?? caller.actor);
+  return {
+    ...(agentId !== undefined ? { agentId } : {}),
+    ...(requested.userId !== undefined ? { userId: requested.userId } : {}),
+    ...(requested.runId !== undefined ? { runId: requested.runId } : {}),
+  };
+}
+
 function hitOut(r: SearchResult, withVectors: boolean): z.input<typeof S.VectorHit> {
   return {
     id: r.vector.id,
@@ -50,10 +85,16 @@ function hitOut(r: SearchResult, withVectors: boolean): z.input<typeof S.VectorH
 export class Api {
   readonly kb: SharedKnowledgeBase;
   readonly cache: SemanticCache;
+  private reranker?: Reranker;
 
   constructor(readonly deps: ApiDeps) {
     this.kb = new SharedKnowledgeBase(deps.nvm, deps.hvs, deps.encoder);
     this.cache = new SemanticCache(deps.nvm, deps.hvs, { encoder: deps.encoder, ttlSeconds: deps.cacheTtlSeconds ?? 3600 });
+  }
+
+  /** The integration acting as the calling agent (memories written as it, blocks read with its permissions). */
+  private integrationFor(caller: Caller): HVSNVMIntegration {
+    return caller.actor ? this.deps.integration.as(caller.actor) : this.deps.integration;
   }
 
   /** The NVM as the calling agent, when there is one; else the trusted local owner. */
@@ -109,7 +150,8 @@ export class Api {
   async storeMemory(input: z.input<typeof S.StoreMemoryBody>, caller: Caller = OPERATOR): Promise<{ id: string }> {
     const body = valid(S.StoreMemoryBody, input, 'memory');
     await this.assertMayReadSources(body.sources, caller);
-    const id = await this.deps.integration.store(body.content, {
+    const id = await this.integrationFor(caller).store(body.content, {
+      ...scopeFor(caller, body),
       ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(body.persist !== undefined ? { persist: body.persist } : {}),
       ...(body.sources ? { sources: body.sources } : {}),
@@ -122,7 +164,14 @@ export class Api {
     caller: Caller = OPERATOR,
   ): Promise<{ results: z.input<typeof S.MemoryHit>[] }> {
     const body = valid(S.SearchMemoryBody, input, 'memory query');
-    const results = await this.deps.integration.query(body.query, { k: body.k });
+    const results = await this.deps.integration.query(body.query, {
+      k: body.k,
+      ...scopeFor(caller, body),
+      ...(body.mode ? { mode: body.mode } : {}),
+      ...(body.filter ? { filter: body.filter } : {}),
+      ...(body.includeBlocks ? { includeBlocks: true } : {}),
+      ...(body.rerank ? { reranker: (this.reranker ??= crossSimilarityReranker(this.deps.encoder)) } : {}),
+    });
     if (!caller.actor) return { results };
     // The integration searches as the local owner: hide the content of blocks this agent may not read.
     const reader = this.nvmFor(caller);
@@ -137,6 +186,41 @@ export class Api {
       ),
     );
     return { results: results.filter((_r, i) => readable[i]) };
+  }
+
+  async getMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
+    return memoryOut(await this.integrationFor(caller).get(id, scopeFor(caller, query)));
+  }
+
+  async listMemories(query: In<typeof S.ListMemoryQuery> = {}, caller: Caller = OPERATOR): Promise<z.input<typeof S.MemoryPageOut>> {
+    const page = await this.integrationFor(caller).list({
+      ...scopeFor(caller, query),
+      ...(query.filter ? { filter: query.filter } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+    });
+    return { memories: page.memories.map(memoryOut), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  async updateMemory(
+    id: string,
+    input: z.input<typeof S.UpdateMemoryBody>,
+    query: In<typeof S.MemoryScopeQuery> = {},
+    caller: Caller = OPERATOR,
+  ) {
+    const body = valid(S.UpdateMemoryBody, input, 'memory update');
+    const scope = scopeFor(caller, query);
+    return memoryOut(
+      await this.integrationFor(caller).update(id, body.content, { ...scope, ...(body.metadata ? { metadata: body.metadata } : {}) }),
+    );
+  }
+
+  async deleteMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR): Promise<void> {
+    await this.integrationFor(caller).delete(id, scopeFor(caller, query));
+  }
+
+  async memoryHistory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
+    return { versions: (await this.integrationFor(caller).history(id, scopeFor(caller, query))).map(versionOut) };
   }
 
   // ---- blocks ----
@@ -192,9 +276,16 @@ export class Api {
     return this.nvmFor(caller).blockHistory(id);
   }
 
+  /** Every block the caller may read, by name and/or class (the CLI; HTTP and MCP take pages: listBlocksPage). */
   async listBlocks(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR) {
     const blocks = await this.nvmFor(caller).listBlocks(query.class ? { blockClass: query.class } : {});
     return query.name === undefined ? blocks : blocks.filter((b) => b.name === query.name);
+  }
+
+  /** A page of the blocks the caller may read, in creation order (`nextCursor` when more follow). */
+  async listBlocksPage(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR) {
+    const blocks = await this.listBlocks(query, caller);
+    return paginate(blocks, { ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.limit ? { limit: query.limit } : {}) });
   }
 
   // ---- messages ----
