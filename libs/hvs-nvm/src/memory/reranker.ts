@@ -18,7 +18,7 @@ export interface CrossSimilarityOptions {
   whole?: number;
   /** Weight of the mean over query words of their best cosine with a word of the text (default 1). */
   words?: number;
-  /** Weight of the incoming order, 1 for the first candidate down to 0 for the last (default 0.5). */
+  /** Weight of the incoming order, 1 for the first candidate down to 0 for the last (default 1). */
   prior?: number;
   /** Most distinct words kept in the reranker's cache of word vectors (default 50 000). */
   cacheSize?: number;
@@ -50,7 +50,7 @@ function cosine(a: Float32Array, b: Float32Array): number {
 export function crossSimilarityReranker(encoder: Encoder, options: CrossSimilarityOptions = {}): Reranker {
   const whole = options.whole ?? 1;
   const wordWeight = options.words ?? 1;
-  const prior = options.prior ?? 0.5;
+  const prior = options.prior ?? 1;
   const cacheSize = options.cacheSize ?? 50_000;
   const cache = new Map<string, Float32Array>();
 
