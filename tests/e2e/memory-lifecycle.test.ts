@@ -91,8 +91,8 @@ describe('the memory lifecycle over HTTP', () => {
 
     const history = await as('alice', 'GET', `/v1/memory/${aliceMemory}/history`);
     expect(history.body.versions.map((v: { version: number; type: string; actor: string }) => [v.version, v.type, v.actor])).toEqual([
-      [1, 'created', 'alice'],
-      [2, 'updated', 'alice'],
+      [1, 'created', 'system'],
+      [2, 'updated', 'system'],
     ]);
   });
 
@@ -160,9 +160,9 @@ describe('the memory lifecycle over MCP', () => {
       expect((await tool(alice, 'get_memory', { id })).isError).toBe(true);
       const history = (await tool(alice, 'memory_history', { id })).json();
       expect(history.versions.map((v: { type: string; actor: string }) => `${v.type}:${v.actor}`)).toEqual([
-        'created:alice',
-        'updated:alice',
-        'deleted:alice',
+        'created:system',
+        'updated:system',
+        'deleted:system',
       ]);
     } finally {
       await alice.close();

@@ -92,11 +92,6 @@ export class Api {
     this.cache = new SemanticCache(deps.nvm, deps.hvs, { encoder: deps.encoder, ttlSeconds: deps.cacheTtlSeconds ?? 3600 });
   }
 
-  /** The integration acting as the calling agent (memories written as it, blocks read with its permissions). */
-  private integrationFor(caller: Caller): HVSNVMIntegration {
-    return caller.actor ? this.deps.integration.as(caller.actor) : this.deps.integration;
-  }
-
   /** The NVM as the calling agent, when there is one; else the trusted local owner. */
   private nvmFor(caller: Caller): NVM {
     return caller.actor ? this.deps.nvm.as(caller.actor) : this.deps.nvm;
@@ -150,7 +145,7 @@ export class Api {
   async storeMemory(input: z.input<typeof S.StoreMemoryBody>, caller: Caller = OPERATOR): Promise<{ id: string }> {
     const body = valid(S.StoreMemoryBody, input, 'memory');
     await this.assertMayReadSources(body.sources, caller);
-    const id = await this.integrationFor(caller).store(body.content, {
+    const id = await this.deps.integration.store(body.content, {
       ...scopeFor(caller, body),
       ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(body.persist !== undefined ? { persist: body.persist } : {}),
@@ -189,11 +184,11 @@ export class Api {
   }
 
   async getMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
-    return memoryOut(await this.integrationFor(caller).get(id, scopeFor(caller, query)));
+    return memoryOut(await this.deps.integration.get(id, scopeFor(caller, query)));
   }
 
   async listMemories(query: In<typeof S.ListMemoryQuery> = {}, caller: Caller = OPERATOR): Promise<z.input<typeof S.MemoryPageOut>> {
-    const page = await this.integrationFor(caller).list({
+    const page = await this.deps.integration.list({
       ...scopeFor(caller, query),
       ...(query.filter ? { filter: query.filter } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
@@ -211,16 +206,16 @@ export class Api {
     const body = valid(S.UpdateMemoryBody, input, 'memory update');
     const scope = scopeFor(caller, query);
     return memoryOut(
-      await this.integrationFor(caller).update(id, body.content, { ...scope, ...(body.metadata ? { metadata: body.metadata } : {}) }),
+      await this.deps.integration.update(id, body.content, { ...scope, ...(body.metadata ? { metadata: body.metadata } : {}) }),
     );
   }
 
   async deleteMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR): Promise<void> {
-    await this.integrationFor(caller).delete(id, scopeFor(caller, query));
+    await this.deps.integration.delete(id, scopeFor(caller, query));
   }
 
   async memoryHistory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
-    return { versions: (await this.integrationFor(caller).history(id, scopeFor(caller, query))).map(versionOut) };
+    return { versions: (await this.deps.integration.history(id, scopeFor(caller, query))).map(versionOut) };
   }
 
   // ---- blocks ----

@@ -65,6 +65,7 @@ export type { QueryResult, QueryOptions };
 export class HVSNVMIntegration {
   private readonly log = createLogger('hvs-nvm');
   private readonly memories: Memories;
+  private readonly provenanceIndex: ProvenanceIndex;
 
   private constructor(
     readonly hvs: HVS,
@@ -72,19 +73,9 @@ export class HVSNVMIntegration {
     readonly encoder: Encoder,
     /** The full-text (BM25) projection of the memories in the NVM log. */
     readonly fulltext: FullTextProjection,
-    private readonly provenanceIndex: ProvenanceIndex = new ProvenanceIndex({ hvs: hvs.eventStore, nvm: nvm.eventStore }),
-    /** False for a view made by as(): closing it closes nothing. */
-    private readonly owner = true,
   ) {
+    this.provenanceIndex = new ProvenanceIndex({ hvs: hvs.eventStore, nvm: nvm.eventStore });
     this.memories = new Memories(hvs, nvm, encoder);
-  }
-
-  /**
-   * A view acting as `actor` for NVM (nvm.as): the memories it stores are written as that agent (and are its to
-   * rewrite), its reads see only blocks the agent may read. Same stores and indexes; closing it closes nothing.
-   */
-  as(actor: string): HVSNVMIntegration {
-    return new HVSNVMIntegration(this.hvs, this.nvm.as(actor), this.encoder, this.fulltext, this.provenanceIndex, false);
   }
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
@@ -258,7 +249,6 @@ export class HVSNVMIntegration {
   }
 
   async close(): Promise<void> {
-    if (!this.owner) return;
     await this.provenanceIndex.close();
     await this.fulltext.close();
     await this.nvm.close();
