@@ -115,6 +115,16 @@ describe('the memory lifecycle over HTTP', () => {
     // The memory's block is its agent's: not readable by the other over /v1/blocks either.
     const { blockId } = (await as('alice', 'GET', `/v1/memory/${aliceMemory}`)).body;
     expect((await as('bob', 'GET', `/v1/blocks/${blockId}`)).status).toBe(403);
+
+    // What the operator stores without an agentId is shared: every agent finds and reads it, none changes it.
+    const team = (await as('admin', 'POST', '/v1/memory', { content: 'Team rule: every bicycle is locked at night.' })).body.id as string;
+    expect(await search('alice')).toContain(team);
+    expect(await search('bob')).toEqual(expect.arrayContaining([bob, team]));
+    expect(await search('bob')).not.toContain(aliceMemory);
+    expect((await as('bob', 'GET', `/v1/memory/${team}`)).status).toBe(200);
+    expect((await as('bob', 'PUT', `/v1/memory/${team}`, { content: 'no rules' })).status).toBe(404);
+    expect((await as('bob', 'DELETE', `/v1/memory/${team}`)).status).toBe(404);
+    expect((await as('admin', 'GET', `/v1/memory/${team}`)).body.version).toBe(1);
   });
 
   it('pages /v1/blocks with a cursor', async () => {

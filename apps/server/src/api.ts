@@ -57,10 +57,11 @@ function versionOut(v: MemoryVersion): z.input<typeof S.MemoryVersionOut> {
 }
 
 /**
- * The scope of a memory call. An agent's token decides its agentId (naming another is a 403); the operator acting
- * as an agent (X-HVS-Actor) defaults to it; userId and runId are the caller's to give.
+ * The scope of a memory call. An agent's token decides its agentId (naming another is a 403), and its reads take the
+ * shared memories too; the operator acting as an agent (X-HVS-Actor) defaults to it; userId and runId are the
+ * caller's to give.
  */
-export function scopeFor(caller: Caller, requested: MemoryScope): MemoryScope {
+export function scopeFor(caller: Caller, requested: MemoryScope, read = false): MemoryScope & { shared?: boolean } {
   if (caller.kind === 'agent' && requested.agentId !== undefined && requested.agentId !== caller.actor) {
     throw new HttpError(403, 'PERMISSION_DENIED', `agent '${caller.actor}' may not use the memories of agent '${requested.agentId}'`);
   }
@@ -69,6 +70,8 @@ export function scopeFor(caller: Caller, requested: MemoryScope): MemoryScope {
     ...(agentId !== undefined ? { agentId } : {}),
     ...(requested.userId !== undefined ? { userId: requested.userId } : {}),
     ...(requested.runId !== undefined ? { runId: requested.runId } : {}),
+    // An agent reads its own memories and the shared ones (stored by the operator without an agentId).
+    ...(read && caller.kind === 'agent' ? { shared: true } : {}),
   };
 }
 
@@ -161,7 +164,7 @@ export class Api {
     const body = valid(S.SearchMemoryBody, input, 'memory query');
     const results = await this.deps.integration.query(body.query, {
       k: body.k,
-      ...scopeFor(caller, body),
+      ...scopeFor(caller, body, true),
       ...(body.mode ? { mode: body.mode } : {}),
       ...(body.filter ? { filter: body.filter } : {}),
       ...(body.includeBlocks ? { includeBlocks: true } : {}),
@@ -184,12 +187,12 @@ export class Api {
   }
 
   async getMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
-    return memoryOut(await this.deps.integration.get(id, scopeFor(caller, query)));
+    return memoryOut(await this.deps.integration.get(id, scopeFor(caller, query, true)));
   }
 
   async listMemories(query: In<typeof S.ListMemoryQuery> = {}, caller: Caller = OPERATOR): Promise<z.input<typeof S.MemoryPageOut>> {
     const page = await this.deps.integration.list({
-      ...scopeFor(caller, query),
+      ...scopeFor(caller, query, true),
       ...(query.filter ? { filter: query.filter } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
       ...(query.limit ? { limit: query.limit } : {}),
@@ -215,7 +218,7 @@ export class Api {
   }
 
   async memoryHistory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
-    return { versions: (await this.deps.integration.history(id, scopeFor(caller, query))).map(versionOut) };
+    return { versions: (await this.deps.integration.history(id, scopeFor(caller, query, true))).map(versionOut) };
   }
 
   // ---- blocks ----

@@ -11,7 +11,7 @@ export {
   type ListMemoriesOptions,
   type UpdateMemoryOptions,
 } from './memory/memories.js';
-export { MemoryScopeSchema, SCOPE_KEYS, type MemoryScope } from './memory/scope.js';
+export { MemoryScopeSchema, ReadScopeSchema, SCOPE_KEYS, type MemoryScope, type ReadScope } from './memory/scope.js';
 export { memoryTextSource, memoryBlockName, type MemoryTextFields } from './memory/memory-text.js';
 export { reciprocalRankFusion, DEFAULT_RRF_K, type RankedList, type Fused } from './memory/fusion.js';
 export { crossSimilarityReranker, type Reranker, type RerankCandidate, type CrossSimilarityOptions } from './memory/reranker.js';

@@ -27,7 +27,7 @@ import {
   type MemoryVersion,
   type UpdateMemoryOptions,
 } from './memory/memories.js';
-import { MemoryScopeSchema, scopeMetadata, type MemoryScope } from './memory/scope.js';
+import { MemoryScopeSchema, scopeMetadata, type MemoryScope, type ReadScope } from './memory/scope.js';
 import { queryMemories, type QueryOptions, type QueryResult } from './memory/retrieval.js';
 
 export interface IntegrationOptions {
@@ -224,7 +224,7 @@ export class HVSNVMIntegration {
   }
 
   /** A memory by its id (what store returned), within the scope given. */
-  get(id: string, scope: MemoryScope = {}): Promise<Memory> {
+  get(id: string, scope: ReadScope = {}): Promise<Memory> {
     return this.memories.get(id, scope);
   }
 
@@ -244,7 +244,7 @@ export class HVSNVMIntegration {
   }
 
   /** Every version of a memory, oldest first, with actor and time, from the log. */
-  history(id: string, scope: MemoryScope = {}): Promise<MemoryVersion[]> {
+  history(id: string, scope: ReadScope = {}): Promise<MemoryVersion[]> {
     return this.memories.history(id, scope);
   }
 

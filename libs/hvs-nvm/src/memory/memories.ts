@@ -10,7 +10,17 @@ import { Id, streamIds } from '@hvs-nvm/events';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
 import { WithoutReservedKey } from '../reserved.js';
-import { combinedFilter, inScope, MEMORY_OWN_KEYS, MemoryScopeSchema, SCOPE_KEYS, scopeOf, type MemoryScope } from './scope.js';
+import {
+  combinedFilter,
+  inScope,
+  MEMORY_OWN_KEYS,
+  MemoryScopeSchema,
+  ReadScopeSchema,
+  SCOPE_KEYS,
+  scopeOf,
+  type MemoryScope,
+  type ReadScope,
+} from './scope.js';
 import { memoryBlockName, memoryIdOfBlock } from './memory-text.js';
 
 export interface Memory extends MemoryScope {
@@ -34,7 +44,7 @@ export interface MemoryVersion {
   at: Date;
 }
 
-export interface ListMemoriesOptions extends MemoryScope {
+export interface ListMemoriesOptions extends ReadScope {
   /** A metadata filter (the vector filter language: equality, $in, $gt, $and, dotted paths…). */
   filter?: Record<string, unknown>;
   /** From a previous page's `nextCursor`. */
@@ -66,8 +76,8 @@ export const MemoryMetadataSchema = WithoutReservedKey.refine(
   `metadata keys ${[...MEMORY_OWN_KEYS].join(', ')} are set by the integration (give agentId, userId and runId as options)`,
 );
 
-const ScopeOnly = MemoryScopeSchema;
-const ListOptionsSchema = MemoryScopeSchema.extend({
+const ScopeOnly = ReadScopeSchema;
+const ListOptionsSchema = ReadScopeSchema.extend({
   filter: z.record(z.string(), z.unknown()).optional(),
   cursor: z.string().min(1).max(1024).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
@@ -167,7 +177,7 @@ export class Memories {
   }
 
   /** The memory with this id, within `scope` (a memory outside it reads as absent). */
-  async get(id: string, scope: MemoryScope = {}): Promise<Memory> {
+  async get(id: string, scope: ReadScope = {}): Promise<Memory> {
     parseInput(Id, id, 'memory id');
     scope = parseOptions(ScopeOnly, scope, 'get');
     const memory = await this.find(id);
@@ -264,7 +274,8 @@ export class Memories {
    * read stops returning it); the vector is deleted next, and by the next read that finds it if that write is lost.
    */
   async delete(id: string, scope: MemoryScope = {}): Promise<void> {
-    const memory = await this.get(id, scope);
+    // Exactly its scope: a shared memory is readable by every agent, deleted by none of them.
+    const memory = await this.get(id, scopeOf(parseOptions(MemoryScopeSchema, scope, 'delete')));
     if (memory.blockId) {
       await this.nvm.deleteBlock(memory.blockId).catch((err: unknown) => {
         if (!(err instanceof BlockNotFoundError)) throw err;
@@ -274,7 +285,7 @@ export class Memories {
   }
 
   /** Every version of a memory, oldest first, with who wrote it and when, from the log (deleted memories too). */
-  async history(id: string, scope: MemoryScope = {}): Promise<MemoryVersion[]> {
+  async history(id: string, scope: ReadScope = {}): Promise<MemoryVersion[]> {
     parseInput(Id, id, 'memory id');
     scope = parseOptions(ScopeOnly, scope, 'history');
     const events = await this.hvs.eventStore.readStream(streamIds.vector(id));

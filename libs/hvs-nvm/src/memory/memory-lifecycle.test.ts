@@ -196,6 +196,19 @@ describe('scoping and hybrid retrieval', () => {
     const { blockId } = await integ.get(a);
     await expect(integ.nvm.as('bob').getBlock(blockId!)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     expect((await integ.nvm.as('alice').getBlock(blockId!)).content).toContain('blue vault');
+
+    // A memory of no agent is shared: every agent's read with `shared` sees it; none may change it by its scope.
+    const team = await integ.store('The deploy key vault rules are shared by the whole team.');
+    for (const mode of ['hybrid', 'dense', 'keyword'] as const) {
+      const ids = (await integ.query('deploy key vault', { mode, agentId: 'alice', shared: true })).map((r) => r.id);
+      expect(ids.sort()).toEqual([a, team].sort());
+    }
+    expect((await integ.list({ agentId: 'bob', shared: true })).memories.map((m) => m.id)).toEqual([b, team]);
+    expect((await integ.get(team, { agentId: 'bob', shared: true })).id).toBe(team);
+    await expect(integ.get(team, { agentId: 'bob' })).rejects.toBeInstanceOf(MemoryNotFoundError);
+    await expect(integ.update(team, 'mine', { agentId: 'bob' })).rejects.toBeInstanceOf(MemoryNotFoundError);
+    await expect(integ.delete(team, { agentId: 'bob', shared: true } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(integ.delete(team, { agentId: 'bob' })).rejects.toBeInstanceOf(MemoryNotFoundError);
   });
 
   it('a reranker reorders the fused top; the cross-similarity one runs offline', async () => {

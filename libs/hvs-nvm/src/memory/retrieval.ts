@@ -12,12 +12,12 @@ import { DEFAULT_RRF_K, reciprocalRankFusion, type RankedList } from './fusion.j
 import type { Memories } from './memories.js';
 import type { MemoryTextFields } from './memory-text.js';
 import { memoryIdOfBlock } from './memory-text.js';
-import { combinedFilter, MemoryScopeSchema, scopeOf, type MemoryScope } from './scope.js';
+import { combinedFilter, ReadScopeSchema, scopeOf, type MemoryScope, type ReadScope } from './scope.js';
 import type { Reranker } from './reranker.js';
 
 export type QueryMode = 'hybrid' | 'dense' | 'keyword';
 
-export interface QueryOptions extends MemoryScope {
+export interface QueryOptions extends ReadScope {
   k?: number;
   /** hybrid (default): dense and keyword fused by RRF; dense: by meaning only; keyword: BM25 only. */
   mode?: QueryMode;
@@ -51,7 +51,7 @@ export interface QueryResult extends MemoryScope {
   scores?: { dense?: number; keyword?: number; rerank?: number };
 }
 
-const QueryOptionsSchema = MemoryScopeSchema.extend({
+const QueryOptionsSchema = ReadScopeSchema.extend({
   k: z.number().int().min(1).max(1000).optional(),
   mode: z.enum(['hybrid', 'dense', 'keyword']).optional(),
   filter: z.record(z.string(), z.unknown()).optional(),
@@ -91,7 +91,7 @@ export async function queryMemories(deps: RetrievalDeps, text: string, options: 
   const k = o.k ?? 10;
   const mode = o.mode ?? 'hybrid';
   const depth = o.candidates ?? Math.max(k, 50);
-  const where = combinedFilter(o.filter, scopeOf(o));
+  const where = combinedFilter(o.filter, o);
   // Checked (InvalidFilterError) before anything runs, and the same predicate for the keyword list as for the dense.
   const matches = where ? compileFilter(where) : () => true;
   const { hvs, nvm, encoder, fulltext } = deps;

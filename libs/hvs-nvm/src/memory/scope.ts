@@ -19,6 +19,13 @@ export const MemoryScopeSchema = z.strictObject({
   runId: ScopeId.optional(),
 });
 
+/** The scope of a read: with `shared` and an agentId, memories of no agent (the operator's, shared) count too. */
+export interface ReadScope extends MemoryScope {
+  shared?: boolean;
+}
+
+export const ReadScopeSchema = MemoryScopeSchema.extend({ shared: z.boolean().optional() });
+
 /** The scope keys given, as metadata (absent keys left out). */
 export function scopeMetadata(scope: MemoryScope): Record<string, string> {
   const out: Record<string, string> = {};
@@ -33,19 +40,24 @@ export function scopeOf(metadata: Record<string, unknown>): MemoryScope {
   return out;
 }
 
-/** Whether a memory's metadata is within `scope` (every key given must match). */
-export function inScope(metadata: Record<string, unknown>, scope: MemoryScope): boolean {
-  return SCOPE_KEYS.every((key) => scope[key] === undefined || metadata[key] === scope[key]);
+/** Whether a memory's metadata is within `scope` (every key given must match; `shared`: or the memory has no agent). */
+export function inScope(metadata: Record<string, unknown>, scope: ReadScope): boolean {
+  return SCOPE_KEYS.every(
+    (key) =>
+      scope[key] === undefined ||
+      metadata[key] === scope[key] ||
+      (key === 'agentId' && scope.shared === true && metadata[key] === undefined),
+  );
 }
 
 /** Metadata keys a caller may not set by hand: the scope (set through its options) and the version its vector was embedded from. */
 export const MEMORY_OWN_KEYS = new Set<string>([...SCOPE_KEYS, 'memory_version']);
 
 /** A filter plus the scope, as one metadata filter (undefined: no condition). */
-export function combinedFilter(filter: Record<string, unknown> | undefined, scope: MemoryScope): Record<string, unknown> | undefined {
-  const parts = [scopeMetadata(scope), ...(filter && Object.keys(filter).length > 0 ? [filter] : [])].filter(
-    (p) => Object.keys(p).length > 0,
-  );
+export function combinedFilter(filter: Record<string, unknown> | undefined, scope: ReadScope): Record<string, unknown> | undefined {
+  const { agentId, ...rest } = scopeMetadata(scope);
+  const agent = agentId === undefined ? {} : scope.shared ? { $or: [{ agentId }, { agentId: { $exists: false } }] } : { agentId };
+  const parts = [agent, rest, ...(filter && Object.keys(filter).length > 0 ? [filter] : [])].filter((p) => Object.keys(p).length > 0);
   if (parts.length === 0) return undefined;
   return parts.length === 1 ? parts[0] : { $and: parts };
 }
