@@ -57,7 +57,7 @@ export function responsesOf(route: Route): Record<string, unknown> {
 }
 
 const ENTITY_TAGS = { type: 'string', description: '* or a list of entity tags, as sent in ETag ("3" for block version 3)' };
-const PARAMETERS: Json = {
+const PARAMETERS: Record<string, Json> = {
   Actor: {
     name: 'X-HVS-Actor',
     in: 'header',
@@ -93,7 +93,7 @@ const SECURITY_SCHEMES = {
 const ref = (kind: string, name: string) => ({ $ref: `#/components/${kind}/${name}` });
 
 /**
- * Finishes the document: each error response a shared `components.responses` entry, the shared header parameters on
+ * Finishes the document: each error response a shared `components.responses` entry, the header parameters on
  * every operation (If-Match where a 412 can come, If-None-Match where a 304 can), ETag / X-Request-Id / Retry-After
  * response headers, and the components themselves.
  */
@@ -102,9 +102,10 @@ function finish(doc: Json): Json {
   for (const ops of Object.values(paths)) {
     for (const op of Object.values(ops)) {
       const responses = (op['responses'] ?? {}) as Record<string, Json>;
-      const params = [ref('parameters', 'Actor'), ref('parameters', 'RequestId')];
-      if (responses['412']) params.push(ref('parameters', 'IfMatch'));
-      if (responses['304']) params.push(ref('parameters', 'IfNoneMatch'));
+      // Inline (not $ref'd): clients and tools read a parameter's name without resolving anything.
+      const params = [PARAMETERS['Actor'], PARAMETERS['RequestId']];
+      if (responses['412']) params.push(PARAMETERS['IfMatch']);
+      if (responses['304']) params.push(PARAMETERS['IfNoneMatch']);
       op['parameters'] = [...((op['parameters'] as unknown[] | undefined) ?? []), ...params];
       for (const [status, response] of Object.entries(responses)) {
         const shared = ERROR_RESPONSES[status];
@@ -133,7 +134,6 @@ function finish(doc: Json): Json {
   doc['components'] = {
     ...c,
     responses,
-    parameters: PARAMETERS,
     headers: HEADERS,
     securitySchemes: SECURITY_SCHEMES,
   };
