@@ -85,7 +85,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 1024 },
     // A bad percent-escape in the path: our problem, not Fastify's default body.
     frameworkErrors: (err, request, reply) =>
-      sendProblem(new HttpError(400, 'INVALID_PATH', `the request target is not a valid URL path: ${err.message}`), request, reply, o.bodyLimits),
+      sendProblem(
+        new HttpError(400, 'INVALID_PATH', `the request target is not a valid URL path: ${err.message}`),
+        request,
+        reply,
+        o.bodyLimits,
+      ),
   });
   app.decorateRequest('caller', null as never);
   app.decorateRequest('lease', null as never);
@@ -98,7 +103,16 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     await app.register(cors, {
       origin: o.corsOrigins.includes('*') ? '*' : [...o.corsOrigins],
       methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'last-event-id', 'mcp-session-id', 'x-hvs-actor', 'x-request-id'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-match',
+        'if-none-match',
+        'last-event-id',
+        'mcp-session-id',
+        'x-hvs-actor',
+        'x-request-id',
+      ],
       exposedHeaders: ['etag', 'retry-after', 'x-request-id', 'mcp-session-id', 'allow'],
       maxAge: 600,
     });

@@ -49,9 +49,7 @@ export const ServerOptionsSchema = z
     /** Longest pause between two chunks of a body (408 and closed after it). */
     bodyIdleTimeoutMs: z.number().int().positive().default(10_000),
     /** Browser origins allowed to call the API (CORS), e.g. `http://localhost:5173`; `*` for any. None by default. */
-    corsOrigins: z
-      .array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)]))
-      .default([]),
+    corsOrigins: z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)])).default([]),
   })
   .refine((o) => o.maxBodyBytes <= o.maxCallerBodyBytes && o.maxCallerBodyBytes <= o.maxInFlightBodyBytes, {
     message: 'need maxBodyBytes ≤ maxCallerBodyBytes ≤ maxInFlightBodyBytes (else a body within the limit could never be read)',

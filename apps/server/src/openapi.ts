@@ -20,6 +20,7 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string; retry
   '412': { name: 'PreconditionFailed', description: 'If-Match did not match the current ETag' },
   '413': { name: 'PayloadTooLarge', description: 'the body is larger than the server’s limit' },
   '415': { name: 'UnsupportedMediaType', description: 'the body is not of an accepted media type (charset utf-8 if any)' },
+  '422': { name: 'UnprocessableContent', description: 'well-formed, but cannot be applied to the current state (a JSON Patch)' },
   '429': { name: 'TooManyRequests', description: 'this agent has too many request-body bytes in flight', retryAfter: true },
   '503': { name: 'ServiceUnavailable', description: 'the server is busy or degraded', retryAfter: true },
 };
@@ -73,7 +74,13 @@ const PARAMETERS: Record<string, Json> = {
     schema: { type: 'string' },
     description: 'a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid)',
   },
-  IfMatch: { name: 'If-Match', in: 'header', required: false, schema: ENTITY_TAGS, description: 'act only when the current ETag matches (else 412)' },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    schema: ENTITY_TAGS,
+    description: 'act only when the current ETag matches (else 412)',
+  },
   IfNoneMatch: {
     name: 'If-None-Match',
     in: 'header',
@@ -117,7 +124,10 @@ function finish(doc: Json): Json {
         if (responses['304'] || responses['412']) headers['ETag'] = ref('headers', 'ETag');
         response['headers'] = { ...((response['headers'] as Json | undefined) ?? {}), ...headers };
       }
-      responses['default'] = { description: 'an unexpected error', content: { 'application/problem+json': { schema: ref('schemas', 'Problem') } } };
+      responses['default'] = {
+        description: 'an unexpected error',
+        content: { 'application/problem+json': { schema: ref('schemas', 'Problem') } },
+      };
     }
   }
   const c = (doc['components'] ?? {}) as Json;

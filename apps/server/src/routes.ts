@@ -247,6 +247,7 @@ export const routes: Route[] = [
     body: S.PatchBlockBody,
     bodyTypes: ['application/json-patch+json'],
     response: S.BlockOut,
+    errors: [409, 422],
     etag: blockTag,
     conditional: true,
     handle: async ({ api, params, body, caller, headers }) => {

@@ -184,7 +184,14 @@ const LastEventIdHeader = z.looseObject({
  */
 export function registerFeeds(app: FastifyInstance, integration: HVSNVMIntegration, feeds: Set<ServerResponse>): Served[] {
   for (const feed of FEEDS) {
-    const docs = { method: 'GET' as const, path: feed.path, summary: feed.summary, tag: 'feeds', query: feed.query, handle: () => undefined };
+    const docs = {
+      method: 'GET' as const,
+      path: feed.path,
+      summary: feed.summary,
+      tag: 'feeds',
+      query: feed.query,
+      handle: () => undefined,
+    };
     const responses = responsesOf(docs);
     responses['200'] = {
       description: 'text/event-stream: `retry:`, then one `id:`/`event:`/`data:` frame per event, and `: keep-alive` comments',
