@@ -143,11 +143,30 @@ function finish(doc: Json): Json {
   );
   doc['components'] = {
     ...c,
+    schemas: referencedOnly(doc, (c['schemas'] ?? {}) as Json),
     responses,
     headers: HEADERS,
     securitySchemes: SECURITY_SCHEMES,
   };
   return doc;
+}
+
+/**
+ * The component schemas something refers to: the registry yields an input and an output variant of each (`Block`,
+ * `BlockInput`), and most are used one way only.
+ */
+function referencedOnly(doc: Json, schemas: Json): Json {
+  const kept = { ...schemas };
+  for (;;) {
+    const text = JSON.stringify({ ...doc, components: { schemas: kept } });
+    const unused = Object.keys(kept).filter((name) => {
+      const refs = text.split(`"#/components/schemas/${name}"`).length - 1;
+      const self = JSON.stringify(kept[name]).split(`"#/components/schemas/${name}"`).length - 1;
+      return refs - self === 0;
+    });
+    if (unused.length === 0) return kept;
+    for (const name of unused) delete kept[name];
+  }
 }
 
 const transformObject = createJsonSchemaTransformObject({ schemaRegistry: components });

@@ -382,6 +382,7 @@ export const routes: Route[] = [
     tag: 'operations',
     summary: 'ok, or degraded (503) while writes cannot be acknowledged; the projection’s position and the durability in force',
     statusOf: (result) => ((result as { status?: string }).status === 'degraded' ? 503 : 200),
+    response: S.HealthOut,
     handle: ({ api, caller }) => api.health(caller),
   }),
   route({
@@ -389,6 +390,7 @@ export const routes: Route[] = [
     path: '/v1/stats',
     tag: 'operations',
     summary: 'Sizes, positions and cache statistics',
+    response: S.StatsOut,
     handle: ({ api, caller }) => api.stats(caller),
   }),
 ];

@@ -290,6 +290,30 @@ export const toolArgs = {
   query_facts: { query: QueryFactsBody.shape.query, k: K.optional() },
 } as const;
 
+// ---- operations ---------------------------------------------------------------------------------------
+
+export const HealthOut = z.looseObject({
+  status: z.enum(['ok', 'degraded']),
+  reason: z.string().optional().describe('why writes cannot be acknowledged (degraded only)'),
+  position: z.number().int().describe('the vector projection’s position'),
+  embedded: z.boolean().describe('JetStream runs inside this server'),
+  durability: z.unknown().describe('the durability in force (replicas, sync)'),
+  natsUrl: z.string().optional().describe('where NATS is (the operator only)'),
+});
+
+export const StatsOut = z.looseObject({
+  hvs: z.looseObject({
+    position: z.number().int(),
+    vectors: z.number().int(),
+    dimension: z.number().int(),
+    geometry: z.string(),
+    natsUrl: z.string().optional(),
+  }),
+  nvm: z.looseObject({ position: z.number().int() }),
+  encoder: z.object({ name: z.string(), dimension: z.number().int() }),
+  blocks: z.number().int().describe('blocks the caller may read'),
+});
+
 // ---- OpenAPI components ---------------------------------------------------------------------------------
 
 /**
