@@ -4,7 +4,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
-import { createLogger } from '@hvs-nvm/runtime';
+import { createLogger, type Logger } from '@hvs-nvm/runtime';
+import { pino } from 'pino';
 import type { Api } from './api.js';
 import { buildApp } from './app.js';
 import { Authenticator } from './auth.js';
@@ -49,7 +50,7 @@ describe('problem details', () => {
 });
 
 /** The real app over a stand-in Api that records what the vector routes were asked for. */
-async function testApp(options: { token?: string; corsOrigins?: string[] } = {}) {
+async function testApp(options: { token?: string; corsOrigins?: string[]; logger?: Logger } = {}) {
   const asked: string[] = [];
   const api = {
     getVector: (id: string) => {
@@ -68,7 +69,7 @@ async function testApp(options: { token?: string; corsOrigins?: string[] } = {})
     bodyLimits: { maxBytes: 512, idleTimeoutMs: 1_000, timeoutMs: 1_000 },
     mcp,
     corsOrigins: options.corsOrigins ?? [],
-    logger: createLogger('test'),
+    logger: options.logger ?? createLogger('test'),
     feeds: new Set(),
     baseUrl: () => '',
     version: 'test',
@@ -162,6 +163,23 @@ describe('routes on Fastify', () => {
     // Without origins configured, no CORS at all.
     const none = await t.app.inject({ method: 'GET', url: '/v1/vectors/abc', headers: { origin: 'http://localhost:5173' } });
     expect(none.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('logs each request at info with its request id', async () => {
+    const lines: { level: number; msg: string; reqId?: string; res?: { statusCode: number } }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) });
+    const l = await testApp({ logger });
+    try {
+      await l.app.inject({ method: 'GET', url: '/v1/vectors/abc', headers: { 'x-request-id': 'logged-request-1' } });
+    } finally {
+      await l.close();
+    }
+    const mine = lines.filter((x) => x.reqId === 'logged-request-1');
+    expect(mine.map((x) => [x.level, x.msg])).toEqual([
+      [30, 'incoming request'],
+      [30, 'request completed'],
+    ]);
+    expect(mine[1]!.res?.statusCode).toBe(200);
   });
 
   it('only loopback hosts count as loopback', () => {
