@@ -101,7 +101,6 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const feeds = new Set<ServerResponse>();
   const mcp = new McpHttpSessions(api);
   let baseUrl = '';
-  let server: Server | undefined;
   const app = await buildApp({
     api,
     integration,
@@ -115,7 +114,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     baseUrl: () => baseUrl,
     version: SERVER_INFO.version,
     serverFactory: (handler) => {
-      server = createHttpServer(
+      const server = createHttpServer(
         {
           headersTimeout: headersTimeoutMs,
           requestTimeout: requestTimeoutMs,
@@ -128,8 +127,17 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       return server;
     },
   });
-  await app.listen({ port, host });
-  const address = server!.address() as AddressInfo;
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    // The port is taken (or the host unknown): nothing of this server stays behind.
+    await mcp.closeAll();
+    await app.close();
+    await api.close();
+    throw err;
+  }
+  const server = app.server;
+  const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   baseUrl = `http://${shownHost}:${address.port}`;
   log.info({ url: baseUrl, adminToken: token !== undefined, agentTokens: Object.keys(agentTokens ?? {}).length }, 'listening');
@@ -141,7 +149,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       for (const feed of feeds) feed.destroy();
       void mcp.closeAll();
       // Long-polling mailbox reads must not hold shutdown hostage either.
-      const cut = setTimeout(() => server!.closeAllConnections(), 2_000).unref();
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000).unref();
       try {
         await app.close();
       } finally {
@@ -150,5 +158,5 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
         await api.close();
       }
     })());
-  return { url: baseUrl, mcpUrl: `${baseUrl}/mcp`, port: address.port, server: server!, api, close, [Symbol.asyncDispose]: close };
+  return { url: baseUrl, mcpUrl: `${baseUrl}/mcp`, port: address.port, server, api, close, [Symbol.asyncDispose]: close };
 }
