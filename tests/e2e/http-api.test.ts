@@ -1,5 +1,6 @@
 // End to end: `hvs-nvm start` as a real process, driven over HTTP — every route family, problem JSON on bad input, the token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, HvsNvmHttpError } from '@hvs-nvm/client';
 import { cli, http, startStack, tempDir, type Stack } from './stack.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -164,6 +165,72 @@ describe('hvs-nvm start serves the HTTP API', () => {
   });
 });
 
+describe('the typed client (@hvs-nvm/client) over the same server', () => {
+  const client = () => createClient({ baseUrl: stack.url });
+
+  it('stores memory and finds it by meaning', async () => {
+    const c = client();
+    const id = await c.store('Lighthouses guide ships along rocky coasts at night.', { metadata: { topic: 'sea' } });
+    await c.store('Sourdough bread needs a lively starter.');
+    const [best] = await c.query('what guides ships at night', { k: 2 });
+    expect(best).toMatchObject({ id, content: expect.stringContaining('Lighthouses') });
+  });
+
+  it('stores, retrieves, searches with a filter and deletes vectors', async () => {
+    const c = client();
+    const { dimension } = (await c.stats()).hvs;
+    const unit = (i: number) => Array.from({ length: dimension }, (_, j) => (j === i ? 1 : 0.01));
+    expect(await c.storeVector(unit(5), { kind: 'client', n: 1 }, { id: 'client-a' })).toBe('client-a');
+    expect(await c.batchStoreVectors([6, 7].map((i) => ({ vector: unit(i), metadata: { kind: 'client', n: i } })))).toHaveLength(2);
+    const got = await c.retrieveVector('client-a');
+    expect(got.vector).toHaveLength(dimension);
+    expect(got.metadata).toEqual({ kind: 'client', n: 1 });
+    const hits = await c.semanticSearch(unit(5), { k: 2, filter: { kind: 'client' } });
+    expect(hits[0]!.id).toBe('client-a');
+    expect(hits[0]!.vector).toBeUndefined();
+    expect(await c.deleteVector('client-a')).toBe(true);
+    expect(await c.deleteVector('client-a')).toBe(false);
+    await expect(c.retrieveVector('client-a')).rejects.toMatchObject({ status: 404, code: 'VECTOR_NOT_FOUND' });
+  });
+
+  it('creates, reads, updates, patches and lists blocks, with versions and history', async () => {
+    const c = client();
+    const block = await c.createBlock({ name: 'client_doc', blockClass: 'program_state', content: { items: [1] } });
+    expect(block.version).toBe(1);
+    const v2 = await c.updateBlock(block.id, { items: [1, 2] }, { expectedVersion: 1 });
+    expect(v2.version).toBe(2);
+    const stale = await c.updateBlock(block.id, { items: [] }, { expectedVersion: 1 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(HvsNvmHttpError);
+    expect(stale).toMatchObject({ status: 412, code: 'CONCURRENCY' });
+    const v3 = await c.patchBlock(block.id, [{ op: 'add', path: '/items/-', value: 3 }], { expectedVersion: 2 });
+    expect(JSON.parse(v3.content)).toEqual({ items: [1, 2, 3] });
+    expect(JSON.parse((await c.getBlock(block.id, { version: 1 })).content)).toEqual({ items: [1] });
+    expect((await c.listBlocks({ name: 'client_doc' })).map((b) => b.id)).toEqual([block.id]);
+    expect((await c.blockHistory(block.id)).map((v) => v.version)).toEqual([1, 2, 3]);
+    await c.deleteBlock(block.id);
+    await expect(c.getBlock(block.id)).rejects.toMatchObject({ status: 404, code: 'BLOCK_NOT_FOUND' });
+  });
+
+  it('sends and receives messages as an agent, and refuses an unknown field', async () => {
+    const alice = createClient({ baseUrl: stack.url, actor: 'client_alice' });
+    await alice.sendMessage('client_alice', 'client_bob', { task: 'review' });
+    expect((await client().receiveMessages('client_bob')).map((m) => m.body)).toEqual([{ task: 'review' }]);
+    const typo = await alice.raw.POST('/v1/memory', { body: { content: 'x', contnet: 'typo' } as never });
+    expect(typo.response.status).toBe(400);
+    expect(typo.error).toMatchObject({ code: 'INVALID_REQUEST', detail: expect.stringContaining('contnet') });
+  });
+
+  it('adds facts, caches values and reports health', async () => {
+    const c = client();
+    const fact = await c.addFact('Oslo', 'is the capital of', 'Norway', 'atlas');
+    expect((await c.queryFacts('capital of Norway', 1))[0]).toMatchObject({ factId: fact.factId, subject: 'Oslo' });
+    await c.cacheSet('what is the capital of Norway', { answer: 'Oslo' });
+    expect(await c.cacheGet('what is the capital of Norway')).toEqual({ answer: 'Oslo' });
+    expect(await c.cacheGet('entirely unrelated pineapples', { threshold: 0.99 })).toBeNull();
+    expect((await c.health()).status).toBe('ok');
+  });
+});
+
 describe('bad HTTP input gets problem JSON and changes nothing', () => {
   const cases: [string, string, string, unknown, number, string][] = [
     ['malformed JSON', 'POST', '/v1/vectors', '{"vector": [1,', 400, 'INVALID_JSON'],
@@ -224,6 +291,8 @@ describe('bearer token', () => {
         401,
       );
       expect((await http(secured.url, 'GET', '/v1/health', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+      expect((await createClient({ baseUrl: secured.url, token }).health()).status).toBe('ok');
+      await expect(createClient({ baseUrl: secured.url }).stats()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
       // The OpenAPI document too: it lists every route and schema, which is for callers who may use them.
       expect(await http(secured.url, 'GET', '/openapi.json')).toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
       expect((await http(secured.url, 'GET', '/openapi.json', undefined, { authorization: `Bearer ${token}` })).body.openapi).toBe('3.1.0');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createClient } from '@hvs-nvm/client';
 import { cli, http, startStack, tempDir, type Stack } from './stack.js';
 
 const ADMIN = 'e2e-memory-admin-token-0123';
@@ -146,6 +147,21 @@ describe('the memory lifecycle over HTTP', () => {
     expect(names.filter((n) => n.startsWith('page_'))).toEqual(['page_0', 'page_1', 'page_2', 'page_3', 'page_4']);
     expect(new Set(names).size).toBe(names.length);
     expect((await as('admin', 'GET', '/v1/blocks?cursor=bad')).status).toBe(400);
+  });
+});
+
+describe('the memory lifecycle through the typed client (@hvs-nvm/client)', () => {
+  it('store, query, get, list, update, history, delete as an agent', async () => {
+    const c = createClient({ baseUrl: stack.url, token: tokens['bob']! });
+    const id = await c.store('Bob’s client note about tulips.', { userId: 'u9', metadata: { flower: true } });
+    expect((await c.query('tulips', { mode: 'keyword', userId: 'u9' })).map((r) => r.id)).toEqual([id]);
+    expect(await c.get(id)).toMatchObject({ id, agentId: 'bob', userId: 'u9', metadata: { flower: true } });
+    const page = await c.list({ filter: { flower: true } });
+    expect(page.memories.map((m) => m.id)).toEqual([id]);
+    expect((await c.update(id, 'Bob’s client note about roses.')).version).toBe(2);
+    expect((await c.history(id)).map((v) => v.content)).toEqual(['Bob’s client note about tulips.', 'Bob’s client note about roses.']);
+    await c.delete(id);
+    await expect(c.get(id)).rejects.toMatchObject({ status: 404, code: 'MEMORY_NOT_FOUND' });
   });
 });
 

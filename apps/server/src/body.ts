@@ -1,5 +1,7 @@
-// Reads a JSON request body: exact media types, a size limit, the byte budget, idle and total deadlines, strict JSON.
+// Request bodies, before and while Fastify reads them: exact media types, the declared size, the byte budget, idle and
+// total deadlines; and the strict JSON parser (UTF-8, depth-bounded, no __proto__).
 import type { IncomingMessage } from 'node:http';
+import { Transform, type Readable } from 'node:stream';
 import { jsonShapeProblem, MAX_JSON_DEPTH } from '@hvs-nvm/hvs';
 import type { BudgetLease } from './budget.js';
 import { HttpError } from './problem.js';
@@ -28,79 +30,23 @@ export interface BodyLimits {
   timeoutMs: number;
 }
 
-/** A body that stopped arriving: 408, and the connection is closed. */
-function timedOut(what: string): HttpError {
-  return new HttpError(408, 'REQUEST_TIMEOUT', what);
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The bytes of the body, charged to `lease` as they arrive (or all at once from Content-Length). */
-function readBytes(req: IncomingMessage, limits: BodyLimits, lease: BudgetLease): Promise<Buffer> {
-  const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-  if (declared !== undefined && declared > limits.maxBytes) {
-    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is ${declared} bytes, more than the limit of ${limits.maxBytes} bytes`);
-  }
-  // Charged before a byte is read: a refused request costs no memory.
-  if (declared !== undefined) lease.take(declared);
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (err: Error | undefined, value?: Buffer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(idle);
-      clearTimeout(deadline);
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      // Stop reading: the response says why and closes the connection.
-      if (err) {
-        req.pause();
-        reject(err);
-      } else resolve(value!);
-    };
-    const idle = setTimeout(() => finish(timedOut(`no part of the body arrived for ${limits.idleTimeoutMs} ms`)), limits.idleTimeoutMs);
-    const deadline = setTimeout(() => finish(timedOut(`the body did not arrive within ${limits.timeoutMs} ms`)), limits.timeoutMs);
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limits.maxBytes) {
-        finish(new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is more than the limit of ${limits.maxBytes} bytes`));
-        return;
-      }
-      if (declared === undefined) {
-        try {
-          lease.take(chunk.length);
-        } catch (err) {
-          finish(err as Error);
-          return;
-        }
-      }
-      chunks.push(chunk);
-      idle.refresh();
-    };
-    const onEnd = () => finish(undefined, Buffer.concat(chunks, size));
-    const onError = (err: Error) => finish(new HttpError(400, 'BODY_ABORTED', `the body could not be read: ${err.message}`));
-    const onClose = () => finish(new HttpError(400, 'BODY_ABORTED', 'the client closed the connection before the body was complete'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
-  });
-}
+const hasBody = (req: IncomingMessage) =>
+  (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
 
 /**
- * The body as JSON (undefined when empty). Refused: another media type or a content encoding (415), too large
- * (413), too slow (408), over the byte budget (429/503), not UTF-8 or not JSON (400 INVALID_JSON), nested deeper
- * than MAX_JSON_DEPTH (400 JSON_TOO_DEEP) or holding a `__proto__` key (400 FORBIDDEN_KEY, with its path) — before
- * any recursive code or schema sees it.
+ * Admits a request's body before a byte of it is read, and returns the stream Fastify reads it from. Refused: another
+ * media type or a content encoding (415), a Content-Length over the limit (413), over the byte budget (429/503). As
+ * it arrives, bytes beyond the Content-Length are charged to the budget, and a body that pauses longer than the idle
+ * timeout or takes longer than the total one fails with 408 (the connection is then closed).
  */
-export async function readJsonBody(
+export function guardBody(
   req: IncomingMessage,
+  payload: Readable,
+  accepted: readonly string[],
   limits: BodyLimits,
   lease: BudgetLease,
-  accepted: readonly string[] = JSON_MEDIA_TYPES,
-): Promise<unknown> {
-  const hasBody =
-    (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') ||
-    req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody) return undefined;
+): Readable {
+  if (!hasBody(req)) return payload;
   const type = req.headers['content-type'];
   if (acceptedMediaType(type, accepted) === undefined) {
     throw new HttpError(
@@ -113,7 +59,54 @@ export async function readJsonBody(
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `content-encoding '${encoding}' is not supported; send the body uncompressed`);
   }
-  const bytes = await readBytes(req, limits, lease);
+  const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+  if (declared !== undefined && declared > limits.maxBytes) {
+    throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is ${declared} bytes, more than the limit of ${limits.maxBytes} bytes`);
+  }
+  // Charged before a byte is read: a refused request costs no memory.
+  if (declared !== undefined) lease.take(declared);
+  const fail = (err: Error) => {
+    payload.unpipe(guard);
+    payload.pause();
+    guard.destroy(err);
+  };
+  const timedOut = (what: string) => fail(new HttpError(408, 'REQUEST_TIMEOUT', what));
+  const idle = setTimeout(() => timedOut(`no part of the body arrived for ${limits.idleTimeoutMs} ms`), limits.idleTimeoutMs);
+  const deadline = setTimeout(() => timedOut(`the body did not arrive within ${limits.timeoutMs} ms`), limits.timeoutMs);
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, callback) {
+      idle.refresh();
+      if (declared === undefined) {
+        try {
+          lease.take(chunk.length);
+        } catch (err) {
+          callback(err as Error);
+          return;
+        }
+      }
+      callback(null, chunk);
+    },
+  });
+  const stop = () => {
+    clearTimeout(idle);
+    clearTimeout(deadline);
+  };
+  guard.once('end', stop).once('close', stop);
+  payload.once('error', (err) => fail(new HttpError(400, 'BODY_ABORTED', `the body could not be read: ${err.message}`)));
+  payload.once('close', () => {
+    if (!req.complete) fail(new HttpError(400, 'BODY_ABORTED', 'the client closed the connection before the body was complete'));
+  });
+  return payload.pipe(guard);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as JSON (undefined when empty). Refused: not UTF-8 or not JSON (400 INVALID_JSON), nested deeper than
+ * MAX_JSON_DEPTH (400 JSON_TOO_DEEP) or holding a `__proto__` key (400 FORBIDDEN_KEY, with its path) — before any
+ * recursive code or schema sees it.
+ */
+export function parseJsonBody(bytes: Buffer): unknown {
   if (bytes.length === 0) return undefined;
   let value: unknown;
   try {

@@ -3,7 +3,6 @@ export { createServer, isLoopback, InsecureBindError, ServerOptionsSchema, type 
 export { createMcpServer, serveMcpStdio, SERVER_INFO, RESOURCE_NOT_FOUND } from './mcp.js';
 export { Authenticator, AgentTokensSchema, readAgentTokensFile, newAgentToken, OPERATOR, type AgentTokens, type Caller } from './auth.js';
 export { Api, type ApiDeps } from './api.js';
-export { openApiDocument } from './openapi.js';
+export { openApiDocument } from './openapi-document.js';
 export { routes, type Route } from './routes.js';
-export { resolveRoute, compileRoutes } from './router.js';
 export { HttpError, toProblem, describeError } from './problem.js';

@@ -2,9 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceptedMediaType, JSON_MEDIA_TYPES } from './body.js';
 import { BodyBudget, RetryLaterError } from './budget.js';
-import { openApiDocument } from './openapi.js';
 import { expectedVersionOf, ifMatchHits, noneMatchHits, parseEntityTags } from './preconditions.js';
-import { routes } from './routes.js';
 
 describe('media types', () => {
   it('application/json, with at most charset=utf-8, and nothing that merely starts like it', () => {
@@ -85,32 +83,5 @@ describe('entity tags', () => {
     expect(expectedVersionOf('*', 7)).toBe(7);
     expect(expectedVersionOf('*', undefined)).toBeUndefined();
     expect(() => expectedVersionOf('"6"', 7)).toThrow(expect.objectContaining({ status: 400, code: 'PRECONDITION_CONFLICT' }));
-  });
-});
-
-describe('OpenAPI: conditional requests and limits', () => {
-  type Op = { parameters: { name: string; in: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> };
-  const doc = openApiDocument(routes, { version: 'test' }) as { paths: Record<string, Record<string, Op>> };
-  it('block reads send ETag and take If-None-Match (304); writes take If-Match (412)', () => {
-    const get = doc.paths['/v1/blocks/{id}']!['get']!;
-    expect(get.parameters.map((p) => p.name)).toContain('If-None-Match');
-    expect(get.responses['200']!.headers).toHaveProperty('ETag');
-    expect(get.responses).toHaveProperty('304');
-    for (const m of ['put', 'delete']) {
-      const op = doc.paths['/v1/blocks/{id}']![m]!;
-      expect(
-        op.parameters.map((p) => p.name),
-        m,
-      ).toContain('If-Match');
-      expect(op.responses, m).toHaveProperty('412');
-    }
-    expect(doc.paths['/v1/vectors/{id}']!['get']!.responses).toHaveProperty('304');
-  });
-  it('every route with a body lists 413, 415, 429 and 503 (with Retry-After)', () => {
-    for (const r of routes.filter((x) => x.body)) {
-      const op = doc.paths[r.path]![r.method.toLowerCase()]!;
-      for (const s of ['413', '415', '429', '503']) expect(op.responses, `${r.method} ${r.path} ${s}`).toHaveProperty(s);
-      expect(op.responses['429']!.headers).toHaveProperty('Retry-After');
-    }
   });
 });

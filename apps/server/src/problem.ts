@@ -24,7 +24,15 @@ function isTypedError(err: unknown): err is Error & { code: string; status: numb
 }
 
 export function validationError(error: z.ZodError, where: string): HttpError {
-  const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  return issuesError(
+    error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+    where,
+  );
+}
+
+const WHERE: Record<string, string> = { body: 'body', querystring: 'query string', params: 'path', headers: 'headers' };
+
+function issuesError(issues: { path: string; message: string }[], where: string): HttpError {
   const first = issues[0];
   const summary = first ? `${first.path}: ${first.message}` : 'invalid';
   return new HttpError(
@@ -33,6 +41,36 @@ export function validationError(error: z.ZodError, where: string): HttpError {
     `invalid ${where}: ${summary}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
     issues,
   );
+}
+
+/**
+ * Fastify's own errors as ours: schema validation (400 INVALID_REQUEST with the bad paths), a body over the limit
+ * (413), an unknown media type (415), a body shorter or longer than its Content-Length (400); any other 4xx keeps its
+ * status. Everything else passes through unchanged.
+ */
+export function fromFrameworkError(err: unknown, limits: { maxBytes: number }): unknown {
+  if (err instanceof CodedError || !(err instanceof Error)) return err;
+  const e = err as Error & { code?: unknown; statusCode?: unknown; validation?: unknown; validationContext?: unknown };
+  if (Array.isArray(e.validation)) {
+    const issues = (e.validation as { instancePath?: string; message?: string }[]).map((v) => ({
+      path: (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.') || '(root)',
+      message: v.message ?? 'invalid',
+    }));
+    return issuesError(issues, WHERE[String(e.validationContext)] ?? 'request');
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is more than the limit of ${limits.maxBytes} bytes`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json (charset utf-8 if any)');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new HttpError(400, 'INVALID_CONTENT_LENGTH', 'the body is not as long as its Content-Length says');
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new HttpError(e.statusCode, typeof e.code === 'string' ? e.code.replace(/^FST_ERR_/, '') : 'BAD_REQUEST', e.message);
+  }
+  return err;
 }
 
 export function toProblem(err: unknown): Problem {

@@ -44,6 +44,11 @@ export interface Route {
   etag?: (result: unknown) => string;
   /** The route honours If-Match (412 when it does not match). */
   conditional?: true;
+  /**
+   * Error statuses it returns beyond those its shape implies (400/401/403/405 always; 404 with path parameters; 412
+   * when conditional; 408/413/415/429/503 with a body): named in the OpenAPI document.
+   */
+  errors?: readonly number[];
   handle(ctx: RouteContext<AnyObject, AnyObject, z.ZodType>): Promise<unknown> | unknown;
 }
 
@@ -65,6 +70,7 @@ function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B exten
   sideEffects?: true;
   etag?: (result: unknown) => string;
   conditional?: true;
+  errors?: readonly number[];
   handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
 }): Route {
   return r as unknown as Route;
@@ -238,6 +244,7 @@ export const routes: Route[] = [
     summary: 'Create a memory block',
     body: S.CreateBlockBody,
     status: 201,
+    errors: [409],
     response: S.BlockOut,
     handle: ({ api, body, caller }) => api.createBlock(body, caller),
   }),
@@ -293,6 +300,7 @@ export const routes: Route[] = [
     body: S.PatchBlockBody,
     bodyTypes: ['application/json-patch+json'],
     response: S.BlockOut,
+    errors: [409, 422],
     etag: blockTag,
     conditional: true,
     handle: async ({ api, params, body, caller, headers }) => {
@@ -427,6 +435,7 @@ export const routes: Route[] = [
     tag: 'operations',
     summary: 'ok, or degraded (503) while writes cannot be acknowledged; the projection’s position and the durability in force',
     statusOf: (result) => ((result as { status?: string }).status === 'degraded' ? 503 : 200),
+    response: S.HealthOut,
     handle: ({ api, caller }) => api.health(caller),
   }),
   route({
@@ -434,6 +443,7 @@ export const routes: Route[] = [
     path: '/v1/stats',
     tag: 'operations',
     summary: 'Sizes, positions and cache statistics',
+    response: S.StatsOut,
     handle: ({ api, caller }) => api.stats(caller),
   }),
 ];

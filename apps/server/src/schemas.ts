@@ -1,4 +1,5 @@
 // zod schemas of every HTTP body, query string and MCP tool argument: the one source of validation and of the OpenAPI document.
+// Bodies and query strings are strict objects: an unknown (misspelt) field is a 400, never silently dropped.
 import { z } from 'zod';
 import { BlockClassValue } from '@hvs-nvm/events';
 import { BlockSchema, MAX_TTL_SECONDS } from '@hvs-nvm/nvm';
@@ -22,17 +23,17 @@ const Sources = z
 
 // ---- vectors ------------------------------------------------------------------------------------------
 
-export const StoreVectorBody = z.object({
+export const StoreVectorBody = z.strictObject({
   id: Id.optional().describe('the id to store under (replaces an existing vector); a fresh UUID if absent'),
   vector: Vector,
   metadata: Metadata.optional(),
 });
 
-export const BatchStoreVectorsBody = z.object({
+export const BatchStoreVectorsBody = z.strictObject({
   items: z.array(StoreVectorBody).min(1).max(10_000),
 });
 
-export const SearchVectorsBody = z.object({
+export const SearchVectorsBody = z.strictObject({
   vector: Vector,
   k: K.default(10),
   filter: z
@@ -65,7 +66,7 @@ export const VectorHit = z.object({
 
 /** Who a memory belongs to; with an agent token, agentId is the token's agent (and may name no other). */
 const ScopeId = z.string().min(1).max(256);
-export const MemoryScope = z.object({
+export const MemoryScope = z.strictObject({
   agentId: ScopeId.optional().describe('the agent the memory belongs to (default with an agent token: that agent)'),
   userId: ScopeId.optional().describe('the user the memory is about'),
   runId: ScopeId.optional().describe('the run (session, conversation) it came from'),
@@ -154,7 +155,7 @@ export const ListMemoryQuery = MemoryScope.extend({
 
 export const MemoryPageOut = z.object({ memories: z.array(MemoryOut), nextCursor: z.string().optional() });
 
-export const UpdateMemoryBody = z.object({
+export const UpdateMemoryBody = z.strictObject({
   content: Text(1_000_000),
   metadata: Metadata.optional().describe('replaces the memory’s metadata (its scope stays)'),
 });
@@ -176,7 +177,7 @@ export const Permissions = z.strictObject({
   write: z.array(z.string()).optional(),
 });
 
-export const CreateBlockBody = z.object({
+export const CreateBlockBody = z.strictObject({
   name: z.string().min(1).max(256),
   blockClass: BlockClassValue,
   content: z.union([z.string(), z.record(z.string(), Json), z.array(Json)]).describe('text, or JSON stored as its text'),
@@ -186,7 +187,7 @@ export const CreateBlockBody = z.object({
   ttlSeconds: z.number().positive().max(MAX_TTL_SECONDS).optional().describe('CACHE blocks expire after this long (at most ten years)'),
 });
 
-export const UpdateBlockBody = z.object({
+export const UpdateBlockBody = z.strictObject({
   content: z.union([z.string(), z.record(z.string(), Json), z.array(Json)]),
   expectedVersion: z.number().int().min(0).optional().describe('optimistic concurrency: fail with 412 unless the block is at this version'),
 });
@@ -217,12 +218,12 @@ export const BlockHistoryEntryOut = z.object({
 
 export const BlockIdParams = z.object({ id: Id });
 
-export const GetBlockQuery = z.object({
+export const GetBlockQuery = z.strictObject({
   version: QueryInt(0, Number.MAX_SAFE_INTEGER).optional(),
   asOf: z.iso.datetime({ offset: true }).optional().describe('the block as it was at this time'),
 });
 
-export const ListBlocksQuery = z.object({
+export const ListBlocksQuery = z.strictObject({
   name: z.string().min(1).optional(),
   class: BlockClassValue.optional(),
   cursor: z.string().min(1).max(1024).optional().describe('nextCursor of the previous page'),
@@ -231,7 +232,7 @@ export const ListBlocksQuery = z.object({
 
 // ---- messages -----------------------------------------------------------------------------------------
 
-export const SendMessageBody = z.object({
+export const SendMessageBody = z.strictObject({
   from: ModelId,
   to: ModelId,
   body: Json.refine((v) => v !== undefined, 'a message body is required').describe('any JSON value'),
@@ -239,7 +240,7 @@ export const SendMessageBody = z.object({
 
 export const MailboxParams = z.object({ model: ModelId });
 
-export const ReceiveMessagesQuery = z.object({
+export const ReceiveMessagesQuery = z.strictObject({
   max: QueryInt(1, 10_000).optional(),
   waitMs: QueryInt(0, 60_000).optional(),
   ack: z
@@ -266,13 +267,13 @@ export const ReceivedMessagesOut = z.object({
   ackWaitMs: z.number().int().optional().describe('with ?ack=explicit: unacknowledged messages come back after this long'),
 });
 
-export const AckMessagesBody = z.object({
+export const AckMessagesBody = z.strictObject({
   tokens: z.array(z.string().min(1).max(1024)).min(1).max(10_000).describe('ackTokens of messages taken with ?ack=explicit'),
 });
 
 // ---- facts and cache ----------------------------------------------------------------------------------
 
-export const AddFactBody = z.object({
+export const AddFactBody = z.strictObject({
   subject: Text(10_000),
   predicate: Text(10_000),
   object: Text(10_000),
@@ -280,7 +281,7 @@ export const AddFactBody = z.object({
   sources: Sources.optional(),
 });
 
-export const QueryFactsBody = z.object({
+export const QueryFactsBody = z.strictObject({
   query: Text(100_000),
   k: K.default(10),
 });
@@ -293,12 +294,12 @@ export const FactOut = AddFactBody.omit({ sources: true }).extend({
   sources: z.array(SourceLinkOut).optional(),
 });
 
-export const CacheGetBody = z.object({
+export const CacheGetBody = z.strictObject({
   query: Text(100_000),
   threshold: z.number().min(-1).max(1).optional().describe('least similarity score that counts as a hit (default 0.9)'),
 });
 
-export const CacheSetBody = z.object({
+export const CacheSetBody = z.strictObject({
   key: Text(100_000),
   value: Json.refine((v) => v !== undefined, 'a value is required'),
   sources: Sources.optional(),
@@ -401,3 +402,54 @@ export const toolArgs = {
   add_fact: AddFactBody.shape,
   query_facts: { query: QueryFactsBody.shape.query, k: K.optional() },
 } as const;
+
+// ---- operations ---------------------------------------------------------------------------------------
+
+export const HealthOut = z.looseObject({
+  status: z.enum(['ok', 'degraded']),
+  reason: z.string().optional().describe('why writes cannot be acknowledged (degraded only)'),
+  position: z.number().int().describe('the vector projection’s position'),
+  embedded: z.boolean().describe('JetStream runs inside this server'),
+  durability: z.unknown().describe('the durability in force (replicas, sync)'),
+  natsUrl: z.string().optional().describe('where NATS is (the operator only)'),
+});
+
+export const StatsOut = z.looseObject({
+  hvs: z.looseObject({
+    position: z.number().int(),
+    vectors: z.number().int(),
+    dimension: z.number().int(),
+    geometry: z.string(),
+    natsUrl: z.string().optional(),
+  }),
+  nvm: z.looseObject({ position: z.number().int() }),
+  encoder: z.object({ name: z.string(), dimension: z.number().int() }),
+  blocks: z.number().int().describe('blocks the caller may read'),
+});
+
+// ---- OpenAPI components ---------------------------------------------------------------------------------
+
+/**
+ * The schemas the OpenAPI document names once under `components.schemas` and refers to everywhere else. A registry of
+ * our own, not zod's global one: the MCP tools' JSON Schemas stay self-contained.
+ */
+export const components = z.registry<{ id: string }>();
+for (const [id, schema] of Object.entries({
+  Problem,
+  StoreVector: StoreVectorBody,
+  VectorRecord: VectorOut,
+  VectorHit,
+  MemoryHit,
+  Memory: MemoryOut,
+  MemoryVersion: MemoryVersionOut,
+  Permissions,
+  Block: BlockOut,
+  BlockVersion: BlockHistoryEntryOut,
+  JsonPatchOperation: JsonPatchOperationIn,
+  Message: MessageOut,
+  Fact: FactOut,
+  AuditEntry: AuditEntryOut,
+  Provenance: ProvenanceOut,
+} satisfies Record<string, z.ZodType>)) {
+  components.add(schema, { id });
+}

@@ -1,11 +1,14 @@
 // Server-Sent Events: the change feeds of the logs (and the fact stream) as `text/event-stream`, resumable by position.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EventTypeSchema } from '@hvs-nvm/events';
 import { FeedStoreSchema, type FeedEvent, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Caller } from './auth.js';
-import { HttpError, validationError } from './problem.js';
+import { operationIdOf, responsesOf } from './openapi.js';
+import { HttpError } from './problem.js';
+import type { Served } from './register-routes.js';
 
 const log = createLogger('sse');
 
@@ -104,17 +107,15 @@ async function stream(req: IncomingMessage, res: ServerResponse, open: (signal: 
 }
 
 /** GET /v1/events: one log's change feed as Server-Sent Events. */
-export async function serveEvents(
+async function serveEvents(
   integration: HVSNVMIntegration,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  query: z.output<typeof EventsQuery>,
   caller: Caller,
 ): Promise<void> {
-  const parsed = EventsQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw validationError(parsed.error, 'query string');
-  const { store, types, stream: streamPrefix } = parsed.data;
-  const since = resumePosition(req, parsed.data.since);
+  const { store, types, stream: streamPrefix } = query;
+  const since = resumePosition(req, query.since);
   const viewer = viewerOf(caller);
   await stream(req, res, async function* (signal) {
     const feed = integration.changes({
@@ -130,10 +131,13 @@ export async function serveEvents(
 }
 
 /** GET /v1/facts/events: every fact of the shared knowledge base as it is added, as Server-Sent Events. */
-export async function serveFactEvents(integration: HVSNVMIntegration, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const parsed = FactEventsQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw validationError(parsed.error, 'query string');
-  const since = resumePosition(req, parsed.data.since);
+async function serveFactEvents(
+  integration: HVSNVMIntegration,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: z.output<typeof FactEventsQuery>,
+): Promise<void> {
+  const since = resumePosition(req, query.since);
   await stream(req, res, async function* (signal) {
     // The fact streams are readable by every agent: no viewer restriction applies to them.
     const feed = integration.nvm.eventStore.subscribeToAll({
@@ -151,4 +155,70 @@ export async function serveFactEvents(integration: HVSNVMIntegration, req: Incom
       await feed.stop();
     }
   });
+}
+
+const FEEDS = [
+  {
+    path: '/v1/events',
+    summary: 'A log’s change feed as Server-Sent Events (id: the position; resumable with Last-Event-ID or since)',
+    query: EventsQuery,
+    serve: (integration: HVSNVMIntegration, req: IncomingMessage, res: ServerResponse, query: unknown, caller: Caller) =>
+      serveEvents(integration, req, res, query as z.output<typeof EventsQuery>, caller),
+  },
+  {
+    path: '/v1/facts/events',
+    summary: 'Every fact of the shared knowledge base as it is added, as Server-Sent Events',
+    query: FactEventsQuery,
+    serve: (integration: HVSNVMIntegration, req: IncomingMessage, res: ServerResponse, query: unknown) =>
+      serveFactEvents(integration, req, res, query as z.output<typeof FactEventsQuery>),
+  },
+];
+
+const LastEventIdHeader = z.looseObject({
+  'last-event-id': z.string().optional().describe('the position of the last event received: the feed resumes after it'),
+});
+
+/**
+ * Registers the feeds. Once the query is valid, the response is taken over from Fastify (headers set so far are
+ * kept) and streamed until the client goes away or the server closes (`feeds` holds them for close()).
+ */
+export function registerFeeds(app: FastifyInstance, integration: HVSNVMIntegration, feeds: Set<ServerResponse>): Served[] {
+  for (const feed of FEEDS) {
+    const docs = {
+      method: 'GET' as const,
+      path: feed.path,
+      summary: feed.summary,
+      tag: 'feeds',
+      query: feed.query,
+      handle: () => undefined,
+    };
+    const responses = responsesOf(docs);
+    responses['200'] = {
+      description: 'text/event-stream: `retry:`, then one `id:`/`event:`/`data:` frame per event, and `: keep-alive` comments',
+      content: { 'text/event-stream': { schema: z.string() } },
+    };
+    app.route({
+      method: 'GET',
+      url: feed.path,
+      exposeHeadRoute: false,
+      schema: {
+        operationId: operationIdOf('GET', feed.path),
+        summary: feed.summary,
+        tags: ['feeds'],
+        querystring: feed.query,
+        headers: LastEventIdHeader,
+        response: responses,
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        // Refused before the stream starts: a problem like any other route's.
+        resumePosition(request.raw, undefined);
+        for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+        reply.hijack();
+        feeds.add(reply.raw);
+        reply.raw.once('close', () => feeds.delete(reply.raw));
+        await feed.serve(integration, request.raw, reply.raw, request.query, request.caller);
+      },
+    });
+  }
+  return FEEDS.map((f) => ({ method: 'GET', path: f.path, sideEffects: true }));
 }

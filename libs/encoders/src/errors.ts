@@ -1,5 +1,5 @@
 // The encoders' errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
-import { CodedError } from '@hvs-nvm/events';
+import { CodedError, describeValue } from '@hvs-nvm/events';
 
 export interface EncoderErrorOptions extends ErrorOptions {
   readonly code?: string;
@@ -42,24 +42,5 @@ export class InvalidEncoderOptionError extends EncoderError {
   }
 }
 
-/** A short, safe rendering of an offending value for error messages. */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `array(${value.length})`;
-  switch (typeof value) {
-    case 'string':
-      return value.length > 40 ? `string(${value.length} chars)` : JSON.stringify(value);
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return `${typeof value} ${String(value)}`;
-    case 'undefined':
-      return 'undefined';
-    case 'function':
-      return 'function';
-    case 'symbol':
-      return 'symbol';
-    default:
-      return `object ${Object.prototype.toString.call(value).slice(8, -1)}`;
-  }
-}
+/** A short, safe rendering of an offending value for error messages; one describer for every lib. */
+export { describeValue };

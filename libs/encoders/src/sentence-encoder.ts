@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { assertIntegerOption, assertText, assertTexts, DEFAULT_MAX_TEXT_CHARS, normaliseInPlace, type Encoder } from './encoder.js';
 import { EncoderError, EncoderUnavailableError } from './errors.js';
-import { LruCache } from './lru-cache.js';
+import { LRUCache } from 'lru-cache';
 
 export const SENTENCE_ENCODER_NAME = 'universal-sentence-encoder-lite';
 export const SENTENCE_ENCODER_DIMENSION = 512;
@@ -112,7 +112,8 @@ class SentenceEncoder implements Encoder {
   readonly name = SENTENCE_ENCODER_NAME;
   readonly dimension = SENTENCE_ENCODER_DIMENSION;
   readonly #model: SentenceModel;
-  readonly #cache: LruCache<string, Float32Array>;
+  // Recent encodings (lru-cache; absent when cacheMaxEntries is 0).
+  readonly #cache: LRUCache<string, Float32Array> | undefined;
   readonly #maxBatchSize: number;
   readonly #maxChunkChars: number;
   readonly #maxTextChars: number;
@@ -123,7 +124,7 @@ class SentenceEncoder implements Encoder {
 
   constructor(model: SentenceModel, settings: Settings) {
     this.#model = model;
-    this.#cache = new LruCache(settings.cacheMaxEntries);
+    this.#cache = settings.cacheMaxEntries > 0 ? new LRUCache({ max: settings.cacheMaxEntries }) : undefined;
     this.#maxBatchSize = settings.maxBatchSize;
     this.#maxChunkChars = settings.maxChunkChars;
     this.#maxTextChars = settings.maxTextChars;
@@ -142,7 +143,7 @@ class SentenceEncoder implements Encoder {
   }
 
   #vectorOf(text: string): Promise<Float32Array> {
-    const cached = this.#cache.get(text);
+    const cached = this.#cache?.get(text);
     if (cached !== undefined) return Promise.resolve(cached);
     let pending = this.#pending.get(text);
     if (pending === undefined) {
@@ -166,7 +167,7 @@ class SentenceEncoder implements Encoder {
           const vectors = await this.#embed(texts);
           texts.forEach((text, i) => {
             const vector = vectors[i]!;
-            this.#cache.set(text, vector);
+            this.#cache?.set(text, vector);
             this.#settle(text)?.resolve(vector);
           });
         } catch (error) {

@@ -1,6 +1,6 @@
 // Validation at the patterns' edge: caller input becomes typed values, or an NVM InvalidArgumentError before any write.
 import { z } from 'zod';
-import { describeValue } from '@hvs-nvm/hvs';
+import { describeValue } from '@hvs-nvm/events';
 import { InvalidArgumentError } from '@hvs-nvm/nvm';
 
 /** Text that means something: a string with a non-blank character (an encoder would embed '' as noise). */

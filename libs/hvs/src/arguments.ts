@@ -1,5 +1,5 @@
 // Validation of the arguments HVS calls take: ids, metadata and options objects.
-import { Id, jsonShapeProblem } from '@hvs-nvm/events';
+import { Id, jsonShapeProblem, NotJsonError, optionsOf, strictJsonText } from '@hvs-nvm/events';
 import { InvalidArgumentError, InvalidIdError, InvalidMetadataError, PayloadTooLargeError } from './errors.js';
 import type { Metadata } from './records.js';
 
@@ -12,24 +12,10 @@ export function validateMetadata(metadata: unknown, maxBytes: number): Metadata 
   if (shape !== undefined) throw new InvalidMetadataError(shape.message);
   let json: string;
   try {
-    json = JSON.stringify(metadata, (key, value: unknown) => {
-      if (key === '' && value === metadata) return value;
-      if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`'${key}' is ${value}`);
-      if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol' || value === undefined) {
-        throw new Error(`'${key}' is a ${typeof value}, which JSON cannot hold`);
-      }
-      if (key === '') throw new Error('empty keys are not allowed');
-      // Dates arrive here already as their toJSON() text; a Map, Set or class instance would become {} silently.
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        const proto: unknown = Object.getPrototypeOf(value);
-        if (proto !== Object.prototype && proto !== null) {
-          throw new Error(`'${key}' is a ${(value as object).constructor?.name ?? 'non-plain object'}, which JSON cannot hold`);
-        }
-      }
-      return value;
-    });
+    json = strictJsonText(metadata, 'metadata', { refuseEmptyKeys: true, refuseUndefinedProperties: true });
   } catch (err) {
-    throw new InvalidMetadataError(`metadata is not JSON-serialisable: ${(err as Error).message}`);
+    if (err instanceof NotJsonError) throw new InvalidMetadataError(`metadata is not JSON-serialisable: ${err.message}`);
+    throw err;
   }
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes) throw new PayloadTooLargeError('metadata', bytes, maxBytes);
@@ -39,11 +25,7 @@ export function validateMetadata(metadata: unknown, maxBytes: number): Metadata 
 
 /** Options arguments may be omitted (or null, as from JSON callers), but must be objects when given. */
 export function optionsObject<T extends object>(options: T | null | undefined, call: string): T {
-  if (options === undefined || options === null) return {} as T;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${call} options must be an object, got ${typeof options}`);
-  }
-  return options;
+  return optionsOf(options, call, (message) => new InvalidArgumentError(message));
 }
 
 export function validateId(id: unknown): string {

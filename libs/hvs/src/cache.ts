@@ -1,4 +1,6 @@
-// The client cache: an LRU of retrieved vector records, bounded by bytes, kept coherent by the event stream.
+// The client cache's store: lru-cache (isaacs) bounded by bytes, with the hit, miss and eviction counts HVS reports.
+import { LRUCache } from 'lru-cache';
+
 export interface CacheStats {
   entries: number;
   bytes: number;
@@ -8,65 +10,57 @@ export interface CacheStats {
   evictions: number;
 }
 
-export class LruByteCache<V> {
-  private readonly map = new Map<string, { value: V; bytes: number }>();
-  private bytes = 0;
+export class LruByteCache<V extends object> {
+  private readonly lru: LRUCache<string, V> | undefined;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
 
   constructor(
     readonly maxBytes: number,
-    private readonly sizeOf: (value: V) => number,
-  ) {}
+    sizeOf: (value: V) => number,
+  ) {
+    // lru-cache needs a positive bound; a zero-byte cache keeps nothing.
+    this.lru =
+      maxBytes > 0
+        ? new LRUCache<string, V>({
+            maxSize: maxBytes,
+            sizeCalculation: (value) => Math.max(1, sizeOf(value)),
+            dispose: (_value, _key, reason) => {
+              if (reason === 'evict') this.evictions++;
+            },
+          })
+        : undefined;
+  }
 
   get(key: string): V | undefined {
-    const hit = this.map.get(key);
-    if (!hit) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
-    // Re-insert: Map iteration order is insertion order, so the first key is the least recently used.
-    this.map.delete(key);
-    this.map.set(key, hit);
-    return hit.value;
+    const value = this.lru?.get(key);
+    if (value === undefined) this.misses++;
+    else this.hits++;
+    return value;
   }
 
   has(key: string): boolean {
-    return this.map.has(key);
+    return this.lru?.has(key) ?? false;
   }
 
+  /** A value larger than the whole cache is not kept (lru-cache refuses it rather than evicting everything). */
   set(key: string, value: V): void {
-    const bytes = this.sizeOf(value);
-    if (bytes > this.maxBytes) return;
-    this.delete(key);
-    this.map.set(key, { value, bytes });
-    this.bytes += bytes;
-    while (this.bytes > this.maxBytes) {
-      const oldest = this.map.keys().next().value as string;
-      this.delete(oldest);
-      this.evictions++;
-    }
+    this.lru?.set(key, value);
   }
 
   delete(key: string): boolean {
-    const hit = this.map.get(key);
-    if (!hit) return false;
-    this.map.delete(key);
-    this.bytes -= hit.bytes;
-    return true;
+    return this.lru?.delete(key) ?? false;
   }
 
   clear(): void {
-    this.map.clear();
-    this.bytes = 0;
+    this.lru?.clear();
   }
 
   stats(): CacheStats {
     return {
-      entries: this.map.size,
-      bytes: this.bytes,
+      entries: this.lru?.size ?? 0,
+      bytes: this.lru?.calculatedSize ?? 0,
       maxBytes: this.maxBytes,
       hits: this.hits,
       misses: this.misses,

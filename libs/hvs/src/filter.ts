@@ -1,7 +1,7 @@
 // The metadata filter language (MongoDB-style): validation and compilation to a predicate over metadata.
 import { z } from 'zod';
 import { describeValue, InvalidFilterError } from './errors.js';
-import { FORBIDDEN_JSON_KEYS, jsonShapeProblem } from '@hvs-nvm/events';
+import { FORBIDDEN_JSON_KEYS, isPlainObject, jsonShapeProblem } from '@hvs-nvm/events';
 
 /** Deepest nesting of objects and arrays in a filter: real filters use a handful; 5,000 `$not`s overflowed the stack. */
 export const MAX_FILTER_DEPTH = 32;
@@ -208,12 +208,6 @@ function deepEqual(a: unknown, b: unknown): boolean {
     return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 function all(parts: Predicate[]): Predicate {

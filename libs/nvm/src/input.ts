@@ -1,8 +1,16 @@
 // Validation at the API edge: turns caller input into event data, or a typed error before anything is appended.
 import { z } from 'zod';
-import { BlockClassValue, type EventData } from '@hvs-nvm/events';
-import { jsonShapeProblem } from '@hvs-nvm/events';
-import { describeValue } from '@hvs-nvm/vector-index';
+import {
+  BlockClassValue,
+  describeValue,
+  isPlainObject,
+  jsonShapeProblem,
+  messageOf,
+  NotJsonError,
+  optionsOf as sharedOptionsOf,
+  strictJsonText,
+  type EventData,
+} from '@hvs-nvm/events';
 import { MAX_TTL_SECONDS, type BlockMetadata, type BlockPermissions } from './block.js';
 import { ttlFromMetadata } from './block-decider.js';
 import { ContentTooLargeError, InvalidArgumentError, InvalidBlockError } from './errors.js';
@@ -48,40 +56,16 @@ export function positionalCreateInput(name: string, blockClass: unknown, content
   return { ...rest, name, blockClass, content };
 }
 
-/**
- * A caller's value for an error message. Never String(v) or a template literal on unknown input: an object such as
- * `{ toString: '' }` makes those throw a raw TypeError in place of the typed error being built.
- */
+/** A caller's value for an error message (short: it sits inside a sentence about a block). */
 export function describe(value: unknown): string {
-  try {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !isPlainObject(value)) {
-      // Its class says more than its JSON ('{}' for a Map); the prototype's constructor, never an own key.
-      const name: unknown = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-      return `a ${typeof name === 'string' && name !== '' ? name : 'non-plain'} object`;
-    }
-    return describeValue(value, 60);
-  } catch {
-    // describeValue never throws, but reading the prototype above does (a revoked proxy).
-    return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
-  }
+  return describeValue(value, 60);
 }
 
-/** An error's message, whatever was thrown (user code such as a toJSON may throw anything, even null). */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : `threw ${describe(err)}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
+export { messageOf };
 
 /** A call's options: omitted or null mean none; anything but a plain object is refused (an array's `filter` is a function). */
 export function optionsOf<T extends object>(options: T | null | undefined, call: string): T {
-  if (options === undefined || options === null) return {} as T;
-  if (!isPlainObject(options)) throw new InvalidArgumentError(`${call} options must be an object, got ${describe(options)}`);
-  return options;
+  return sharedOptionsOf(options, call, (message) => new InvalidArgumentError(message));
 }
 
 /** JSON text of a value, refusing what JSON would silently change: NaN, functions, Maps, cycles, bigints. */
@@ -89,24 +73,10 @@ function strictJson(value: unknown, label: string): string {
   const shape = jsonShapeProblem(value, label);
   if (shape !== undefined) throw new InvalidBlockError(`${label} is not acceptable JSON: ${shape.message}`);
   try {
-    const json = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
-      const where = key === '' ? label : `${label}.${key}`;
-      const raw = (this as Record<string, unknown>)[key];
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${where} is ${v}`);
-      if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') {
-        throw new Error(`${where} is a ${typeof v}`);
-      }
-      if (v === undefined && (key === '' || Array.isArray(this))) throw new Error(`${where} is undefined`);
-      const hasToJson = typeof (raw as { toJSON?: unknown } | null)?.toJSON === 'function';
-      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && !hasToJson && !isPlainObject(raw)) {
-        throw new Error(`${where} is ${describe(raw)}, which JSON cannot hold`);
-      }
-      return v;
-    });
-    if (json === undefined) throw new Error(`${label} has no JSON form`);
-    return json;
+    return strictJsonText(value, label);
   } catch (err) {
-    throw new InvalidBlockError(`${label} is not JSON-serialisable: ${messageOf(err)}`);
+    if (err instanceof NotJsonError) throw new InvalidBlockError(`${label} is not JSON-serialisable: ${err.message}`);
+    throw err;
   }
 }
 

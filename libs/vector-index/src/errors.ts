@@ -1,37 +1,11 @@
 // The errors the vector index and the distance maths throw: the root of HVS's hierarchy (HVSError, with a stable code
 // and an HTTP-like status) and the few errors of vectors, ids and the index itself; @hvs-nvm/hvs re-exports them.
-import { CodedError } from '@hvs-nvm/events';
+import { CodedError, describeValue } from '@hvs-nvm/events';
 
 export class HVSError extends CodedError {}
 
-/** String(value) can itself throw (a hostile toString, a revoked proxy): never let describing a value fail. */
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    try {
-      return Object.prototype.toString.call(value);
-    } catch {
-      return typeof value;
-    }
-  }
-}
-
-/** Shows a caller's value in a message without throwing on cycles, bigints or huge arrays. */
-export function describeValue(value: unknown, maxChars = 120): string {
-  let text: string;
-  try {
-    text =
-      typeof value === 'string'
-        ? JSON.stringify(value)
-        : ArrayBuffer.isView(value)
-          ? `${value.constructor.name}(${(value as unknown as ArrayLike<unknown>).length})`
-          : (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? safeString(value));
-  } catch {
-    text = safeString(value);
-  }
-  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
-}
+/** Shows a caller's value in a message; one describer for every lib. */
+export { describeValue };
 
 export class DimensionMismatchError extends HVSError {
   constructor(

@@ -16,6 +16,7 @@ interface StartOptions {
   headersTimeoutMs?: string;
   requestTimeoutMs?: string;
   bodyIdleTimeoutMs?: string;
+  corsOrigins?: string;
 }
 
 const LIMIT_FLAGS = {
@@ -61,6 +62,11 @@ export function registerStart(program: Command): void {
     .option('--headers-timeout-ms <ms>', 'time to receive request headers (default 10000)')
     .option('--request-timeout-ms <ms>', 'time to receive a whole request (default 60000)')
     .option('--body-idle-timeout-ms <ms>', 'longest pause within a request body (default 10000)')
+    .addOption(
+      new Option('--cors-origins <origins>', 'comma-separated browser origins allowed to call the API (CORS), or * (default: none)').env(
+        'HVS_NVM_CORS_ORIGINS',
+      ),
+    )
     .action(async (options: StartOptions, cmd: Command) => {
       const opts = globals(cmd);
       const port = parseIntArg(options.port, '--port', 0);
@@ -85,6 +91,14 @@ export function registerStart(program: Command): void {
           ...(options.token ? { token: options.token } : {}),
           ...(agentTokens ? { agentTokens } : {}),
           ...limits,
+          ...(options.corsOrigins
+            ? {
+                corsOrigins: options.corsOrigins
+                  .split(',')
+                  .map((o) => o.trim())
+                  .filter((o) => o !== ''),
+              }
+            : {}),
         });
         const stats = integration.hvs.stats();
         const info = {
