@@ -224,6 +224,37 @@ describe('PayloadIndex', () => {
   });
 });
 
+describe('VectorIndex with a payload query in every geometry', () => {
+  for (const geometry of ['spherical', 'hyperboloid'] as const) {
+    it(`${geometry}: scans and graph walks agree with exact filtered search`, () => {
+      const r = rng(geometry === 'spherical' ? 6 : 7);
+      const n = 12_000;
+      const dim = 8;
+      const index = new VectorIndex({ dimension: dim, geometry, initialCapacity: n });
+      index.upsertBatch(
+        Array.from({ length: n }, (_, i) => ({ id: `v${i}`, vector: Float32Array.from({ length: dim }, () => r() * 4 - 2) })),
+      );
+      for (let i = 0; i < n; i++) index.payload.add(index.labelOf(`v${i}`)!, { bucket: i % 100 });
+      for (const percent of [1, 60]) {
+        let found = 0;
+        for (let q = 0; q < 20; q++) {
+          const v = Float32Array.from({ length: dim }, () => r() * 4 - 2);
+          const truth = index.exactSearch(v, 10, (id) => Number(id.slice(1)) % 100 < percent);
+          const hits = index.search(v, 10, { payload: { op: 'range', path: ['bucket'], cmp: '$lt', value: percent }, payloadExact: true });
+          expect(hits).toHaveLength(10);
+          for (const h of hits) expect(Number(h.id.slice(1)) % 100).toBeLessThan(percent);
+          // Exact distances either way: the same as brute force for the hits both found.
+          const byId = new Map(truth.map((t) => [t.id, t.distance]));
+          for (const h of hits) if (byId.has(h.id)) expect(h.distance).toBeCloseTo(byId.get(h.id)!, 9);
+          found += hits.filter((h) => byId.has(h.id)).length;
+        }
+        expect(found / 200, `${geometry} ${percent}%`).toBeGreaterThanOrEqual(0.95);
+      }
+      index.dispose();
+    });
+  }
+});
+
 describe('VectorIndex snapshots with a payload index', () => {
   it('restore the payload index with the graph; a damaged payload file only costs a rebuild', async () => {
     const { mkdtemp, readdir, rm, writeFile } = await import('node:fs/promises');
