@@ -290,7 +290,7 @@ describe('planCandidates', () => {
     expect(planCandidates(2500, 25_000, 64, 10)).toBeUndefined();
     expect(planCandidates(50_000, 100_000, 64, 10)).toEqual({ ef: 64 });
     const tenth = planCandidates(10_000, 100_000, 64, 10)!;
-    expect(tenth.ef).toBeGreaterThanOrEqual(125);
+    expect(tenth.ef).toBeGreaterThanOrEqual(80);
     const sparse = planCandidates(50_000, 1_000_000, 64, 10)!;
     expect(sparse.ef).toBeGreaterThan(tenth.ef);
   });
