@@ -8,6 +8,8 @@
 //   poincare  [x, f]              f = 1/(1 + √(1+|x|²)): f·x is x's point in the Poincaré ball; distance |f·x − g·z|²
 // Labels are internal ids: a new label must be the next free slot, and hnswlib keeps an updated or re-added label in
 // its slot, so the vector of label L sits at L·stride + dataOffset of the view.
+// Over 400 lines: the N-API class, its worker and the allow-list search share the graph, its lock and its layout; one
+// translation unit keeps them in the build as one addon.
 #include <napi.h>
 
 #include <cmath>
