@@ -20,6 +20,7 @@ import { HttpError, toProblem, validationError } from './problem.js';
 import { headerOf, routes } from './routes.js';
 import { compileRoutes, resolveRoute } from './router.js';
 import { serveEvents, serveFactEvents } from './sse.js';
+import { dashboardHandler, isDashboardPath } from './dashboard.js';
 
 const MiB = 1024 * 1024;
 
@@ -122,6 +123,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const table = compileRoutes(routes);
   const feeds = new Set<ServerResponse>();
   const mcp = new McpHttpSessions(api);
+  const dashboard = dashboardHandler();
   let baseUrl = '';
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -132,6 +134,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       throw new HttpError(400, 'INVALID_PATH', 'the request target is not a valid URL path');
     }
     const method = (req.method ?? 'GET').toUpperCase();
+    // The dashboard's files are public (they hold no data); the page asks for a token and sends it on every API call.
+    if ((method === 'GET' || method === 'HEAD') && isDashboardPath(url.pathname)) return dashboard(req, res);
     // Everything, the OpenAPI document included, is behind the token when one is set: the document names every
     // route and schema, which is for callers who may use them.
     const caller = auth.authenticate(req.headers);
