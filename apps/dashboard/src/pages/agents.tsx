@@ -47,12 +47,10 @@ function SendForm({ onSent }: { onSent: () => void }) {
     >
       <h2 id="send-title">Send a message</h2>
       <div class="filters">
-        <label>
-          From <input required value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
-        </label>
-        <label>
-          To <input required value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-        </label>
+        <label for="send-from">From</label>
+        <input id="send-from" required value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        <label for="send-to">To</label>
+        <input id="send-to" required value={to} onInput={(e) => setTo(e.currentTarget.value)} />
       </div>
       <label for="send-body">Body (JSON)</label>
       <textarea id="send-body" rows={2} required value={body} onInput={(e) => setBody(e.currentTarget.value)} />

@@ -121,26 +121,22 @@ export function BlockPage({ id }: { id: string }) {
               <>
                 <h3>Compare versions</h3>
                 <div class="filters">
-                  <label>
-                    From{' '}
-                    <select value={from.version} onChange={(e) => setFromV(Number(e.currentTarget.value))}>
-                      {history.map((h) => (
-                        <option key={h.version} value={h.version}>
-                          version {h.version}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label>
-                    To{' '}
-                    <select value={to.version} onChange={(e) => setToV(Number(e.currentTarget.value))}>
-                      {history.map((h) => (
-                        <option key={h.version} value={h.version}>
-                          version {h.version}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <label for="diff-from">From</label>
+                  <select id="diff-from" value={from.version} onChange={(e) => setFromV(Number(e.currentTarget.value))}>
+                    {history.map((h) => (
+                      <option key={h.version} value={h.version}>
+                        version {h.version}
+                      </option>
+                    ))}
+                  </select>
+                  <label for="diff-to">To</label>
+                  <select id="diff-to" value={to.version} onChange={(e) => setToV(Number(e.currentTarget.value))}>
+                    {history.map((h) => (
+                      <option key={h.version} value={h.version}>
+                        version {h.version}
+                      </option>
+                    ))}
+                  </select>
                 </div>
                 <Diff from={from} to={to} />
               </>
