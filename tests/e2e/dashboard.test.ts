@@ -1,6 +1,8 @@
 // End to end in a real browser: the dashboard served by `hvs-nvm start` at `/`, behind a token, against a live stack.
 // Every page loads without a console error; search, block history, mailboxes, the live feed and the geometry map
 // work from the page. With DASHBOARD_SCREENSHOTS=<dir> it also saves a screenshot of each page there.
+// The DOM types: page.evaluate callbacks run in the browser.
+/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,7 +16,7 @@ const PAGES = ['Memory', 'Blocks', 'Agents', 'Events', 'Geometry', 'Health'] as 
 const shots = process.env.DASHBOARD_SCREENSHOTS;
 
 let stack: Stack;
-let data: { remove(): void };
+let data: ReturnType<typeof tempDir>;
 let browser: Browser;
 let context: BrowserContext;
 let blockId: string;
