@@ -138,6 +138,7 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => page.getByLabel('Content as of the chosen time').textContent()).toContain('"draft"');
     await page.keyboard.press('End');
     await expect.poll(() => page.getByLabel('Content as of the chosen time').textContent()).toContain('"shipped"');
+    if (shots) await page.screenshot({ path: join(shots, 'block.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -72,16 +72,15 @@ function TokenForm({ onDone, refused }: { onDone: () => void; refused: boolean }
 
 function App() {
   const url = useLocation();
-  const [auth, setAuth] = useState<'checking' | 'ok' | 'needed' | 'refused'>('checking');
+  // The page renders at once; a refused call (this check, or any of the page's) brings up the sign-in form.
+  const [auth, setAuth] = useState<'ok' | 'needed' | 'refused'>('ok');
   const mainRef = useRef<HTMLElement>(null);
 
   const check = () => {
-    get('/v1/health')
-      .then(() => setAuth('ok'))
-      .catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 401) setAuth(token.get() ? 'refused' : 'needed');
-        else setAuth('ok'); // degraded (503) or unreachable: the pages say so themselves.
-      });
+    get('/v1/health').catch((err: unknown) => {
+      // Degraded (503) or unreachable: the pages say so themselves.
+      if (err instanceof ApiError && err.status === 401) setAuth(token.get() ? 'refused' : 'needed');
+    });
   };
   useEffect(check, []);
   useEffect(() => onUnauthorized(() => setAuth(token.get() ? 'refused' : 'needed')), []);
@@ -123,15 +122,13 @@ function App() {
         )}
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
-        {auth === 'checking' ? (
-          <p aria-live="polite">Connecting…</p>
-        ) : auth === 'ok' ? (
+        {auth === 'ok' ? (
           <Page url={url} key={url.pathname} />
         ) : (
           <TokenForm
             refused={auth === 'refused'}
             onDone={() => {
-              setAuth('checking');
+              setAuth('ok');
               check();
             }}
           />

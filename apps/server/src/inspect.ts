@@ -7,6 +7,7 @@ import type { ApiDeps } from './api.js';
 import type { Caller } from './auth.js';
 import { fitAxes, project, type Axes } from './map2d.js';
 import { HttpError } from './problem.js';
+import { StreamIds } from './stream-ids.js';
 
 // ---- schemas (the one source of the routes' types and of the OpenAPI document)
 
@@ -88,20 +89,26 @@ export const VectorMapOut = z.object({
 
 const iso = (d: Date | undefined) => d?.toISOString();
 
+/** One follower per log and filter, for the life of the process (the stores outlive requests). */
+const followers = new WeakMap<EventStore, Map<string, StreamIds>>();
+function streamIdsOf(es: EventStore, filter: string, removedBy?: 'VectorDeleted'): StreamIds {
+  let byFilter = followers.get(es);
+  if (!byFilter) followers.set(es, (byFilter = new Map()));
+  let ids = byFilter.get(filter);
+  if (!ids) byFilter.set(filter, (ids = new StreamIds(es, filter, removedBy)));
+  return ids;
+}
+
 /** The operator sees every agent; an agent only itself (others' mailbox counts are theirs). */
 export async function listAgents(deps: ApiDeps, caller: Caller, latest: number): Promise<z.input<typeof AgentsOut>> {
   const mail = deps.hvs.mailEventStore;
-  const { stream, prefix } = mail.names;
-  // One request: the subjects of the mail log carry the recipients (box.<to>.<from>.<id>, dlq.<to>.<id>).
-  const info = await mail.jsm.streams.info(stream, { subjects_filter: `${prefix}.>` });
+  const { stream } = mail.names;
+  // Each message is its own stream, named for its recipient: box.<to>.<from>.<id>, and dlq.<to>.<id> once given up.
+  const [boxes, dead] = await Promise.all([streamIdsOf(mail, 'box.>').current(), streamIdsOf(mail, 'dlq.>').current()]);
   const counts = new Map<string, { depth: number; deadLettered: number }>();
   const countOf = (agent: string) => counts.get(agent) ?? counts.set(agent, { depth: 0, deadLettered: 0 }).get(agent)!;
-  for (const subject of Object.keys(info.state.subjects ?? {})) {
-    const [kind, to] = subject.slice(prefix.length + 1).split('.');
-    if (to === undefined) continue;
-    if (kind === 'box') countOf(to).depth++;
-    else if (kind === 'dlq') countOf(to).deadLettered++;
-  }
+  for (const id of boxes) countOf(id.split('.')[1]!).depth++;
+  for (const id of dead) countOf(id.split('.')[1]!).deadLettered++;
   const presence = new Map((await deps.hvs.listModels()).map((m) => [m.modelId, m]));
   for (const id of presence.keys()) countOf(id);
   const consumers = new Map<string, { pending: number; unacknowledged: number }>();
@@ -189,31 +196,33 @@ const MAP_CHUNK = 5_000;
 
 /**
  * A uniform random sample of the stored vectors, placed on a 2-D map (map2d.ts). The ids come from the log's
- * subjects (one per vector, `vec.<id>`: one request, no payloads read), a reservoir picks `limit`, the first chunk
+ * streams (one per vector, `vec.<id>`; see stream-ids.ts), a reservoir picks `limit`, the first chunk
  * of them fits the axes, and every chunk is then read and projected; deleted vectors drop out. Coordinates, not
  * vectors, go to the browser: 100k 256-d vectors would be ~500 MB of JSON, their map is ~2 MB plus metadata.
  */
 export async function mapVectors(deps: ApiDeps, limit: number, seed: number): Promise<z.input<typeof VectorMapOut>> {
-  const es = deps.hvs.eventStore;
-  const { stream, prefix } = es.names;
-  const info = await es.jsm.streams.info(stream, { subjects_filter: `${prefix}.vec.>` });
-  const start = prefix.length + 5;
+  const vectors = streamIdsOf(deps.hvs.eventStore, 'vec.>', 'VectorDeleted');
   const next = random(seed);
   const picked: string[] = [];
   let seen = 0;
-  for (const subject of Object.keys(info.state.subjects ?? {})) {
+  // Sorted first: the same seed picks the same sample whatever order the ids were learnt in.
+  for (const streamId of [...(await vectors.current())].sort()) {
+    const id = streamId.slice('vec.'.length);
     seen++;
-    if (picked.length < limit) picked.push(subject.slice(start));
+    if (picked.length < limit) picked.push(id);
     else {
       const j = Math.floor(next() * seen);
-      if (j < limit) picked[j] = subject.slice(start);
+      if (j < limit) picked[j] = id;
     }
   }
   const geometry = deps.hvs.geometry;
   let axes: Axes | undefined;
   const points: z.input<typeof VectorMapOut>['points'] = [];
   for (let i = 0; i < picked.length; i += MAP_CHUNK) {
-    const records = (await deps.hvs.batchRetrieveVectors(picked.slice(i, i + MAP_CHUNK))).filter((r) => r !== null);
+    const chunk = picked.slice(i, i + MAP_CHUNK);
+    const found = await deps.hvs.batchRetrieveVectors(chunk);
+    found.forEach((r, k) => r === null && vectors.forget(`vec.${chunk[k]}`));
+    const records = found.filter((r) => r !== null);
     axes ??= fitAxes(
       records.map((r) => r.data),
       geometry,
