@@ -91,11 +91,11 @@ const iso = (d: Date | undefined) => d?.toISOString();
 
 /** One follower per log and filter, for the life of the process (the stores outlive requests). */
 const followers = new WeakMap<EventStore, Map<string, StreamIds>>();
-function streamIdsOf(es: EventStore, filter: string, removedBy?: 'VectorDeleted'): StreamIds {
+function streamIdsOf(es: EventStore, filter: string): StreamIds {
   let byFilter = followers.get(es);
   if (!byFilter) followers.set(es, (byFilter = new Map()));
   let ids = byFilter.get(filter);
-  if (!ids) byFilter.set(filter, (ids = new StreamIds(es, filter, removedBy)));
+  if (!ids) byFilter.set(filter, (ids = new StreamIds(es, filter)));
   return ids;
 }
 
@@ -193,6 +193,8 @@ function random(seed: number): () => number {
 
 /** Vectors read from the read model at once while mapping (bounds the memory a 100k map takes). */
 const MAP_CHUNK = 5_000;
+/** Vectors the map's axes are fitted on (a uniform sample already): each power-iteration step costs 2·n·d. */
+const FIT_POINTS = 500;
 
 /**
  * A uniform random sample of the stored vectors, placed on a 2-D map (map2d.ts). The ids come from the log's
@@ -201,7 +203,7 @@ const MAP_CHUNK = 5_000;
  * vectors, go to the browser: 100k 256-d vectors would be ~500 MB of JSON, their map is ~2 MB plus metadata.
  */
 export async function mapVectors(deps: ApiDeps, limit: number, seed: number): Promise<z.input<typeof VectorMapOut>> {
-  const vectors = streamIdsOf(deps.hvs.eventStore, 'vec.>', 'VectorDeleted');
+  const vectors = streamIdsOf(deps.hvs.eventStore, 'vec.>');
   const next = random(seed);
   const picked: string[] = [];
   let seen = 0;
@@ -224,7 +226,7 @@ export async function mapVectors(deps: ApiDeps, limit: number, seed: number): Pr
     found.forEach((r, k) => r === null && vectors.forget(`vec.${chunk[k]}`));
     const records = found.filter((r) => r !== null);
     axes ??= fitAxes(
-      records.map((r) => r.data),
+      records.slice(0, FIT_POINTS).map((r) => r.data),
       geometry,
     );
     for (const r of records) {

@@ -37,7 +37,7 @@ function orthogonalise(v: Float64Array, against: Float64Array[]): void {
 }
 
 /** The top eigenvector of RᵀR (rows R) orthogonal to `against`, and its eigenvalue. */
-function topDirection(rows: Float64Array[], dim: number, against: Float64Array[], maxSteps = 300): { v: Float64Array; value: number } {
+function topDirection(rows: Float64Array[], dim: number, against: Float64Array[], maxSteps = 60): { v: Float64Array; value: number } {
   let v = new Float64Array(dim);
   // A fixed, generic start: the same map for the same data.
   for (let j = 0; j < dim; j++) v[j] = 1 + ((j * 7919) % 13) / 13;
@@ -55,7 +55,8 @@ function topDirection(rows: Float64Array[], dim: number, against: Float64Array[]
     value = dot(next, v);
     if (normalise(next) === 0) break;
     v = next;
-    if (step > 5 && Math.abs(value - prev) <= 1e-10 * Math.abs(value)) break;
+    // A map needs the plane, not digits: stop once the eigenvalue settles to 1e-6.
+    if (step > 5 && Math.abs(value - prev) <= 1e-6 * Math.abs(value)) break;
   }
   return { v, value };
 }
@@ -68,7 +69,7 @@ function prepared(x: ArrayLike<number>, geometry: Geometry): Float64Array {
   return p;
 }
 
-/** The map's two axes, fitted on `sample` (a few thousand points are plenty; the rest are only projected). */
+/** The map's two axes, fitted on `sample` (the caller passes a few hundred: plenty for two directions). */
 export function fitAxes(sample: ArrayLike<number>[], geometry: Geometry): Axes {
   const dim = sample[0]?.length ?? 0;
   const disk = geometry === 'hyperboloid';

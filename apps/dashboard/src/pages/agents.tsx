@@ -1,7 +1,8 @@
 // Agents and mail: every known agent with its mailbox depth, pending and dead-lettered counts, and its latest messages.
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { Loading, Problem, excerpt, formatTime, useLoad } from '../ui.js';
+import { Loading, Problem, useLoad } from '../ui.js';
+import { excerpt, formatTime } from '../format.js';
 
 interface Message {
   id: string;

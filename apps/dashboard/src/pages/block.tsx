@@ -4,7 +4,8 @@ import { diffLines } from 'diff';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { permissionText, type Block, type HistoryEntry } from '../block-types.js';
-import { Loading, Problem, formatTime, pretty, useLoad } from '../ui.js';
+import { Loading, Problem, useLoad } from '../ui.js';
+import { formatTime, pretty } from '../format.js';
 
 function Diff({ from, to }: { from: HistoryEntry; to: HistoryEntry }) {
   const parts = diffLines(pretty(from.content), pretty(to.content));

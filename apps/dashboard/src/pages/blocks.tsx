@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { permissionText, type Block } from '../block-types.js';
-import { Loading, Problem, formatTime, useLoad } from '../ui.js';
+import { Loading, Problem, useLoad } from '../ui.js';
+import { formatTime } from '../format.js';
 
 const CLASSES = ['documentation', 'program_state', 'knowledge_graph', 'shared_knowledge', 'cache'];
 

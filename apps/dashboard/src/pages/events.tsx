@@ -3,7 +3,8 @@
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, authHeaders, get } from '../api.js';
-import { Problem, formatTime } from '../ui.js';
+import { Problem } from '../ui.js';
+import { formatTime } from '../format.js';
 
 type Store = 'hvs' | 'mail' | 'nvm';
 const STORES: Store[] = ['hvs', 'mail', 'nvm'];

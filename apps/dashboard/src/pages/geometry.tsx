@@ -2,7 +2,8 @@
 // otherwise); hover shows a point's metadata, click (or Enter) searches its nearest neighbours.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
-import { Loading, Problem, excerpt, useLoad } from '../ui.js';
+import { Loading, Problem, useLoad } from '../ui.js';
+import { excerpt } from '../format.js';
 
 interface Point {
   id: string;

@@ -1,6 +1,7 @@
 // Health: the server's status and durability, each log's stream (messages, bytes, consumers) and the projections' lag.
 import { ApiError, get } from '../api.js';
-import { Loading, Problem, formatBytes, useLoad } from '../ui.js';
+import { Loading, Problem, useLoad } from '../ui.js';
+import { formatBytes } from '../format.js';
 
 interface Health {
   status: 'ok' | 'degraded';

@@ -1,7 +1,8 @@
 // Memory: search memories and blocks by meaning (scores, filters) and store a new memory.
 import { useState } from 'preact/hooks';
 import { post } from '../api.js';
-import { Problem, excerpt } from '../ui.js';
+import { Problem } from '../ui.js';
+import { excerpt } from '../format.js';
 
 interface Hit {
   id: string;
