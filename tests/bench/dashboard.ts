@@ -27,15 +27,6 @@ const PAGES: [string, string][] = [
   ['/health', 'tbody tr'],
 ];
 
-/** Installed before the page's scripts: notes when `selector` first matches, in ms since navigation start. */
-function watchFor(selector: string): void {
-  const w = window as unknown as { contentShownMs?: number };
-  const check = () => {
-    if (w.contentShownMs === undefined && document.querySelector(selector)) w.contentShownMs = window.performance.now();
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
-}
-
 async function main() {
   ensureDashboardBuilt();
   const data = tempDir('hvs-dashboard-bench-');
@@ -72,12 +63,13 @@ async function main() {
       const dcl: number[] = [];
       for (let run = 0; run < RUNS; run++) {
         const page = await context.newPage();
-        await page.addInitScript(watchFor, ready);
-        await page.goto(`${stack.url}${path}`);
-        await page.locator(ready).first().waitFor({ timeout: 120_000 });
-        const shown = await page.evaluate(() => (window as unknown as { contentShownMs?: number }).contentShownMs);
-        if (shown === undefined) throw new Error(`${path}: content never seen by the observer`);
-        times.push(shown);
+        await page.goto(`${stack.url}${path}`, { waitUntil: 'commit' });
+        // Polled every animation frame from the first byte on: the page's own clock (ms since navigation start).
+        const shown = await page.waitForFunction((sel) => (document.querySelector(sel) ? window.performance.now() : false), ready, {
+          polling: 'raf',
+          timeout: 120_000,
+        });
+        times.push(Number(await shown.jsonValue()));
         dcl.push(
           await page.evaluate(
             () => (window.performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,

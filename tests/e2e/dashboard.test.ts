@@ -88,10 +88,13 @@ describe('the dashboard in Chromium', () => {
       await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
       await page.getByRole('heading', { level: 1, name }).waitFor();
       expect(new URL(page.url()).pathname).toBe(`/${name.toLowerCase()}`);
-      // Wait for the page's own requests to settle before the next one.
-      await page.waitForLoadState('networkidle');
+      // Wait for the page's own data before the next one (and the screenshot).
+      await page.getByText('Loading…').waitFor({ state: 'hidden' });
+      if (name === 'Geometry') await page.getByTestId('frame-ms').waitFor();
+      if (name === 'Events') await page.getByRole('row').nth(5).waitFor();
       expect(await page.getByRole('alert').count(), `${name}: ${await page.getByRole('alert').allTextContents()}`).toBe(0);
-      if (shots) await page.screenshot({ path: join(shots, `${name.toLowerCase()}.png`), fullPage: true });
+      // The feed runs long: its first screen is the picture.
+      if (shots) await page.screenshot({ path: join(shots, `${name.toLowerCase()}.png`), fullPage: name !== 'Events' });
     }
     expect(errors).toEqual([]);
     await page.close();
@@ -218,6 +221,9 @@ describe('the dashboard in Chromium', () => {
     const table = page.getByRole('region', { name: /Nearest neighbours of point-/ });
     await table.waitFor();
     expect(await table.getByRole('row').count()).toBe(11);
+    await page.getByLabel('Colour by').selectOption('cluster');
+    await page.getByRole('list', { name: 'Colours by cluster' }).waitFor();
+    if (shots) await page.screenshot({ path: join(shots, 'geometry.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

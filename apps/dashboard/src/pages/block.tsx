@@ -25,8 +25,9 @@ function Diff({ from, to }: { from: HistoryEntry; to: HistoryEntry }) {
 }
 
 function AsOf({ block, history }: { block: Block; history: HistoryEntry[] }) {
+  // From the first version to a second after the last: the versions spread over the slider, ticks mark each.
   const start = Date.parse(history[0]?.at ?? block.createdAt);
-  const end = Math.max(Date.now(), start + 1000);
+  const end = Math.max(Date.parse(history[history.length - 1]?.at ?? block.updatedAt) + 1000, start + 1000);
   const [at, setAt] = useState(end);
   const [view, setView] = useState<{ block?: Block; error?: Error }>({});
   useEffect(() => {
@@ -50,9 +51,15 @@ function AsOf({ block, history }: { block: Block; history: HistoryEntry[] }) {
         max={end}
         step={Math.max(1, Math.round((end - start) / 1000))}
         value={at}
+        list="version-times"
         aria-valuetext={new Date(at).toLocaleString()}
         onInput={(e) => setAt(Number(e.currentTarget.value))}
       />
+      <datalist id="version-times">
+        {history.map((h) => (
+          <option key={h.version} value={Date.parse(h.at)} label={`version ${h.version}`} />
+        ))}
+      </datalist>
       <p>
         <time dateTime={new Date(at).toISOString()}>{new Date(at).toLocaleString()}</time>
         {view.block && <> — version {view.block.version}</>}
@@ -111,13 +118,13 @@ export function BlockPage({ id }: { id: string }) {
           </section>
           <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">History</h2>
-            <ol class="history">
+            <ul class="history">
               {[...history].reverse().map((h) => (
                 <li key={h.version}>
                   <strong>version {h.version}</strong> — {h.type} by {h.actor}, <time dateTime={h.at}>{formatTime(h.at)}</time>
                 </li>
               ))}
-            </ol>
+            </ul>
             {history.length > 1 && from && to && (
               <>
                 <h3>Compare versions</h3>

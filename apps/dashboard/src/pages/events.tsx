@@ -19,6 +19,8 @@ interface FeedEvent {
   summary: string;
 }
 
+const newestFirst = (a: FeedEvent, b: FeedEvent) => b.time.localeCompare(a.time) || b.position - a.position;
+
 /** Events kept on the page; older ones drop off the end. */
 const KEEP = 1_000;
 /** How far back each feed starts: the latest events of each log, then live ones. */
@@ -50,7 +52,8 @@ export function EventsPage() {
     const incoming = buffer.current;
     buffer.current = [];
     setHeld(0);
-    if (incoming.length > 0) setEvents((old) => [...incoming.reverse(), ...old].slice(0, KEEP));
+    // Newest first across the three logs: by recorded time (each log's own order breaks ties).
+    if (incoming.length > 0) setEvents((old) => [...incoming, ...old].sort(newestFirst).slice(0, KEEP));
   };
 
   useEffect(() => {
