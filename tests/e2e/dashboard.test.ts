@@ -60,6 +60,7 @@ beforeAll(async () => {
       metadata: { cluster: `c${i % 3}` },
     })),
   });
+  await api('POST', '/v1/messages', { from: 'alice', to: 'carol', body: { note: 'standup moved to 10:00' } });
   if (shots) mkdirSync(shots, { recursive: true });
 });
 
@@ -107,6 +108,7 @@ describe('the dashboard in Chromium', () => {
     const row = page.getByRole('row').filter({ hasText: 'The lighthouse keeper writes down the tides' }).first();
     await row.waitFor();
     expect(Number(await row.getByRole('cell').first().textContent())).toBeGreaterThan(0);
+    if (shots) await page.screenshot({ path: join(shots, 'memory.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -157,6 +159,7 @@ describe('the dashboard in Chromium', () => {
     const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'bob' }) });
     // bob has one message, never read: depth 1, pending 1, none dead-lettered.
     expect(await row.getByRole('cell').allTextContents()).toEqual(['1', '1', '0', '0', '—']);
+    if (shots) await page.screenshot({ path: join(shots, 'agents.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
