@@ -240,6 +240,23 @@ describe('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('has landmarks and works from the keyboard: skip link, navigation by Enter, focus on the new page', async () => {
+    const { page, errors } = await open('/memory');
+    for (const role of ['banner', 'navigation', 'main'] as const) expect(await page.getByRole(role).count()).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    // Tab on to the Blocks link (Memory first), and Enter follows it.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Blocks');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Blocks' }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await page.getByRole('link', { name: 'Blocks', exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('API paths stay JSON: an unknown /v1 path is a 404 problem, not the page', async () => {
     const r = await http(stack.url, 'GET', '/v1/no-such-route', undefined, auth);
     expect(r.status).toBe(404);
