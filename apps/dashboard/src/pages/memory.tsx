@@ -59,7 +59,8 @@ function StoreForm({ onStored }: { onStored: (id: string) => void }) {
 export function MemoryPage() {
   const [query, setQuery] = useState('');
   const [k, setK] = useState(10);
-  const [minScore, setMinScore] = useState(0);
+  // Spherical scores are cosines (-1..1): the default hides nothing.
+  const [minScore, setMinScore] = useState(-1);
   const [source, setSource] = useState<'all' | 'hvs' | 'nvm'>('all');
   const [hits, setHits] = useState<Hit[]>();
   const [error, setError] = useState<Error>();
@@ -108,7 +109,7 @@ export function MemoryPage() {
               Minimum score{' '}
               <input
                 type="number"
-                min={0}
+                min={-1}
                 max={1}
                 step={0.05}
                 value={minScore}
