@@ -5,6 +5,7 @@ import type { Api } from './api.js';
 import type { Caller } from './auth.js';
 import { digestTag, expectedVersionOf, ifMatchHits, PreconditionFailedError, versionTag } from './preconditions.js';
 import * as S from './schemas.js';
+import * as I from './inspect.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type AnyObject = z.ZodObject;
@@ -445,5 +446,32 @@ export const routes: Route[] = [
     summary: 'Sizes, positions and cache statistics',
     response: S.StatsOut,
     handle: ({ api, caller }) => api.stats(caller),
+  }),
+  // ---- inspection (the dashboard's read-only views)
+  route({
+    method: 'GET',
+    path: '/v1/agents',
+    tag: 'operations',
+    summary: 'Every known agent with its mailbox depth, pending and dead-lettered counts and latest messages (an agent: only itself)',
+    query: I.AgentsQuery,
+    response: I.AgentsOut,
+    handle: ({ api, query, caller }) => I.listAgents(api.deps, caller, query.latest),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/streams',
+    tag: 'operations',
+    summary: 'The logs’ streams (messages, bytes, consumers), the projections’ positions and lag, the durability in force (operator only)',
+    response: I.StreamsOut,
+    handle: ({ api, caller }) => I.listStreams(api.deps, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/vectors/map',
+    tag: 'vectors',
+    summary: 'A uniform random sample of the stored vectors on a 2-D map (Poincaré disk for hyperboloid, else PCA), with metadata',
+    query: I.VectorMapQuery,
+    response: I.VectorMapOut,
+    handle: ({ api, query }) => I.mapVectors(api.deps, query.limit, query.seed),
   }),
 ];
