@@ -118,6 +118,21 @@ export async function reportError(opts: Partial<GlobalOptions>, err: unknown): P
   else process.stderr.write(`hvs-nvm: ${message}${code === 'INTERNAL' ? '' : ` (${code})`}\n`);
 }
 
+/**
+ * Under `npx` / `npm exec`, npm runs the bin as `sh -c 'hvs-nvm' …` and forwards a SIGTERM to that shell, which dies
+ * without passing it on: the command would run on under PID 1 with its nats-server. So when the parent process goes
+ * away, the command sends itself the SIGTERM the shell swallowed, and stops as it does on a signal.
+ */
+export function followParent(pollMs = 250): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, pollMs);
+  timer.unref();
+}
+
 /** Resolves on the first SIGINT or SIGTERM. */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolveSignal) => {

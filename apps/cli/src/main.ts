@@ -1,7 +1,7 @@
 // The `hvs-nvm` command: parses arguments, runs one subcommand on the data dir's stack, maps errors to exit codes.
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, exitCodeOf, reportError, type GlobalOptions } from './context.js';
+import { configOf, EXIT, exitCodeOf, followParent, reportError, type GlobalOptions } from './context.js';
 import { registerAudit } from './commands/audit.js';
 import { registerAuth } from './commands/auth.js';
 import { registerBlocks } from './commands/blocks.js';
@@ -28,6 +28,9 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output: one JSON value per line')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
+    .hook('preAction', async (_program, action) => {
+      if ((await configOf(action.optsWithGlobals<GlobalOptions>())).exitWithParent) followParent();
+    })
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 runtime error, 2 usage or invalid input, 3 not found.\nEvery command takes the options above; see `hvs-nvm <command> --help`.',
