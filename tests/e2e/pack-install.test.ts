@@ -3,7 +3,7 @@
 // addon builds from its tarball), then type-check and run the README's library snippet there with tsc and plain node,
 // use the umbrella package `hvs-nvm`, and run its bin under npx: --version, MCP over stdio, SIGTERM to `npx … start`.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,6 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '@hvs-nvm/runtime';
+import { publishedPackages } from '../../infra/scripts/pack-packages.mjs';
 import { repoRoot } from '../support/child.js';
 import { expectSnippetOutput, librarySnippet } from '../support/readme.js';
 
@@ -22,13 +23,11 @@ interface Workspace {
   dir: string;
   name: string;
   version: string;
-  private?: boolean;
 }
-const published: Workspace[] = ['libs', 'apps']
-  .flatMap((group) => readdirSync(join(repoRoot, group)).map((d) => `${group}/${d}`))
-  .filter((dir) => existsSync(join(repoRoot, dir, 'package.json')))
-  .map((dir) => ({ dir, ...(JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Omit<Workspace, 'dir'>) }))
-  .filter((w) => !w.private);
+const published: Workspace[] = publishedPackages(repoRoot).map((dir) => ({
+  dir,
+  ...(JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8')) as Omit<Workspace, 'dir'>),
+}));
 
 /** The environment without the npm settings of the `npm test` that may be running us (its prefix, workspace, command). */
 function npmEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
