@@ -1,15 +1,16 @@
 // Runs a TypeScript fixture as a real child process (so tests can kill -9 it) and reads its JSON lines.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** The repo: the nearest folder above this file with tsconfig.build.json (this file also runs compiled, from tests/bench/dist). */
+/** The repo: the nearest folder above this file whose package.json has workspaces (this file also runs from tests/bench/dist). */
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'tsconfig.build.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no tsconfig.build.json above ${from}`);
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+    if (dirname(dir) === dir) throw new Error(`no workspace package.json above ${from}`);
   }
 }
 export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
