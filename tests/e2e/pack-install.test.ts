@@ -101,6 +101,14 @@ describe('the packed packages', () => {
         p.name,
       ).toEqual([]);
     }
+    // tsc -b never deletes the outputs of a deleted or renamed source: they would ship. `rm -rf <package>/dist` fixes it.
+    for (const w of published) {
+      const files = packed.find((p) => p.name === w.name)!.files;
+      const stale = files.filter(
+        (f) => /^dist\/.*\.js$/.test(f) && !existsSync(join(repoRoot, w.dir, f.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))),
+      );
+      expect(stale, `${w.dir}: outputs without a source (remove ${w.dir}/dist and rebuild)`).toEqual([]);
+    }
     const hnsw = packed.find((p) => p.name === '@hvs-nvm/hnsw')!;
     expect(hnsw.files).toEqual(expect.arrayContaining(['binding.gyp', 'src/native/hnsw.cc', 'src/native/hnswlib/hnswalg.h']));
     expect(hnsw.files.some((f) => f.startsWith('build/'))).toBe(false);
