@@ -2,3 +2,4 @@
 export function packageOf(specifier: string): string | undefined;
 export function undeclaredImports(root: string): { file: string; specifier: string; pkg: string }[];
 export function packageProblems(root: string): { dir: string; problem: string }[];
+export function fixPackages(root: string): string[];

@@ -4,8 +4,9 @@
 //
 // Sources (src/**, bench/**, testing/**, bin/**) may import node builtins, their own relative files and the packages
 // their package.json declares. Test files (*.test.ts) may also import the root package.json's packages (vitest,
-// fast-check, the dev tooling). Run: `node infra/scripts/check-deps.mjs` (exit 1 and a list when anything is off).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// fast-check, the dev tooling). Run: `node infra/scripts/check-deps.mjs` (exit 1 and a list when anything is off);
+// `--fix` first applies the mechanical packaging rules (pins, tsconfig references; see fixPackages).
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,8 +179,55 @@ export function packageProblems(root) {
   return problems;
 }
 
+/**
+ * The mechanical part of the packaging rules, for a package merged in from elsewhere: pins workspace dependencies to
+ * their versions, makes each tsconfig.lib.json composite with references to exactly its dependencies, and lists every
+ * tsconfig.lib.json in the root tsconfig.build.json. `files`, `exports` and `private` are left to a person. Returns the
+ * files it rewrote (run prettier on them).
+ */
+export function fixPackages(root) {
+  const packages = workspacePackages(root);
+  const byName = new Map(packages.map((p) => [p.pkg.name, p]));
+  const written = [];
+  const write = (file, value) => {
+    writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+    written.push(relative(root, file));
+  };
+  for (const { dir, pkg } of packages) {
+    let changed = false;
+    for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
+      for (const name of Object.keys(pkg[field] ?? {})) {
+        const dep = byName.get(name);
+        if (dep && pkg[field][name] !== dep.pkg.version) {
+          pkg[field][name] = dep.pkg.version;
+          changed = true;
+        }
+      }
+    }
+    if (changed) write(join(root, dir, 'package.json'), pkg);
+    const tsLib = join(root, dir, 'tsconfig.lib.json');
+    if (!existsSync(tsLib)) continue;
+    const ts = readJson(tsLib);
+    const references = Object.keys(pkg.dependencies ?? {})
+      .filter((n) => byName.has(n) && existsSync(join(root, byName.get(n).dir, 'tsconfig.lib.json')))
+      .sort()
+      .map((n) => ({ path: relative(join(root, dir), join(root, byName.get(n).dir, 'tsconfig.lib.json')) }));
+    const next = { ...ts, compilerOptions: { ...ts.compilerOptions, composite: true }, references };
+    if (references.length === 0) delete next.references;
+    if (JSON.stringify(next) !== JSON.stringify(ts)) write(tsLib, next);
+  }
+  const buildFile = join(root, 'tsconfig.build.json');
+  const build = existsSync(buildFile) ? readJson(buildFile) : { files: [] };
+  const references = packages
+    .filter(({ dir }) => existsSync(join(root, dir, 'tsconfig.lib.json')))
+    .map(({ dir }) => ({ path: `${dir}/tsconfig.lib.json` }));
+  if (JSON.stringify(build.references) !== JSON.stringify(references)) write(buildFile, { ...build, references });
+  return written;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = resolve(fileURLToPath(import.meta.url), '../../..');
+  if (process.argv.includes('--fix')) for (const file of fixPackages(root)) console.log(`check-deps --fix: rewrote ${file}`);
   const problems = undeclaredImports(root);
   for (const p of problems) console.error(`${p.file}: imports '${p.specifier}', which ${p.pkg}'s package.json does not declare`);
   const packaging = packageProblems(root);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageProblems, undeclaredImports } from '../../infra/scripts/check-deps.mjs';
+import { fixPackages, packageProblems, undeclaredImports } from '../../infra/scripts/check-deps.mjs';
 import { moduleBoundaries } from '../../infra/eslint/module-boundaries.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -82,6 +82,19 @@ describe('publishable packages', () => {
       { dir: 'libs/c', problem: 'has no `exports`' },
       { dir: 'libs/c', problem: 'tsconfig.lib.json is not referenced by the root tsconfig.build.json' },
     ]);
+  });
+
+  it('--fix pins the workspace dependencies and writes the build references; files and exports are left to a person', () => {
+    expect(fixPackages(temp).sort()).toEqual(['libs/b/package.json', 'libs/b/tsconfig.lib.json', 'tsconfig.build.json']);
+    expect(packageProblems(temp)).toEqual([
+      { dir: 'libs/b', problem: 'is published but depends on private @hvs-nvm/p' },
+      { dir: 'libs/b', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
+      { dir: 'libs/b', problem: 'exports[\'.\'].types must point at ./dist/*.d.ts (got "./src/index.ts")' },
+      { dir: 'libs/c', problem: 'has no valid version (got undefined)' },
+      { dir: 'libs/c', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
+      { dir: 'libs/c', problem: 'has no `exports`' },
+    ]);
+    expect(fixPackages(temp)).toEqual([]);
   });
 });
 
