@@ -105,6 +105,7 @@ function workspacePackages(root) {
 }
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+const TSBUILDINFO = 'dist/tsconfig.lib.tsbuildinfo';
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 /**
@@ -163,6 +164,8 @@ export function packageProblems(root) {
     }
     const ts = readJson(tsLib);
     if (ts.compilerOptions?.composite !== true) report(dir, 'tsconfig.lib.json is not `composite` (tsc -b project references need it)');
+    if (!String(ts.compilerOptions?.tsBuildInfoFile ?? '').startsWith('dist/'))
+      report(dir, `tsconfig.lib.json must set tsBuildInfoFile: '${TSBUILDINFO}' (outside dist/, a deleted dist is never rebuilt)`);
     if (!buildRefs.has(tsLib)) report(dir, 'tsconfig.lib.json is not referenced by the root tsconfig.build.json');
     const refs = new Set((ts.references ?? []).map((r) => resolve(root, dir, r.path)));
     const wanted = new Set(
@@ -212,7 +215,10 @@ export function fixPackages(root) {
       .filter((n) => byName.has(n) && existsSync(join(root, byName.get(n).dir, 'tsconfig.lib.json')))
       .sort()
       .map((n) => ({ path: relative(join(root, dir), join(root, byName.get(n).dir, 'tsconfig.lib.json')) }));
-    const next = { ...ts, compilerOptions: { ...ts.compilerOptions, composite: true }, references };
+    const tsBuildInfoFile = String(ts.compilerOptions?.tsBuildInfoFile ?? '').startsWith('dist/')
+      ? ts.compilerOptions.tsBuildInfoFile
+      : TSBUILDINFO;
+    const next = { ...ts, compilerOptions: { ...ts.compilerOptions, composite: true, tsBuildInfoFile }, references };
     if (references.length === 0) delete next.references;
     if (JSON.stringify(next) !== JSON.stringify(ts)) write(tsLib, next);
   }

@@ -58,7 +58,7 @@ describe('publishable packages', () => {
     write('package.json', { name: 'ws', private: true });
     write('tsconfig.build.json', { files: [], references: [{ path: 'libs/a/tsconfig.lib.json' }, { path: 'libs/b/tsconfig.lib.json' }] });
     write('libs/a/package.json', { name: '@hvs-nvm/a', version: '0.1.0', files: ['dist'], exports: dist });
-    write('libs/a/tsconfig.lib.json', { compilerOptions: { composite: true } });
+    write('libs/a/tsconfig.lib.json', { compilerOptions: { composite: true, tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' } });
     write('libs/b/package.json', {
       name: '@hvs-nvm/b',
       version: '0.1.0',
@@ -68,7 +68,10 @@ describe('publishable packages', () => {
     });
     write('libs/b/tsconfig.lib.json', { compilerOptions: {} });
     write('libs/c/package.json', { name: '@hvs-nvm/c', dependencies: { '@hvs-nvm/a': '0.1.0' } });
-    write('libs/c/tsconfig.lib.json', { compilerOptions: { composite: true }, references: [{ path: '../a/tsconfig.lib.json' }] });
+    write('libs/c/tsconfig.lib.json', {
+      compilerOptions: { composite: true, tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' },
+      references: [{ path: '../a/tsconfig.lib.json' }],
+    });
     write('libs/p/package.json', { name: '@hvs-nvm/p', version: '0.1.0', private: true });
     expect(packageProblems(temp)).toEqual([
       { dir: 'libs/b', problem: "depends on @hvs-nvm/a '*': pin the workspace version '0.1.0'" },
@@ -76,6 +79,11 @@ describe('publishable packages', () => {
       { dir: 'libs/b', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
       { dir: 'libs/b', problem: 'exports[\'.\'].types must point at ./dist/*.d.ts (got "./src/index.ts")' },
       { dir: 'libs/b', problem: 'tsconfig.lib.json is not `composite` (tsc -b project references need it)' },
+      {
+        dir: 'libs/b',
+        problem:
+          "tsconfig.lib.json must set tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' (outside dist/, a deleted dist is never rebuilt)",
+      },
       { dir: 'libs/b', problem: 'tsconfig.lib.json does not reference ../a/tsconfig.lib.json (a dependency)' },
       { dir: 'libs/c', problem: 'has no valid version (got undefined)' },
       { dir: 'libs/c', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
