@@ -1,11 +1,13 @@
 // What every command shares: global options, opening the stack on a data dir, printing results, and exit codes.
+// The stores, the server and the encoders are imported when a command runs, not when the program is built: `--help`,
+// `--version` and usage errors load only commander and the event schemas (see tests/e2e/cli-bin.test.ts).
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { defaultEncoder, hashingEncoder, type Encoder } from '@hvs-nvm/encoders';
+import type { Encoder } from '@hvs-nvm/encoders';
 import { CodedError } from '@hvs-nvm/events';
-import { HVSNVMIntegration, type IntegrationOptions } from '@hvs-nvm/hvs-nvm';
-import { loadConfig, type RuntimeConfig } from '@hvs-nvm/runtime';
-import { Api, describeError } from '@hvs-nvm/server-app';
+import type { HVSNVMIntegration, IntegrationOptions } from '@hvs-nvm/hvs-nvm';
+import type { RuntimeConfig } from '@hvs-nvm/runtime';
+import type { Api } from '@hvs-nvm/server-app';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
 
@@ -34,7 +36,8 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
-export function configOf(opts: GlobalOptions): RuntimeConfig {
+export async function configOf(opts: GlobalOptions): Promise<RuntimeConfig> {
+  const { loadConfig } = await import('@hvs-nvm/runtime');
   return loadConfig({ dataDir: opts.dataDir, natsUrl: opts.natsUrl });
 }
 
@@ -53,14 +56,16 @@ export function storePaths(dataDir: string): { hvsPath: string; nvmPath: string 
 }
 
 export async function openEncoder(name: GlobalOptions['encoder']): Promise<Encoder> {
+  const { defaultEncoder, hashingEncoder } = await import('@hvs-nvm/encoders');
   return name === 'hashing' ? hashingEncoder() : defaultEncoder();
 }
 
 /** Opens HVS and NVM under <data-dir>/hvs and <data-dir>/nvm, on NATS_URL or the data dir's embedded server. */
 export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptions, 'onProgress'> = {}): Promise<Stack> {
-  const config = configOf(opts);
+  const config = await configOf(opts);
   const dataDir = resolve(config.dataDir);
   const encoder = await openEncoder(opts.encoder);
+  const [{ HVSNVMIntegration }, { Api }] = await Promise.all([import('@hvs-nvm/hvs-nvm'), import('@hvs-nvm/server-app')]);
   const integration = await HVSNVMIntegration.open({
     ...storePaths(dataDir),
     encoder,
@@ -93,9 +98,10 @@ export function parseIntArg(text: string, what: string, min = 1): number {
 }
 
 /** The exit code for an error: 2 usage/validation, 3 not found, 1 anything else. */
-export function exitCodeOf(err: unknown): number {
+export async function exitCodeOf(err: unknown): Promise<number> {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (err instanceof UsageError) return EXIT.usage;
+  const { describeError } = await import('@hvs-nvm/server-app');
   const { status } = describeError(err);
   if (status === 404) return EXIT.notFound;
   if (status === 400 || status === 413 || status === 415) return EXIT.usage;
@@ -103,12 +109,28 @@ export function exitCodeOf(err: unknown): number {
 }
 
 /** One line on stderr (a JSON line with --json): the error's code and message; a stack only for unknown errors. */
-export function reportError(opts: Partial<GlobalOptions>, err: unknown): void {
+export async function reportError(opts: Partial<GlobalOptions>, err: unknown): Promise<void> {
+  const { describeError } = await import('@hvs-nvm/server-app');
   const typed = describeError(err);
   const message = typed.code === 'INTERNAL' && err instanceof Error ? err.message : typed.message;
   const code = err instanceof UsageError || err instanceof NotFoundError ? err.code : typed.code;
   if (opts.json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
   else process.stderr.write(`hvs-nvm: ${message}${code === 'INTERNAL' ? '' : ` (${code})`}\n`);
+}
+
+/**
+ * Under `npx` / `npm exec`, npm runs the bin as `sh -c 'hvs-nvm' …` and forwards a SIGTERM to that shell, which dies
+ * without passing it on: the command would run on under PID 1 with its nats-server. So when the parent process goes
+ * away, the command sends itself the SIGTERM the shell swallowed, and stops as it does on a signal.
+ */
+export function followParent(pollMs = 250): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, pollMs);
+  timer.unref();
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

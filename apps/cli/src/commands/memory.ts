@@ -1,7 +1,6 @@
 // `hvs-nvm store | search | get` and `hvs-nvm memory ls | get | update | rm | history`: agent memory (the integration)
 // from the terminal.
 import { Option, type Command } from 'commander';
-import { VectorNotFoundError } from '@hvs-nvm/hvs';
 import { globals, NotFoundError, openStack, parseIntArg, parseJsonArg, print, UsageError } from '../context.js';
 
 function metadataArg(text: string | undefined): Record<string, unknown> | undefined {
@@ -108,6 +107,7 @@ export function registerMemory(program: Command): void {
           dimension: v.vector.length,
         };
       } catch (err) {
+        const { VectorNotFoundError } = await import('@hvs-nvm/hvs');
         if (!(err instanceof VectorNotFoundError)) throw err;
         const block = await stack.api.getBlock(id).catch((e: unknown) => {
           throw (e as { status?: number }).status === 404 ? new NotFoundError(`nothing stored under '${id}'`) : e;
