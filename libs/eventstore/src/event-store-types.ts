@@ -72,4 +72,9 @@ export interface EventStoreOptions {
    * (default 2 s): a write during an outage answers promptly instead of hanging. */
   reconnectWaitMs?: number;
   onParked?: (parked: ParkedMessage) => void;
+  /**
+   * A read-only view of the log up to this position (EventStore.view sets it): reads and subscriptions end there and
+   * appends throw ReadOnlyViewError.
+   */
+  upTo?: number;
 }

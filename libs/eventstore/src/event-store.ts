@@ -30,6 +30,7 @@ import {
   EventStoreUnavailableError,
   EventValidationError,
   NewStreamsConflictError,
+  ReadOnlyViewError,
   WrongExpectedVersionError,
 } from './errors.js';
 import { callLinks, prepareEvent } from './append-encoding.js';
@@ -106,10 +107,85 @@ export class EventStore implements EventStorePort {
     if (this.closed) throw new EventStoreClosedError();
   }
 
+  /**
+   * The last position this store shows when it is an as-of view (`upTo` option): reads and subscriptions end there,
+   * appends throw ReadOnlyViewError. Undefined for the live store.
+   */
+  get upTo(): number | undefined {
+    return this.options.upTo;
+  }
+
+  private assertWritable(what: string): void {
+    if (this.options.upTo !== undefined) throw new ReadOnlyViewError(what, this.options.upTo);
+  }
+
+  private beyondView(position: number): boolean {
+    return this.options.upTo !== undefined && position > this.options.upTo;
+  }
+
+  /**
+   * The same log as a read-only view up to `position` (clamped to the head as of now), on the same connection: reads
+   * and subscriptions end at that position, appends throw ReadOnlyViewError. Closing the view closes nothing else.
+   */
+  async view(position: number): Promise<EventStore> {
+    const head = await this.headPosition();
+    const upTo = Math.max(0, Math.min(position, head));
+    return new EventStore(this.nc, this.js, this.jsm, this.names, { ...this.options, upTo });
+  }
+
+  /**
+   * The position of the last event recorded at or before `time` (0 when the log starts after it): the point of an
+   * as-of view by time. One ordered consumer starting at that time, asked for its first message.
+   */
+  async positionAt(time: Date): Promise<number> {
+    this.assertOpen();
+    const head = await this.headPosition();
+    if (head === 0) return 0;
+    // JetStream delivers from the first message stored at or after opt_start_time: one millisecond past `time`
+    // keeps the events of that very millisecond in the view.
+    const start = new Date(time.getTime() + 1).toISOString();
+    try {
+      return await this.request(async () => {
+        const consumer = await this.js.consumers.get(this.names.stream, {
+          deliver_policy: DeliverPolicy.StartTime,
+          opt_start_time: start,
+        });
+        try {
+          if ((await consumer.info(true)).num_pending === 0) return head;
+          const first = await consumer.next({ expires: 5_000 });
+          return first ? first.seq - 1 : head;
+        } finally {
+          await consumer.delete().catch(() => undefined);
+        }
+      });
+    } catch (err) {
+      throw new EventStoreUnavailableError(`cannot find the position of ${time.toISOString()} in ${this.names.stream}: ${String(err)}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** The server time an event was recorded at a position (undefined when none is stored there). */
+  async timeAt(position: number): Promise<Date | undefined> {
+    this.assertOpen();
+    if (position <= 0) return undefined;
+    try {
+      const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { seq: position }));
+      return msg ? msg.time : undefined;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
+      throw new EventStoreUnavailableError(`cannot read position ${position} of ${this.names.stream}: ${String(err)}`, { cause: err });
+    }
+  }
+
   /** The last event of a stream: its revision and position, or undefined when the stream has none. */
   async streamTip(streamId: string): Promise<{ revision: number; position: number } | undefined> {
     const msg = await this.lastMessage(streamId, 'the tip');
     if (!msg) return undefined;
+    if (this.beyondView(msg.seq)) {
+      const last = (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
+      return last ? { revision: last.revision, position: last.position } : undefined;
+    }
     const revision = Number(msg.header?.get(H.revision) ?? NaN);
     const tip = { revision: Number.isInteger(revision) ? revision : -1, position: msg.seq };
     this.rememberTip(streamId, tip);
@@ -133,6 +209,8 @@ export class EventStore implements EventStorePort {
   async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
     const msg = await this.lastMessage(streamId, 'the last event');
     if (!msg) return undefined;
+    // A view: the stream's newest event is past the view's point; its last one at that point is read from the stream.
+    if (this.beyondView(msg.seq)) return (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
     const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
     return parsed.kind === 'event' ? parsed.event : undefined;
   }
@@ -155,7 +233,7 @@ export class EventStore implements EventStorePort {
         if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
         throw new EventStoreUnavailableError(`cannot read the first event of ${streamId}: ${String(err)}`, { cause: err });
       }
-      if (!msg) return undefined;
+      if (!msg || this.beyondView(msg.seq)) return undefined;
       const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
       if (parsed.kind === 'event' && accept(parsed.event)) return parsed.event;
       seq = msg.seq + 1;
@@ -208,6 +286,7 @@ export class EventStore implements EventStorePort {
    */
   async appendToStream(streamId: string, events: AnyNewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
+    this.assertWritable(`an append to ${streamId}`);
     const subject = streamSubject(this.names, streamId);
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
@@ -266,6 +345,7 @@ export class EventStore implements EventStorePort {
    */
   async appendNewStreams(items: { streamId: string; event: AnyNewEvent }[], actor?: string): Promise<AppendResult[]> {
     this.assertOpen();
+    this.assertWritable(`an append of ${items.length} new streams`);
     const who = actor ?? this.options.actor ?? 'system';
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
@@ -344,12 +424,14 @@ export class EventStore implements EventStorePort {
 
   /** Iterates stored messages on a subject from a position to the head as of the call. */
   private async *iterate(filterSubject: string, fromPosition: number) {
+    if (this.beyondView(fromPosition)) return;
     const { consumer, pending } = await this.openOrderedConsumer(filterSubject, fromPosition);
     let messages: ConsumerMessages | undefined;
     try {
       if (pending === 0) return;
       messages = await consumer.consume({ max_messages: 1024 });
       for await (const m of messages) {
+        if (this.beyondView(m.seq)) break;
         yield parseStoredMessage(this.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
         if (m.info.pending === 0) break;
       }
@@ -393,7 +475,8 @@ export class EventStore implements EventStorePort {
     this.assertOpen();
     try {
       const info = await this.request(() => this.jsm.streams.info(this.names.stream));
-      return { created: info.created, headPosition: info.state.last_seq };
+      const head = info.state.last_seq;
+      return { created: info.created, headPosition: this.options.upTo !== undefined ? Math.min(head, this.options.upTo) : head };
     } catch (err) {
       throw new EventStoreUnavailableError(`cannot read the state of ${this.names.stream}: ${String(err)}`, { cause: err });
     }

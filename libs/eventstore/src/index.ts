@@ -25,7 +25,10 @@ export {
   InvalidStreamIdError,
   EventStoreUnavailableError,
   EventStoreClosedError,
+  ReadOnlyViewError,
 } from './errors.js';
+export { resolveAsOf, type ResolvedAsOf, type StoreKey } from './as-of.js';
+export { AsOfSchema, CutSchema, formatAsOf, parseAsOf, type AsOf, type Cut } from './cut.js';
 export { isNatsError, isNoResponders, isStreamNotFound, isTimeout, isTransient, isWrongLastSequence } from './nats-errors.js';
 export {
   ProjectionRunner,

@@ -39,3 +39,4 @@ export {
   type SourceKind,
 } from './provenance/sources.js';
 export { ProvenanceSubjectNotFoundError, type Provenance, type ProvenanceLink, type Derivative } from './provenance/provenance-index.js';
+export { ReadOnlyViewError, parseAsOf, formatAsOf, type AsOf, type Cut } from '@hvs-nvm/eventstore';

@@ -9,7 +9,7 @@ import { NonBlankText, parseInput, parseOptions } from './input.js';
 import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
-import { withCall } from '@hvs-nvm/eventstore';
+import { withCall, type AsOf, type Cut } from '@hvs-nvm/eventstore';
 import { storeEntry, WithoutReservedKey } from './reserved.js';
 import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
 import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
@@ -25,6 +25,12 @@ export interface IntegrationOptions {
   collection?: string;
   namespace?: string;
   actor?: string;
+  /**
+   * A read-only view of the whole world at a time or a cut (`{ hvs, mail, nvm }`, as `cut()` gives): every read of
+   * both stores, mailboxes and facts answers as of then; every write throws ReadOnlyViewError. A time is turned into
+   * one cut first, so both stores show the same moment.
+   */
+  asOf?: AsOf;
   /** Progress of each projection while it catches up at open (see HVS.open and NVM.open). */
   onProgress?: (store: 'hvs' | 'nvm', position: number) => void;
 }
@@ -70,7 +76,10 @@ export class HVSNVMIntegration {
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
     const encoder = options.encoder ?? (await defaultEncoder());
+    // A cut that leaves out the NVM position gets NVM's position at the moment of its HVS positions.
+    const asOf = options.asOf;
     const hvs = await HVS.open({
+      ...(asOf ? { asOf } : {}),
       storagePath: options.hvsPath ?? './data/hvs',
       dimension: encoder.dimension,
       geometry: options.geometry ?? 'spherical',
@@ -88,12 +97,27 @@ export class HVSNVMIntegration {
         ...(options.namespace ? { namespace: options.namespace } : {}),
         ...(options.actor ? { actor: options.actor } : {}),
         ...(options.onProgress ? { onProgress: (p: number) => options.onProgress!('nvm', p) } : {}),
+        ...(asOf ? { asOf: asOf instanceof Date || asOf.nvm !== undefined ? asOf : (hvs.asOfTime ?? new Date()) } : {}),
       });
       return new HVSNVMIntegration(hvs, nvm, encoder);
     } catch (err) {
       await hvs.close();
       throw err;
     }
+  }
+
+  /**
+   * Where the whole world stands now (a view: where it stands): `{ hvs, mail, nvm }` stream positions. Pass it as
+   * `asOf` to HVSNVMIntegration.open (or its parts to HVS.open / NVM.open) to see exactly this moment again.
+   */
+  async cut(): Promise<Required<Cut>> {
+    const [stores, nvm] = await Promise.all([this.hvs.cut(), this.nvm.cut()]);
+    return { ...stores, ...nvm };
+  }
+
+  /** True for an as-of view: reads answer as of its point, writes throw ReadOnlyViewError. */
+  get readOnly(): boolean {
+    return this.hvs.readOnly || this.nvm.readOnly;
   }
 
   /**

@@ -180,6 +180,32 @@ export class HVS {
     return this.messaging.replayMessages(modelId, options);
   }
 
+  // ---- history ------------------------------------------------------------------------------------
+
+  /**
+   * Where this collection's logs stand now (a view: where it stands): `{ hvs, mail }` positions, to pass as `asOf` to
+   * HVS.open (or, with NVM's, to HVSNVMIntegration.open) for a view of exactly this moment.
+   */
+  async cut(): Promise<{ hvs: number; mail: number }> {
+    this.session.assertOpen();
+    try {
+      const [hvs, mail] = await Promise.all([this.session.store.headPosition(), this.session.mailboxes.eventStore.headPosition()]);
+      return { hvs, mail };
+    } catch (err) {
+      this.session.wrap(err);
+    }
+  }
+
+  /** True for an as-of view (HVS.open with `asOf`): reads answer as of then, writes throw ReadOnlyViewError. */
+  get readOnly(): boolean {
+    return this.session.store.upTo !== undefined;
+  }
+
+  /** An as-of view's moment: the time it was opened at, or the time of the newest event of its cut. */
+  get asOfTime(): Date | undefined {
+    return this.session.view?.time;
+  }
+
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   /** Waits until the projection reflects everything in the log as of now. */

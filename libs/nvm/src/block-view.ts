@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventType } from '@hvs-nvm/events';
-import { crc32Of, readChecked, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
+import { archiveCheckpoint, crc32Of, readChecked, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { VectorIndex } from '@hvs-nvm/vector-index';
 import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js';
@@ -202,10 +202,10 @@ export class BlockView implements Projection {
     snapshot.vectorsBytes = bytes.byteLength;
     snapshot.vectorsCrc32 = crc32Of(bytes);
     const json = JSON.stringify(snapshot);
-    return this.write(json, snapshot.vectorsFile!, bytes);
+    return this.write(json, snapshot.vectorsFile!, bytes, position);
   }
 
-  private async write(json: string, vectorsFile: string, vectors: Uint8Array): Promise<void> {
+  private async write(json: string, vectorsFile: string, vectors: Uint8Array, position: number): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     // Vectors first, under a name of their own: view.json names them, and a crash before its rename leaves the old
     // view.json with the old vectors file, never a new vectors file read for old ids.
@@ -216,6 +216,8 @@ export class BlockView implements Projection {
         await rm(join(this.dir, name), { force: true });
       }
     }
+    // Kept for as-of views (hard links, thinned to a retention): a view of last week starts from last week's.
+    await archiveCheckpoint(this.dir, position, { files: [vectorsFile, 'view.json'] });
   }
 
   /**

@@ -152,6 +152,21 @@ export class NVM {
     return this.core.store;
   }
 
+  /** Where this namespace's log stands now (a view: where it stands): `{ nvm }`, to pass as `asOf` to NVM.open. */
+  async cut(): Promise<{ nvm: number }> {
+    return this.guard(async () => ({ nvm: await this.core.store.headPosition() }));
+  }
+
+  /** True for an as-of view (NVM.open with `asOf`): reads answer as of then, writes throw ReadOnlyViewError. */
+  get readOnly(): boolean {
+    return this.core.store.upTo !== undefined;
+  }
+
+  /** An as-of view's moment: the time it was opened at, or the time of the newest event of its cut. */
+  get asOfTime(): Date | undefined {
+    return this.core.view?.time;
+  }
+
   /** Largest block content accepted, in bytes (patterns size what they write to fit, before writing anything). */
   get maxContentBytes(): number {
     return this.core.options.maxContentBytes;
