@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { defaultEncoder, hashingEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { CodedError } from '@hvs-nvm/events';
-import { HVSNVMIntegration, type IntegrationOptions } from '@hvs-nvm/hvs-nvm';
+import { HVSNVMIntegration, parseAsOf, type AsOf, type IntegrationOptions } from '@hvs-nvm/hvs-nvm';
 import { loadConfig, type RuntimeConfig } from '@hvs-nvm/runtime';
 import { Api, describeError } from '@hvs-nvm/server-app';
 
@@ -14,6 +14,8 @@ export interface GlobalOptions {
   natsUrl?: string;
   json?: boolean;
   encoder: 'sentence' | 'hashing';
+  /** Read the world as it was at this ISO time or cut (`hvs:12,mail:3,nvm:40`); writes are refused. */
+  asOf?: string;
 }
 
 /** A usage error found after parsing (a bad JSON argument, a file of the wrong kind): exit code 2. */
@@ -60,16 +62,25 @@ export async function openEncoder(name: GlobalOptions['encoder']): Promise<Encod
 export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptions, 'onProgress'> = {}): Promise<Stack> {
   const config = configOf(opts);
   const dataDir = resolve(config.dataDir);
+  const asOf = opts.asOf !== undefined ? asOfArg(opts.asOf) : undefined;
   const encoder = await openEncoder(opts.encoder);
   const integration = await HVSNVMIntegration.open({
     ...storePaths(dataDir),
     encoder,
     ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
+    ...(asOf ? { asOf } : {}),
     ...more,
   });
   const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });
   const close = () => api.close().finally(() => integration.close());
   return { config, dataDir, encoder, integration, api, close, [Symbol.asyncDispose]: close };
+}
+
+/** Parses `--as-of`: an ISO 8601 time or a cut (`hvs:12,mail:3,nvm:40`, as `hvs-nvm cut` prints it). */
+export function asOfArg(text: string): AsOf {
+  const asOf = parseAsOf(text);
+  if (!asOf) throw new UsageError(`--as-of '${text}' is neither an ISO 8601 time nor a cut like hvs:12,mail:3,nvm:40`);
+  return asOf;
 }
 
 /** Prints `value` as one JSON line with --json, else the human text. */

@@ -135,7 +135,8 @@ export const routes: Route[] = [
     summary: 'k nearest neighbours of a vector, optionally filtered by metadata',
     body: S.SearchVectorsBody,
     response: z.object({ results: z.array(S.VectorHit) }),
-    handle: ({ api, body }) => api.searchVectors(body),
+    query: S.AsOfQuery,
+    handle: async ({ api, body, query }) => (await api.at(query.asOf)).searchVectors(body),
   }),
   route({
     method: 'GET',
@@ -145,7 +146,8 @@ export const routes: Route[] = [
     params: S.VectorIdParams,
     response: S.VectorOut,
     etag: vectorTag,
-    handle: ({ api, params }) => api.getVector(params.id),
+    query: S.AsOfQuery,
+    handle: async ({ api, params, query }) => (await api.at(query.asOf)).getVector(params.id),
   }),
   route({
     method: 'DELETE',
@@ -178,7 +180,8 @@ export const routes: Route[] = [
     summary: 'Find stored text by meaning, across HVS and NVM',
     body: S.SearchMemoryBody,
     response: z.object({ results: z.array(S.MemoryHit) }),
-    handle: ({ api, body, caller }) => api.searchMemory(body, caller),
+    query: S.AsOfQuery,
+    handle: async ({ api, body, caller, query }) => (await api.at(query.asOf)).searchMemory(body, caller),
   }),
   // ---- blocks
   route({
@@ -272,7 +275,8 @@ export const routes: Route[] = [
     summary: 'Every version of a block, oldest first',
     params: S.BlockIdParams,
     response: z.object({ versions: z.array(S.BlockHistoryEntryOut) }),
-    handle: async ({ api, params, caller }) => ({ versions: await api.blockHistory(params.id, caller) }),
+    query: S.AsOfQuery,
+    handle: async ({ api, params, caller, query }) => ({ versions: await (await api.at(query.asOf)).blockHistory(params.id, caller) }),
   }),
   // ---- messages
   route({
@@ -325,7 +329,8 @@ export const routes: Route[] = [
     summary: 'Facts nearest in meaning to a query',
     body: S.QueryFactsBody,
     response: z.object({ facts: z.array(S.FactOut) }),
-    handle: ({ api, body }) => api.queryFacts(body),
+    query: S.AsOfQuery,
+    handle: async ({ api, body, query }) => (await api.at(query.asOf)).queryFacts(body),
   }),
   // ---- cache
   route({
@@ -382,5 +387,13 @@ export const routes: Route[] = [
     tag: 'operations',
     summary: 'Sizes, positions and cache statistics',
     handle: ({ api, caller }) => api.stats(caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/cut',
+    tag: 'history',
+    summary: 'Where the world stands now: { hvs, mail, nvm } stream positions, to pass as ?asOf= to any read route later',
+    response: S.CutOut,
+    handle: ({ api }) => api.cut(),
   }),
 ];

@@ -133,14 +133,27 @@ export const BlockHistoryEntryOut = z.object({
 
 export const BlockIdParams = z.object({ id: Id });
 
+/**
+ * `?asOf=` on a read route: answer as the world was then, an ISO 8601 time or a cut (`hvs:12,mail:3,nvm:40`, as
+ * GET /v1/cut gives). Checked by the route (a 400 INVALID_AS_OF for anything else).
+ */
+export const AsOfValue = z
+  .string()
+  .min(1)
+  .describe('answer as the world was at this ISO 8601 time or cut (hvs:12,mail:3,nvm:40, from GET /v1/cut)');
+export const AsOfQuery = z.object({ asOf: AsOfValue.optional() });
+
+export const CutOut = z.object({ hvs: z.number().int(), mail: z.number().int(), nvm: z.number().int() });
+
 export const GetBlockQuery = z.object({
   version: QueryInt(0, Number.MAX_SAFE_INTEGER).optional(),
-  asOf: z.iso.datetime({ offset: true }).optional().describe('the block as it was at this time'),
+  asOf: AsOfValue.optional().describe('the block as it was at this ISO 8601 time or cut'),
 });
 
 export const ListBlocksQuery = z.object({
   name: z.string().min(1).optional(),
   class: BlockClassValue.optional(),
+  asOf: AsOfValue.optional(),
 });
 
 // ---- messages -----------------------------------------------------------------------------------------
@@ -154,6 +167,7 @@ export const SendMessageBody = z.object({
 export const MailboxParams = z.object({ model: ModelId });
 
 export const ReceiveMessagesQuery = z.object({
+  asOf: AsOfValue.optional().describe('the mailbox as it was then: every message that had reached it, none acknowledged'),
   max: QueryInt(1, 10_000).optional(),
   waitMs: QueryInt(0, 60_000).optional(),
   ack: z
@@ -266,12 +280,18 @@ export type Problem = z.infer<typeof Problem>;
 
 // ---- MCP tool arguments (names fixed by the issue: snake_case) -----------------------------------------
 
+/** The `as_of` argument of the read tools: answer as the world was then (an ISO time or a cut). */
+const AsOfArg = AsOfValue.optional().describe(
+  'answer as the world was at this ISO 8601 time or cut (hvs:12,mail:3,nvm:40); the mailbox then: every message it had, none taken',
+);
+
 export const toolArgs = {
   store_memory: { content: StoreMemoryBody.shape.content, metadata: Metadata.optional() },
-  search_memory: { query: SearchMemoryBody.shape.query, k: K.optional() },
+  search_memory: { query: SearchMemoryBody.shape.query, k: K.optional(), as_of: AsOfArg },
   get_block: {
     id: Id.optional().describe('the block id'),
     name: z.string().min(1).max(256).optional().describe('the block name (when no id is given)'),
+    as_of: AsOfArg,
   },
   update_block: {
     id: Id,
@@ -284,7 +304,7 @@ export const toolArgs = {
     expected_version: z.number().int().min(0).optional(),
   },
   send_message: { from: ModelId, to: ModelId, body: Json.describe('any JSON value') },
-  receive_messages: { model_id: ModelId },
+  receive_messages: { model_id: ModelId, as_of: AsOfArg },
   add_fact: AddFactBody.shape,
-  query_facts: { query: QueryFactsBody.shape.query, k: K.optional() },
+  query_facts: { query: QueryFactsBody.shape.query, k: K.optional(), as_of: AsOfArg },
 } as const;

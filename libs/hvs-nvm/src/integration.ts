@@ -70,6 +70,8 @@ export class HVSNVMIntegration {
     readonly hvs: HVS,
     readonly nvm: NVM,
     readonly encoder: Encoder,
+    /** How this world was opened: what viewAt() and fork() open again. */
+    private readonly openedWith: IntegrationOptions = {},
   ) {
     this.provenanceIndex = new ProvenanceIndex({ hvs: hvs.eventStore, nvm: nvm.eventStore });
   }
@@ -99,7 +101,7 @@ export class HVSNVMIntegration {
         ...(options.onProgress ? { onProgress: (p: number) => options.onProgress!('nvm', p) } : {}),
         ...(asOf ? { asOf: asOf instanceof Date || asOf.nvm !== undefined ? asOf : (hvs.asOfTime ?? new Date()) } : {}),
       });
-      return new HVSNVMIntegration(hvs, nvm, encoder);
+      return new HVSNVMIntegration(hvs, nvm, encoder, { ...options, encoder });
     } catch (err) {
       await hvs.close();
       throw err;
@@ -113,6 +115,15 @@ export class HVSNVMIntegration {
   async cut(): Promise<Required<Cut>> {
     const [stores, nvm] = await Promise.all([this.hvs.cut(), this.nvm.cut()]);
     return { ...stores, ...nvm };
+  }
+
+  /**
+   * A read-only view of this world at a time or a cut, opened beside it (same storage, same server, same encoder);
+   * the live projections are not touched. Close it when done.
+   */
+  viewAt(asOf: AsOf): Promise<HVSNVMIntegration> {
+    const { onProgress: _progress, ...options } = this.openedWith;
+    return HVSNVMIntegration.open({ ...options, asOf });
   }
 
   /** True for an as-of view: reads answer as of its point, writes throw ReadOnlyViewError. */
