@@ -19,6 +19,11 @@ export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
   /** Who appends; defaults to the store's actor. */
   actor?: string;
+  /**
+   * @internal For a fork's stream whose events so far all lie in its base: the base's last revision, which this
+   * append continues (the fork's own stream has no message on the subject yet).
+   */
+  inheritedRevision?: number;
 }
 
 /** Which log a store is (its JetStream stream's creation time) and how far it reaches. */
@@ -77,4 +82,6 @@ export interface EventStoreOptions {
    * appends throw ReadOnlyViewError.
    */
   upTo?: number;
+  /** Added to every JetStream sequence to make a position: a fork's own log continues its base's positions. */
+  positionOffset?: number;
 }

@@ -41,7 +41,7 @@ import { ensureStream } from './stream-admin.js';
 import { PROBE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, requestWithRetries } from './request-policy.js';
 import { filterSubject, streamSubject } from './stream-subjects.js';
 import { CatchUpSubscription } from './subscription.js';
-import type { EventStorePort, SubscribeOptions } from './port.js';
+import type { EventStorePort, EventSubscription, SubscribeOptions } from './port.js';
 import type {
   AnyNewEvent,
   AppendOptions,
@@ -75,12 +75,12 @@ export class EventStore implements EventStorePort {
   private readonly tips = new Map<string, { revision: number; position: number }>();
   private readonly connection: ConnectionState;
 
-  private constructor(
+  protected constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     readonly names: StoreNames,
-    private readonly options: EventStoreOptions,
+    protected readonly options: EventStoreOptions,
   ) {
     this.connection = new ConnectionState(nc);
   }
@@ -123,6 +123,21 @@ export class EventStore implements EventStorePort {
     return this.options.upTo !== undefined && position > this.options.upTo;
   }
 
+  /** Positions of this store's events are their JetStream sequences plus this (a fork's own log follows its base's). */
+  get positionOffset(): number {
+    return this.options.positionOffset ?? 0;
+  }
+
+  /** The position of the message at JetStream sequence `seq`. */
+  private pos(seq: number): number {
+    return seq + (this.options.positionOffset ?? 0);
+  }
+
+  /** The JetStream sequence of `position` (0 or less: before this stream's first message). */
+  private seqOf(position: number): number {
+    return position - (this.options.positionOffset ?? 0);
+  }
+
   /**
    * The same log as a read-only view up to `position` (clamped to the head as of now), on the same connection: reads
    * and subscriptions end at that position, appends throw ReadOnlyViewError. Closing the view closes nothing else.
@@ -153,7 +168,7 @@ export class EventStore implements EventStorePort {
         try {
           if ((await consumer.info(true)).num_pending === 0) return head;
           const first = await consumer.next({ expires: 5_000 });
-          return first ? first.seq - 1 : head;
+          return first ? this.pos(first.seq - 1) : head;
         } finally {
           await consumer.delete().catch(() => undefined);
         }
@@ -168,9 +183,9 @@ export class EventStore implements EventStorePort {
   /** The server time an event was recorded at a position (undefined when none is stored there). */
   async timeAt(position: number): Promise<Date | undefined> {
     this.assertOpen();
-    if (position <= 0) return undefined;
+    if (this.seqOf(position) <= 0) return undefined;
     try {
-      const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { seq: position }));
+      const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { seq: this.seqOf(position) }));
       return msg ? msg.time : undefined;
     } catch (err) {
       if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
@@ -182,12 +197,12 @@ export class EventStore implements EventStorePort {
   async streamTip(streamId: string): Promise<{ revision: number; position: number } | undefined> {
     const msg = await this.lastMessage(streamId, 'the tip');
     if (!msg) return undefined;
-    if (this.beyondView(msg.seq)) {
+    if (this.beyondView(this.pos(msg.seq))) {
       const last = (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
       return last ? { revision: last.revision, position: last.position } : undefined;
     }
     const revision = Number(msg.header?.get(H.revision) ?? NaN);
-    const tip = { revision: Number.isInteger(revision) ? revision : -1, position: msg.seq };
+    const tip = { revision: Number.isInteger(revision) ? revision : -1, position: this.pos(msg.seq) };
     this.rememberTip(streamId, tip);
     return tip;
   }
@@ -210,8 +225,8 @@ export class EventStore implements EventStorePort {
     const msg = await this.lastMessage(streamId, 'the last event');
     if (!msg) return undefined;
     // A view: the stream's newest event is past the view's point; its last one at that point is read from the stream.
-    if (this.beyondView(msg.seq)) return (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
-    const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
+    if (this.beyondView(this.pos(msg.seq))) return (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
+    const parsed = parseStoredMessage(this.names.prefix, msg.subject, this.pos(msg.seq), msg.header, msg.data, msg.time.getTime() * 1e6);
     return parsed.kind === 'event' ? parsed.event : undefined;
   }
 
@@ -233,8 +248,8 @@ export class EventStore implements EventStorePort {
         if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
         throw new EventStoreUnavailableError(`cannot read the first event of ${streamId}: ${String(err)}`, { cause: err });
       }
-      if (!msg || this.beyondView(msg.seq)) return undefined;
-      const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
+      if (!msg || this.beyondView(this.pos(msg.seq))) return undefined;
+      const parsed = parseStoredMessage(this.names.prefix, msg.subject, this.pos(msg.seq), msg.header, msg.data, msg.time.getTime() * 1e6);
       if (parsed.kind === 'event' && accept(parsed.event)) return parsed.event;
       seq = msg.seq + 1;
     }
@@ -304,6 +319,8 @@ export class EventStore implements EventStorePort {
         const usable = cached && (expected === 'any' || (typeof expected === 'number' && cached.revision === expected));
         tip = usable ? cached : await this.streamTip(streamId);
         if (expected === 'stream_exists' && !tip) throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
+        // A fork's stream whose events so far are all in its base: revisions go on from the base's.
+        if (!tip && options.inheritedRevision !== undefined) tip = { revision: options.inheritedRevision, position: this.pos(0) };
         if (typeof expected === 'number' && (tip?.revision ?? -1) !== expected) {
           const mayBeRetry = tip !== undefined && tip.revision > expected && events.every((e) => e.eventId !== undefined);
           if (!mayBeRetry) throw new WrongExpectedVersionError(streamId, expected, tip ? tip.revision : 'no_stream');
@@ -312,7 +329,7 @@ export class EventStore implements EventStorePort {
       }
       try {
         let revision = tip?.revision ?? -1;
-        let lastSeq = tip?.position ?? 0;
+        let lastSeq = tip ? this.seqOf(tip.position) : 0;
         let duplicate = true;
         for (const p of prepared) {
           revision++;
@@ -326,9 +343,9 @@ export class EventStore implements EventStorePort {
         }
         // A duplicate's position need not be the stream's tip, so it is not cached.
         if (duplicate) this.tips.delete(streamId);
-        else this.rememberTip(streamId, { revision, position: lastSeq });
+        else this.rememberTip(streamId, { revision, position: this.pos(lastSeq) });
         call.appended(prepared.at(-1)!.eventId);
-        return { nextExpectedRevision: revision, position: lastSeq, duplicate };
+        return { nextExpectedRevision: revision, position: this.pos(lastSeq), duplicate };
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;
         this.tips.delete(streamId);
@@ -365,7 +382,7 @@ export class EventStore implements EventStorePort {
         else failure ??= settled.reason;
         continue;
       }
-      results.push({ nextExpectedRevision: 0, position: settled.value.seq, duplicate: settled.value.duplicate });
+      results.push({ nextExpectedRevision: 0, position: this.pos(settled.value.seq), duplicate: settled.value.duplicate });
     }
     if (failure !== undefined) throw failure;
     // The callers go on with `results` and `conflicts`; a lookup of the first stream's revision for the message
@@ -413,7 +430,7 @@ export class EventStore implements EventStorePort {
         const consumer = await this.js.consumers.get(this.names.stream, {
           filter_subjects: filterSubject,
           deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: Math.max(1, fromPosition),
+          opt_start_seq: Math.max(1, this.seqOf(fromPosition)),
         });
         return { consumer, pending: (await consumer.info(true)).num_pending };
       });
@@ -431,8 +448,8 @@ export class EventStore implements EventStorePort {
       if (pending === 0) return;
       messages = await consumer.consume({ max_messages: 1024 });
       for await (const m of messages) {
-        if (this.beyondView(m.seq)) break;
-        yield parseStoredMessage(this.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+        if (this.beyondView(this.pos(m.seq))) break;
+        yield parseStoredMessage(this.names.prefix, m.subject, this.pos(m.seq), m.headers, m.data, m.info.timestampNanos);
         if (m.info.pending === 0) break;
       }
     } catch (err) {
@@ -445,12 +462,12 @@ export class EventStore implements EventStorePort {
   }
 
   /** Catch-up subscription to one stream: history from a revision, then live, no gap, no duplicate. */
-  subscribeToStream(streamId: string, options: Omit<SubscribeOptions, 'filter'> = {}): CatchUpSubscription {
+  subscribeToStream(streamId: string, options: Omit<SubscribeOptions, 'filter'> = {}): EventSubscription {
     return this.track(new CatchUpSubscription(this, streamSubject(this.names, streamId), options, this.options.onParked));
   }
 
   /** Catch-up subscription to the whole store (or a stream pattern) from a position, resuming from a checkpoint. */
-  subscribeToAll(options: SubscribeOptions = {}): CatchUpSubscription {
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     const subject = filterSubject(this.names, options.filter);
     return this.track(new CatchUpSubscription(this, subject, options, this.options.onParked));
   }
@@ -475,7 +492,7 @@ export class EventStore implements EventStorePort {
     this.assertOpen();
     try {
       const info = await this.request(() => this.jsm.streams.info(this.names.stream));
-      const head = info.state.last_seq;
+      const head = this.pos(info.state.last_seq);
       return { created: info.created, headPosition: this.options.upTo !== undefined ? Math.min(head, this.options.upTo) : head };
     } catch (err) {
       throw new EventStoreUnavailableError(`cannot read the state of ${this.names.stream}: ${String(err)}`, { cause: err });

@@ -12,6 +12,7 @@ export {
   type ReadStreamOptions,
 } from './event-store.js';
 export { CatchUpSubscription } from './subscription.js';
+export { ForkedEventStore } from './forked-event-store.js';
 export type { EventStorePort, EventSubscription, SubscribeOptions } from './port.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
 export { QueryService, requestQuery, isWireError, type QueryServiceOptions, type WireError } from './query-service.js';
@@ -38,3 +39,12 @@ export {
   type ProjectionRunnerOptions,
 } from './projection-runner.js';
 export { withCall, currentCall, CORRELATION_ID_PATTERN, type CallContext } from './call-context.js';
+export {
+  WorldRegistry,
+  ForkExistsError,
+  ForkNotFoundError,
+  ForkHasChildrenError,
+  openWorldStore,
+  type ForkKind,
+  type ForkRecord,
+} from './world-registry.js';

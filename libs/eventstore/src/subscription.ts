@@ -14,6 +14,8 @@ export interface SubscriptionSource {
   untilConnected(): Promise<void>;
   /** An as-of view's last position: the subscription delivers history up to it and ends there (never goes live). */
   readonly upTo?: number | undefined;
+  /** Added to a JetStream sequence to make a position (a fork's own log). */
+  readonly positionOffset?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export class CatchUpSubscription implements EventSubscription {
     this.started = true;
     let from = this.options.fromPosition ?? 1;
     const upTo = this.store.upTo;
+    const offset = this.store.positionOffset ?? 0;
     /** A view's subscription is done once nothing at or before its point is left (it has no live part). */
     const viewDone = () => {
       this.pending = 0;
@@ -107,16 +110,17 @@ export class CatchUpSubscription implements EventSubscription {
           () => connection.stop?.(),
         );
         for await (const m of messages) {
-          if (upTo !== undefined && m.seq > upTo) {
+          const position = m.seq + offset;
+          if (upTo !== undefined && position > upTo) {
             // Past the view's point: what was gathered up to it is complete.
             viewDone();
             this.options.onProgress?.(upTo);
             return;
           }
-          this.position = m.seq;
-          this.pending = upTo === undefined ? m.info.pending : Math.min(m.info.pending, upTo - m.seq);
-          from = m.seq + 1;
-          const parsed = parseStoredMessage(this.store.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+          this.position = position;
+          this.pending = upTo === undefined ? m.info.pending : Math.min(m.info.pending, upTo - position);
+          from = position + 1;
+          const parsed = parseStoredMessage(this.store.names.prefix, m.subject, position, m.headers, m.data, m.info.timestampNanos);
           if (parsed.kind === 'parked') {
             this.parked.push(parsed.parked);
             if (this.parked.length > 1000) this.parked.shift();
@@ -128,7 +132,7 @@ export class CatchUpSubscription implements EventSubscription {
           ) {
             yield parsed.event;
           }
-          this.options.onProgress?.(m.seq);
+          this.options.onProgress?.(position);
           if (this.pending === 0) this.resolveCaughtUp();
           if (upTo !== undefined && this.pending === 0) return;
           if (this.stopped) break;

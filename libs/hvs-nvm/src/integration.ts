@@ -14,6 +14,16 @@ import { storeEntry, WithoutReservedKey } from './reserved.js';
 import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
 import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
 import { SYSTEM_WRITES } from './patterns/system-block.js';
+import { reembed, type ReembedResult } from './history/reembed.js';
+import {
+  checkForkOptions,
+  listWorldForks,
+  recordWorldFork,
+  registryOf,
+  type WorldFork,
+  type WorldForkOptions,
+} from './history/world-fork.js';
+import { resolveWorld } from './history/world-alias.js';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -31,6 +41,11 @@ export interface IntegrationOptions {
    * one cut first, so both stores show the same moment.
    */
   asOf?: AsOf;
+  /**
+   * A world to open by name: its collection and namespace, after its alias (set by `promote`) if it has one. Takes
+   * the place of `collection` and `namespace`.
+   */
+  world?: string;
   /** Progress of each projection while it catches up at open (see HVS.open and NVM.open). */
   onProgress?: (store: 'hvs' | 'nvm', position: number) => void;
 }
@@ -78,6 +93,10 @@ export class HVSNVMIntegration {
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
     const encoder = options.encoder ?? (await defaultEncoder());
+    if (options.world !== undefined) {
+      const world = await resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, options.world);
+      options = { ...options, collection: world, namespace: world };
+    }
     // A cut that leaves out the NVM position gets NVM's position at the moment of its HVS positions.
     const asOf = options.asOf;
     const hvs = await HVS.open({
@@ -124,6 +143,61 @@ export class HVSNVMIntegration {
   viewAt(asOf: AsOf): Promise<HVSNVMIntegration> {
     const { onProgress: _progress, ...options } = this.openedWith;
     return HVSNVMIntegration.open({ ...options, asOf });
+  }
+
+  /**
+   * A writable fork of the whole world named `name` (its collection and namespace): its history up to `asOf`
+   * (default: now) is this world's, read in place from this log — forking costs two events whatever the log's size
+   * — and from there the two diverge. With another `encoder` or `geometry` the fork's vectors are made again from
+   * the content in the log (`onProgress` reports it); without, its projections are built from the log as any
+   * client's are. Reopen it later with `HVSNVMIntegration.open({ world: name })`.
+   */
+  async fork(options: WorldForkOptions): Promise<HVSNVMIntegration & { reembedded?: ReembedResult }> {
+    checkForkOptions(options);
+    const { cut, reembed: mustReembed } = await recordWorldFork(this.hvs, this.nvm, this.encoder, options);
+    const encoder = options.encoder ?? this.encoder;
+    const { onProgress: _p, asOf: _a, world: _w, ...opened } = this.openedWith;
+    const fork = await HVSNVMIntegration.open({
+      ...opened,
+      collection: options.name,
+      namespace: options.name,
+      encoder,
+      geometry: options.geometry ?? this.hvs.geometry,
+    });
+    if (!mustReembed) return fork;
+    try {
+      const result = await reembed(this.hvs.eventStore, cut.hvs, fork.hvs, fork.nvm, encoder, options.onProgress);
+      return Object.assign(fork, { reembedded: result });
+    } catch (err) {
+      await fork.close();
+      throw err;
+    }
+  }
+
+  /** The forks recorded on this server, oldest first: name, parent, where each branched, and its encoder if re-embedded. */
+  forks(): Promise<WorldFork[]> {
+    return listWorldForks(this.hvs, this.nvm);
+  }
+
+  /** Deletes a fork of this server (its streams and checkpoints; its parent is never touched). */
+  async deleteFork(name: string): Promise<void> {
+    await this.hvs.deleteFork(name);
+    await this.nvm.deleteFork(name);
+  }
+
+  /**
+   * Points `alias` (default: this world's name) at world `name`: clients that open `{ world: alias }` open the fork
+   * from then on (opened clients keep the world they have). What `hvs-nvm promote <fork>` does.
+   */
+  async promote(name: string, options: { alias?: string } = {}): Promise<{ alias: string; world: string }> {
+    const alias = options.alias ?? this.hvs.options.collection;
+    const worlds = await registryOf(this.hvs);
+    try {
+      await worlds.setAlias(alias, name);
+    } finally {
+      await worlds.close();
+    }
+    return { alias, world: name };
   }
 
   /** True for an as-of view: reads answer as of its point, writes throw ReadOnlyViewError. */

@@ -9,8 +9,10 @@ import {
   isNatsError,
   connectionOptionsOf,
   openNatsEndpoint,
+  openWorldStore,
   ProjectionRunner,
   ReadOnlyViewError,
+  WorldRegistry,
   resolveAsOf,
   WrongExpectedVersionError,
   type NatsEndpoint,
@@ -48,6 +50,8 @@ export class HvsSession {
     readonly local: { view: HVSProjection; runner: ProjectionRunner } | undefined,
     readonly mailboxes: Mailboxes,
     readonly log: Logger,
+    /** Fork records and aliases (the HVSNVM_WORLDS stream). */
+    readonly worlds: WorldRegistry,
   ) {
     this.cache = new ClientCache(options.cacheSizeMb);
   }
@@ -67,8 +71,12 @@ export class HvsSession {
     try {
       // Parked events are reported once, by the projection runner below.
       const storeOptions = { replicas: endpoint.replicas, actor: opts.actor };
-      let store = await EventStore.open(endpoint.nc, { names: hvsNames(opts.collection), ...storeOptions });
-      let mailStore = await EventStore.open(endpoint.nc, { names: mailNames(opts.collection), ...storeOptions });
+      const worlds = await WorldRegistry.open(endpoint.nc, { replicas: endpoint.replicas });
+      // A fork reads its parent's log up to where it branched, then its own (see openWorldStore).
+      const world = (key: 'hvs' | 'mail', names: typeof hvsNames) =>
+        openWorldStore(endpoint.nc, worlds, 'hvs', key, names, opts.collection, storeOptions);
+      let store = await world('hvs', hvsNames);
+      let mailStore = await world('mail', mailNames);
       let view: HvsSession['view'];
       if (opts.asOf) {
         if (opts.projection === 'remote')
@@ -91,7 +99,16 @@ export class HvsSession {
         maxDeliveries: opts.maxDeliveries,
       });
       if (opts.projection === 'remote') {
-        const session = new HvsSession(opts, endpoint, store, new RemoteReadModel(endpoint.nc, opts.collection), undefined, mailboxes, log);
+        const session = new HvsSession(
+          opts,
+          endpoint,
+          store,
+          new RemoteReadModel(endpoint.nc, opts.collection),
+          undefined,
+          mailboxes,
+          log,
+          worlds,
+        );
         session.view = view;
         session.cache.followSubjects(endpoint.nc, store.names.prefix);
         return session;
@@ -126,6 +143,7 @@ export class HvsSession {
         { view: projection, runner },
         mailboxes,
         log,
+        worlds,
       ));
       session.view = view;
       session.restoredFrom = projection.position;
@@ -224,6 +242,7 @@ export class HvsSession {
     await step(() => this.local?.runner.stop());
     await step(() => this.store.close());
     for (const live of this.view?.live ?? []) await step(() => live.close());
+    await step(() => this.worlds.close());
     await step(() => this.endpoint.close());
     // The graph's memory is native: free it now rather than whenever the GC finalises the index.
     await step(() => this.local?.view.index.dispose());

@@ -6,8 +6,10 @@ import {
   EventStore,
   connectionOptionsOf,
   openNatsEndpoint,
+  openWorldStore,
   ProjectionRunner,
   resolveAsOf,
+  WorldRegistry,
   type NatsEndpoint,
   type ParkedMessage,
 } from '@hvs-nvm/eventstore';
@@ -101,11 +103,17 @@ export class NvmSession {
       throw toNVMError(err);
     }
     try {
-      let store = await EventStore.open(endpoint.nc, {
-        names: nvmNames(opts.namespace),
-        replicas: endpoint.replicas,
-        actor: opts.actor,
-      });
+      const worlds = await WorldRegistry.open(endpoint.nc, { replicas: endpoint.replicas });
+      // A fork reads its parent's log up to where it branched, then its own (see openWorldStore).
+      let store: EventStore;
+      try {
+        store = await openWorldStore(endpoint.nc, worlds, 'nvm', 'nvm', nvmNames, opts.namespace, {
+          replicas: endpoint.replicas,
+          actor: opts.actor,
+        });
+      } finally {
+        await worlds.close();
+      }
       let view: NvmSession['view'];
       if (opts.asOf) {
         if (opts.projection === 'remote')

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { encodeEventData, streamIds } from '@hvs-nvm/events';
-import type { CatchUpSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
+import type { EventSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
 import type { HVS } from '@hvs-nvm/hvs';
 import { BlockClass, BlockNotFoundError, ContentTooLargeError, InvalidArgumentError, toNVMError, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
@@ -249,7 +249,7 @@ export class SharedKnowledgeBase {
     if (typeof handler !== 'function') throw new InvalidArgumentError('subscribe takes a handler function');
     const { since, onError } = parseOptions(SubscribeOptionsSchema, options, 'subscribe');
     const store = this.nvm.eventStore;
-    let sub: CatchUpSubscription | undefined;
+    let sub: EventSubscription | undefined;
     let stopped = false;
     let reported = false;
     const report = (error: unknown) => {
