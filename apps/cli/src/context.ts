@@ -16,6 +16,8 @@ export interface GlobalOptions {
   encoder: 'sentence' | 'hashing';
   /** Read the world as it was at this ISO time or cut (`hvs:12,mail:3,nvm:40`); writes are refused. */
   asOf?: string;
+  /** The world to open (after its alias, which `hvs-nvm promote` sets); default 'default'. */
+  world?: string;
 }
 
 /** A usage error found after parsing (a bad JSON argument, a file of the wrong kind): exit code 2. */
@@ -63,12 +65,23 @@ export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptio
   const config = configOf(opts);
   const dataDir = resolve(config.dataDir);
   const asOf = opts.asOf !== undefined ? asOfArg(opts.asOf) : undefined;
-  const encoder = await openEncoder(opts.encoder);
+  // A promoted fork re-embedded with the hashing encoder of another dimension is opened with that one.
+  const world = await HVSNVMIntegration.describeWorld(opts.world ?? 'default', {
+    ...storePaths(dataDir),
+    ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
+  });
+  const made = world.reembedded;
+  const encoder =
+    made && opts.encoder === 'hashing' && made.encoder.startsWith('hashing')
+      ? hashingEncoder(made.dimension)
+      : await openEncoder(opts.encoder);
   const integration = await HVSNVMIntegration.open({
     ...storePaths(dataDir),
     encoder,
     ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
     ...(asOf ? { asOf } : {}),
+    // By name, so that `hvs-nvm promote <fork>` switches every later command (and `start`) to the fork.
+    world: opts.world ?? 'default',
     ...more,
   });
   const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });

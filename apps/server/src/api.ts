@@ -7,6 +7,7 @@ import type { Encoder } from '@hvs-nvm/encoders';
 import { SemanticCache, SharedKnowledgeBase, SYSTEM_BLOCK_NAMES, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
 import { asOfParam, AsOfViews } from './as-of-views.js';
+import { deleteFork, forkWorld, listForks, promoteFork } from './fork-api.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
 
@@ -77,6 +78,24 @@ export class Api {
   /** Where the world stands now: `{ hvs, mail, nvm }` positions, for `?asOf=` later. */
   cut(): Promise<{ hvs: number; mail: number; nvm: number }> {
     return this.deps.integration.cut();
+  }
+
+  // ---- forks ----
+
+  fork(body: In<typeof S.ForkBody>, caller: Caller = OPERATOR) {
+    return forkWorld(this.deps.integration, this.deps.encoder, body, caller);
+  }
+
+  forks() {
+    return listForks(this.deps.integration);
+  }
+
+  deleteFork(name: string, caller: Caller = OPERATOR) {
+    return deleteFork(this.deps.integration, name, caller);
+  }
+
+  promoteFork(name: string, alias: string | undefined, caller: Caller = OPERATOR) {
+    return promoteFork(this.deps.integration, name, alias, caller);
   }
 
   /** The NVM as the calling agent, when there is one; else the trusted local owner. */

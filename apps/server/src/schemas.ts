@@ -145,6 +145,30 @@ export const AsOfQuery = z.object({ asOf: AsOfValue.optional() });
 
 export const CutOut = z.object({ hvs: z.number().int(), mail: z.number().int(), nvm: z.number().int() });
 
+// ---- forks ----------------------------------------------------------------------------------------
+
+const WorldName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a world name is 1-64 characters of A-Z a-z 0-9 _ -');
+export const ForkBody = z.strictObject({
+  name: WorldName,
+  asOf: AsOfValue.optional().describe('where the fork branches (default: now)'),
+  encoder: z
+    .strictObject({ name: z.enum(['sentence', 'hashing']), dimension: z.number().int().min(2).max(4096).optional() })
+    .optional()
+    .describe('another encoder: the fork re-embeds every stored content from the log'),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']).optional().describe('another geometry: re-embedded too'),
+});
+export const ForkNameParams = z.object({ name: WorldName });
+export const PromoteBody = z.strictObject({
+  alias: WorldName.optional().describe("the alias clients open (default: this server's world)"),
+});
+export const ForkOut = z.object({
+  name: z.string(),
+  parent: z.string(),
+  cut: z.object({ hvs: z.number().int().optional(), mail: z.number().int().optional(), nvm: z.number().int().optional() }),
+  createdAt: z.string(),
+  reembedded: z.object({ encoder: z.string(), dimension: z.number().int(), geometry: z.string() }).optional(),
+});
+
 export const GetBlockQuery = z.object({
   version: QueryInt(0, Number.MAX_SAFE_INTEGER).optional(),
   asOf: AsOfValue.optional().describe('the block as it was at this ISO 8601 time or cut'),

@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { HVS, type Geometry, type Metadata } from '@hvs-nvm/hvs';
-import { NVM, BlockClass, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
+import { NVM, BlockClass, InvalidArgumentError, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from './input.js';
 import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
-import { withCall, type AsOf, type Cut } from '@hvs-nvm/eventstore';
+import { ForkNotFoundError, withCall, type AsOf, type Cut } from '@hvs-nvm/eventstore';
 import { storeEntry, WithoutReservedKey } from './reserved.js';
 import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
 import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
@@ -23,7 +23,7 @@ import {
   type WorldFork,
   type WorldForkOptions,
 } from './history/world-fork.js';
-import { resolveWorld } from './history/world-alias.js';
+import { resolveWorld, type WorldInfo } from './history/world-alias.js';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -94,8 +94,19 @@ export class HVSNVMIntegration {
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
     const encoder = options.encoder ?? (await defaultEncoder());
     if (options.world !== undefined) {
-      const world = await resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, options.world);
-      options = { ...options, collection: world, namespace: world };
+      const { world, reembedded } = await HVSNVMIntegration.describeWorld(options.world, options);
+      // A re-embedded world keeps its geometry; its encoder must be the one it was made with.
+      if (reembedded && reembedded.dimension !== encoder.dimension) {
+        throw new InvalidArgumentError(
+          `world '${world}' was re-embedded with ${reembedded.encoder} (${reembedded.dimension}-d); open it with that encoder, not ${encoder.name} (${encoder.dimension}-d)`,
+        );
+      }
+      options = {
+        ...options,
+        collection: world,
+        namespace: world,
+        ...(reembedded && !options.geometry ? { geometry: reembedded.geometry as Geometry } : {}),
+      };
     }
     // A cut that leaves out the NVM position gets NVM's position at the moment of its HVS positions.
     const asOf = options.asOf;
@@ -141,7 +152,8 @@ export class HVSNVMIntegration {
    * the live projections are not touched. Close it when done.
    */
   viewAt(asOf: AsOf): Promise<HVSNVMIntegration> {
-    const { onProgress: _progress, ...options } = this.openedWith;
+    // The world this client has (not its alias again: a promote since must not change what a view shows).
+    const { onProgress: _progress, world: _world, ...options } = this.openedWith;
     return HVSNVMIntegration.open({ ...options, asOf });
   }
 
@@ -190,9 +202,12 @@ export class HVSNVMIntegration {
    * from then on (opened clients keep the world they have). What `hvs-nvm promote <fork>` does.
    */
   async promote(name: string, options: { alias?: string } = {}): Promise<{ alias: string; world: string }> {
-    const alias = options.alias ?? this.hvs.options.collection;
+    // The name this world was opened by (an alias stays an alias), else its collection.
+    const alias = options.alias ?? this.openedWith.world ?? this.hvs.options.collection;
     const worlds = await registryOf(this.hvs);
     try {
+      // A fork, or the alias's own world (pointing it back at itself).
+      if (name !== alias && !(await worlds.fork('hvs', name)) && !(await worlds.fork('nvm', name))) throw new ForkNotFoundError(name);
       await worlds.setAlias(alias, name);
     } finally {
       await worlds.close();
@@ -203,6 +218,14 @@ export class HVSNVMIntegration {
   /** True for an as-of view: reads answer as of its point, writes throw ReadOnlyViewError. */
   get readOnly(): boolean {
     return this.hvs.readOnly || this.nvm.readOnly;
+  }
+
+  /**
+   * What `HVSNVMIntegration.open({ world: name })` would open (the target of the alias `promote` set, or `name`), and
+   * for a re-embedded world the encoder, dimension and geometry it was made with (so a client can pick its encoder).
+   */
+  static describeWorld(name: string, options: Pick<IntegrationOptions, 'hvsPath' | 'natsUrl'> = {}): Promise<WorldInfo> {
+    return resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, name);
   }
 
   /**

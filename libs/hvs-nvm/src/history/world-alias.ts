@@ -3,14 +3,23 @@ import { openNatsEndpoint, WorldRegistry } from '@hvs-nvm/eventstore';
 import { NAMESPACE_PATTERN } from '@hvs-nvm/events';
 import { InvalidArgumentError } from '@hvs-nvm/nvm';
 
-/** The world `name` stands for on the server of `storagePath` (or `natsUrl`): its alias's target, or itself. */
-export async function resolveWorld(storagePath: string, natsUrl: string | undefined, name: string): Promise<string> {
+export interface WorldInfo {
+  /** The world `name` opens: its alias's target, or itself. */
+  world: string;
+  /** Set when that world was re-embedded: the encoder, dimension and geometry its clients must use. */
+  reembedded?: { encoder: string; dimension: number; geometry: string };
+}
+
+/** What world `name` opens on the server of `storagePath` (or `natsUrl`), and how it was embedded. */
+export async function resolveWorld(storagePath: string, natsUrl: string | undefined, name: string): Promise<WorldInfo> {
   if (!NAMESPACE_PATTERN.test(name)) throw new InvalidArgumentError(`a world name is 1-64 characters of A-Z a-z 0-9 _ -, got '${name}'`);
   const endpoint = await openNatsEndpoint({ storagePath, name: 'hvs-nvm:worlds', ...(natsUrl ? { natsUrl } : {}) });
   try {
     const registry = await WorldRegistry.open(endpoint.nc);
     try {
-      return await registry.resolve(name);
+      const world = await registry.resolve(name);
+      const reembedded = (await registry.fork('hvs', world))?.reembedded;
+      return reembedded ? { world, reembedded } : { world };
     } finally {
       await registry.close();
     }
