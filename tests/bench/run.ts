@@ -19,9 +19,10 @@ import { encoder } from './scenarios/encoder.js';
 import { remote } from './scenarios/remote.js';
 import { feeds } from './scenarios/feeds.js';
 import { hierarchy } from './scenarios/hierarchy.js';
+import { history } from './scenarios/history.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SCENARIOS: Scenario[] = [ingest, search, filtered, realData, messaging, remote, feeds, restart, memory, encoder, hierarchy];
+const SCENARIOS: Scenario[] = [ingest, search, filtered, realData, messaging, remote, feeds, restart, memory, encoder, hierarchy, history];
 /** The full run must finish within 15 minutes on the 2-core reference machine. */
 const FULL_BUDGET_SECONDS = 14 * 60;
 const QUICK_BUDGET_SECONDS = 60;

@@ -203,13 +203,18 @@ export class HVS {
    * projection is then built as any client's is. Reopen it later with `HVS.open({ collection: name })`.
    */
   async fork(options: ForkOptions): Promise<HVS> {
+    await this.recordFork(options);
+    return HVS.open({ ...this.session.options, collection: options.name, asOf: undefined });
+  }
+
+  /** Records a fork without opening it (what fork() does first): one event in the world registry. */
+  async recordFork(options: ForkOptions): Promise<ForkRecord> {
     this.session.assertOpen();
     try {
-      await forkCollection(this.session, options);
+      return await forkCollection(this.session, options);
     } catch (err) {
       this.session.wrap(err);
     }
-    return HVS.open({ ...this.session.options, collection: options.name, asOf: undefined });
   }
 
   /** The forks recorded in this server's world registry (HVS ones: collections branched from another). */
