@@ -1,4 +1,5 @@
-// The block view: the NVM projection (current blocks, name index, version history, embedding queue and vector index) and its checkpoint.
+// The block view: the NVM projection (current blocks, name index, embedding queue and vector index) and its checkpoint.
+// Versions before the current one are not kept: block-history.ts reads them from the log.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ export interface HistoryEntry {
 }
 
 export interface BlockRecord {
+  /** The block now. Its earlier versions are read from the log when asked for (block-history.ts), never kept here. */
   state: BlockState;
-  history: HistoryEntry[];
   /** Version whose content the vector index holds (0: none). */
   embeddedVersion: number;
 }
@@ -101,20 +102,8 @@ export class BlockView implements Projection {
     if (record && event.revision >= 0 && event.revision < record.state.version) return;
     const state = evolve(record?.state, event);
     if (!state) return;
-    const entry: HistoryEntry = {
-      version: state.version,
-      type: event.type as HistoryEventType,
-      content: state.content,
-      metadata: state.metadata,
-      actor: event.metadata.actor,
-      at: event.recordedAt.getTime(),
-    };
-    if (record) {
-      record.state = state;
-      record.history.push(entry);
-    } else {
-      this.blocks.set(blockId, { state, history: [entry], embeddedVersion: 0 });
-    }
+    if (record) record.state = state;
+    else this.blocks.set(blockId, { state, embeddedVersion: 0 });
     if (state.status === 'live') {
       if (state.ttlSeconds !== undefined) this.ttlBlocks.add(blockId);
       if (event.type === 'BlockCreated' || event.type === 'BlockUpdated' || event.type === 'BlockPatched') {
@@ -248,7 +237,9 @@ export class BlockView implements Projection {
       warn('ignoring an NVM checkpoint of another log; rebuilding from this one', { dir });
       return view;
     }
-    for (const record of snapshot.blocks) {
+    for (const loaded of snapshot.blocks) {
+      // Checkpoints written before history moved to the log carry every version: only the state is kept.
+      const record: BlockRecord = { state: loaded.state, embeddedVersion: loaded.embeddedVersion };
       view.blocks.set(record.state.id, record);
       if (record.state.status === 'live' && record.state.ttlSeconds !== undefined) view.ttlBlocks.add(record.state.id);
     }

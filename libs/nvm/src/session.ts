@@ -162,6 +162,7 @@ export class NvmSession {
       );
       const reads = new LocalBlockReads({
         view: blockView,
+        store,
         runner,
         embeddings,
         encoder,
