@@ -65,16 +65,7 @@ export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptio
   const config = configOf(opts);
   const dataDir = resolve(config.dataDir);
   const asOf = opts.asOf !== undefined ? asOfArg(opts.asOf) : undefined;
-  // A promoted fork re-embedded with the hashing encoder of another dimension is opened with that one.
-  const world = await HVSNVMIntegration.describeWorld(opts.world ?? 'default', {
-    ...storePaths(dataDir),
-    ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
-  });
-  const made = world.reembedded;
-  const encoder =
-    made && opts.encoder === 'hashing' && made.encoder.startsWith('hashing')
-      ? hashingEncoder(made.dimension)
-      : await openEncoder(opts.encoder);
+  const encoder = await openEncoder(opts.encoder);
   const integration = await HVSNVMIntegration.open({
     ...storePaths(dataDir),
     encoder,
@@ -82,11 +73,15 @@ export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptio
     ...(asOf ? { asOf } : {}),
     // By name, so that `hvs-nvm promote <fork>` switches every later command (and `start`) to the fork.
     world: opts.world ?? 'default',
+    // A promoted fork re-embedded with the hashing encoder of another dimension is opened with that one.
+    encoderForWorld: (made) =>
+      opts.encoder === 'hashing' && made.encoder.startsWith('hashing') ? hashingEncoder(made.dimension) : undefined,
     ...more,
   });
-  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });
+  // The world's own encoder (a re-embedded fork's may differ from the one asked for).
+  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder: integration.encoder });
   const close = () => api.close().finally(() => integration.close());
-  return { config, dataDir, encoder, integration, api, close, [Symbol.asyncDispose]: close };
+  return { config, dataDir, encoder: integration.encoder, integration, api, close, [Symbol.asyncDispose]: close };
 }
 
 /** Parses `--as-of`: an ISO 8601 time or a cut (`hvs:12,mail:3,nvm:40`, as `hvs-nvm cut` prints it). */

@@ -46,6 +46,8 @@ export interface IntegrationOptions {
    * the place of `collection` and `namespace`.
    */
   world?: string;
+  /** For a re-embedded world: the encoder to open it with (given how it was made), instead of `encoder`. */
+  encoderForWorld?: (made: { encoder: string; dimension: number; geometry: string }) => Encoder | undefined;
   /** Progress of each projection while it catches up at open (see HVS.open and NVM.open). */
   onProgress?: (store: 'hvs' | 'nvm', position: number) => void;
 }
@@ -92,21 +94,35 @@ export class HVSNVMIntegration {
   }
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
-    const encoder = options.encoder ?? (await defaultEncoder());
-    if (options.world !== undefined) {
-      const { world, reembedded } = await HVSNVMIntegration.describeWorld(options.world, options);
+    if (options.world === undefined) return HVSNVMIntegration.openWorld(options);
+    const { world, reembedded, release } = await resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, options.world);
+    try {
       // A re-embedded world keeps its geometry; its encoder must be the one it was made with.
-      if (reembedded && reembedded.dimension !== encoder.dimension) {
-        throw new InvalidArgumentError(
-          `world '${world}' was re-embedded with ${reembedded.encoder} (${reembedded.dimension}-d); open it with that encoder, not ${encoder.name} (${encoder.dimension}-d)`,
-        );
-      }
-      options = {
-        ...options,
-        collection: world,
-        namespace: world,
-        ...(reembedded && !options.geometry ? { geometry: reembedded.geometry as Geometry } : {}),
-      };
+      const encoder = (reembedded && options.encoderForWorld?.(reembedded)) || options.encoder;
+      return await HVSNVMIntegration.openWorld(
+        {
+          ...options,
+          ...(encoder ? { encoder } : {}),
+          collection: world,
+          namespace: world,
+          ...(reembedded && !options.geometry ? { geometry: reembedded.geometry as Geometry } : {}),
+        },
+        reembedded,
+      );
+    } finally {
+      await release();
+    }
+  }
+
+  private static async openWorld(
+    options: IntegrationOptions,
+    reembedded?: { encoder: string; dimension: number },
+  ): Promise<HVSNVMIntegration> {
+    const encoder = options.encoder ?? (await defaultEncoder());
+    if (reembedded && reembedded.dimension !== encoder.dimension) {
+      throw new InvalidArgumentError(
+        `world '${options.collection}' was re-embedded with ${reembedded.encoder} (${reembedded.dimension}-d); open it with that encoder, not ${encoder.name} (${encoder.dimension}-d)`,
+      );
     }
     // A cut that leaves out the NVM position gets NVM's position at the moment of its HVS positions.
     const asOf = options.asOf;
@@ -224,8 +240,10 @@ export class HVSNVMIntegration {
    * What `HVSNVMIntegration.open({ world: name })` would open (the target of the alias `promote` set, or `name`), and
    * for a re-embedded world the encoder, dimension and geometry it was made with (so a client can pick its encoder).
    */
-  static describeWorld(name: string, options: Pick<IntegrationOptions, 'hvsPath' | 'natsUrl'> = {}): Promise<WorldInfo> {
-    return resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, name);
+  static async describeWorld(name: string, options: Pick<IntegrationOptions, 'hvsPath' | 'natsUrl'> = {}): Promise<WorldInfo> {
+    const { release, ...info } = await resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, name);
+    await release();
+    return info;
   }
 
   /**

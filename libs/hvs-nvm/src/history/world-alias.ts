@@ -10,8 +10,16 @@ export interface WorldInfo {
   reembedded?: { encoder: string; dimension: number; geometry: string };
 }
 
-/** What world `name` opens on the server of `storagePath` (or `natsUrl`), and how it was embedded. */
-export async function resolveWorld(storagePath: string, natsUrl: string | undefined, name: string): Promise<WorldInfo> {
+/**
+ * What world `name` opens on the server of `storagePath` (or `natsUrl`), and how it was embedded. `release` is
+ * called once its connection is closed: keep it until the stores are open, so that an embedded server is not
+ * stopped between the lookup and them (the last lease stops it).
+ */
+export async function resolveWorld(
+  storagePath: string,
+  natsUrl: string | undefined,
+  name: string,
+): Promise<WorldInfo & { release(): Promise<void> }> {
   if (!NAMESPACE_PATTERN.test(name)) throw new InvalidArgumentError(`a world name is 1-64 characters of A-Z a-z 0-9 _ -, got '${name}'`);
   const endpoint = await openNatsEndpoint({ storagePath, name: 'hvs-nvm:worlds', ...(natsUrl ? { natsUrl } : {}) });
   try {
@@ -19,11 +27,13 @@ export async function resolveWorld(storagePath: string, natsUrl: string | undefi
     try {
       const world = await registry.resolve(name);
       const reembedded = (await registry.fork('hvs', world))?.reembedded;
-      return reembedded ? { world, reembedded } : { world };
+      const release = () => endpoint.close();
+      return reembedded ? { world, reembedded, release } : { world, release };
     } finally {
       await registry.close();
     }
-  } finally {
+  } catch (err) {
     await endpoint.close();
+    throw err;
   }
 }
