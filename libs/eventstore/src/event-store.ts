@@ -5,8 +5,9 @@
 // Appends with an expected revision use JetStream's expected-last-subject-sequence, so the server, not the client,
 // refuses a stale write.
 //
-// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the stream-tip cache
-// and the closed state. Around it: its vocabulary in event-store-types.ts, event encoding in append-encoding.ts,
+// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the stream-tip cache,
+// the closed state, and the two position rules every one of them applies (an as-of view's `upTo`, a fork's own
+// log's `positionOffset`; the composition of a fork is forked-event-store.ts). Around it: its vocabulary in event-store-types.ts, event encoding in append-encoding.ts,
 // the request policy (timeouts, reconnect wait, backoff) in request-policy.ts, stream subjects in
 // stream-subjects.ts, the stream's settings in stream-admin.ts, subscriptions in subscription.ts, the connection's
 // state in connection-state.ts.

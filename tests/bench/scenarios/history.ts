@@ -14,7 +14,8 @@ const OPTIONS = { dimension: D, M: 8, efConstruction: 40 } as const;
 
 export const history: Scenario = {
   name: 'history',
-  describe: 'fork of an N-event collection (record + projection build) vs full replay of the parent; as-of view open from an archived checkpoint vs from the start',
+  describe:
+    'fork of an N-event collection (record + projection build) vs full replay of the parent; as-of view open from an archived checkpoint vs from the start',
   async run(ctx: BenchContext): Promise<ResultRow[]> {
     const n = ctx.size ?? (ctx.quick ? 5_000 : 100_000);
     const set = mixture(n + CHUNK, D, 14);
@@ -92,10 +93,17 @@ export const history: Scenario = {
         rmSync(bare, { recursive: true, force: true });
       }
       rows.push(
-        ratioRow('history', `as-of view open, point ${CHUNK} events back of ${n + CHUNK}`, 's', summarise(fromArchive), summarise(fromStart), {
-          better: 'lower',
-          note: 'ours: from the archived checkpoint at or before the point; raw: the same view replayed from position 1',
-        }),
+        ratioRow(
+          'history',
+          `as-of view open, point ${CHUNK} events back of ${n + CHUNK}`,
+          's',
+          summarise(fromArchive),
+          summarise(fromStart),
+          {
+            better: 'lower',
+            note: 'ours: from the archived checkpoint at or before the point; raw: the same view replayed from position 1',
+          },
+        ),
       );
     } finally {
       await parent.close();
