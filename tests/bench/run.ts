@@ -22,6 +22,7 @@ import { feeds } from './scenarios/feeds.js';
 import { hierarchy } from './scenarios/hierarchy.js';
 import { retrieval } from './scenarios/retrieval.js';
 import { peers } from './scenarios/peers.js';
+import { history } from './scenarios/history.js';
 
 const SCENARIOS: Scenario[] = [
   ingest,
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   encoder,
   hierarchy,
   retrieval,
+  history,
   peers,
 ];
 /** Run only when named in --only: building five engines at 100k takes longer than the full run's budget. */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { CodedError } from '@hvs-nvm/events';
-import type { HVSNVMIntegration, IntegrationOptions } from '@hvs-nvm/hvs-nvm';
+import type { AsOf, HVSNVMIntegration, IntegrationOptions } from '@hvs-nvm/hvs-nvm';
 import type { RuntimeConfig } from '@hvs-nvm/runtime';
 import type { Api } from '@hvs-nvm/server-app';
 
@@ -16,6 +16,10 @@ export interface GlobalOptions {
   natsUrl?: string;
   json?: boolean;
   encoder: 'sentence' | 'hashing';
+  /** Read the world as it was at this ISO time or cut (`hvs:12,mail:3,nvm:40`); writes are refused. */
+  asOf?: string;
+  /** The world to open (after its alias, which `hvs-nvm promote` sets); default 'default'. */
+  world?: string;
 }
 
 /** A usage error found after parsing (a bad JSON argument, a file of the wrong kind): exit code 2. */
@@ -64,17 +68,38 @@ export async function openEncoder(name: GlobalOptions['encoder']): Promise<Encod
 export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptions, 'onProgress'> = {}): Promise<Stack> {
   const config = await configOf(opts);
   const dataDir = resolve(config.dataDir);
+  const asOf = opts.asOf !== undefined ? await asOfArg(opts.asOf) : undefined;
   const encoder = await openEncoder(opts.encoder);
-  const [{ HVSNVMIntegration }, { Api }] = await Promise.all([import('@hvs-nvm/hvs-nvm'), import('@hvs-nvm/server-app')]);
+  const [{ HVSNVMIntegration }, { Api }, { hashingEncoder }] = await Promise.all([
+    import('@hvs-nvm/hvs-nvm'),
+    import('@hvs-nvm/server-app'),
+    import('@hvs-nvm/encoders'),
+  ]);
   const integration = await HVSNVMIntegration.open({
     ...storePaths(dataDir),
     encoder,
     ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
+    ...(asOf ? { asOf } : {}),
+    // By name, so that `hvs-nvm promote <fork>` switches every later command (and `start`) to the fork.
+    world: opts.world ?? 'default',
+    // A promoted fork re-embedded with the hashing encoder of another dimension is opened with that one.
+    encoderForWorld: (made) =>
+      opts.encoder === 'hashing' && made.encoder.startsWith('hashing') ? hashingEncoder(made.dimension) : undefined,
     ...more,
   });
-  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });
+  // The world's own encoder (a re-embedded fork's may differ from the one asked for).
+  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder: integration.encoder });
   const close = () => api.close().finally(() => integration.close());
-  return { config, dataDir, encoder, integration, api, close, [Symbol.asyncDispose]: close };
+  return { config, dataDir, encoder: integration.encoder, integration, api, close, [Symbol.asyncDispose]: close };
+}
+
+/** Parses `--as-of`: an ISO 8601 time or a cut (`hvs:12,mail:3,nvm:40`, as `hvs-nvm cut` prints it). */
+export async function asOfArg(text: string): Promise<AsOf> {
+  // Loaded here, not at the top: `--help` must not load the stores.
+  const { parseAsOf } = await import('@hvs-nvm/hvs-nvm');
+  const asOf = parseAsOf(text);
+  if (!asOf) throw new UsageError(`--as-of '${text}' is neither an ISO 8601 time nor a cut like hvs:12,mail:3,nvm:40`);
+  return asOf;
 }
 
 /** Prints `value` as one JSON line with --json, else the human text. */

@@ -5,6 +5,7 @@ import { configOf, EXIT, exitCodeOf, followParent, reportError, type GlobalOptio
 import { registerAudit } from './commands/audit.js';
 import { registerAuth } from './commands/auth.js';
 import { registerBlocks } from './commands/blocks.js';
+import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
 import { registerKb } from './commands/kb.js';
 import { registerMail } from './commands/mail.js';
@@ -26,6 +27,11 @@ export function buildProgram(): Command {
     .option('--nats-url <url>', 'NATS server(s) to use instead of the embedded one [env NATS_URL]')
     .addOption(new Option('--encoder <name>', 'text encoder').choices(['sentence', 'hashing']).default('sentence').env('HVS_NVM_ENCODER'))
     .option('--json', 'machine-readable output: one JSON value per line')
+    .option('--world <name>', 'the world (fork) to open, after its alias set by `hvs-nvm promote` [default: default]')
+    .option(
+      '--as-of <point>',
+      'read the world as it was at an ISO 8601 time or a cut (hvs:12,mail:3,nvm:40, from `hvs-nvm cut`); writes are refused',
+    )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .hook('preAction', async (_program, action) => {
@@ -45,6 +51,7 @@ export function buildProgram(): Command {
   registerMaintenance(program);
   registerAuth(program);
   registerAudit(program);
+  registerHistory(program);
   return program;
 }
 

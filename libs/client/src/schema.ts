@@ -1,6 +1,23 @@
 // GENERATED from the server's OpenAPI document by scripts/generate-types.ts (openapi-typescript): do not edit.
 // Regenerate with `npm run generate -w libs/client`.
 export interface paths {
+  '/v1/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every known agent with its mailbox depth, pending and dead-lettered counts and latest messages (an agent: only itself) */
+    get: operations['getV1Agents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit/{kind}/{id}': {
     parameters: {
       query?: never;
@@ -107,6 +124,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/cut': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the world stands now: { hvs, mail, nvm } stream positions, to pass as ?asOf= to any read route later */
+    get: operations['getV1Cut'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -169,6 +203,58 @@ export interface paths {
     put?: never;
     /** Facts nearest in meaning to a query */
     post: operations['postV1FactsSearch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The forks of this server: name, parent, where each branched */
+    get: operations['getV1Forks'];
+    put?: never;
+    /** Fork the world: a writable world whose history up to asOf is this one (another encoder re-embeds the content) */
+    post: operations['postV1Forks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forks/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a fork (its streams and checkpoints); its parent is never touched */
+    delete: operations['deleteV1ForksByName'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forks/{name}/promote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Point an alias (default: this world) at a fork: clients opening the alias get the fork */
+    post: operations['postV1ForksByNamePromote'];
     delete?: never;
     options?: never;
     head?: never;
@@ -348,6 +434,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/streams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The logs’ streams (messages, bytes, consumers), the projections’ positions and lag, the durability in force (operator only) */
+    get: operations['getV1Streams'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/vectors': {
     parameters: {
       query?: never;
@@ -394,6 +497,23 @@ export interface paths {
     put?: never;
     /** Store many vectors at once (all or none validated) */
     post: operations['postV1VectorsBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/vectors/map': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A uniform random sample of the stored vectors on a 2-D map (Poincaré disk for hyperboloid, else PCA), with metadata */
+    get: operations['getV1VectorsMap'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -729,6 +849,65 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getV1Agents: {
+    parameters: {
+      query?: {
+        latest?: number;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            agents: {
+              agentId: string;
+              connectedAt?: string;
+              deadLettered: number;
+              depth: number;
+              lastSeenAt?: string;
+              latest: {
+                body: unknown;
+                from: string;
+                id: string;
+                sentAt: string;
+                seq: number;
+                to: string;
+              }[];
+              pending: number;
+              unacknowledged: number;
+            }[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getV1AuditByKindById: {
     parameters: {
       query?: never;
@@ -780,6 +959,7 @@ export interface operations {
   getV1Blocks: {
     parameters: {
       query?: {
+        asOf?: string;
         class?: 'documentation' | 'program_state' | 'knowledge_graph' | 'shared_knowledge' | 'cache';
         cursor?: string;
         limit?: number;
@@ -1112,7 +1292,9 @@ export interface operations {
   };
   getV1BlocksByIdHistory: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -1257,6 +1439,49 @@ export interface operations {
       415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Cut: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            hvs: number;
+            mail: number;
+            nvm: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
       /** @description an unexpected error */
       default: {
         headers: {
@@ -1417,7 +1642,9 @@ export interface operations {
   };
   postV1FactsSearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -1452,6 +1679,229 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Forks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            forks: {
+              createdAt: string;
+              cut: {
+                hvs?: number;
+                mail?: number;
+                nvm?: number;
+              };
+              name: string;
+              parent: string;
+              reembedded?: {
+                dimension: number;
+                encoder: string;
+                geometry: string;
+              };
+            }[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1Forks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          asOf?: string;
+          encoder?: {
+            dimension?: number;
+            /** @enum {string} */
+            name: 'sentence' | 'hashing';
+          };
+          /** @enum {string} */
+          geometry?: 'euclidean' | 'spherical' | 'hyperboloid';
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdAt: string;
+            cut: {
+              hvs?: number;
+              mail?: number;
+              nvm?: number;
+            };
+            name: string;
+            parent: string;
+            reembedded?: {
+              dimension: number;
+              encoder: string;
+              geometry: string;
+            };
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1ForksByName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1ForksByNamePromote: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          alias?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            alias: string;
+            world: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       405: components['responses']['MethodNotAllowed'];
       408: components['responses']['RequestTimeout'];
       413: components['responses']['PayloadTooLarge'];
@@ -1578,6 +2028,7 @@ export interface operations {
     parameters: {
       query?: {
         ack?: 'auto' | 'explicit';
+        asOf?: string;
         max?: number;
         waitMs?: number;
       };
@@ -1938,7 +2389,9 @@ export interface operations {
   };
   postV1MemorySearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -2157,6 +2610,72 @@ export interface operations {
       };
     };
   };
+  getV1Streams: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            durability: {
+              [key: string]: unknown;
+            };
+            embedded: boolean;
+            streams: {
+              bytes: number;
+              consumers: {
+                deliveredPosition: number;
+                name: string;
+                pending: number;
+                unacknowledged: number;
+              }[];
+              firstPosition: number;
+              lastPosition: number;
+              messages: number;
+              projection?: {
+                lag: number;
+                name: string;
+                position: number;
+              };
+              replicas: number;
+              storage: string;
+              /** @enum {string} */
+              store: 'hvs' | 'mail' | 'nvm';
+              stream: string;
+            }[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postV1Vectors: {
     parameters: {
       query?: never;
@@ -2209,7 +2728,9 @@ export interface operations {
   };
   getV1VectorsById: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description answer 304 when the current ETag matches */
         'If-None-Match'?: string;
@@ -2357,9 +2878,70 @@ export interface operations {
       };
     };
   };
+  getV1VectorsMap: {
+    parameters: {
+      query?: {
+        limit?: number;
+        seed?: number;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dimension: number;
+            geometry: string;
+            kept: [number, number];
+            points: {
+              id: string;
+              metadata: {
+                [key: string]: unknown;
+              };
+              x: number;
+              y: number;
+            }[];
+            /** @enum {string} */
+            projection: 'poincare-disk' | 'pca';
+            /** @enum {string} */
+            sample: 'uniform-random';
+            total: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postV1VectorsSearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
