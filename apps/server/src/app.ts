@@ -19,7 +19,7 @@ import { fromFrameworkError, HttpError, toProblem } from './problem.js';
 import { registerMethodNotAllowed, registerRoutes, type Served } from './register-routes.js';
 import { routes } from './routes.js';
 import { registerFeeds } from './sse.js';
-import { dashboardHandler, isDashboardPath } from './dashboard.js';
+import { dashboardFiles, isDashboardPath } from './dashboard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,7 +89,7 @@ function isDashboardRequest(request: FastifyRequest): boolean {
 }
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
-  const dashboard = dashboardHandler();
+  const dashboard = dashboardFiles();
   const app = Fastify({
     loggerInstance: o.logger as FastifyBaseLogger,
     genReqId: requestIdOf,
@@ -156,8 +156,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err: FastifyError, request, reply) => sendProblem(err, request, reply, o.bodyLimits));
   app.setNotFoundHandler(async (request, reply) => {
     if (isDashboardRequest(request)) {
+      // A 503 problem like any other route's when it was not built; once hijacked, the files answer themselves.
+      dashboard.assertBuilt();
       reply.hijack();
-      return dashboard(request.raw, reply.raw);
+      return dashboard.serve(request.raw, reply.raw);
     }
     throw new HttpError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`);
   });

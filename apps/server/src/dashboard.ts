@@ -33,37 +33,49 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 } as const;
 
-/** A handler for GET and HEAD of dashboard paths; a 503 naming the fix when the dashboard was not built. */
-export function dashboardHandler(dir = dashboardDir()): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  let serve: RequestHandler | undefined;
-  return async (req, res) => {
-    if (!serve) {
-      if (!dir || !existsSync(join(dir, 'index.html'))) {
-        throw new HttpError(
-          503,
-          'DASHBOARD_NOT_BUILT',
-          `the dashboard is not built (no ${dir ?? 'apps/dashboard/dist'}): run \`npm run build\``,
-        );
-      }
-      serve = sirv(dir, {
-        single: true,
-        etag: true,
-        dotfiles: false,
-        setHeaders: (r, pathname) => {
-          for (const [k, v] of Object.entries(SECURITY_HEADERS)) r.setHeader(k, v);
-          // Vite names assets by content hash: they never change. The page itself must be revalidated.
-          r.setHeader('cache-control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-        },
-      });
+export interface DashboardFiles {
+  /** Throws the 503 naming the fix when the dashboard was not built (before anything is written to the response). */
+  assertBuilt(): void;
+  /** Serves a GET or HEAD of a dashboard path; resolves once the response has ended. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** The dashboard's files: GET and HEAD of its paths, with a 503 naming the fix when it was not built. */
+export function dashboardFiles(dir = dashboardDir()): DashboardFiles {
+  let handler: RequestHandler | undefined;
+  const assertBuilt = (): RequestHandler => {
+    if (handler) return handler;
+    if (!dir || !existsSync(join(dir, 'index.html'))) {
+      throw new HttpError(
+        503,
+        'DASHBOARD_NOT_BUILT',
+        `the dashboard is not built (no ${dir ?? 'apps/dashboard/dist'}): run \`npm run build\``,
+      );
     }
-    const handler = serve;
-    await new Promise<void>((resolve) => {
-      res.once('close', resolve);
-      res.once('finish', resolve);
-      handler(req, res, () => {
-        // Not a file and not a page (single-page fallback covers paths without an extension): a plain 404.
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
-      });
+    handler = sirv(dir, {
+      single: true,
+      etag: true,
+      dotfiles: false,
+      setHeaders: (r, pathname) => {
+        for (const [k, v] of Object.entries(SECURITY_HEADERS)) r.setHeader(k, v);
+        // Vite names assets by content hash: they never change. The page itself must be revalidated.
+        r.setHeader('cache-control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
     });
+    return handler;
+  };
+  return {
+    assertBuilt: () => void assertBuilt(),
+    serve: (req, res) => {
+      const serve = assertBuilt();
+      return new Promise<void>((resolve) => {
+        res.once('close', resolve);
+        res.once('finish', resolve);
+        serve(req, res, () => {
+          // Not a file and not a page (single-page fallback covers paths without an extension): a plain 404.
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+        });
+      });
+    },
   };
 }

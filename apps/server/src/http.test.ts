@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { Authenticator } from './auth.js';
 import { BodyBudget } from './budget.js';
 import { isLoopback } from './http.js';
+import { dashboardFiles } from './dashboard.js';
 import { McpHttpSessions } from './mcp-sessions.js';
 import { HttpError, toProblem } from './problem.js';
 
@@ -59,6 +60,8 @@ async function testApp(options: { token?: string; corsOrigins?: string[]; logger
     },
     searchVectors: () => ({ results: [] }),
     storeMemory: (body: { content: string }) => ({ id: `m-${body.content.length}` }),
+    // No ?asOf= here: the live Api answers.
+    at: () => Promise.resolve(api),
   } as unknown as Api;
   const mcp = new McpHttpSessions(api);
   const app = await buildApp({
@@ -148,6 +151,11 @@ describe('routes on Fastify', () => {
     } finally {
       await c.close();
     }
+  });
+
+  it('without a built dashboard, its pages are a 503 naming the fix (not a hung response)', () => {
+    const files = dashboardFiles('/nonexistent/dashboard/dist');
+    expect(() => files.assertBuilt()).toThrow(expect.objectContaining({ status: 503, code: 'DASHBOARD_NOT_BUILT' }));
   });
 
   it('CORS: an allowed origin gets its preflight answered without a token; others get no CORS headers', async () => {
