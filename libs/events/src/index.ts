@@ -2,7 +2,17 @@
 export * from './schemas.js';
 export { encodeEventData, decodeEventData, EventCodecError } from './codec.js';
 export { registerUpcaster, upcast, type Upcaster } from './upcast.js';
-export { hvsNames, mailNames, nvmNames, streamIds, querySubject, mailboxConsumer, NAMESPACE_PATTERN, type StoreNames } from './names.js';
+export {
+  hvsNames,
+  mailNames,
+  nvmNames,
+  collectionRegistryNames,
+  streamIds,
+  querySubject,
+  mailboxConsumer,
+  NAMESPACE_PATTERN,
+  type StoreNames,
+} from './names.js';
 export { CodedError } from './errors.js';
 export { jsonShapeProblem, MAX_INPUT_JSON_DEPTH, FORBIDDEN_JSON_KEYS, type JsonShapeProblem } from './json-shape.js';
 export { isPlainObject, describeValue, messageOf, optionsOf } from './values.js';
