@@ -4,8 +4,9 @@ import { Command, CommanderError } from 'commander';
 import { defaultEncoder, hashingEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { CodedError } from '@hvs-nvm/events';
 import { HVSNVMIntegration, type IntegrationOptions } from '@hvs-nvm/hvs-nvm';
+import { CollectionMismatchError, HVS, type Geometry } from '@hvs-nvm/hvs';
 import { loadConfig, type RuntimeConfig } from '@hvs-nvm/runtime';
-import { Api, describeError } from '@hvs-nvm/server-app';
+import { Api, Collections, DEFAULT_COLLECTION, describeError } from '@hvs-nvm/server-app';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
 
@@ -43,6 +44,9 @@ export interface Stack {
   dataDir: string;
   encoder: Encoder;
   integration: HVSNVMIntegration;
+  /** The `default` collection (the vector routes without a collection): integration.hvs unless its shape differs. */
+  defaultHvs: HVS;
+  collections: Collections;
   api: Api;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -56,20 +60,84 @@ export async function openEncoder(name: GlobalOptions['encoder']): Promise<Encod
   return name === 'hashing' ? hashingEncoder() : defaultEncoder();
 }
 
-/** Opens HVS and NVM under <data-dir>/hvs and <data-dir>/nvm, on NATS_URL or the data dir's embedded server. */
-export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptions, 'onProgress'> = {}): Promise<Stack> {
+/** The memory store's collection when `default` has another shape than the encoder's vectors. */
+export const MEMORY_COLLECTION = 'memory';
+
+/** The default collection's shape, as `start --dimension --geometry` asks (each defaults to the encoder's). */
+export interface DefaultCollection {
+  dimension?: number;
+  geometry?: Geometry;
+}
+
+/**
+ * Opens HVS and NVM under <data-dir>/hvs and <data-dir>/nvm, on NATS_URL or the data dir's embedded server. The
+ * memory store (the integration: encoder-sized, spherical) uses the `default` collection when its shape is the
+ * default's; otherwise (`start --dimension 3`, or a data dir whose `default` was created so) it uses `memory`, and
+ * `default` is opened on its own with its own shape.
+ */
+export async function openStack(
+  opts: GlobalOptions,
+  more: Pick<IntegrationOptions, 'onProgress'> & { defaultCollection?: DefaultCollection } = {},
+): Promise<Stack> {
   const config = configOf(opts);
   const dataDir = resolve(config.dataDir);
   const encoder = await openEncoder(opts.encoder);
-  const integration = await HVSNVMIntegration.open({
-    ...storePaths(dataDir),
-    encoder,
-    ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
-    ...more,
-  });
-  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder });
-  const close = () => api.close().finally(() => integration.close());
-  return { config, dataDir, encoder, integration, api, close, [Symbol.asyncDispose]: close };
+  const { defaultCollection: wanted, ...integrationMore } = more;
+  const memoryShape = { dimension: encoder.dimension, geometry: 'spherical' as Geometry };
+  const shape = { dimension: wanted?.dimension ?? memoryShape.dimension, geometry: wanted?.geometry ?? memoryShape.geometry };
+  const open = (collection: string) =>
+    HVSNVMIntegration.open({
+      ...storePaths(dataDir),
+      encoder,
+      collection,
+      ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
+      ...integrationMore,
+    });
+  const sameAsMemory = shape.dimension === memoryShape.dimension && shape.geometry === memoryShape.geometry;
+  let integration: HVSNVMIntegration;
+  let defaultShape: { dimension: number; geometry: Geometry } | undefined = sameAsMemory ? undefined : shape;
+  if (sameAsMemory) {
+    try {
+      integration = await open(DEFAULT_COLLECTION);
+    } catch (err) {
+      // `default` was made with another shape (an earlier `start --dimension`): it keeps it, memory goes to `memory`.
+      if (!(err instanceof CollectionMismatchError) || wanted?.dimension !== undefined || wanted?.geometry !== undefined) throw err;
+      defaultShape = err.existing as { dimension: number; geometry: Geometry };
+      integration = await open(MEMORY_COLLECTION);
+    }
+  } else {
+    integration = await open(MEMORY_COLLECTION);
+  }
+  let defaultHvs = integration.hvs;
+  let collections: Collections | undefined;
+  try {
+    if (defaultShape) {
+      defaultHvs = await HVS.open({
+        storagePath: storePaths(dataDir).hvsPath,
+        ...integration.hvs.natsConnectionOptions(),
+        collection: DEFAULT_COLLECTION,
+        ...defaultShape,
+      });
+    }
+    const reasons: Record<string, string> = {
+      [DEFAULT_COLLECTION]: 'the vector routes without a collection use it',
+      [integration.hvs.options.collection]: 'the memory store (facts, cache, mail) uses it',
+    };
+    collections = await Collections.open({ fixed: defaultHvs === integration.hvs ? [defaultHvs] : [defaultHvs, integration.hvs], reasons });
+  } catch (err) {
+    if (defaultHvs !== integration.hvs) await defaultHvs.close();
+    await integration.close();
+    throw err;
+  }
+  const registry = collections;
+  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder, collections: registry });
+  const close = () =>
+    api
+      .close()
+      .finally(() => registry.close())
+      .finally(() => (defaultHvs !== integration.hvs ? defaultHvs.close() : undefined))
+      .finally(() => integration.close());
+  return { config, dataDir, encoder, integration, defaultHvs, collections: registry, api, close, [Symbol.asyncDispose]: close };
 }
 
 /** Prints `value` as one JSON line with --json, else the human text. */
