@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, HvsNvmHttpError } from '@hvs-nvm/client';
 import { http, startStack, tempDir, type Stack } from './stack.js';
 
 const ADMIN = 'admin-token-0123456789';
@@ -149,6 +150,23 @@ describe('collections', () => {
     expect(again).toMatchObject({ status: 201, body: { dimension: 2, geometry: 'euclidean', M: 16 } });
     expect((await call('GET', '/v1/collections/points')).body.vectors).toBe(0);
     expect((await call('GET', '/v1/collections/points/vectors/a')).status).toBe(404);
+  });
+
+  it('the typed client: createCollection, collection(name) vector methods, getCollection, deleteCollection', async () => {
+    const client = createClient({ baseUrl: stack.url, token: ADMIN });
+    expect(await client.createCollection({ name: 'typed', dimension: 2 })).toMatchObject({ created: true, dimension: 2 });
+    const typed = client.collection('typed');
+    await typed.storeVector([1, 0], { k: 'x' }, { id: 'x' });
+    await typed.batchStoreVectors([{ id: 'y', vector: [0, 1] }]);
+    expect((await typed.semanticSearch([0.1, 1], { k: 1 }))[0]!.id).toBe('y');
+    expect((await typed.retrieveVector('x')).metadata).toEqual({ k: 'x' });
+    expect(await typed.deleteVector('x')).toBe(true);
+    expect(await typed.deleteVector('x')).toBe(false);
+    expect((await client.getCollection('typed')).vectors).toBe(1);
+    expect((await client.listCollections()).map((c) => c.name)).toContain('typed');
+    expect(await client.deleteCollection('typed')).toBe(true);
+    expect(await client.deleteCollection('typed')).toBe(false);
+    await expect(client.collection('typed').storeVector([1, 0])).rejects.toThrow(HvsNvmHttpError);
   });
 
   it('a restart without --dimension keeps every collection’s shape and data', async () => {
