@@ -4,8 +4,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createClient, HvsNvmHttpError } from '@hvs-nvm/client';
-import { http, startStack, tempDir, type Stack } from './stack.js';
+import { cli, http, startStack, tempDir, type Stack } from './stack.js';
 
 const ADMIN = 'admin-token-0123456789';
 const ALICE = 'alice-token-0123456789';
@@ -169,6 +171,35 @@ describe('collections', () => {
     await expect(client.collection('typed').storeVector([1, 0])).rejects.toThrow(HvsNvmHttpError);
   });
 
+  it('MCP: store_vector and search_vectors take a collection (default: `default`), list_collections lists them', async () => {
+    const client = new Client({ name: 'collections-e2e', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(stack.info.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${ALICE}` } } }),
+    );
+    type Result = { isError?: boolean; content: { text: string }[] };
+    const tool = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as Result;
+    const json = (r: Result) => JSON.parse(r.content.at(-1)!.text) as Record<string, unknown>;
+    try {
+      expect(json(await tool('store_vector', { collection: 'tree', id: 'leaf', vector: [0.5, 0.5, 0], metadata: { via: 'mcp' } }))).toEqual(
+        {
+          id: 'leaf',
+        },
+      );
+      const hits = json(await tool('search_vectors', { collection: 'tree', vector: [0.5, 0.5, 0], k: 1 })) as { results: { id: string }[] };
+      expect(hits.results[0]!.id).toBe('leaf');
+      const inDefault = json(await tool('search_vectors', { vector: [1, 0, 0], k: 1 })) as { results: { id: string }[] };
+      expect(inDefault.results[0]!.id).toBe('p1');
+      const listed = json(await tool('list_collections', {})) as { collections: { name: string }[] };
+      expect(listed.collections.map((c) => c.name)).toContain('tree');
+      const unknown = await tool('store_vector', { collection: 'nope', vector: [1, 2, 3] });
+      expect(unknown.isError).toBe(true);
+      expect(unknown.content[0]!.text).toContain('COLLECTION_NOT_FOUND');
+      expect((await tool('store_vector', { vector: [1, 2] })).isError).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a restart without --dimension keeps every collection’s shape and data', async () => {
     expect(await stack.stop()).toBe(0);
     stack = await startStack(join(tmp.dir, 'data'), flags);
@@ -180,4 +211,40 @@ describe('collections', () => {
       'HyperSync',
     );
   }, 90_000);
+
+  it('the CLI: collections ls | create | show | rm on the data dir', async () => {
+    expect(await stack.stop()).toBe(0);
+    const data = ['--data-dir', join(tmp.dir, 'data'), '--json'];
+    const ls = await cli(['collections', 'ls', ...data]);
+    expect(ls.code, ls.stderr).toBe(0);
+    const names = (ls.json[0] as { collections: { name: string }[] }).collections.map((c) => c.name);
+    expect(names).toEqual(['default', 'memory', 'points', 'tree']);
+    const created = await cli(['collections', 'create', 'cli3', '--dimension', '3', '--geometry', 'hyperboloid', '--m', '12', ...data]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.json[0]).toMatchObject({ name: 'cli3', dimension: 3, geometry: 'hyperboloid', M: 12, created: true });
+    const mismatch = await cli(['collections', 'create', 'cli3', '--dimension', '4', ...data]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('COLLECTION_MISMATCH');
+    const shown = await cli(['collections', 'show', 'tree', ...data]);
+    expect(shown.json[0]).toMatchObject({ name: 'tree', geometry: 'hyperboloid', vectors: 3 });
+    expect((await cli(['collections', 'rm', 'tree', ...data])).code).toBe(0);
+    expect((await cli(['collections', 'show', 'tree', ...data])).code).toBe(3);
+    const refused = await cli(['collections', 'rm', 'default', ...data]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('COLLECTION_PROTECTED');
+    // import --collection: a user's 2-d vectors into the (re-created, 2-d) `points`.
+    const file = join(tmp.dir, 'points.jsonl');
+    writeFileSync(file, `${JSON.stringify({ id: 'i1', vector: [1, 2] })}\n${JSON.stringify({ id: 'i2', vector: [3, 4] })}\n`);
+    const imported = await cli(['import', file, '--collection', 'points', '--no-progress', ...data]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await cli(['collections', 'show', 'points', ...data])).json[0]).toMatchObject({ dimension: 2, vectors: 2 });
+    expect((await cli(['import', file, '--collection', 'nope', '--no-progress', ...data])).code).toBe(3);
+    const after = await cli(['collections', 'ls', ...data]);
+    expect((after.json[0] as { collections: { name: string }[] }).collections.map((c) => c.name)).toEqual([
+      'cli3',
+      'default',
+      'memory',
+      'points',
+    ]);
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { EXIT, exitCodeOf, reportError, type GlobalOptions } from './context.js'
 import { registerAudit } from './commands/audit.js';
 import { registerAuth } from './commands/auth.js';
 import { registerBlocks } from './commands/blocks.js';
+import { registerCollections } from './commands/collections.js';
 import { registerImport } from './commands/import.js';
 import { registerKb } from './commands/kb.js';
 import { registerMail } from './commands/mail.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerMemory(program);
   registerBlocks(program);
+  registerCollections(program);
   registerMail(program);
   registerKb(program);
   registerImport(program);

@@ -9,6 +9,7 @@ import { OPERATOR, type Caller } from './auth.js';
 import { describeError, HttpError } from './problem.js';
 import { toolArgs } from './schemas.js';
 import { FACTS_URI, serveResourceSubscriptions } from './mcp-subscriptions.js';
+import { registerVectorTools } from './mcp-vector-tools.js';
 
 /** How many facts the facts resource shows (every fact stays in the log and in GET /v1/facts/events). */
 const FACTS_SHOWN = 1_000;
@@ -162,6 +163,7 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
     { description: 'Facts nearest in meaning to a query.', inputSchema: toolArgs.query_facts },
     (args, extra) => run(extra, async () => ok(await api.queryFacts(args))),
   );
+  registerVectorTools(server, api, { run, ok });
 
   server.registerResource(
     'block',
