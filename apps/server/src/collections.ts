@@ -74,7 +74,10 @@ export class Collections {
   static async open(options: CollectionsOptions): Promise<Collections> {
     const first = options.fixed[0];
     if (!first) throw new Error('Collections.open needs at least one HVS');
-    const registry = await EventStore.open(first.eventStore.nc, { names: collectionRegistryNames(), replicas: 1 });
+    // As many replicas as the collections' own streams (a cluster's NATS_URL with HVS_NVM_REPLICAS, or 1).
+    const { eventStore } = first;
+    const replicas = (await eventStore.jsm.streams.info(eventStore.names.stream)).config.num_replicas;
+    const registry = await EventStore.open(eventStore.nc, { names: collectionRegistryNames(), replicas });
     const base = { ...first.natsConnectionOptions(), storagePath: resolve(first.options.storagePath), actor: first.options.actor };
     const collections = new Collections(registry, base, options.reasons ?? {});
     for (const hvs of options.fixed) {
