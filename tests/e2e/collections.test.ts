@@ -213,8 +213,12 @@ describe('collections', () => {
   }, 90_000);
 
   it('the CLI: collections ls | create | show | rm on the data dir', async () => {
-    expect(await stack.stop()).toBe(0);
     const data = ['--data-dir', join(tmp.dir, 'data'), '--json'];
+    // Not beside the running server, which holds the collections open.
+    const served = await cli(['collections', 'rm', 'tree', ...data]);
+    expect(served.code).not.toBe(0);
+    expect(served.stderr).toContain('DATA_DIR_SERVED');
+    expect(await stack.stop()).toBe(0);
     const ls = await cli(['collections', 'ls', ...data]);
     expect(ls.code, ls.stderr).toBe(0);
     const names = (ls.json[0] as { collections: { name: string }[] }).collections.map((c) => c.name);
