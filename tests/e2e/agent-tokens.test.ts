@@ -114,11 +114,13 @@ describe('per-agent tokens over HTTP', () => {
     expect((await as('mallory', 'PUT', `/v1/blocks/${privateBlockId}`, { content: 'mine now' })).status).toBe(403);
     expect((await as('mallory', 'GET', `/v1/blocks/${privateBlockId}/history`)).status).toBe(403);
 
-    // Memory search reads blocks too: an agent does not see the content of blocks it may not read.
+    // Memory search reads blocks too when asked to: an agent does not see the content of blocks it may not read.
     const contents = async (who: string) =>
-      ((await as(who, 'POST', '/v1/memory/search', { query: 'vault combination', k: 10 })).body.results as { content: string }[]).map(
-        (r) => r.content,
-      );
+      (
+        (await as(who, 'POST', '/v1/memory/search', { query: 'vault combination', k: 10, includeBlocks: true })).body.results as {
+          content: string;
+        }[]
+      ).map((r) => r.content);
     expect(await contents('alice')).toContain('the vault combination is 4 8 15 16 23 42');
     expect(await contents('mallory')).not.toContain('the vault combination is 4 8 15 16 23 42');
   });

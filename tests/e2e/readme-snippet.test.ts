@@ -31,6 +31,7 @@ it('the README library snippet runs as written and prints what its comments say'
     expect(lines[0]).toMatch(/^true \d/);
     expect(lines.slice(1, 4)).toEqual(['true', 'true', '1 1']);
     expect(lines[4]).toBe('HyperSync is a distributed AI coordination system.');
+    expect(lines[5]).toBe('true 2 1');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -108,8 +108,10 @@ describe('block permissions', () => {
   it('stored memory and the cache registry are the system’s too', async () => {
     const stored = await as('alice', 'POST', '/v1/memory', { content: 'bob likes hiking in the alps' });
     expect(stored.status).toBe(201);
-    const content = (await as('bob', 'GET', `/v1/blocks?name=content_${stored.body.id as string}`)).body.blocks[0];
-    expect(content.permissions).toEqual({ read: ['*'], write: ['system'] });
+    // An agent's memory is scoped to it: its block is readable by that agent only, and written by the system only.
+    expect((await as('bob', 'GET', `/v1/blocks?name=content_${stored.body.id as string}`)).body.blocks).toEqual([]);
+    const content = (await as('alice', 'GET', `/v1/blocks?name=content_${stored.body.id as string}`)).body.blocks[0];
+    expect(content.permissions).toEqual({ read: ['alice'], write: ['system'] });
     expect((await as('alice', 'DELETE', `/v1/blocks/${content.id}`)).status).toBe(403);
     expect((await as('bob', 'POST', '/v1/cache/set', { key: 'What is HVS?', value: 'a vector store' })).status).toBe(201);
     const registry = (await as('bob', 'GET', '/v1/blocks?name=semantic_cache')).body.blocks[0];

@@ -4,12 +4,23 @@ import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/
 import { createLogger } from '@hvs-nvm/runtime';
 import { PermissionDeniedError, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
-import { SemanticCache, SharedKnowledgeBase, SYSTEM_BLOCK_NAMES, type HVSNVMIntegration } from '@hvs-nvm/hvs-nvm';
+import {
+  crossSimilarityReranker,
+  SemanticCache,
+  SharedKnowledgeBase,
+  SYSTEM_BLOCK_NAMES,
+  type HVSNVMIntegration,
+  type Memory,
+  type MemoryScope,
+  type MemoryVersion,
+  type Reranker,
+} from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
 import * as C from './schemas-collections.js';
 import { CollectionNotFoundError, DEFAULT_COLLECTION, type Collections } from './collections.js';
+import { paginate } from './pagination.js';
 
 export interface ApiDeps {
   integration: HVSNVMIntegration;
@@ -41,6 +52,33 @@ function vectorOut(r: VectorRecord): z.input<typeof S.VectorOut> {
   return { id: r.id, vector: Array.from(r.data), metadata: r.metadata, createdAt: r.createdAt.toISOString() };
 }
 
+function memoryOut(m: Memory): z.input<typeof S.MemoryOut> {
+  return { ...m, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString() };
+}
+
+function versionOut(v: MemoryVersion): z.input<typeof S.MemoryVersionOut> {
+  return { ...v, at: v.at.toISOString() };
+}
+
+/**
+ * The scope of a memory call. An agent's token decides its agentId (naming another is a 403), and its reads take the
+ * shared memories too; the operator acting as an agent (X-HVS-Actor) defaults to it; userId and runId are the
+ * caller's to give.
+ */
+export function scopeFor(caller: Caller, requested: MemoryScope, read = false): MemoryScope & { shared?: boolean } {
+  if (caller.kind === 'agent' && requested.agentId !== undefined && requested.agentId !== caller.actor) {
+    throw new HttpError(403, 'PERMISSION_DENIED', `agent '${caller.actor}' may not use the memories of agent '${requested.agentId}'`);
+  }
+  const agentId = caller.kind === 'agent' ? caller.actor : (requested.agentId ?? caller.actor);
+  return {
+    ...(agentId !== undefined ? { agentId } : {}),
+    ...(requested.userId !== undefined ? { userId: requested.userId } : {}),
+    ...(requested.runId !== undefined ? { runId: requested.runId } : {}),
+    // An agent reads its own memories and the shared ones (stored by the operator without an agentId).
+    ...(read && caller.kind === 'agent' ? { shared: true } : {}),
+  };
+}
+
 function hitOut(r: SearchResult, withVectors: boolean): z.input<typeof S.VectorHit> {
   return {
     id: r.vector.id,
@@ -54,6 +92,7 @@ function hitOut(r: SearchResult, withVectors: boolean): z.input<typeof S.VectorH
 export class Api {
   readonly kb: SharedKnowledgeBase;
   readonly cache: SemanticCache;
+  private reranker?: Reranker;
 
   constructor(readonly deps: ApiDeps) {
     this.kb = new SharedKnowledgeBase(deps.nvm, deps.hvs, deps.encoder);
@@ -169,6 +208,7 @@ export class Api {
     const body = valid(S.StoreMemoryBody, input, 'memory');
     await this.assertMayReadSources(body.sources, caller);
     const id = await this.deps.integration.store(body.content, {
+      ...scopeFor(caller, body),
       ...(body.metadata ? { metadata: body.metadata } : {}),
       ...(body.persist !== undefined ? { persist: body.persist } : {}),
       ...(body.sources ? { sources: body.sources } : {}),
@@ -181,7 +221,14 @@ export class Api {
     caller: Caller = OPERATOR,
   ): Promise<{ results: z.input<typeof S.MemoryHit>[] }> {
     const body = valid(S.SearchMemoryBody, input, 'memory query');
-    const results = await this.deps.integration.query(body.query, { k: body.k });
+    const results = await this.deps.integration.query(body.query, {
+      k: body.k,
+      ...scopeFor(caller, body, true),
+      ...(body.mode ? { mode: body.mode } : {}),
+      ...(body.filter ? { filter: body.filter } : {}),
+      ...(body.includeBlocks ? { includeBlocks: true } : {}),
+      ...(body.rerank ? { reranker: (this.reranker ??= crossSimilarityReranker(this.deps.encoder)) } : {}),
+    });
     if (!caller.actor) return { results };
     // The integration searches as the local owner: hide the content of blocks this agent may not read.
     const reader = this.nvmFor(caller);
@@ -196,6 +243,41 @@ export class Api {
       ),
     );
     return { results: results.filter((_r, i) => readable[i]) };
+  }
+
+  async getMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
+    return memoryOut(await this.deps.integration.get(id, scopeFor(caller, query, true)));
+  }
+
+  async listMemories(query: In<typeof S.ListMemoryQuery> = {}, caller: Caller = OPERATOR): Promise<z.input<typeof S.MemoryPageOut>> {
+    const page = await this.deps.integration.list({
+      ...scopeFor(caller, query, true),
+      ...(query.filter ? { filter: query.filter } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+    });
+    return { memories: page.memories.map(memoryOut), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+
+  async updateMemory(
+    id: string,
+    input: z.input<typeof S.UpdateMemoryBody>,
+    query: In<typeof S.MemoryScopeQuery> = {},
+    caller: Caller = OPERATOR,
+  ) {
+    const body = valid(S.UpdateMemoryBody, input, 'memory update');
+    const scope = scopeFor(caller, query);
+    return memoryOut(
+      await this.deps.integration.update(id, body.content, { ...scope, ...(body.metadata ? { metadata: body.metadata } : {}) }),
+    );
+  }
+
+  async deleteMemory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR): Promise<void> {
+    await this.deps.integration.delete(id, scopeFor(caller, query));
+  }
+
+  async memoryHistory(id: string, query: In<typeof S.MemoryScopeQuery> = {}, caller: Caller = OPERATOR) {
+    return { versions: (await this.deps.integration.history(id, scopeFor(caller, query, true))).map(versionOut) };
   }
 
   // ---- blocks ----
@@ -251,9 +333,16 @@ export class Api {
     return this.nvmFor(caller).blockHistory(id);
   }
 
+  /** Every block the caller may read, by name and/or class (the CLI; HTTP and MCP take pages: listBlocksPage). */
   async listBlocks(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR) {
     const blocks = await this.nvmFor(caller).listBlocks(query.class ? { blockClass: query.class } : {});
     return query.name === undefined ? blocks : blocks.filter((b) => b.name === query.name);
+  }
+
+  /** A page of the blocks the caller may read, in creation order (`nextCursor` when more follow). */
+  async listBlocksPage(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR) {
+    const blocks = await this.listBlocks(query, caller);
+    return paginate(blocks, { ...(query.cursor ? { cursor: query.cursor } : {}), ...(query.limit ? { limit: query.limit } : {}) });
   }
 
   // ---- messages ----

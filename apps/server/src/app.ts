@@ -19,6 +19,7 @@ import { fromFrameworkError, HttpError, toProblem } from './problem.js';
 import { registerMethodNotAllowed, registerRoutes, type Served } from './register-routes.js';
 import { routes } from './routes.js';
 import { registerFeeds } from './sse.js';
+import { dashboardHandler, isDashboardPath } from './dashboard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -75,7 +76,20 @@ function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply,
 }
 
 /** Builds the application (not yet listening). */
+/**
+ * A GET or HEAD for one of the dashboard's pages or files: a path outside the API's that no route matched. Asking
+ * the router (not only the path) keeps an encoded API path such as `/%761/blocks` behind the token.
+ */
+function isDashboardRequest(request: FastifyRequest): boolean {
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    request.routeOptions.url === undefined &&
+    isDashboardPath(request.url.split('?')[0] ?? '/')
+  );
+}
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const dashboard = dashboardHandler();
   const app = Fastify({
     loggerInstance: o.logger as FastifyBaseLogger,
     genReqId: requestIdOf,
@@ -122,6 +136,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     // On the raw response, so that hijacked responses (feeds, MCP) carry it too.
     reply.raw.setHeader('x-request-id', request.id);
+    // The dashboard's files are public (they hold no data): the page asks for a token and sends it on every API call.
+    if (isDashboardRequest(request)) return;
     // Everything, the OpenAPI document included, is behind the token when one is set.
     request.caller = o.auth.authenticate(request.headers);
     // Charged to the agent (the operator only counts server-wide), until the response has gone.
@@ -138,7 +154,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, async (_request: FastifyRequest, body: Buffer) => parseJsonBody(body));
 
   app.setErrorHandler((err: FastifyError, request, reply) => sendProblem(err, request, reply, o.bodyLimits));
-  app.setNotFoundHandler((request) => {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isDashboardRequest(request)) {
+      reply.hijack();
+      return dashboard(request.raw, reply.raw);
+    }
     throw new HttpError(404, 'NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`);
   });
 

@@ -133,6 +133,23 @@ describe('routes on Fastify', () => {
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('the dashboard is public, but an API path however spelt stays behind the token', async () => {
+    const c = await testApp({ token: 'admin-token-0123456789' });
+    try {
+      // Whether or not the dashboard is built here: never a 401 for its pages.
+      const page = await c.app.inject({ method: 'GET', url: '/blocks' });
+      expect([200, 503]).toContain(page.statusCode);
+      for (const url of ['/v1/vectors/abc', '/%761/vectors/abc', '/v1/nothing', '/openapi.json', '/mcp']) {
+        const res = await c.app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(401);
+      }
+      expect(c.asked).toEqual([]);
+      expect((await c.app.inject({ method: 'POST', url: '/blocks' })).statusCode).toBe(401);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('CORS: an allowed origin gets its preflight answered without a token; others get no CORS headers', async () => {
     const c = await testApp({ token: 'admin-token-0123456789', corsOrigins: ['http://localhost:5173'] });
     try {

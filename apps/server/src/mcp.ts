@@ -1,7 +1,14 @@
 // The MCP server: memory, block, mailbox and fact tools plus blocks as `block://{id}` resources, over stdio or streamable HTTP.
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { ErrorCode, McpError, type CallToolResult, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  ListResourcesRequestSchema,
+  McpError,
+  type CallToolResult,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { withCall } from '@hvs-nvm/eventstore';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { Api } from './api.js';
@@ -11,8 +18,21 @@ import { toolArgs } from './schemas.js';
 import { FACTS_URI, serveResourceSubscriptions } from './mcp-subscriptions.js';
 import { registerVectorTools } from './mcp-vector-tools.js';
 
+/** Resources per resources/list page (the MCP specification leaves the size to the server). */
+const RESOURCES_PER_PAGE = 100;
+
+/** The scope arguments of the memory tools (snake_case), as the Api's. */
+function scopeArgs(args: { agent_id?: string | undefined; user_id?: string | undefined; run_id?: string | undefined }) {
+  return {
+    ...(args.agent_id !== undefined ? { agentId: args.agent_id } : {}),
+    ...(args.user_id !== undefined ? { userId: args.user_id } : {}),
+    ...(args.run_id !== undefined ? { runId: args.run_id } : {}),
+  };
+}
+
 /** How many facts the facts resource shows (every fact stays in the log and in GET /v1/facts/events). */
 const FACTS_SHOWN = 1_000;
+const FACTS_DESCRIPTION = `The shared knowledge base's facts, newest last (the latest ${FACTS_SHOWN}); subscribe to be told of each new fact`;
 
 export const SERVER_INFO = { name: 'hvs-nvm', version: '0.1.0' } as const;
 const log = createLogger('mcp');
@@ -78,17 +98,37 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
       description: 'Store text in agent memory (indexed for semantic search and kept as a block). Returns its id.',
       inputSchema: toolArgs.store_memory,
     },
-    (args, extra) => run(extra, async () => ok(await api.storeMemory(args))),
+    (args, extra) =>
+      run(extra, async () =>
+        ok(
+          await api.storeMemory(
+            { content: args.content, ...(args.metadata ? { metadata: args.metadata } : {}), ...scopeArgs(args) },
+            caller,
+          ),
+        ),
+      ),
   );
   server.registerTool(
     'search_memory',
     {
-      description: 'Find stored memory by meaning. Returns the best hits with their text, score and source.',
+      description:
+        'Find stored memory by meaning and by keyword (mode: hybrid, the default; dense; keyword), within a scope ' +
+        '(agent_id, user_id, run_id) and a metadata filter. Returns the best hits with their text, score and source.',
       inputSchema: toolArgs.search_memory,
     },
     (args, extra) =>
       run(extra, async () => {
-        const { results } = await api.searchMemory(args, caller);
+        const { results } = await api.searchMemory(
+          {
+            query: args.query,
+            ...(args.k !== undefined ? { k: args.k } : {}),
+            ...(args.mode ? { mode: args.mode } : {}),
+            ...(args.filter ? { filter: args.filter } : {}),
+            ...(args.include_blocks ? { includeBlocks: true } : {}),
+            ...scopeArgs(args),
+          },
+          caller,
+        );
         const lines = results.map((r, i) => `${i + 1}. [${r.score.toFixed(3)}] ${r.content}`);
         return {
           content: [
@@ -97,6 +137,57 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
           ],
         };
       }),
+  );
+  server.registerTool(
+    'get_memory',
+    { description: 'Read a stored memory by its id: content, metadata, scope and version.', inputSchema: toolArgs.get_memory },
+    (args, extra) => run(extra, async () => ok(await api.getMemory(args.id, scopeArgs(args), caller))),
+  );
+  server.registerTool(
+    'list_memories',
+    {
+      description:
+        'List stored memories in creation order, a page at a time (pass next_cursor back as cursor), by scope and metadata filter.',
+      inputSchema: toolArgs.list_memories,
+    },
+    (args, extra) =>
+      run(extra, async () => {
+        const page = await api.listMemories(
+          {
+            ...(args.filter ? { filter: args.filter } : {}),
+            ...(args.cursor ? { cursor: args.cursor } : {}),
+            ...(args.limit ? { limit: args.limit } : {}),
+            ...scopeArgs(args),
+          },
+          caller,
+        );
+        return ok({ memories: page.memories, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) });
+      }),
+  );
+  server.registerTool(
+    'update_memory',
+    {
+      description: 'Replace a memory’s content (re-embedded; the id stays). Returns the new version.',
+      inputSchema: toolArgs.update_memory,
+    },
+    (args, extra) =>
+      run(extra, async () =>
+        ok(await api.updateMemory(args.id, { content: args.content, ...(args.metadata ? { metadata: args.metadata } : {}) }, {}, caller)),
+      ),
+  );
+  server.registerTool(
+    'delete_memory',
+    { description: 'Delete a memory (its block and its vector).', inputSchema: toolArgs.delete_memory },
+    (args, extra) =>
+      run(extra, async () => {
+        await api.deleteMemory(args.id, {}, caller);
+        return ok({ deleted: args.id });
+      }),
+  );
+  server.registerTool(
+    'memory_history',
+    { description: 'Every version of a memory, oldest first, with who wrote it and when.', inputSchema: toolArgs.memory_history },
+    (args, extra) => run(extra, async () => ok(await api.memoryHistory(args.id, {}, caller))),
   );
   server.registerTool(
     'get_block',
@@ -167,15 +258,8 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
 
   server.registerResource(
     'block',
-    new ResourceTemplate('block://{id}', {
-      list: async () => ({
-        resources: (await api.listBlocks({}, caller)).map((b) => ({
-          uri: `block://${b.id}`,
-          name: b.name,
-          description: `${b.blockClass} block, version ${b.version}`,
-        })),
-      }),
-    }),
+    // Listed by the paginated resources/list handler below.
+    new ResourceTemplate('block://{id}', { list: undefined }),
     { description: 'An NVM memory block: its current content (subscribe to be told of each new version)' },
     async (uri, variables) => {
       let block;
@@ -191,7 +275,7 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
     'facts',
     FACTS_URI,
     {
-      description: `The shared knowledge base's facts, newest last (the latest ${FACTS_SHOWN}); subscribe to be told of each new fact`,
+      description: FACTS_DESCRIPTION,
       mimeType: 'application/json',
     },
     async (uri) => ({
@@ -204,6 +288,24 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
       ],
     }),
   );
+  // resources/list a page at a time: the SDK's own handler lists every resource at once and ignores the cursor.
+  server.server.removeRequestHandler('resources/list');
+  server.server.setRequestHandler(ListResourcesRequestSchema, async (request) => {
+    const cursor = request.params?.cursor;
+    let page;
+    try {
+      page = await api.listBlocksPage({ ...(cursor ? { cursor } : {}), limit: RESOURCES_PER_PAGE }, caller);
+    } catch (err) {
+      throw new McpError(ErrorCode.InvalidParams, describeError(err).message);
+    }
+    const blocks = page.items.map((b) => ({
+      uri: `block://${b.id}`,
+      name: b.name,
+      description: `${b.blockClass} block, version ${b.version}`,
+    }));
+    const facts = cursor ? [] : [{ uri: FACTS_URI, name: 'facts', description: FACTS_DESCRIPTION, mimeType: 'application/json' }];
+    return { resources: [...facts, ...blocks], ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  });
   const subscriptions = serveResourceSubscriptions(server, api, caller);
   server.server.onclose = () => void subscriptions.close();
   return server;

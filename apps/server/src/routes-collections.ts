@@ -7,10 +7,16 @@ import * as C from './schemas-collections.js';
 /** `/v1/vectors/{id}` → `/v1/collections/{name}/vectors/{id}`. */
 export const inCollectionPath = (path: string): string => path.replace(/^\/v1\//, '/v1/collections/{name}/');
 
+/**
+ * The vector routes that exist in every collection: their handlers call the Api's vector methods, which
+ * inCollection() scopes. (Not every `vectors` route does: the dashboard's map reads the default collection.)
+ */
+const SCOPED_PATHS = new Set(['/v1/vectors', '/v1/vectors/batch', '/v1/vectors/search', '/v1/vectors/{id}']);
+
 /** The collection routes, given the table whose `vectors` routes they scope. */
 export function collectionRoutes(table: readonly Route[]): Route[] {
   const scoped = table
-    .filter((r) => r.tag === 'vectors')
+    .filter((r) => SCOPED_PATHS.has(r.path))
     .map((r): Route => ({
       ...r,
       path: inCollectionPath(r.path),

@@ -6,6 +6,7 @@ import type { Caller } from './auth.js';
 import { digestTag, expectedVersionOf, ifMatchHits, PreconditionFailedError, versionTag } from './preconditions.js';
 import * as S from './schemas.js';
 import { collectionRoutes } from './routes-collections.js';
+import * as I from './inspect.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type AnyObject = z.ZodObject;
@@ -182,10 +183,60 @@ export const routes: Route[] = [
     method: 'POST',
     path: '/v1/memory/search',
     tag: 'memory',
-    summary: 'Find stored text by meaning, across HVS and NVM',
+    summary: 'Find memories by meaning and keyword (hybrid, dense or keyword), within a scope and a metadata filter',
     body: S.SearchMemoryBody,
     response: z.object({ results: z.array(S.MemoryHit) }),
     handle: ({ api, body, caller }) => api.searchMemory(body, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/memory',
+    tag: 'memory',
+    summary: 'List memories in creation order, a page at a time (?cursor=<nextCursor>&limit=), by scope and filter (JSON)',
+    query: S.ListMemoryQuery,
+    response: S.MemoryPageOut,
+    handle: ({ api, query, caller }) => api.listMemories(query, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/memory/{id}',
+    tag: 'memory',
+    summary: 'Read a memory',
+    params: S.MemoryIdParams,
+    query: S.MemoryScopeQuery,
+    response: S.MemoryOut,
+    handle: ({ api, params, query, caller }) => api.getMemory(params.id, query, caller),
+  }),
+  route({
+    method: 'PUT',
+    path: '/v1/memory/{id}',
+    tag: 'memory',
+    summary: 'Replace a memory’s content: re-embedded under the same id, as a new version',
+    params: S.MemoryIdParams,
+    query: S.MemoryScopeQuery,
+    body: S.UpdateMemoryBody,
+    response: S.MemoryOut,
+    handle: ({ api, params, query, body, caller }) => api.updateMemory(params.id, body, query, caller),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/memory/{id}',
+    tag: 'memory',
+    summary: 'Delete a memory: its block and its vector',
+    params: S.MemoryIdParams,
+    query: S.MemoryScopeQuery,
+    status: 204,
+    handle: ({ api, params, query, caller }) => api.deleteMemory(params.id, query, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/memory/{id}/history',
+    tag: 'memory',
+    summary: 'Every version of a memory, oldest first, with who wrote it and when',
+    params: S.MemoryIdParams,
+    query: S.MemoryScopeQuery,
+    response: z.object({ versions: z.array(S.MemoryVersionOut) }),
+    handle: ({ api, params, query, caller }) => api.memoryHistory(params.id, query, caller),
   }),
   // ---- blocks
   route({
@@ -203,10 +254,13 @@ export const routes: Route[] = [
     method: 'GET',
     path: '/v1/blocks',
     tag: 'blocks',
-    summary: 'List the blocks the caller may read, by name and/or class',
+    summary: 'List the blocks the caller may read, by name and/or class, a page at a time (?cursor=<nextCursor>&limit=)',
     query: S.ListBlocksQuery,
-    response: z.object({ blocks: z.array(S.BlockOut) }),
-    handle: async ({ api, query, caller }) => ({ blocks: await api.listBlocks(query, caller) }),
+    response: z.object({ blocks: z.array(S.BlockOut), nextCursor: z.string().optional() }),
+    handle: async ({ api, query, caller }) => {
+      const page = await api.listBlocksPage(query, caller);
+      return { blocks: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    },
   }),
   route({
     method: 'GET',
@@ -393,6 +447,33 @@ export const routes: Route[] = [
     summary: 'Sizes, positions and cache statistics',
     response: S.StatsOut,
     handle: ({ api, caller }) => api.stats(caller),
+  }),
+  // ---- inspection (the dashboard's read-only views)
+  route({
+    method: 'GET',
+    path: '/v1/agents',
+    tag: 'operations',
+    summary: 'Every known agent with its mailbox depth, pending and dead-lettered counts and latest messages (an agent: only itself)',
+    query: I.AgentsQuery,
+    response: I.AgentsOut,
+    handle: ({ api, query, caller }) => I.listAgents(api.deps, caller, query.latest),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/streams',
+    tag: 'operations',
+    summary: 'The logs’ streams (messages, bytes, consumers), the projections’ positions and lag, the durability in force (operator only)',
+    response: I.StreamsOut,
+    handle: ({ api, caller }) => I.listStreams(api.deps, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/vectors/map',
+    tag: 'vectors',
+    summary: 'A uniform random sample of the stored vectors on a 2-D map (Poincaré disk for hyperboloid, else PCA), with metadata',
+    query: I.VectorMapQuery,
+    response: I.VectorMapOut,
+    handle: ({ api, query }) => I.mapVectors(api.deps, query.limit, query.seed),
   }),
 ];
 

@@ -64,17 +64,42 @@ export const VectorHit = z.object({
 
 // ---- memory (the integration) -------------------------------------------------------------------------
 
-export const StoreMemoryBody = z.strictObject({
+/** Who a memory belongs to; with an agent token, agentId is the token's agent (and may name no other). */
+const ScopeId = z.string().min(1).max(256);
+export const MemoryScope = z.strictObject({
+  agentId: ScopeId.optional().describe('the agent the memory belongs to (default with an agent token: that agent)'),
+  userId: ScopeId.optional().describe('the user the memory is about'),
+  runId: ScopeId.optional().describe('the run (session, conversation) it came from'),
+});
+
+const MetadataFilter = z
+  .record(z.string(), Json)
+  .describe('metadata filter: { key: value } equality, $eq $ne $in $nin $gt $gte $lt $lte $exists, $and $or $not, dotted paths');
+
+export const StoreMemoryBody = MemoryScope.extend({
   content: Text(1_000_000),
   metadata: Metadata.optional(),
   persist: z.boolean().optional().describe('also keep the content as an NVM block (default true)'),
   sources: Sources.optional(),
 });
 
-export const SearchMemoryBody = z.strictObject({
+export const SearchMemoryBody = MemoryScope.extend({
   query: Text(100_000),
   k: K.default(10),
+  mode: z
+    .enum(['hybrid', 'dense', 'keyword'])
+    .optional()
+    .describe('hybrid (default): by meaning and by keyword (BM25), fused by reciprocal rank; dense: meaning only; keyword: BM25 only'),
+  filter: MetadataFilter.optional(),
+  includeBlocks: z.boolean().optional().describe('also search NVM blocks of every class by meaning (default: memories only)'),
+  rerank: z.boolean().optional().describe('rerank the fused top k by cross-similarity with the server’s encoder'),
 });
+
+const ScopeOut = {
+  agentId: z.string().optional(),
+  userId: z.string().optional(),
+  runId: z.string().optional(),
+};
 
 export const MemoryHit = z.object({
   id: z.string(),
@@ -83,6 +108,65 @@ export const MemoryHit = z.object({
   score: z.number(),
   distance: z.number(),
   blockId: z.string().optional(),
+  metadata: Metadata.optional(),
+  ...ScopeOut,
+  scores: z
+    .object({ dense: z.number().optional(), keyword: z.number().optional(), rerank: z.number().optional() })
+    .optional()
+    .describe('each list’s own score for this hit'),
+});
+
+export const MemoryIdParams = z.object({ id: Id });
+
+export const MemoryOut = z.object({
+  id: z.string(),
+  content: z.string(),
+  metadata: Metadata,
+  ...ScopeOut,
+  blockId: z.string().optional(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** Query strings carry text: a filter is its JSON. */
+const JsonFilterParam = z
+  .string()
+  .max(100_000)
+  .transform((text, ctx) => {
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'filter must be a JSON object' });
+    return z.NEVER;
+  })
+  .describe('a metadata filter as JSON');
+
+export const MemoryScopeQuery = MemoryScope;
+
+export const ListMemoryQuery = MemoryScope.extend({
+  filter: JsonFilterParam.optional(),
+  cursor: z.string().min(1).max(1024).optional().describe('nextCursor of the previous page'),
+  limit: QueryInt(1, 1000).optional().describe('memories per page (default 100)'),
+});
+
+export const MemoryPageOut = z.object({ memories: z.array(MemoryOut), nextCursor: z.string().optional() });
+
+export const UpdateMemoryBody = z.strictObject({
+  content: Text(1_000_000),
+  metadata: Metadata.optional().describe('replaces the memory’s metadata (its scope stays)'),
+});
+
+export const MemoryVersionOut = z.object({
+  version: z.number().int(),
+  type: z.enum(['created', 'updated', 'deleted', 'expired']),
+  content: z.string(),
+  metadata: Metadata,
+  actor: z.string(),
+  at: z.string(),
 });
 
 // ---- blocks -------------------------------------------------------------------------------------------
@@ -142,6 +226,8 @@ export const GetBlockQuery = z.strictObject({
 export const ListBlocksQuery = z.strictObject({
   name: z.string().min(1).optional(),
   class: BlockClassValue.optional(),
+  cursor: z.string().min(1).max(1024).optional().describe('nextCursor of the previous page'),
+  limit: QueryInt(1, 1000).optional().describe('blocks per page (default 100)'),
 });
 
 // ---- messages -----------------------------------------------------------------------------------------
@@ -268,8 +354,35 @@ export type Problem = z.infer<typeof Problem>;
 // ---- MCP tool arguments (names fixed by the issue: snake_case) -----------------------------------------
 
 export const toolArgs = {
-  store_memory: { content: StoreMemoryBody.shape.content, metadata: Metadata.optional() },
-  search_memory: { query: SearchMemoryBody.shape.query, k: K.optional() },
+  store_memory: {
+    content: StoreMemoryBody.shape.content,
+    metadata: Metadata.optional(),
+    user_id: ScopeId.optional(),
+    run_id: ScopeId.optional(),
+    agent_id: ScopeId.optional().describe('operator only: an agent token stores as its own agent'),
+  },
+  search_memory: {
+    query: SearchMemoryBody.shape.query,
+    k: K.optional(),
+    mode: SearchMemoryBody.shape.mode,
+    filter: MetadataFilter.optional(),
+    user_id: ScopeId.optional(),
+    run_id: ScopeId.optional(),
+    agent_id: ScopeId.optional(),
+    include_blocks: z.boolean().optional().describe('also search blocks of every class (default: memories only)'),
+  },
+  get_memory: { id: Id, user_id: ScopeId.optional(), run_id: ScopeId.optional(), agent_id: ScopeId.optional() },
+  list_memories: {
+    filter: MetadataFilter.optional(),
+    cursor: z.string().min(1).max(1024).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    user_id: ScopeId.optional(),
+    run_id: ScopeId.optional(),
+    agent_id: ScopeId.optional(),
+  },
+  update_memory: { id: Id, content: UpdateMemoryBody.shape.content, metadata: Metadata.optional() },
+  delete_memory: { id: Id },
+  memory_history: { id: Id },
   get_block: {
     id: Id.optional().describe('the block id'),
     name: z.string().min(1).max(256).optional().describe('the block name (when no id is given)'),
@@ -327,6 +440,8 @@ for (const [id, schema] of Object.entries({
   VectorRecord: VectorOut,
   VectorHit,
   MemoryHit,
+  Memory: MemoryOut,
+  MemoryVersion: MemoryVersionOut,
   Permissions,
   Block: BlockOut,
   BlockVersion: BlockHistoryEntryOut,

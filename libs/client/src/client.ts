@@ -11,6 +11,12 @@ export type BlockVersion = Schemas['BlockVersion'];
 export type VectorRecord = Schemas['VectorRecord'];
 export type VectorHit = Schemas['VectorHit'];
 export type MemoryHit = Schemas['MemoryHit'];
+export type Memory = Schemas['Memory'];
+export type MemoryVersion = Schemas['MemoryVersion'];
+export type MemoryPage = operations['getV1Memory']['responses'][200]['content']['application/json'];
+export type MemoryScope = { agentId?: string; userId?: string; runId?: string };
+export type QueryOptions = Omit<Body<'postV1MemorySearch'>, 'query'>;
+export type ListMemoriesOptions = MemoryScope & { filter?: Record<string, unknown>; cursor?: string; limit?: number };
 export type Message = Schemas['Message'];
 export type Fact = Schemas['Fact'];
 export type AuditEntry = Schemas['AuditEntry'];
@@ -165,13 +171,37 @@ export class HvsNvmClient {
   // ---- memory (the integration) ----
 
   /** Stores text: encoded and indexed in HVS, kept as an NVM block. */
-  async store(content: string, options: { metadata?: Metadata; persist?: boolean; sources?: Sources } = {}): Promise<string> {
+  async store(content: string, options: { metadata?: Metadata; persist?: boolean; sources?: Sources } & MemoryScope = {}): Promise<string> {
     return unwrap(await this.raw.POST('/v1/memory', { body: { content, ...options } })).id;
   }
 
-  /** Stored text nearest in meaning to `text`, across HVS and NVM. */
-  async query(text: string, options: { k?: number } = {}): Promise<MemoryHit[]> {
+  /** Memories nearest `text`: hybrid (dense + keyword, fused by RRF) unless `mode` says otherwise. */
+  async query(text: string, options: QueryOptions = {}): Promise<MemoryHit[]> {
     return unwrap(await this.raw.POST('/v1/memory/search', { body: { query: text, ...options } })).results;
+  }
+
+  async get(id: string, scope: MemoryScope = {}): Promise<Memory> {
+    return unwrap(await this.raw.GET('/v1/memory/{id}', { params: { path: { id }, query: scope } }));
+  }
+
+  /** One page of memories in creation order; pass `nextCursor` back as `cursor` for the next. */
+  async list(options: ListMemoriesOptions = {}): Promise<MemoryPage> {
+    const { filter, ...rest } = options;
+    const query = { ...rest, ...(filter ? { filter: JSON.stringify(filter) } : {}) };
+    return unwrap(await this.raw.GET('/v1/memory', { params: { query } }));
+  }
+
+  /** New content for a memory, re-embedded under the same id. */
+  async update(id: string, content: string, options: { metadata?: Metadata } = {}): Promise<Memory> {
+    return unwrap(await this.raw.PUT('/v1/memory/{id}', { params: { path: { id } }, body: { content, ...options } }));
+  }
+
+  async delete(id: string): Promise<void> {
+    unwrap(await this.raw.DELETE('/v1/memory/{id}', { params: { path: { id } } }));
+  }
+
+  async history(id: string): Promise<MemoryVersion[]> {
+    return unwrap(await this.raw.GET('/v1/memory/{id}/history', { params: { path: { id } } })).versions;
   }
 
   // ---- blocks (NVM) ----
@@ -188,9 +218,19 @@ export class HvsNvmClient {
     return unwrap(await this.raw.GET('/v1/blocks/{id}', { params: { path: { id }, query } }));
   }
 
+  /** Every block the caller may read (the server answers in pages: followed here to the end). */
   async listBlocks(options: { blockClass?: Block['blockClass']; name?: string } = {}): Promise<Block[]> {
     const query = { ...(options.blockClass ? { class: options.blockClass } : {}), ...(options.name ? { name: options.name } : {}) };
-    return unwrap(await this.raw.GET('/v1/blocks', { params: { query } })).blocks;
+    const blocks: Block[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = unwrap(
+        await this.raw.GET('/v1/blocks', { params: { query: { ...query, limit: 1000, ...(cursor ? { cursor } : {}) } } }),
+      );
+      blocks.push(...page.blocks);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return blocks;
   }
 
   /** Replaces a block's content; with expectedVersion, only if the block is still at it (else 412). */

@@ -1,6 +1,23 @@
 // GENERATED from the server's OpenAPI document by scripts/generate-types.ts (openapi-typescript): do not edit.
 // Regenerate with `npm run generate -w libs/client`.
 export interface paths {
+  '/v1/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every known agent with its mailbox depth, pending and dead-lettered counts and latest messages (an agent: only itself) */
+    get: operations['getV1Agents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit/{kind}/{id}': {
     parameters: {
       query?: never;
@@ -25,7 +42,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the blocks the caller may read, by name and/or class */
+    /** List the blocks the caller may read, by name and/or class, a page at a time (?cursor=<nextCursor>&limit=) */
     get: operations['getV1Blocks'];
     put?: never;
     /** Create a memory block */
@@ -338,10 +355,47 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** List memories in creation order, a page at a time (?cursor=<nextCursor>&limit=), by scope and filter (JSON) */
+    get: operations['getV1Memory'];
     put?: never;
     /** Store text: encoded and indexed in HVS, kept as an NVM block */
     post: operations['postV1Memory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/memory/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a memory */
+    get: operations['getV1MemoryById'];
+    /** Replace a memory’s content: re-embedded under the same id, as a new version */
+    put: operations['putV1MemoryById'];
+    post?: never;
+    /** Delete a memory: its block and its vector */
+    delete: operations['deleteV1MemoryById'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/memory/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of a memory, oldest first, with who wrote it and when */
+    get: operations['getV1MemoryByIdHistory'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -357,7 +411,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Find stored text by meaning, across HVS and NVM */
+    /** Find memories by meaning and keyword (hybrid, dense or keyword), within a scope and a metadata filter */
     post: operations['postV1MemorySearch'];
     delete?: never;
     options?: never;
@@ -416,6 +470,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/streams': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The logs’ streams (messages, bytes, consumers), the projections’ positions and lag, the durability in force (operator only) */
+    get: operations['getV1Streams'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/vectors': {
     parameters: {
       query?: never;
@@ -462,6 +533,23 @@ export interface paths {
     put?: never;
     /** Store many vectors at once (all or none validated) */
     post: operations['postV1VectorsBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/vectors/map': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A uniform random sample of the stored vectors on a 2-D map (Poincaré disk for hyperboloid, else PCA), with metadata */
+    get: operations['getV1VectorsMap'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -561,14 +649,50 @@ export interface components {
       path: string;
       value?: unknown;
     };
+    Memory: {
+      agentId?: string;
+      blockId?: string;
+      content: string;
+      createdAt: string;
+      id: string;
+      metadata: {
+        [key: string]: unknown;
+      };
+      runId?: string;
+      updatedAt: string;
+      userId?: string;
+      version: number;
+    };
     MemoryHit: {
+      agentId?: string;
       blockId?: string;
       content: string;
       distance: number;
       id: string;
+      metadata?: {
+        [key: string]: unknown;
+      };
+      runId?: string;
       score: number;
+      scores?: {
+        dense?: number;
+        keyword?: number;
+        rerank?: number;
+      };
       /** @enum {string} */
       source: 'hvs' | 'nvm';
+      userId?: string;
+    };
+    MemoryVersion: {
+      actor: string;
+      at: string;
+      content: string;
+      metadata: {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      type: 'created' | 'updated' | 'deleted' | 'expired';
+      version: number;
     };
     Message: {
       ackToken?: string;
@@ -770,6 +894,65 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getV1Agents: {
+    parameters: {
+      query?: {
+        latest?: number;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            agents: {
+              agentId: string;
+              connectedAt?: string;
+              deadLettered: number;
+              depth: number;
+              lastSeenAt?: string;
+              latest: {
+                body: unknown;
+                from: string;
+                id: string;
+                sentAt: string;
+                seq: number;
+                to: string;
+              }[];
+              pending: number;
+              unacknowledged: number;
+            }[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getV1AuditByKindById: {
     parameters: {
       query?: never;
@@ -822,6 +1005,8 @@ export interface operations {
     parameters: {
       query?: {
         class?: 'documentation' | 'program_state' | 'knowledge_graph' | 'shared_knowledge' | 'cache';
+        cursor?: string;
+        limit?: number;
         name?: string;
       };
       header?: {
@@ -844,6 +1029,7 @@ export interface operations {
         content: {
           'application/json': {
             blocks: components['schemas']['Block'][];
+            nextCursor?: string;
           };
         };
       };
@@ -2140,6 +2326,55 @@ export interface operations {
       };
     };
   };
+  getV1Memory: {
+    parameters: {
+      query?: {
+        agentId?: string;
+        cursor?: string;
+        filter?: string;
+        limit?: number;
+        runId?: string;
+        userId?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            memories: components['schemas']['Memory'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postV1Memory: {
     parameters: {
       query?: never;
@@ -2155,11 +2390,13 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          agentId?: string;
           content: string;
           metadata?: {
             [key: string]: unknown;
           };
           persist?: boolean;
+          runId?: string;
           sources?: (
             | string
             | {
@@ -2167,6 +2404,7 @@ export interface operations {
                 version: number;
               }
           )[];
+          userId?: string;
         };
       };
     };
@@ -2203,6 +2441,204 @@ export interface operations {
       };
     };
   };
+  getV1MemoryById: {
+    parameters: {
+      query?: {
+        agentId?: string;
+        runId?: string;
+        userId?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Memory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putV1MemoryById: {
+    parameters: {
+      query?: {
+        agentId?: string;
+        runId?: string;
+        userId?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          content: string;
+          metadata?: {
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Memory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1MemoryById: {
+    parameters: {
+      query?: {
+        agentId?: string;
+        runId?: string;
+        userId?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1MemoryByIdHistory: {
+    parameters: {
+      query?: {
+        agentId?: string;
+        runId?: string;
+        userId?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            versions: components['schemas']['MemoryVersion'][];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postV1MemorySearch: {
     parameters: {
       query?: never;
@@ -2218,9 +2654,19 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          agentId?: string;
+          filter?: {
+            [key: string]: unknown;
+          };
+          includeBlocks?: boolean;
           /** @default 10 */
           k?: number;
+          /** @enum {string} */
+          mode?: 'hybrid' | 'dense' | 'keyword';
           query: string;
+          rerank?: boolean;
+          runId?: string;
+          userId?: string;
         };
       };
     };
@@ -2396,6 +2842,72 @@ export interface operations {
             };
           } & {
             [key: string]: unknown;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Streams: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            durability: {
+              [key: string]: unknown;
+            };
+            embedded: boolean;
+            streams: {
+              bytes: number;
+              consumers: {
+                deliveredPosition: number;
+                name: string;
+                pending: number;
+                unacknowledged: number;
+              }[];
+              firstPosition: number;
+              lastPosition: number;
+              messages: number;
+              projection?: {
+                lag: number;
+                name: string;
+                position: number;
+              };
+              replicas: number;
+              storage: string;
+              /** @enum {string} */
+              store: 'hvs' | 'mail' | 'nvm';
+              stream: string;
+            }[];
           };
         };
       };
@@ -2603,6 +3115,65 @@ export interface operations {
       415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1VectorsMap: {
+    parameters: {
+      query?: {
+        limit?: number;
+        seed?: number;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dimension: number;
+            geometry: string;
+            kept: [number, number];
+            points: {
+              id: string;
+              metadata: {
+                [key: string]: unknown;
+              };
+              x: number;
+              y: number;
+            }[];
+            /** @enum {string} */
+            projection: 'poincare-disk' | 'pca';
+            /** @enum {string} */
+            sample: 'uniform-random';
+            total: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
       /** @description an unexpected error */
       default: {
         headers: {

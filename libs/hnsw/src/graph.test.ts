@@ -186,4 +186,69 @@ describe('Graph', () => {
     g.dispose();
     expect(() => g.count()).toThrow(/disposed/);
   });
+
+  /** Brute-force k nearest labels of `q` among `keep`, by squared l2. */
+  function bruteL2(data: Float32Array, n: number, q: Float32Array, k: number, keep: (label: number) => boolean): number[] {
+    const d: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      if (!keep(i)) continue;
+      let s = 0;
+      for (let j = 0; j < DIM; j++) s += (data[i * DIM + j]! - q[j]!) ** 2;
+      d.push([s, i]);
+    }
+    return d
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, k)
+      .map(([, i]) => i);
+  }
+
+  it('an allow-list bitset restricts search natively, before the JS filter, and excludes labels past its end', () => {
+    const n = 2000;
+    const data = random(n, 3);
+    const g = graph('l2', n);
+    for (let i = 0; i < n; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    g.setEf(200);
+    const keep = (label: number) => label % 10 === 3;
+    const allow = new Uint8Array(Math.ceil(n / 8));
+    for (let i = 0; i < n; i++) if (keep(i)) allow[i >> 3]! |= 1 << (i & 7);
+    let recalled = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = data.subarray(q * DIM, (q + 1) * DIM);
+      const hit = g.search(query, 10, undefined, false, allow);
+      const got = [...hit.labels.subarray(0, hit.count)];
+      expect(got.every(keep)).toBe(true);
+      const truth = bruteL2(data, n, query, 10, keep);
+      recalled += got.filter((l) => truth.includes(l)).length;
+    }
+    expect(recalled / 200).toBeGreaterThan(0.95);
+    // Both apply: the JS filter only sees labels the bitset allows.
+    const seen: number[] = [];
+    const both = g.search(data.subarray(0, DIM), 10, (l) => (seen.push(l), l % 20 === 3), false, allow);
+    expect(seen.every(keep)).toBe(true);
+    expect([...both.labels.subarray(0, both.count)].every((l) => l % 20 === 3)).toBe(true);
+    // A bitset shorter than the graph excludes every label past its end.
+    const short = g.search(data.subarray(0, DIM), 5, undefined, false, new Uint8Array([0xff]));
+    expect([...short.labels.subarray(0, short.count)].every((l) => l < 8)).toBe(true);
+    expect(() => g.search(data.subarray(0, DIM), 5, undefined, false, new Uint32Array(4) as unknown as Uint8Array)).toThrow(TypeError);
+    g.dispose();
+  });
+
+  it('scan ranks exactly the candidates given, skipping deleted labels and labels past count()', () => {
+    const n = 500;
+    const data = random(n, 5);
+    const g = graph('l2', n);
+    for (let i = 0; i < n; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    g.markDelete(7);
+    const candidates = new Uint32Array([...Array.from({ length: 100 }, (_, i) => i * 5 + 2), 7, 9999]);
+    const query = data.subarray(10 * DIM, 11 * DIM);
+    const hit = g.scan(query, candidates, candidates.length, 10);
+    const allowed = new Set([...candidates].filter((l) => l !== 7 && l < n));
+    expect([...hit.labels.subarray(0, hit.count)]).toEqual(bruteL2(data, n, query, 10, (l) => allowed.has(l)));
+    for (let i = 1; i < hit.count; i++) expect(hit.distances[i]!).toBeGreaterThanOrEqual(hit.distances[i - 1]!);
+    // count bounds the candidates read; fewer live candidates than k return fewer hits.
+    expect(g.scan(query, candidates, 3, 10).count).toBe(2); // 2, 12 (7 is deleted)
+    expect(g.scan(query, candidates, 0, 10).count).toBe(0);
+    expect(() => g.scan(query, candidates, candidates.length + 1, 10)).toThrow(RangeError);
+    g.dispose();
+  });
 });

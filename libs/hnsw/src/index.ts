@@ -19,6 +19,16 @@ interface NativeGraph {
     distances: Float32Array,
     filter?: (label: number) => boolean,
     ball?: boolean,
+    allow?: Uint8Array,
+  ): number;
+  scan(
+    query: Float32Array,
+    candidates: Uint32Array,
+    count: number,
+    k: number,
+    labels: Uint32Array,
+    distances: Float32Array,
+    ball?: boolean,
   ): number;
   buffer(): ArrayBuffer;
   layout(): [number, number, number];
@@ -131,20 +141,44 @@ export class Graph {
 
   /**
    * The k nearest labels to `query`, nearest first, as views into buffers reused by the next search. `ball`: for
-   * poincare, `query` already is a point of the ball (not a hyperboloid point to map there).
+   * poincare, `query` already is a point of the ball (not a hyperboloid point to map there). `allow`: a bitset of
+   * the labels that may be returned (bit L of byte L >> 3; labels past its end are excluded), checked natively
+   * before `filter`, so a search restricted by it runs no JavaScript per visited node.
    */
   search(
     query: Float32Array,
     k: number,
     filter?: (label: number) => boolean,
     ball = false,
+    allow?: Uint8Array,
   ): { labels: Uint32Array; distances: Float32Array; count: number } {
+    this.room(k);
+    const count = this.native.search(query, k, this.labelsOut, this.distancesOut, filter, ball, allow);
+    return { labels: this.labelsOut, distances: this.distancesOut, count };
+  }
+
+  /**
+   * Brute force over `candidates[0..count)`: their k nearest to `query` by the graph's own distance (hnswlib's SIMD
+   * kernels), nearest first, in the same reused buffers as `search`. Deleted labels and labels past `count()` are
+   * skipped.
+   */
+  scan(
+    query: Float32Array,
+    candidates: Uint32Array,
+    count: number,
+    k: number,
+    ball = false,
+  ): { labels: Uint32Array; distances: Float32Array; count: number } {
+    this.room(k);
+    const found = this.native.scan(query, candidates, count, k, this.labelsOut, this.distancesOut, ball);
+    return { labels: this.labelsOut, distances: this.distancesOut, count: found };
+  }
+
+  private room(k: number): void {
     if (k > this.labelsOut.length) {
       this.labelsOut = new Uint32Array(k);
       this.distancesOut = new Float32Array(k);
     }
-    const count = this.native.search(query, k, this.labelsOut, this.distancesOut, filter, ball);
-    return { labels: this.labelsOut, distances: this.distancesOut, count };
   }
 
   /** Zero-copy view over every element (see the class comment). Never write into it. */

@@ -1,5 +1,20 @@
 // Public face of @hvs-nvm/hvs-nvm: the integration of HVS and NVM, and the five patterns of the seed.
-export { HVSNVMIntegration, type IntegrationOptions, type StoreOptions, type QueryResult } from './integration.js';
+export { HVSNVMIntegration, type IntegrationOptions, type StoreOptions, type QueryResult, type QueryOptions } from './integration.js';
+export type { QueryMode } from './memory/retrieval.js';
+export {
+  MemoryNotFoundError,
+  InvalidCursorError,
+  MemoryMetadataSchema,
+  type Memory,
+  type MemoryPage,
+  type MemoryVersion,
+  type ListMemoriesOptions,
+  type UpdateMemoryOptions,
+} from './memory/memories.js';
+export { MemoryScopeSchema, ReadScopeSchema, SCOPE_KEYS, type MemoryScope, type ReadScope } from './memory/scope.js';
+export { memoryTextSource, memoryBlockName, type MemoryTextFields } from './memory/memory-text.js';
+export { reciprocalRankFusion, DEFAULT_RRF_K, type RankedList, type Fused } from './memory/fusion.js';
+export { crossSimilarityReranker, type Reranker, type RerankCandidate, type CrossSimilarityOptions } from './memory/reranker.js';
 export { DocumentStore, type StoredDocument, type FoundDocument } from './patterns/document-store.js';
 export { ModelStatePersistence } from './patterns/model-state.js';
 export { ModelCommunicationHub } from './patterns/communication-hub.js';

@@ -10,10 +10,25 @@ import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
 import { withCall } from '@hvs-nvm/eventstore';
-import { storeEntry, WithoutReservedKey } from './reserved.js';
+import { storeEntry } from './reserved.js';
 import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
 import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
 import { SYSTEM_WRITES } from './patterns/system-block.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FullTextProjection } from '@hvs-nvm/fulltext';
+import { memoryBlockName, memoryTextSource } from './memory/memory-text.js';
+import {
+  Memories,
+  MemoryMetadataSchema,
+  type ListMemoriesOptions,
+  type Memory,
+  type MemoryPage,
+  type MemoryVersion,
+  type UpdateMemoryOptions,
+} from './memory/memories.js';
+import { MemoryScopeSchema, scopeMetadata, type MemoryScope, type ReadScope } from './memory/scope.js';
+import { queryMemories, type QueryOptions, type QueryResult } from './memory/retrieval.js';
 
 export interface IntegrationOptions {
   hvsPath?: string;
@@ -29,7 +44,7 @@ export interface IntegrationOptions {
   onProgress?: (store: 'hvs' | 'nvm', position: number) => void;
 }
 
-export interface StoreOptions {
+export interface StoreOptions extends MemoryScope {
   /** Also keep the content as an NVM block (default true). */
   persist?: boolean;
   metadata?: Metadata;
@@ -37,35 +52,30 @@ export interface StoreOptions {
   sources?: SourceInput[];
 }
 
-const StoreOptionsSchema = z.strictObject({
+const StoreOptionsSchema = MemoryScopeSchema.extend({
   persist: z.boolean().optional(),
   // Checked in full by both stores; here only its shape, so a bad one is refused before either writes.
-  metadata: WithoutReservedKey.optional(),
+  metadata: MemoryMetadataSchema.optional(),
   sources: SourcesSchema.optional(),
 });
-const QueryOptionsSchema = z.strictObject({ k: z.number().int().min(1).max(1000).optional() });
 
-export interface QueryResult {
-  id: string;
-  source: 'hvs' | 'nvm';
-  content: string;
-  score: number;
-  distance: number;
-  /** The NVM block holding the content, when it was persisted. */
-  blockId?: string;
-}
+export type { QueryResult, QueryOptions };
 
 /** One entry point over both stores; both run on the same JetStream (hvsPath's embedded server, or natsUrl). */
 export class HVSNVMIntegration {
   private readonly log = createLogger('hvs-nvm');
+  private readonly memories: Memories;
   private readonly provenanceIndex: ProvenanceIndex;
 
   private constructor(
     readonly hvs: HVS,
     readonly nvm: NVM,
     readonly encoder: Encoder,
+    /** The full-text (BM25) projection of the memories in the NVM log. */
+    readonly fulltext: FullTextProjection,
   ) {
     this.provenanceIndex = new ProvenanceIndex({ hvs: hvs.eventStore, nvm: nvm.eventStore });
+    this.memories = new Memories(hvs, nvm, encoder);
   }
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
@@ -89,7 +99,20 @@ export class HVSNVMIntegration {
         ...(options.actor ? { actor: options.actor } : {}),
         ...(options.onProgress ? { onProgress: (p: number) => options.onProgress!('nvm', p) } : {}),
       });
-      return new HVSNVMIntegration(hvs, nvm, encoder);
+      try {
+        const checkpointDir = join(options.nvmPath ?? './data/nvm', 'fulltext');
+        await mkdir(checkpointDir, { recursive: true });
+        const log = createLogger('hvs-nvm');
+        const fulltext = await FullTextProjection.open({
+          ...memoryTextSource(nvm.eventStore),
+          checkpointDir,
+          onCheckpointError: (err) => log.warn({ err }, 'the full-text checkpoint could not be written (the log still has everything)'),
+        });
+        return new HVSNVMIntegration(hvs, nvm, encoder, fulltext);
+      } catch (err) {
+        await nvm.close();
+        throw err;
+      }
     } catch (err) {
       await hvs.close();
       throw err;
@@ -149,23 +172,27 @@ export class HVSNVMIntegration {
     const links = options.sources ? await resolveSources(this.stores(), this.hvs, options.sources, 'store') : [];
     const vector = await this.encoder.encode(content);
     const id = randomUUID();
+    const scope = scopeMetadata(options);
     let blockId: string | undefined;
     if (persist) {
+      // Everyone reads stored memory, or only its agent when it has one; only its writer (the system, for the server)
+      // rewrites or deletes it.
+      const read = scope.agentId ? [scope.agentId] : ['*'];
       const block = await this.nvm.createBlock({
-        name: `content_${id}`,
+        name: memoryBlockName(id),
         blockClass: BlockClass.DOCUMENTATION,
         content,
-        metadata: { ...(options.metadata ?? {}), hvs_id: id },
-        // Everyone reads stored memory; only its writer (the system, for the server) rewrites or deletes it.
-        permissions: this.nvm.actor === SYSTEM_ACTOR ? SYSTEM_WRITES : { read: ['*'], write: [this.nvm.actor] },
+        metadata: { ...(options.metadata ?? {}), ...scope, hvs_id: id },
+        permissions: this.nvm.actor === SYSTEM_ACTOR ? { ...SYSTEM_WRITES, read } : { read, write: [this.nvm.actor] },
       });
       blockId = block.id;
     }
     const metadata = {
       ...(options.metadata ?? {}),
+      ...scope,
       type: 'content',
       // Unpersisted content lives only in the vector's metadata.
-      ...(blockId ? { nvm_block_id: blockId } : { content }),
+      ...(blockId ? { nvm_block_id: blockId, memory_version: 1 } : { content }),
     };
     try {
       // A derived memory records its sources under the reserved key, where only HVS-NVM writes (so they are trusted).
@@ -183,37 +210,47 @@ export class HVSNVMIntegration {
     return id;
   }
 
-  /** Best matches across HVS (stored content) and NVM (semantic query over blocks), best first, one per content. */
-  async query(text: string, options: { k?: number } = {}): Promise<QueryResult[]> {
-    parseInput(NonBlankText, text, 'query text');
-    const k = parseOptions(QueryOptionsSchema, options, 'query').k ?? 10;
-    const q = await this.encoder.encode(text);
-    const [vectors, blocks] = await Promise.all([
-      this.hvs.semanticSearch(q, { k, filter: { type: 'content' } }),
-      this.nvm.semanticQuery(text, { k }),
-    ]);
-    const out: QueryResult[] = [];
-    const seenBlocks = new Set<string>();
-    for (const r of vectors) {
-      const blockId = r.vector.metadata['nvm_block_id'] as string | undefined;
-      let content = r.vector.metadata['content'] as string | undefined;
-      if (blockId) {
-        seenBlocks.add(blockId);
-        content = (await this.nvm.getBlock(blockId).catch(() => undefined))?.content;
-      }
-      if (content === undefined) continue;
-      out.push({ id: r.vector.id, source: 'hvs', content, score: r.score, distance: r.distance, ...(blockId ? { blockId } : {}) });
-    }
-    for (const { block, score } of blocks) {
-      if (seenBlocks.has(block.id)) continue;
-      const cos = Math.max(-1, Math.min(1, score));
-      out.push({ id: block.id, source: 'nvm', content: block.content, score, distance: Math.acos(cos), blockId: block.id });
-    }
-    return out.sort((a, b) => b.score - a.score).slice(0, k);
+  /**
+   * Best matches among the memories, best first: `hybrid` (default) fuses the dense index and the full-text (BM25)
+   * index by reciprocal rank, `dense` and `keyword` use one; the filter and the scope (agentId, userId, runId) apply
+   * to both. `includeBlocks` adds NVM blocks of every class (by meaning); `reranker` reorders the fused top.
+   */
+  query(text: string, options: QueryOptions = {}): Promise<QueryResult[]> {
+    return queryMemories(
+      { hvs: this.hvs, nvm: this.nvm, encoder: this.encoder, memories: this.memories, fulltext: this.fulltext },
+      text,
+      options,
+    );
+  }
+
+  /** A memory by its id (what store returned), within the scope given. */
+  get(id: string, scope: ReadScope = {}): Promise<Memory> {
+    return this.memories.get(id, scope);
+  }
+
+  /** Persisted memories in creation order, a page at a time (`nextCursor`), within the scope and filter. */
+  list(options: ListMemoriesOptions = {}): Promise<MemoryPage> {
+    return this.memories.list(options);
+  }
+
+  /** New content for a memory, re-embedded under the same id (a new version of its block). */
+  update(id: string, content: string, options: UpdateMemoryOptions = {}): Promise<Memory> {
+    return withCall(() => this.memories.update(id, content, options));
+  }
+
+  /** Deletes a memory, its block and its vector: the block's deletion decides, the vector follows. */
+  delete(id: string, scope: MemoryScope = {}): Promise<void> {
+    return withCall(() => this.memories.delete(id, scope));
+  }
+
+  /** Every version of a memory, oldest first, with actor and time, from the log. */
+  history(id: string, scope: ReadScope = {}): Promise<MemoryVersion[]> {
+    return this.memories.history(id, scope);
   }
 
   async close(): Promise<void> {
     await this.provenanceIndex.close();
+    await this.fulltext.close();
     await this.nvm.close();
     await this.hvs.close();
   }

@@ -110,6 +110,7 @@ export class HVSProjection implements Projection {
         if (label instanceof Error) return failed.push({ event: item.event, reason: label.message });
         this.metadataByLabel[label] = freezeMetadata(item.metadata);
         this.createdAtByLabel[label] = item.event.recordedAt.getTime();
+        this.index.payload.add(label, this.metadataByLabel[label]);
       });
     };
     for (const event of events) {
@@ -153,8 +154,10 @@ export class HVSProjection implements Projection {
         // A vector of the wrong dimension or with non-finite values is a typed error of the index: it parks the event.
         const existed = this.index.has(id);
         const label = this.index.upsert(id, vector);
+        if (existed) this.index.payload.remove(label, this.metadataAt(label));
         // Frozen once here, so readers can share it instead of cloning it per result.
         this.metadataByLabel[label] = freezeMetadata(metadata);
+        this.index.payload.add(label, this.metadataByLabel[label]);
         if (!existed) this.createdAtByLabel[label] = event.recordedAt.getTime();
         return;
       }
@@ -163,6 +166,7 @@ export class HVSProjection implements Projection {
         const label = this.index.labelOf(id);
         if (label === undefined) return;
         this.index.remove(id);
+        this.index.payload.remove(label, this.metadataAt(label));
         this.metadataByLabel[label] = EMPTY;
         return;
       }
@@ -306,6 +310,8 @@ export class HVSProjection implements Projection {
           if (label === undefined || typeof createdAt !== 'number') return undefined;
           view.metadataByLabel[label] = freezeMetadata(metadata);
           view.createdAtByLabel[label] = createdAt;
+          // A snapshot written before the payload index was: rebuilt from the documents.
+          if (!index.payloadFromSnapshot) index.payload.add(label, view.metadataByLabel[label]);
           entries++;
         }
         if (entries !== index.size) return undefined;

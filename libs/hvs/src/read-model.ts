@@ -6,6 +6,7 @@ import { querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
 import { HVSError, InvalidArgumentError } from './errors.js';
 import { compileFilter, type Filter, type Predicate } from './filter.js';
+import { payloadPlan } from './filter-plan.js';
 import type { SearchOptions as IndexSearchOptions } from '@hvs-nvm/vector-index';
 import { allocFloat32 } from './slab.js';
 import type { HVSProjection, ModelPresence } from './projection.js';
@@ -81,19 +82,31 @@ export class LocalReadModel implements ReadModel {
   search(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): Promise<SearchHit[]> {
     try {
       const match = options.filter === undefined ? undefined : compileFilter(options.filter);
+      const plan = options.filter === undefined ? undefined : payloadPlan(options.filter);
       // Caught up (the usual case): answer without an extra async hop.
-      if (minPosition <= this.runner.position) return Promise.resolve(this.searchNow(query, k, options, match));
-      return this.at(minPosition).then(() => this.searchNow(query, k, options, match));
+      if (minPosition <= this.runner.position) return Promise.resolve(this.searchNow(query, k, options, match, plan));
+      return this.at(minPosition).then(() => this.searchNow(query, k, options, match, plan));
     } catch (err) {
       return Promise.reject(err as Error);
     }
   }
 
-  private searchNow(query: Float32Array, k: number, options: ReadSearchOptions, match: Predicate | undefined): SearchHit[] {
+  private searchNow(
+    query: Float32Array,
+    k: number,
+    options: ReadSearchOptions,
+    match: Predicate | undefined,
+    plan: ReturnType<typeof payloadPlan> | undefined,
+  ): SearchHit[] {
     const view = this.view;
     const index = view.index;
     const searchOptions: IndexSearchOptions = {};
     if (match) searchOptions.labelFilter = (label: number) => match(view.metadataAt(label));
+    // The payload index narrows the search to the slots the filter may match (all of them, exactly, when it can).
+    if (plan && plan.query.op !== 'all') {
+      searchOptions.payload = plan.query;
+      searchOptions.payloadExact = plan.exact;
+    }
     if (options.ef !== undefined) searchOptions.ef = options.ef;
     if (options.exact) searchOptions.exact = true;
     const hits = index.search(query, k, searchOptions);

@@ -20,6 +20,7 @@ export interface BallGraph {
     ef: number,
     labelFilter: ((label: number) => boolean) | undefined,
     ball: boolean,
+    allow?: Uint8Array,
   ): { labels: Uint32Array; count: number };
 }
 
@@ -43,6 +44,7 @@ export function searchHyperboloid(
   labelFilter: ((label: number) => boolean) | undefined,
   scratch: Float32Array,
   queryScratch: Float64Array,
+  allow?: Uint8Array,
 ): Map<number, number> {
   const dim = g.dimension;
   const live = g.live();
@@ -57,7 +59,7 @@ export function searchHyperboloid(
 
   const collect = (centreScale: number, count: number): { complete: boolean; reach: number } => {
     for (let i = 0; i < dim; i++) scratch[i] = query[i]! * pf * centreScale;
-    const { labels, count: hits } = g.knn(scratch, count, Math.max(ef, count), labelFilter, true);
+    const { labels, count: hits } = g.knn(scratch, count, Math.max(ef, count), labelFilter, true, allow);
     const arena = g.arena();
     let reach2 = 0;
     for (let h = 0; h < hits; h++) {

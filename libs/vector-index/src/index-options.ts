@@ -1,6 +1,7 @@
 // The vector index's options (a zod schema, the source of the type) and the shapes of its searches.
 import { z } from 'zod';
 import { InvalidArgumentError } from './errors.js';
+import type { PayloadQuery } from './payload-index.js';
 
 export const VectorIndexOptionsSchema = z.object({
   dimension: z.number().int().positive().max(65_536),
@@ -50,4 +51,11 @@ export interface SearchOptions {
   labelFilter?: (label: number) => boolean;
   ef?: number;
   exact?: boolean;
+  /**
+   * A restriction the payload index answers (see `VectorIndex.payload`): the search considers only the slots it may
+   * match, and `filter`/`labelFilter` (when given) still decide among them.
+   */
+  payload?: PayloadQuery;
+  /** The filter is exactly `payload`: where the index answers exactly, the filter is not called at all. */
+  payloadExact?: boolean;
 }

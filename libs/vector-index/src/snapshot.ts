@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { crc32File, fsyncFile, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
+import { crc32File, crc32Of, fsyncFile, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { VectorIndexError } from './errors.js';
 
 const ManifestSchema = z.object({
@@ -22,6 +22,9 @@ const ManifestSchema = z.object({
   /** hnswlib trusts its file's header: a damaged file must never reach it. */
   indexCrc32: z.number().int().nonnegative(),
   idsBytes: z.number().int().nonnegative(),
+  /** The payload index (absent in snapshots written before it existed: its owner rebuilds it then). */
+  payloadBytes: z.number().int().nonnegative().optional(),
+  payloadCrc32: z.number().int().nonnegative().optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 const MANIFEST = 'manifest.json';
@@ -29,6 +32,7 @@ const MANIFEST = 'manifest.json';
 /** What an index gives its snapshot, captured synchronously once the graph file is saved to `indexFile`. */
 export type SnapshotCapture = (indexFile: string) => {
   ids: Buffer;
+  payload?: Buffer;
   manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'nextLabel' | 'live'>;
 };
 
@@ -37,9 +41,10 @@ export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture):
   const generation = randomBytes(8).toString('hex');
   const indexFile = join(dir, `index-${generation}.hnsw`);
   const idsFile = join(dir, `ids-${generation}.json`);
+  const payloadFile = join(dir, `payload-${generation}.bin`);
   try {
     await mkdir(dir, { recursive: true });
-    const { ids, manifest: captured } = capture(indexFile);
+    const { ids, payload, manifest: captured } = capture(indexFile);
     const manifest: Manifest = {
       format: 'hvs-vector-index',
       version: 2,
@@ -53,16 +58,22 @@ export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture):
     manifest.indexCrc32 = await crc32File(indexFile);
     await fsyncFile(indexFile);
     await writeDurably(idsFile, ids);
+    if (payload) {
+      const written = await writeDurably(payloadFile, payload);
+      manifest.payloadBytes = payload.byteLength;
+      manifest.payloadCrc32 = written.crc32;
+    }
     // The manifest last, whole or not at all: it names the generation a reader loads.
     await writeCheckpointFile(join(dir, MANIFEST), JSON.stringify(manifest));
     for (const name of await readdir(dir)) {
-      if (/^(index|data|ids)-[0-9a-f]+\.(hnsw|bin|json)$|\.tmp$/.test(name) && !name.includes(generation)) {
+      if (/^(index|data|ids|payload)-[0-9a-f]+\.(hnsw|bin|json)$|\.tmp$/.test(name) && !name.includes(generation)) {
         await rm(join(dir, name), { force: true });
       }
     }
   } catch (err) {
     await rm(indexFile, { force: true }).catch(() => undefined);
     await rm(idsFile, { force: true }).catch(() => undefined);
+    await rm(payloadFile, { force: true }).catch(() => undefined);
     throw new VectorIndexError(`snapshot to '${dir}'`, err);
   }
 }
@@ -81,7 +92,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 export async function checkedSnapshotFiles(
   dir: string,
   manifest: Manifest,
-): Promise<{ indexFile: string; labelToId: unknown[] } | undefined> {
+): Promise<{ indexFile: string; labelToId: unknown[]; payload?: Buffer } | undefined> {
   const indexFile = join(dir, `index-${manifest.generation}.hnsw`);
   // hnswlib trusts the file's header; a truncated or damaged file must never reach it.
   if ((await stat(indexFile)).size !== manifest.indexBytes) return undefined;
@@ -90,5 +101,11 @@ export async function checkedSnapshotFiles(
   if (idsText.byteLength !== manifest.idsBytes) return undefined;
   const labelToId: unknown = JSON.parse(idsText.toString('utf8'));
   if (!Array.isArray(labelToId) || labelToId.length !== manifest.nextLabel) return undefined;
-  return { indexFile, labelToId };
+  if (manifest.payloadBytes === undefined) return { indexFile, labelToId };
+  // A damaged payload file costs a rebuild from the documents, never the snapshot.
+  const payload = await readFile(join(dir, `payload-${manifest.generation}.bin`)).catch(() => undefined);
+  if (!payload || payload.byteLength !== manifest.payloadBytes || crc32Of(payload) !== manifest.payloadCrc32) {
+    return { indexFile, labelToId };
+  }
+  return { indexFile, labelToId, payload };
 }

@@ -1,12 +1,13 @@
 // The vector index: an hnswlib graph that also holds the original vectors (slots by label, ids), exact distances,
 // and the search entry point (the planner picks graph or scan; the hyperboloid has its own search).
-// Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity) is private state every
+// Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity, payload index) is private state every
 // operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
 import { Graph, type Metric } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError, VectorIndexError } from './errors.js';
 import { checkVector, distanceFrom, type Geometry } from './geometry.js';
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
-import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, SearchPlanner } from './search-planner.js';
+import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, planCandidates, SearchPlanner } from './search-planner.js';
+import { PayloadIndex, type PayloadCandidates } from './payload-index.js';
 import { checkedSnapshotFiles, readManifest, writeSnapshotFiles } from './snapshot.js';
 import { TopK } from './top-k.js';
 import { byDistance, checkId, checkK, checkPositiveInteger, slotsFromIds, topHits } from './slots.js';
@@ -42,6 +43,9 @@ export class VectorIndex {
   private readonly queryScratch: Float64Array;
   /** What the hyperboloid search reads of this index. */
   private readonly ballGraph: BallGraph;
+  private payloadIndex = new PayloadIndex();
+  /** Whether `payload` came whole from a snapshot (else its owner rebuilds it from the documents it keeps). */
+  private payloadRestored = false;
 
   constructor(options: VectorIndexOptions) {
     const o = resolveIndexOptions(options);
@@ -80,7 +84,7 @@ export class VectorIndex {
       live: () => this.size,
       arena: () => this.arena,
       offset: (label) => this.offset(label),
-      knn: (point, k, ef, labelFilter, ball) => this.knn(point, k, ef, labelFilter, ball),
+      knn: (point, k, ef, labelFilter, ball, allow) => this.knn(point, k, ef, labelFilter, ball, allow),
     };
   }
 
@@ -113,6 +117,19 @@ export class VectorIndex {
       const f = 2 ** e;
       for (let i = 0; i < dim; i++) out[at + i] = arena[from + i]! * f;
     }
+  }
+
+  /**
+   * The inverted index over the slots' metadata that `SearchOptions.payload` queries. Its owner keeps it: `add` a
+   * live slot's metadata, `remove` it (with the same metadata) before the slot is updated or deleted.
+   */
+  get payload(): PayloadIndex {
+    return this.payloadIndex;
+  }
+
+  /** True when the payload index was restored from the snapshot this index was loaded from. */
+  get payloadFromSnapshot(): boolean {
+    return this.payloadRestored;
   }
 
   /** Slot accounting: `slots` hnswlib positions ever used (deleted ones are reused), of `capacity` allocated. */
@@ -268,9 +285,16 @@ export class VectorIndex {
         return id !== undefined && filter(id);
       };
     }
-    if (opts.exact) return this.exactScan(query, k, labelFilter);
     const want = Math.min(k, live);
     const ef = Math.max(opts.ef ?? this.ef, want);
+    if (opts.payload) {
+      const candidates = this.payloadIndex.candidates(opts.payload, this.nextLabel);
+      if (candidates) {
+        const residual = candidates.exact && opts.payloadExact ? undefined : labelFilter;
+        return this.searchCandidates(query, k, ef, candidates, residual, opts.exact === true);
+      }
+    }
+    if (opts.exact) return this.exactScan(query, k, labelFilter);
     if (labelFilter) {
       if (this.planner.scanInstead(labelFilter, live, ef, this.nextLabel, this.labelToId)) {
         return this.exactScan(query, k, labelFilter);
@@ -283,6 +307,74 @@ export class VectorIndex {
     // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
     if (hits.length < want) return this.exactScan(query, k, labelFilter);
     return hits;
+  }
+
+  /**
+   * A search restricted to the payload index's candidates: an exact scan of them when they are few (natively for the
+   * graph's own metrics), else the graph walk with them as a native allow-list, widened when they are sparse.
+   */
+  private searchCandidates(
+    query: Float32Array,
+    k: number,
+    ef: number,
+    candidates: PayloadCandidates,
+    residual: ((label: number) => boolean) | undefined,
+    exact: boolean,
+  ): SearchHit[] {
+    const matches = candidates.labels.length;
+    if (matches === 0) return [];
+    const want = Math.min(k, matches);
+    const plan = exact ? undefined : planCandidates(matches, this.size, ef, want);
+    if (!plan) return this.scanCandidates(query, k, candidates.labels, residual);
+    const allow = candidates.bitset();
+    const hits =
+      this.geometry === 'hyperboloid'
+        ? topHits(
+            this.labelToId,
+            searchHyperboloid(this.ballGraph, query, want, plan.ef, residual, this.scratch, this.queryScratch, allow),
+            want,
+          )
+        : this.searchDirect(query, want, plan.ef, residual, allow);
+    // Fewer than k: the graph missed some (or fewer match the residual filter): the candidates are few enough to scan.
+    if (hits.length < want) return this.scanCandidates(query, k, candidates.labels, residual);
+    return hits;
+  }
+
+  /** Exact k nearest among `labels` (live slots, ascending) that pass `filter`. */
+  private scanCandidates(query: Float32Array, k: number, labels: Uint32Array, filter?: (label: number) => boolean): SearchHit[] {
+    let list = labels;
+    if (filter) {
+      const kept = new Uint32Array(labels.length);
+      let n = 0;
+      for (let i = 0; i < labels.length; i++) if (filter(labels[i]!)) kept[n++] = labels[i]!;
+      list = kept.subarray(0, n);
+    }
+    if (list.length === 0) return [];
+    const want = Math.min(k, list.length);
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
+    const { arena, stride, dataOffset, labelToId } = this;
+    if (this.geometry !== 'hyperboloid') {
+      // hnswlib's metric orders like the exact one here: rank natively, recompute the k distances exactly.
+      let found;
+      try {
+        found = this.graph.scan(query, list, list.length, want);
+      } catch (err) {
+        throw new VectorIndexError('search', err);
+      }
+      const hits: SearchHit[] = [];
+      for (let i = 0; i < found.count; i++) {
+        const label = found.labels[i]!;
+        const id = labelToId[label];
+        if (id !== undefined) hits.push({ id, label, distance: dist(arena, label * stride + dataOffset) });
+      }
+      return hits.sort(byDistance);
+    }
+    const top = new TopK(want);
+    for (let i = 0; i < list.length; i++) {
+      const label = list[i]!;
+      if (labelToId[label] !== undefined) top.offer(label, dist(arena, label * stride + dataOffset));
+    }
+    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
   }
 
   /** Brute force over the stored vectors with exact distances, ascending. */
@@ -306,8 +398,14 @@ export class VectorIndex {
   }
 
   /** Euclidean and spherical: hnswlib's metric orders like the exact one; only the distance values are recomputed. */
-  private searchDirect(query: Float32Array, k: number, ef: number, labelFilter?: (label: number) => boolean): SearchHit[] {
-    const { labels, count } = this.knn(query, k, ef, labelFilter, false);
+  private searchDirect(
+    query: Float32Array,
+    k: number,
+    ef: number,
+    labelFilter?: (label: number) => boolean,
+    allow?: Uint8Array,
+  ): SearchHit[] {
+    const { labels, count } = this.knn(query, k, ef, labelFilter, false, allow);
     const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
@@ -325,6 +423,7 @@ export class VectorIndex {
     ef: number,
     labelFilter: ((label: number) => boolean) | undefined,
     ball: boolean,
+    allow?: Uint8Array,
   ): { labels: Uint32Array; count: number } {
     try {
       // setEf is a native call: only when it changes.
@@ -332,7 +431,7 @@ export class VectorIndex {
         this.graph.setEf(ef);
         this.currentEf = ef;
       }
-      return this.graph.search(point, Math.min(k, this.capacity), labelFilter, ball);
+      return this.graph.search(point, Math.min(k, this.capacity), labelFilter, ball, allow);
     } catch (err) {
       throw new VectorIndexError('search', err);
     }
@@ -382,6 +481,7 @@ export class VectorIndex {
       this.graph.save(indexFile);
       return {
         ids: Buffer.from(JSON.stringify(this.labelToId.slice(0, this.nextLabel).map((id) => id ?? null))),
+        payload: this.payloadIndex.serialize(),
         manifest: {
           dimension: this.dimension,
           geometry: this.geometry,
@@ -411,7 +511,7 @@ export class VectorIndex {
     try {
       const files = await checkedSnapshotFiles(dir, manifest);
       if (!files) return index.discard();
-      const { indexFile, labelToId } = files;
+      const { indexFile, labelToId, payload } = files;
 
       index.graph.load(indexFile, manifest.nextLabel);
       if (index.graph.count() !== manifest.nextLabel) return index.discard();
@@ -426,6 +526,11 @@ export class VectorIndex {
       for (const [id, label] of slots.idToLabel) index.idToLabel.set(id, label);
       index.freeLabels = slots.freeLabels;
       if (index.size !== manifest.live) return index.discard();
+      const restored = payload && PayloadIndex.deserialize(payload);
+      if (restored) {
+        index.payloadIndex = restored;
+        index.payloadRestored = true;
+      }
       return index;
     } catch {
       return index.discard();
