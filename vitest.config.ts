@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/faults/**/*.test.ts'],
+          // Some of these run the built code (the bin, dist/, packed tarballs): build it first, incrementally.
+          globalSetup: ['tests/support/build-global.ts'],
           fileParallelism: false,
         },
       },

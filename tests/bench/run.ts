@@ -2,12 +2,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { findNatsServerBinary, TempNatsServer } from '@hvs-nvm/runtime';
 import type { BenchContext, ResultRow, Scenario } from './support/context.js';
 import { formatTable } from './support/report.js';
+import { compiled, runtimeDescription } from './support/built.js';
 import { ensureGc } from '../support/gc.js';
+import { repoRoot } from '../support/child.js';
 import { ingest } from './scenarios/ingest.js';
 import { search } from './scenarios/search.js';
 import { filtered } from './scenarios/filtered.js';
@@ -21,8 +22,8 @@ import { feeds } from './scenarios/feeds.js';
 import { hierarchy } from './scenarios/hierarchy.js';
 import { retrieval } from './scenarios/retrieval.js';
 import { peers } from './scenarios/peers.js';
+import { history } from './scenarios/history.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCENARIOS: Scenario[] = [
   ingest,
   search,
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   encoder,
   hierarchy,
   retrieval,
+  history,
   peers,
 ];
 /** Run only when named in --only: building five engines at 100k takes longer than the full run's budget. */
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.cpuCount}× ${machine.cpuModel}, node ${machine.node}, ${machine.natsServer ?? 'nats-server ?'}, gc ${gcAvailable ? 'exposed' : 'unavailable'}`,
   );
+  log(`measuring: ${runtimeDescription}`);
 
   const server = await TempNatsServer.start();
   const workDir = mkdtempSync(join(tmpdir(), 'hvs-nvm-bench-'));
@@ -189,6 +192,7 @@ async function main(): Promise<void> {
   }
 
   const totalSeconds = (performance.now() - started) / 1000;
+  console.log(`measured: ${runtimeDescription}`);
   console.log(formatTable(rows));
   for (const f of failures) console.log(`FAILED ${f.scenario}: ${f.error.split('\n')[0]}`);
   console.log(
@@ -211,6 +215,8 @@ async function main(): Promise<void> {
         startedAt: new Date(Date.now() - totalSeconds * 1000).toISOString(),
         args,
         machine,
+        // What the figures measure: the built code (compiled: true) or the sources under tsx.
+        runtime: { compiled, description: runtimeDescription },
         gcAvailable,
         totalSeconds,
         timings,

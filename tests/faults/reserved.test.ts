@@ -100,9 +100,8 @@ describe('block permissions', () => {
     expect(healed.id).not.toBe(kb.id);
     expect(healed.permissions.write).toEqual(['system']);
     // Rebuilt from the fact log: both facts, each once.
-    const summary = JSON.parse(healed.content as string) as { factCount: number; recentFacts: { subject: string }[] };
-    expect(summary.factCount).toBe(2);
-    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['HVS', 'NVM']);
+    const content = JSON.parse(healed.content as string) as { facts: { subject: string }[] };
+    expect(content.facts.map((f) => f.subject)).toEqual(['HVS', 'NVM']);
   });
 
   it('stored memory and the cache registry are the system’s too', async () => {

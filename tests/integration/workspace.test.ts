@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { afterAll, describe, expect, it } from 'vitest';
-import { undeclaredImports } from '../../infra/scripts/check-deps.mjs';
+import { fixPackages, packageProblems, undeclaredImports } from '../../infra/scripts/check-deps.mjs';
 import { moduleBoundaries } from '../../infra/eslint/module-boundaries.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -38,6 +38,71 @@ describe('declared dependencies', () => {
       { file: 'libs/b/src/index.ts', specifier: 'zod', pkg: '@hvs-nvm/b' },
       { file: 'libs/b/src/index.ts', specifier: '@hvs-nvm/a', pkg: '@hvs-nvm/b' },
     ]);
+  });
+});
+
+describe('publishable packages', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'hvs-pkgs-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+  const write = (path: string, value: unknown) => {
+    mkdirSync(join(temp, path, '..'), { recursive: true });
+    writeFileSync(join(temp, path), JSON.stringify(value));
+  };
+  const dist = { '.': { '@hvs-nvm/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' } };
+
+  it('every package of the workspace has a version, files, dist exports, pinned workspace deps and build references', () => {
+    expect(packageProblems(root)).toEqual([]);
+  });
+
+  it('a package without files or dist exports, with a loose workspace dependency or a missing reference, is reported', () => {
+    write('package.json', { name: 'ws', private: true });
+    write('tsconfig.build.json', { files: [], references: [{ path: 'libs/a/tsconfig.lib.json' }, { path: 'libs/b/tsconfig.lib.json' }] });
+    write('libs/a/package.json', { name: '@hvs-nvm/a', version: '0.1.0', files: ['dist'], exports: dist });
+    write('libs/a/tsconfig.lib.json', { compilerOptions: { composite: true, tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' } });
+    write('libs/b/package.json', {
+      name: '@hvs-nvm/b',
+      version: '0.1.0',
+      files: ['src'],
+      exports: { '.': { types: './src/index.ts', default: './dist/index.js' } },
+      dependencies: { '@hvs-nvm/a': '*', '@hvs-nvm/p': '0.1.0' },
+    });
+    write('libs/b/tsconfig.lib.json', { compilerOptions: {} });
+    write('libs/c/package.json', { name: '@hvs-nvm/c', dependencies: { '@hvs-nvm/a': '0.1.0' } });
+    write('libs/c/tsconfig.lib.json', {
+      compilerOptions: { composite: true, tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' },
+      references: [{ path: '../a/tsconfig.lib.json' }],
+    });
+    write('libs/p/package.json', { name: '@hvs-nvm/p', version: '0.1.0', private: true });
+    expect(packageProblems(temp)).toEqual([
+      { dir: 'libs/b', problem: "depends on @hvs-nvm/a '*': pin the workspace version '0.1.0'" },
+      { dir: 'libs/b', problem: 'is published but depends on private @hvs-nvm/p' },
+      { dir: 'libs/b', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
+      { dir: 'libs/b', problem: 'exports[\'.\'].types must point at ./dist/*.d.ts (got "./src/index.ts")' },
+      { dir: 'libs/b', problem: 'tsconfig.lib.json is not `composite` (tsc -b project references need it)' },
+      {
+        dir: 'libs/b',
+        problem:
+          "tsconfig.lib.json must set tsBuildInfoFile: 'dist/tsconfig.lib.tsbuildinfo' (outside dist/, a deleted dist is never rebuilt)",
+      },
+      { dir: 'libs/b', problem: 'tsconfig.lib.json does not reference ../a/tsconfig.lib.json (a dependency)' },
+      { dir: 'libs/c', problem: 'has no valid version (got undefined)' },
+      { dir: 'libs/c', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
+      { dir: 'libs/c', problem: 'has no `exports`' },
+      { dir: 'libs/c', problem: 'tsconfig.lib.json is not referenced by the root tsconfig.build.json' },
+    ]);
+  });
+
+  it('--fix pins the workspace dependencies and writes the build references; files and exports are left to a person', () => {
+    expect(fixPackages(temp).sort()).toEqual(['libs/b/package.json', 'libs/b/tsconfig.lib.json', 'tsconfig.build.json']);
+    expect(packageProblems(temp)).toEqual([
+      { dir: 'libs/b', problem: 'is published but depends on private @hvs-nvm/p' },
+      { dir: 'libs/b', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
+      { dir: 'libs/b', problem: 'exports[\'.\'].types must point at ./dist/*.d.ts (got "./src/index.ts")' },
+      { dir: 'libs/c', problem: 'has no valid version (got undefined)' },
+      { dir: 'libs/c', problem: "has no `files` list with 'dist' (npm pack would ship sources and tests)" },
+      { dir: 'libs/c', problem: 'has no `exports`' },
+    ]);
+    expect(fixPackages(temp)).toEqual([]);
   });
 });
 

@@ -1,10 +1,19 @@
 // Runs a TypeScript fixture as a real child process (so tests can kill -9 it) and reads its JSON lines.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repo: the nearest folder above this file whose package.json has workspaces (this file also runs from tests/bench/dist). */
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+    if (dirname(dir) === dir) throw new Error(`no workspace package.json above ${from}`);
+  }
+}
+export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 
 export interface Child {
   proc: ChildProcess;
@@ -16,8 +25,10 @@ export interface Child {
   stderr(): string;
 }
 
+/** Runs `script` in a child node: a .ts file under tsx with the workspace's source condition, a .js file as it is. */
 export function runFixture(script: string, args: string[] = [], env: Record<string, string> = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--conditions=@hvs-nvm/source', script, ...args], {
+  const loader = /\.[mc]?js$/.test(script) ? [] : ['--import', 'tsx', '--conditions=@hvs-nvm/source'];
+  const proc = spawn(process.execPath, [...loader, script, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,32 +1,12 @@
 #!/usr/bin/env node
-// The `hvs-nvm` bin: runs the TypeScript entry under tsx with the workspace's source condition, forwarding signals and the exit code.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// The `hvs-nvm` bin: runs the compiled CLI (dist/main.js) in this very process — no loader and no child process, so
+// signals reach the command itself and its exit code is the process's. `npm ci` / `npm run build` produce dist/.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const main = join(here, '..', 'src', 'main.ts');
-// Resolve tsx from this package so the bin works from any working directory.
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-const child = spawn(process.execPath, ['--import', tsx, '--conditions=@hvs-nvm/source', main, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  });
-}
-child.on('exit', (code, signal) => {
-  if (signal) {
-    process.removeAllListeners(signal);
-    process.kill(process.pid, signal);
-  } else {
-    process.exit(code ?? 1);
-  }
-});
-child.on('error', (err) => {
-  console.error(`hvs-nvm: cannot start node: ${err.message}`);
+const main = new URL('../dist/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write(`hvs-nvm: ${fileURLToPath(main)} is missing: build the workspace first (npm run build)\n`);
   process.exit(1);
-});
+}
+await import(main.href);

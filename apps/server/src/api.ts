@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/hvs';
 import { createLogger } from '@hvs-nvm/runtime';
-import { PermissionDeniedError, type NVM } from '@hvs-nvm/nvm';
+import { PermissionDeniedError, type Block, type NVM } from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import {
   crossSimilarityReranker,
@@ -16,6 +16,8 @@ import {
   type Reranker,
 } from '@hvs-nvm/hvs-nvm';
 import { assertActsAsItself, OPERATOR, type Caller } from './auth.js';
+import { asOfParam, AsOfViews } from './as-of-views.js';
+import { deleteFork, forkWorld, listForks, promoteFork } from './fork-api.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
 import * as C from './schemas-collections.js';
@@ -93,10 +95,50 @@ export class Api {
   readonly kb: SharedKnowledgeBase;
   readonly cache: SemanticCache;
   private reranker?: Reranker;
+  /** The as-of views opened for `?asOf=` reads (on the live Api only). */
+  private views?: AsOfViews<Api>;
 
   constructor(readonly deps: ApiDeps) {
     this.kb = new SharedKnowledgeBase(deps.nvm, deps.hvs, deps.encoder);
     this.cache = new SemanticCache(deps.nvm, deps.hvs, { encoder: deps.encoder, ttlSeconds: deps.cacheTtlSeconds ?? 3600 });
+  }
+
+  /**
+   * The Api over the world as it was at `asOf` (an ISO time or a cut, as `?asOf=` and MCP `as_of` take it), or this
+   * one when there is none. Views are opened beside the live stores and kept for a few minutes.
+   */
+  async at(asOf: string | undefined): Promise<Api> {
+    if (asOf === undefined) return this;
+    const point = asOfParam(asOf);
+    const { encoder, cacheTtlSeconds } = this.deps;
+    this.views ??= new AsOfViews(this.deps.integration, (view) => {
+      const deps = { integration: view, hvs: view.hvs, nvm: view.nvm, encoder };
+      return new Api(cacheTtlSeconds !== undefined ? { ...deps, cacheTtlSeconds } : deps);
+    });
+    return this.views.at(point);
+  }
+
+  /** Where the world stands now: `{ hvs, mail, nvm }` positions, for `?asOf=` later. */
+  cut(): Promise<{ hvs: number; mail: number; nvm: number }> {
+    return this.deps.integration.cut();
+  }
+
+  // ---- forks ----
+
+  fork(body: In<typeof S.ForkBody>, caller: Caller = OPERATOR) {
+    return forkWorld(this.deps.integration, this.deps.encoder, body, caller);
+  }
+
+  forks() {
+    return listForks(this.deps.integration);
+  }
+
+  deleteFork(name: string, caller: Caller = OPERATOR) {
+    return deleteFork(this.deps.integration, name, caller);
+  }
+
+  promoteFork(name: string, alias: string | undefined, caller: Caller = OPERATOR) {
+    return promoteFork(this.deps.integration, name, alias, caller);
   }
 
   /** The NVM as the calling agent, when there is one; else the trusted local owner. */
@@ -300,10 +342,16 @@ export class Api {
     return this.nvmFor(caller).createBlock({ ...body, permissions });
   }
 
-  getBlock(id: string, query: In<typeof S.GetBlockQuery> = {}, caller: Caller = OPERATOR) {
+  async getBlock(id: string, query: In<typeof S.GetBlockQuery> = {}, caller: Caller = OPERATOR): Promise<Block> {
+    // A time asks the block's own history (as before); a cut asks the world as it was.
+    const point = query.asOf !== undefined ? asOfParam(query.asOf) : undefined;
+    if (point && !(point instanceof Date)) {
+      const { asOf, ...rest } = query;
+      return (await this.at(asOf)).getBlock(id, rest, caller);
+    }
     return this.nvmFor(caller).getBlock(id, {
       ...(query.version !== undefined ? { version: query.version } : {}),
-      ...(query.asOf !== undefined ? { asOf: new Date(query.asOf) } : {}),
+      ...(point ? { asOf: point } : {}),
     });
   }
 
@@ -334,7 +382,11 @@ export class Api {
   }
 
   /** Every block the caller may read, by name and/or class (the CLI; HTTP and MCP take pages: listBlocksPage). */
-  async listBlocks(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR) {
+  async listBlocks(query: In<typeof S.ListBlocksQuery>, caller: Caller = OPERATOR): Promise<Awaited<ReturnType<NVM['listBlocks']>>> {
+    if (query.asOf !== undefined) {
+      const { asOf, ...rest } = query;
+      return (await this.at(asOf)).listBlocks(rest, caller);
+    }
     const blocks = await this.nvmFor(caller).listBlocks(query.class ? { blockClass: query.class } : {});
     return query.name === undefined ? blocks : blocks.filter((b) => b.name === query.name);
   }
@@ -366,8 +418,10 @@ export class Api {
     sent?: Promise<boolean>,
   ): Promise<z.input<typeof S.ReceivedMessagesOut>> {
     assertActsAsItself(caller, modelId, 'read the mailbox of');
-    const { ack = 'auto', ...options } = query;
-    if (!sent && ack === 'auto') {
+    const { ack = 'auto', asOf, ...options } = query;
+    if (asOf !== undefined) return (await this.at(asOf)).receiveMessages(modelId, options, caller);
+    // A view's mailbox is its history up to the view's point: nothing to acknowledge.
+    if ((!sent && ack === 'auto') || this.deps.hvs.readOnly) {
       const messages = await this.deps.hvs.receiveMessages(modelId, options);
       return { messages: messages.map(messageOut) };
     }
@@ -431,6 +485,7 @@ export class Api {
 
   /** Stops what the Api follows (the cache's invalidation projection); the stores are the caller's to close. */
   async close(): Promise<void> {
+    await this.views?.close();
     await this.cache.close();
   }
 

@@ -53,6 +53,8 @@ export interface CollectionsOptions {
   fixed: HVS[];
   /** Why each fixed collection is protected (shown in the 409). */
   reasons?: Record<string, string>;
+  /** Other names for fixed HVS clients: `default` → a promoted fork's collection (protected as well). */
+  aliases?: Record<string, HVS>;
 }
 
 export class Collections {
@@ -80,6 +82,7 @@ export class Collections {
     const registry = await EventStore.open(eventStore.nc, { names: collectionRegistryNames(), replicas });
     const base = { ...first.natsConnectionOptions(), storagePath: resolve(first.options.storagePath), actor: first.options.actor };
     const collections = new Collections(registry, base, options.reasons ?? {});
+    for (const [name, hvs] of Object.entries(options.aliases ?? {})) collections.fixed.set(name, hvs);
     for (const hvs of options.fixed) {
       collections.fixed.set(hvs.options.collection, hvs);
       const { settings, revision } = await collections.entry(hvs.options.collection);

@@ -118,7 +118,9 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
     },
     (args, extra) =>
       run(extra, async () => {
-        const { results } = await api.searchMemory(
+        const { results } = await (
+          await api.at(args.as_of)
+        ).searchMemory(
           {
             query: args.query,
             ...(args.k !== undefined ? { k: args.k } : {}),
@@ -194,8 +196,9 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
     { description: 'Read a memory block by id or by name.', inputSchema: toolArgs.get_block },
     (args, extra) =>
       run(extra, async () => {
-        if (args.id !== undefined) return ok(await api.getBlock(args.id, {}, caller));
-        if (args.name !== undefined) return ok(await api.getBlockByName(args.name, caller));
+        const at = await api.at(args.as_of);
+        if (args.id !== undefined) return ok(await at.getBlock(args.id, {}, caller));
+        if (args.name !== undefined) return ok(await at.getBlockByName(args.name, caller));
         throw new HttpError(400, 'INVALID_ARGUMENT', 'get_block takes an id or a name');
       }),
   );
@@ -239,7 +242,14 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
         'if it never is, they are delivered again.',
       inputSchema: toolArgs.receive_messages,
     },
-    (args, extra) => run(extra, async () => ok(await api.receiveMessages(args.model_id, {}, caller, resultSent?.(extra.requestId)))),
+    (args, extra) =>
+      run(extra, async () =>
+        ok(
+          args.as_of !== undefined
+            ? await api.receiveMessages(args.model_id, { asOf: args.as_of }, caller)
+            : await api.receiveMessages(args.model_id, {}, caller, resultSent?.(extra.requestId)),
+        ),
+      ),
   );
   server.registerTool(
     'add_fact',
@@ -252,7 +262,11 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
   server.registerTool(
     'query_facts',
     { description: 'Facts nearest in meaning to a query.', inputSchema: toolArgs.query_facts },
-    (args, extra) => run(extra, async () => ok(await api.queryFacts(args))),
+    (args, extra) =>
+      run(extra, async () => {
+        const { as_of: asOf, ...query } = args;
+        return ok(await (await api.at(asOf)).queryFacts(query));
+      }),
   );
   registerVectorTools(server, api, { run, ok });
 

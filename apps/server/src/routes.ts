@@ -143,7 +143,8 @@ export const routes: Route[] = [
     summary: 'k nearest neighbours of a vector, optionally filtered by metadata',
     body: S.SearchVectorsBody,
     response: z.object({ results: z.array(S.VectorHit) }),
-    handle: ({ api, body }) => api.searchVectors(body),
+    query: S.AsOfQuery,
+    handle: async ({ api, body, query }) => (await api.at(query.asOf)).searchVectors(body),
   }),
   route({
     method: 'GET',
@@ -153,7 +154,8 @@ export const routes: Route[] = [
     params: S.VectorIdParams,
     response: S.VectorOut,
     etag: vectorTag,
-    handle: ({ api, params }) => api.getVector(params.id),
+    query: S.AsOfQuery,
+    handle: async ({ api, params, query }) => (await api.at(query.asOf)).getVector(params.id),
   }),
   route({
     method: 'DELETE',
@@ -186,7 +188,8 @@ export const routes: Route[] = [
     summary: 'Find memories by meaning and keyword (hybrid, dense or keyword), within a scope and a metadata filter',
     body: S.SearchMemoryBody,
     response: z.object({ results: z.array(S.MemoryHit) }),
-    handle: ({ api, body, caller }) => api.searchMemory(body, caller),
+    query: S.AsOfQuery,
+    handle: async ({ api, body, caller, query }) => (await api.at(query.asOf)).searchMemory(body, caller),
   }),
   route({
     method: 'GET',
@@ -335,7 +338,8 @@ export const routes: Route[] = [
     summary: 'Every version of a block, oldest first',
     params: S.BlockIdParams,
     response: z.object({ versions: z.array(S.BlockHistoryEntryOut) }),
-    handle: async ({ api, params, caller }) => ({ versions: await api.blockHistory(params.id, caller) }),
+    query: S.AsOfQuery,
+    handle: async ({ api, params, caller, query }) => ({ versions: await (await api.at(query.asOf)).blockHistory(params.id, caller) }),
   }),
   // ---- messages
   route({
@@ -388,7 +392,8 @@ export const routes: Route[] = [
     summary: 'Facts nearest in meaning to a query',
     body: S.QueryFactsBody,
     response: z.object({ facts: z.array(S.FactOut) }),
-    handle: ({ api, body }) => api.queryFacts(body),
+    query: S.AsOfQuery,
+    handle: async ({ api, body, query }) => (await api.at(query.asOf)).queryFacts(body),
   }),
   // ---- cache
   route({
@@ -474,6 +479,51 @@ export const routes: Route[] = [
     query: I.VectorMapQuery,
     response: I.VectorMapOut,
     handle: ({ api, query }) => I.mapVectors(api.deps, query.limit, query.seed),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/cut',
+    tag: 'history',
+    summary: 'Where the world stands now: { hvs, mail, nvm } stream positions, to pass as ?asOf= to any read route later',
+    response: S.CutOut,
+    handle: ({ api }) => api.cut(),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/forks',
+    tag: 'history',
+    summary: 'Fork the world: a writable world whose history up to asOf is this one (another encoder re-embeds the content)',
+    body: S.ForkBody,
+    status: 201,
+    response: S.ForkOut,
+    handle: ({ api, body, caller }) => api.fork(body, caller),
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/forks',
+    tag: 'history',
+    summary: 'The forks of this server: name, parent, where each branched',
+    response: z.object({ forks: z.array(S.ForkOut) }),
+    handle: async ({ api }) => ({ forks: await api.forks() }),
+  }),
+  route({
+    method: 'DELETE',
+    path: '/v1/forks/{name}',
+    tag: 'history',
+    summary: 'Delete a fork (its streams and checkpoints); its parent is never touched',
+    params: S.ForkNameParams,
+    status: 204,
+    handle: ({ api, params, caller }) => api.deleteFork(params.name, caller),
+  }),
+  route({
+    method: 'POST',
+    path: '/v1/forks/{name}/promote',
+    tag: 'history',
+    summary: 'Point an alias (default: this world) at a fork: clients opening the alias get the fork',
+    params: S.ForkNameParams,
+    body: S.PromoteBody,
+    response: z.object({ alias: z.string(), world: z.string() }),
+    handle: ({ api, params, body, caller }) => api.promoteFork(params.name, body.alias, caller),
   }),
 ];
 

@@ -218,9 +218,45 @@ export const BlockHistoryEntryOut = z.object({
 
 export const BlockIdParams = z.object({ id: Id });
 
+/**
+ * `?asOf=` on a read route: answer as the world was then, an ISO 8601 time or a cut (`hvs:12,mail:3,nvm:40`, as
+ * GET /v1/cut gives). Checked by the route (a 400 INVALID_AS_OF for anything else).
+ */
+export const AsOfValue = z
+  .string()
+  .min(1)
+  .describe('answer as the world was at this ISO 8601 time or cut (hvs:12,mail:3,nvm:40, from GET /v1/cut)');
+export const AsOfQuery = z.strictObject({ asOf: AsOfValue.optional() });
+
+export const CutOut = z.object({ hvs: z.number().int(), mail: z.number().int(), nvm: z.number().int() });
+
+// ---- forks ----------------------------------------------------------------------------------------
+
+const WorldName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a world name is 1-64 characters of A-Z a-z 0-9 _ -');
+export const ForkBody = z.strictObject({
+  name: WorldName,
+  asOf: AsOfValue.optional().describe('where the fork branches (default: now)'),
+  encoder: z
+    .strictObject({ name: z.enum(['sentence', 'hashing']), dimension: z.number().int().min(2).max(4096).optional() })
+    .optional()
+    .describe('another encoder: the fork re-embeds every stored content from the log'),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']).optional().describe('another geometry: re-embedded too'),
+});
+export const ForkNameParams = z.object({ name: WorldName });
+export const PromoteBody = z.strictObject({
+  alias: WorldName.optional().describe("the alias clients open (default: this server's world)"),
+});
+export const ForkOut = z.object({
+  name: z.string(),
+  parent: z.string(),
+  cut: z.object({ hvs: z.number().int().optional(), mail: z.number().int().optional(), nvm: z.number().int().optional() }),
+  createdAt: z.string(),
+  reembedded: z.object({ encoder: z.string(), dimension: z.number().int(), geometry: z.string() }).optional(),
+});
+
 export const GetBlockQuery = z.strictObject({
   version: QueryInt(0, Number.MAX_SAFE_INTEGER).optional(),
-  asOf: z.iso.datetime({ offset: true }).optional().describe('the block as it was at this time'),
+  asOf: AsOfValue.optional().describe('the block as it was at this ISO 8601 time or cut'),
 });
 
 export const ListBlocksQuery = z.strictObject({
@@ -228,6 +264,7 @@ export const ListBlocksQuery = z.strictObject({
   class: BlockClassValue.optional(),
   cursor: z.string().min(1).max(1024).optional().describe('nextCursor of the previous page'),
   limit: QueryInt(1, 1000).optional().describe('blocks per page (default 100)'),
+  asOf: AsOfValue.optional(),
 });
 
 // ---- messages -----------------------------------------------------------------------------------------
@@ -241,6 +278,7 @@ export const SendMessageBody = z.strictObject({
 export const MailboxParams = z.object({ model: ModelId });
 
 export const ReceiveMessagesQuery = z.strictObject({
+  asOf: AsOfValue.optional().describe('the mailbox as it was then: every message that had reached it, none acknowledged'),
   max: QueryInt(1, 10_000).optional(),
   waitMs: QueryInt(0, 60_000).optional(),
   ack: z
@@ -353,6 +391,11 @@ export type Problem = z.infer<typeof Problem>;
 
 // ---- MCP tool arguments (names fixed by the issue: snake_case) -----------------------------------------
 
+/** The `as_of` argument of the read tools: answer as the world was then (an ISO time or a cut). */
+const AsOfArg = AsOfValue.optional().describe(
+  'answer as the world was at this ISO 8601 time or cut (hvs:12,mail:3,nvm:40); the mailbox then: every message it had, none taken',
+);
+
 export const toolArgs = {
   store_memory: {
     content: StoreMemoryBody.shape.content,
@@ -370,6 +413,7 @@ export const toolArgs = {
     run_id: ScopeId.optional(),
     agent_id: ScopeId.optional(),
     include_blocks: z.boolean().optional().describe('also search blocks of every class (default: memories only)'),
+    as_of: AsOfArg,
   },
   get_memory: { id: Id, user_id: ScopeId.optional(), run_id: ScopeId.optional(), agent_id: ScopeId.optional() },
   list_memories: {
@@ -386,6 +430,7 @@ export const toolArgs = {
   get_block: {
     id: Id.optional().describe('the block id'),
     name: z.string().min(1).max(256).optional().describe('the block name (when no id is given)'),
+    as_of: AsOfArg,
   },
   update_block: {
     id: Id,
@@ -398,9 +443,9 @@ export const toolArgs = {
     expected_version: z.number().int().min(0).optional(),
   },
   send_message: { from: ModelId, to: ModelId, body: Json.describe('any JSON value') },
-  receive_messages: { model_id: ModelId },
+  receive_messages: { model_id: ModelId, as_of: AsOfArg },
   add_fact: AddFactBody.shape,
-  query_facts: { query: QueryFactsBody.shape.query, k: K.optional() },
+  query_facts: { query: QueryFactsBody.shape.query, k: K.optional(), as_of: AsOfArg },
 } as const;
 
 // ---- operations ---------------------------------------------------------------------------------------

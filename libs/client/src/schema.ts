@@ -229,6 +229,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/cut': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the world stands now: { hvs, mail, nvm } stream positions, to pass as ?asOf= to any read route later */
+    get: operations['getV1Cut'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -291,6 +308,58 @@ export interface paths {
     put?: never;
     /** Facts nearest in meaning to a query */
     post: operations['postV1FactsSearch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The forks of this server: name, parent, where each branched */
+    get: operations['getV1Forks'];
+    put?: never;
+    /** Fork the world: a writable world whose history up to asOf is this one (another encoder re-embeds the content) */
+    post: operations['postV1Forks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forks/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a fork (its streams and checkpoints); its parent is never touched */
+    delete: operations['deleteV1ForksByName'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forks/{name}/promote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Point an alias (default: this world) at a fork: clients opening the alias get the fork */
+    post: operations['postV1ForksByNamePromote'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1004,6 +1073,7 @@ export interface operations {
   getV1Blocks: {
     parameters: {
       query?: {
+        asOf?: string;
         class?: 'documentation' | 'program_state' | 'knowledge_graph' | 'shared_knowledge' | 'cache';
         cursor?: string;
         limit?: number;
@@ -1336,7 +1406,9 @@ export interface operations {
   };
   getV1BlocksByIdHistory: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -1750,7 +1822,9 @@ export interface operations {
   };
   getV1CollectionsByNameVectorsById: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description answer 304 when the current ETag matches */
         'If-None-Match'?: string;
@@ -1908,7 +1982,9 @@ export interface operations {
   };
   postV1CollectionsByNameVectorsSearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -1960,6 +2036,49 @@ export interface operations {
       415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Cut: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            hvs: number;
+            mail: number;
+            nvm: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
       /** @description an unexpected error */
       default: {
         headers: {
@@ -2120,7 +2239,9 @@ export interface operations {
   };
   postV1FactsSearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -2155,6 +2276,229 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Forks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            forks: {
+              createdAt: string;
+              cut: {
+                hvs?: number;
+                mail?: number;
+                nvm?: number;
+              };
+              name: string;
+              parent: string;
+              reembedded?: {
+                dimension: number;
+                encoder: string;
+                geometry: string;
+              };
+            }[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1Forks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          asOf?: string;
+          encoder?: {
+            dimension?: number;
+            /** @enum {string} */
+            name: 'sentence' | 'hashing';
+          };
+          /** @enum {string} */
+          geometry?: 'euclidean' | 'spherical' | 'hyperboloid';
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            createdAt: string;
+            cut: {
+              hvs?: number;
+              mail?: number;
+              nvm?: number;
+            };
+            name: string;
+            parent: string;
+            reembedded?: {
+              dimension: number;
+              encoder: string;
+              geometry: string;
+            };
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1ForksByName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1ForksByNamePromote: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          alias?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            alias: string;
+            world: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       405: components['responses']['MethodNotAllowed'];
       408: components['responses']['RequestTimeout'];
       413: components['responses']['PayloadTooLarge'];
@@ -2281,6 +2625,7 @@ export interface operations {
     parameters: {
       query?: {
         ack?: 'auto' | 'explicit';
+        asOf?: string;
         max?: number;
         waitMs?: number;
       };
@@ -2641,7 +2986,9 @@ export interface operations {
   };
   postV1MemorySearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;
@@ -2978,7 +3325,9 @@ export interface operations {
   };
   getV1VectorsById: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description answer 304 when the current ETag matches */
         'If-None-Match'?: string;
@@ -3187,7 +3536,9 @@ export interface operations {
   };
   postV1VectorsSearch: {
     parameters: {
-      query?: never;
+      query?: {
+        asOf?: string;
+      };
       header?: {
         /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
         'X-HVS-Actor'?: string;

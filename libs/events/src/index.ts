@@ -7,6 +7,7 @@ export {
   mailNames,
   nvmNames,
   collectionRegistryNames,
+  worldNames,
   streamIds,
   querySubject,
   mailboxConsumer,

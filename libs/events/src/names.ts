@@ -34,6 +34,11 @@ export function nvmNames(namespace: string): StoreNames {
   return { stream: `NVM_${namespace}`, prefix: `nvm.${namespace}` };
 }
 
+/** The registry of forks and aliases: stream HVSNVM_WORLDS, subjects hvsnvm.worlds.> */
+export function worldNames(): StoreNames {
+  return { stream: 'HVSNVM_WORLDS', prefix: 'hvsnvm.worlds' };
+}
+
 /** Event-store stream ids (relative to a store's prefix). */
 export const streamIds = {
   /** One stream per collection holding its CollectionConfigured event. */
@@ -59,6 +64,11 @@ export const streamIds = {
   registeredCollection: (name: string) => `coll.${name}`,
   registeredCollections: 'coll.>',
   facts: 'fact.>',
+  /** The fork record of one store of a world (in the world registry). */
+  fork: (kind: 'hvs' | 'nvm', name: string) => `fork.${kind}.${name}`,
+  forks: 'fork.>',
+  alias: (alias: string) => `alias.${alias}`,
+  aliases: 'alias.>',
 } as const;
 
 /**

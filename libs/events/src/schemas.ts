@@ -161,6 +161,29 @@ export const CacheEntrySet = z.object({
   dependsOn: z.array(z.string()).optional(),
 });
 
+// ---- Forks: the registry of worlds branched from another ---------------------------------------
+/** A store of a world (an HVS collection with its mailboxes, or an NVM namespace) branched from its parent's log. */
+export const ForkCreated = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  kind: z.enum(['hvs', 'nvm']),
+  /** The parent's collection or namespace. */
+  parent: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  /** Where it branched: the parent's positions it reads up to (hvs and mail for an HVS fork, nvm for an NVM fork). */
+  cut: z.object({
+    hvs: z.number().int().min(0).optional(),
+    mail: z.number().int().min(0).optional(),
+    nvm: z.number().int().min(0).optional(),
+  }),
+  /** A fork re-embedded with another encoder or geometry: its vectors are its own (made from the parent's content). */
+  reembedded: z.object({ encoder: z.string(), dimension: z.number().int().positive(), geometry: z.string() }).optional(),
+});
+export const ForkDeleted = z.object({ name: z.string(), kind: z.enum(['hvs', 'nvm']) });
+/** Points an alias (the name clients open) at a world: how clients switch to a promoted fork. */
+export const WorldAliased = z.object({
+  alias: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  world: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+});
+
 /** Every event type and the schema of its data, at its current schema version. */
 export const eventDataSchemas = {
   CollectionConfigured,
@@ -182,6 +205,9 @@ export const eventDataSchemas = {
   BlockNameReleased,
   FactAdded,
   CacheEntrySet,
+  ForkCreated,
+  ForkDeleted,
+  WorldAliased,
 } as const;
 
 export type EventType = keyof typeof eventDataSchemas;

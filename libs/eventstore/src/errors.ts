@@ -58,3 +58,10 @@ export class EventStoreClosedError extends EventStoreError {
     super('EVENT_STORE_CLOSED', 'the event store is closed', 409);
   }
 }
+
+/** A write on an as-of view of the log: a view answers reads as the world was at its point, and takes no writes. */
+export class ReadOnlyViewError extends EventStoreError {
+  constructor(what: string, upTo: number) {
+    super('READ_ONLY_VIEW', `${what} refused: this is a read-only view of the log as of position ${upTo}`, 409);
+  }
+}

@@ -19,6 +19,11 @@ export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
   /** Who appends; defaults to the store's actor. */
   actor?: string;
+  /**
+   * @internal For a fork's stream whose events so far all lie in its base: the base's last revision, which this
+   * append continues (the fork's own stream has no message on the subject yet).
+   */
+  inheritedRevision?: number;
 }
 
 /** Which log a store is (its JetStream stream's creation time) and how far it reaches. */
@@ -72,4 +77,11 @@ export interface EventStoreOptions {
    * (default 2 s): a write during an outage answers promptly instead of hanging. */
   reconnectWaitMs?: number;
   onParked?: (parked: ParkedMessage) => void;
+  /**
+   * A read-only view of the log up to this position (EventStore.view sets it): reads and subscriptions end there and
+   * appends throw ReadOnlyViewError.
+   */
+  upTo?: number;
+  /** Added to every JetStream sequence to make a position: a fork's own log continues its base's positions. */
+  positionOffset?: number;
 }

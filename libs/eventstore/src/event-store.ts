@@ -5,8 +5,9 @@
 // Appends with an expected revision use JetStream's expected-last-subject-sequence, so the server, not the client,
 // refuses a stale write.
 //
-// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the stream-tip cache
-// and the closed state. Around it: its vocabulary in event-store-types.ts, event encoding in append-encoding.ts,
+// Over 400 lines for a reason: one class, because its append, read and subscribe paths share the stream-tip cache,
+// the closed state, and the two position rules every one of them applies (an as-of view's `upTo`, a fork's own
+// log's `positionOffset`; the composition of a fork is forked-event-store.ts). Around it: its vocabulary in event-store-types.ts, event encoding in append-encoding.ts,
 // the request policy (timeouts, reconnect wait, backoff) in request-policy.ts, stream subjects in
 // stream-subjects.ts, the stream's settings in stream-admin.ts, subscriptions in subscription.ts, the connection's
 // state in connection-state.ts.
@@ -30,6 +31,7 @@ import {
   EventStoreUnavailableError,
   EventValidationError,
   NewStreamsConflictError,
+  ReadOnlyViewError,
   WrongExpectedVersionError,
 } from './errors.js';
 import { callLinks, prepareEvent } from './append-encoding.js';
@@ -40,7 +42,7 @@ import { ensureStream } from './stream-admin.js';
 import { PROBE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, requestWithRetries } from './request-policy.js';
 import { filterSubject, streamSubject } from './stream-subjects.js';
 import { CatchUpSubscription } from './subscription.js';
-import type { EventStorePort, SubscribeOptions } from './port.js';
+import type { EventStorePort, EventSubscription, SubscribeOptions } from './port.js';
 import type {
   AnyNewEvent,
   AppendOptions,
@@ -74,12 +76,12 @@ export class EventStore implements EventStorePort {
   private readonly tips = new Map<string, { revision: number; position: number }>();
   private readonly connection: ConnectionState;
 
-  private constructor(
+  protected constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     readonly names: StoreNames,
-    private readonly options: EventStoreOptions,
+    protected readonly options: EventStoreOptions,
   ) {
     this.connection = new ConnectionState(nc);
   }
@@ -106,12 +108,102 @@ export class EventStore implements EventStorePort {
     if (this.closed) throw new EventStoreClosedError();
   }
 
+  /**
+   * The last position this store shows when it is an as-of view (`upTo` option): reads and subscriptions end there,
+   * appends throw ReadOnlyViewError. Undefined for the live store.
+   */
+  get upTo(): number | undefined {
+    return this.options.upTo;
+  }
+
+  private assertWritable(what: string): void {
+    if (this.options.upTo !== undefined) throw new ReadOnlyViewError(what, this.options.upTo);
+  }
+
+  private beyondView(position: number): boolean {
+    return this.options.upTo !== undefined && position > this.options.upTo;
+  }
+
+  /** Positions of this store's events are their JetStream sequences plus this (a fork's own log follows its base's). */
+  get positionOffset(): number {
+    return this.options.positionOffset ?? 0;
+  }
+
+  /** The position of the message at JetStream sequence `seq`. */
+  private pos(seq: number): number {
+    return seq + (this.options.positionOffset ?? 0);
+  }
+
+  /** The JetStream sequence of `position` (0 or less: before this stream's first message). */
+  private seqOf(position: number): number {
+    return position - (this.options.positionOffset ?? 0);
+  }
+
+  /**
+   * The same log as a read-only view up to `position` (clamped to the head as of now), on the same connection: reads
+   * and subscriptions end at that position, appends throw ReadOnlyViewError. Closing the view closes nothing else.
+   */
+  async view(position: number): Promise<EventStore> {
+    const head = await this.headPosition();
+    const upTo = Math.max(0, Math.min(position, head));
+    return new EventStore(this.nc, this.js, this.jsm, this.names, { ...this.options, upTo });
+  }
+
+  /**
+   * The position of the last event recorded at or before `time` (0 when the log starts after it): the point of an
+   * as-of view by time. One ordered consumer starting at that time, asked for its first message.
+   */
+  async positionAt(time: Date): Promise<number> {
+    this.assertOpen();
+    const head = await this.headPosition();
+    if (head === 0) return 0;
+    // JetStream delivers from the first message stored at or after opt_start_time: one millisecond past `time`
+    // keeps the events of that very millisecond in the view.
+    const start = new Date(time.getTime() + 1).toISOString();
+    try {
+      return await this.request(async () => {
+        const consumer = await this.js.consumers.get(this.names.stream, {
+          deliver_policy: DeliverPolicy.StartTime,
+          opt_start_time: start,
+        });
+        try {
+          if ((await consumer.info(true)).num_pending === 0) return head;
+          const first = await consumer.next({ expires: 5_000 });
+          return first ? this.pos(first.seq - 1) : head;
+        } finally {
+          await consumer.delete().catch(() => undefined);
+        }
+      });
+    } catch (err) {
+      throw new EventStoreUnavailableError(`cannot find the position of ${time.toISOString()} in ${this.names.stream}: ${String(err)}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** The server time an event was recorded at a position (undefined when none is stored there). */
+  async timeAt(position: number): Promise<Date | undefined> {
+    this.assertOpen();
+    if (this.seqOf(position) <= 0) return undefined;
+    try {
+      const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { seq: this.seqOf(position) }));
+      return msg ? msg.time : undefined;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
+      throw new EventStoreUnavailableError(`cannot read position ${position} of ${this.names.stream}: ${String(err)}`, { cause: err });
+    }
+  }
+
   /** The last event of a stream: its revision and position, or undefined when the stream has none. */
   async streamTip(streamId: string): Promise<{ revision: number; position: number } | undefined> {
     const msg = await this.lastMessage(streamId, 'the tip');
     if (!msg) return undefined;
+    if (this.beyondView(this.pos(msg.seq))) {
+      const last = (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
+      return last ? { revision: last.revision, position: last.position } : undefined;
+    }
     const revision = Number(msg.header?.get(H.revision) ?? NaN);
-    const tip = { revision: Number.isInteger(revision) ? revision : -1, position: msg.seq };
+    const tip = { revision: Number.isInteger(revision) ? revision : -1, position: this.pos(msg.seq) };
     this.rememberTip(streamId, tip);
     return tip;
   }
@@ -133,7 +225,9 @@ export class EventStore implements EventStorePort {
   async lastEvent(streamId: string): Promise<RecordedEvent | undefined> {
     const msg = await this.lastMessage(streamId, 'the last event');
     if (!msg) return undefined;
-    const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
+    // A view: the stream's newest event is past the view's point; its last one at that point is read from the stream.
+    if (this.beyondView(this.pos(msg.seq))) return (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
+    const parsed = parseStoredMessage(this.names.prefix, msg.subject, this.pos(msg.seq), msg.header, msg.data, msg.time.getTime() * 1e6);
     return parsed.kind === 'event' ? parsed.event : undefined;
   }
 
@@ -155,8 +249,8 @@ export class EventStore implements EventStorePort {
         if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.NoMessageFound) return undefined;
         throw new EventStoreUnavailableError(`cannot read the first event of ${streamId}: ${String(err)}`, { cause: err });
       }
-      if (!msg) return undefined;
-      const parsed = parseStoredMessage(this.names.prefix, msg.subject, msg.seq, msg.header, msg.data, msg.time.getTime() * 1e6);
+      if (!msg || this.beyondView(this.pos(msg.seq))) return undefined;
+      const parsed = parseStoredMessage(this.names.prefix, msg.subject, this.pos(msg.seq), msg.header, msg.data, msg.time.getTime() * 1e6);
       if (parsed.kind === 'event' && accept(parsed.event)) return parsed.event;
       seq = msg.seq + 1;
     }
@@ -208,6 +302,7 @@ export class EventStore implements EventStorePort {
    */
   async appendToStream(streamId: string, events: AnyNewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
+    this.assertWritable(`an append to ${streamId}`);
     const subject = streamSubject(this.names, streamId);
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
@@ -225,6 +320,8 @@ export class EventStore implements EventStorePort {
         const usable = cached && (expected === 'any' || (typeof expected === 'number' && cached.revision === expected));
         tip = usable ? cached : await this.streamTip(streamId);
         if (expected === 'stream_exists' && !tip) throw new WrongExpectedVersionError(streamId, expected, 'no_stream');
+        // A fork's stream whose events so far are all in its base: revisions go on from the base's.
+        if (!tip && options.inheritedRevision !== undefined) tip = { revision: options.inheritedRevision, position: this.pos(0) };
         if (typeof expected === 'number' && (tip?.revision ?? -1) !== expected) {
           const mayBeRetry = tip !== undefined && tip.revision > expected && events.every((e) => e.eventId !== undefined);
           if (!mayBeRetry) throw new WrongExpectedVersionError(streamId, expected, tip ? tip.revision : 'no_stream');
@@ -233,7 +330,7 @@ export class EventStore implements EventStorePort {
       }
       try {
         let revision = tip?.revision ?? -1;
-        let lastSeq = tip?.position ?? 0;
+        let lastSeq = tip ? this.seqOf(tip.position) : 0;
         let duplicate = true;
         for (const p of prepared) {
           revision++;
@@ -247,9 +344,9 @@ export class EventStore implements EventStorePort {
         }
         // A duplicate's position need not be the stream's tip, so it is not cached.
         if (duplicate) this.tips.delete(streamId);
-        else this.rememberTip(streamId, { revision, position: lastSeq });
+        else this.rememberTip(streamId, { revision, position: this.pos(lastSeq) });
         call.appended(prepared.at(-1)!.eventId);
-        return { nextExpectedRevision: revision, position: lastSeq, duplicate };
+        return { nextExpectedRevision: revision, position: this.pos(lastSeq), duplicate };
       } catch (err) {
         if (!isWrongLastSequence(err)) throw err;
         this.tips.delete(streamId);
@@ -266,6 +363,7 @@ export class EventStore implements EventStorePort {
    */
   async appendNewStreams(items: { streamId: string; event: AnyNewEvent }[], actor?: string): Promise<AppendResult[]> {
     this.assertOpen();
+    this.assertWritable(`an append of ${items.length} new streams`);
     const who = actor ?? this.options.actor ?? 'system';
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
@@ -285,7 +383,7 @@ export class EventStore implements EventStorePort {
         else failure ??= settled.reason;
         continue;
       }
-      results.push({ nextExpectedRevision: 0, position: settled.value.seq, duplicate: settled.value.duplicate });
+      results.push({ nextExpectedRevision: 0, position: this.pos(settled.value.seq), duplicate: settled.value.duplicate });
     }
     if (failure !== undefined) throw failure;
     // The callers go on with `results` and `conflicts`; a lookup of the first stream's revision for the message
@@ -333,7 +431,7 @@ export class EventStore implements EventStorePort {
         const consumer = await this.js.consumers.get(this.names.stream, {
           filter_subjects: filterSubject,
           deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: Math.max(1, fromPosition),
+          opt_start_seq: Math.max(1, this.seqOf(fromPosition)),
         });
         return { consumer, pending: (await consumer.info(true)).num_pending };
       });
@@ -344,13 +442,15 @@ export class EventStore implements EventStorePort {
 
   /** Iterates stored messages on a subject from a position to the head as of the call. */
   private async *iterate(filterSubject: string, fromPosition: number) {
+    if (this.beyondView(fromPosition)) return;
     const { consumer, pending } = await this.openOrderedConsumer(filterSubject, fromPosition);
     let messages: ConsumerMessages | undefined;
     try {
       if (pending === 0) return;
       messages = await consumer.consume({ max_messages: 1024 });
       for await (const m of messages) {
-        yield parseStoredMessage(this.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+        if (this.beyondView(this.pos(m.seq))) break;
+        yield parseStoredMessage(this.names.prefix, m.subject, this.pos(m.seq), m.headers, m.data, m.info.timestampNanos);
         if (m.info.pending === 0) break;
       }
     } catch (err) {
@@ -363,12 +463,12 @@ export class EventStore implements EventStorePort {
   }
 
   /** Catch-up subscription to one stream: history from a revision, then live, no gap, no duplicate. */
-  subscribeToStream(streamId: string, options: Omit<SubscribeOptions, 'filter'> = {}): CatchUpSubscription {
+  subscribeToStream(streamId: string, options: Omit<SubscribeOptions, 'filter'> = {}): EventSubscription {
     return this.track(new CatchUpSubscription(this, streamSubject(this.names, streamId), options, this.options.onParked));
   }
 
   /** Catch-up subscription to the whole store (or a stream pattern) from a position, resuming from a checkpoint. */
-  subscribeToAll(options: SubscribeOptions = {}): CatchUpSubscription {
+  subscribeToAll(options: SubscribeOptions = {}): EventSubscription {
     const subject = filterSubject(this.names, options.filter);
     return this.track(new CatchUpSubscription(this, subject, options, this.options.onParked));
   }
@@ -393,7 +493,8 @@ export class EventStore implements EventStorePort {
     this.assertOpen();
     try {
       const info = await this.request(() => this.jsm.streams.info(this.names.stream));
-      return { created: info.created, headPosition: info.state.last_seq };
+      const head = this.pos(info.state.last_seq);
+      return { created: info.created, headPosition: this.options.upTo !== undefined ? Math.min(head, this.options.upTo) : head };
     } catch (err) {
       throw new EventStoreUnavailableError(`cannot read the state of ${this.names.stream}: ${String(err)}`, { cause: err });
     }

@@ -12,6 +12,7 @@ export {
   type ReadStreamOptions,
 } from './event-store.js';
 export { CatchUpSubscription } from './subscription.js';
+export { ForkedEventStore } from './forked-event-store.js';
 export type { EventStorePort, EventSubscription, SubscribeOptions } from './port.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
 export { QueryService, requestQuery, isWireError, type QueryServiceOptions, type WireError } from './query-service.js';
@@ -26,7 +27,10 @@ export {
   InvalidStreamIdError,
   EventStoreUnavailableError,
   EventStoreClosedError,
+  ReadOnlyViewError,
 } from './errors.js';
+export { resolveAsOf, type ResolvedAsOf, type StoreKey } from './as-of.js';
+export { AsOfSchema, CutSchema, formatAsOf, parseAsOf, type AsOf, type Cut } from './cut.js';
 export { isNatsError, isNoResponders, isStreamNotFound, isTimeout, isTransient, isWrongLastSequence } from './nats-errors.js';
 export {
   ProjectionRunner,
@@ -36,3 +40,12 @@ export {
   type ProjectionRunnerOptions,
 } from './projection-runner.js';
 export { withCall, currentCall, CORRELATION_ID_PATTERN, type CallContext } from './call-context.js';
+export {
+  WorldRegistry,
+  ForkExistsError,
+  ForkNotFoundError,
+  ForkHasChildrenError,
+  openWorldStore,
+  type ForkKind,
+  type ForkRecord,
+} from './world-registry.js';

@@ -48,6 +48,8 @@ export interface ProjectionRunnerOptions {
   onCheckpointError?: (err: Error) => void;
   /** Called whenever the view's position moves (once per batch during a catch-up): for progress displays. */
   onProgress?: (position: number) => void;
+  /** False: never checkpoint (an as-of view is built from an archived checkpoint and must not write over it). */
+  checkpoints?: boolean;
 }
 
 /**
@@ -244,7 +246,7 @@ export class ProjectionRunner {
   }
 
   private async maybeCheckpoint(force: boolean): Promise<void> {
-    if (!this.projection.checkpoint) return;
+    if (!this.projection.checkpoint || this.options.checkpoints === false) return;
     if (this.checkpointing) {
       // One checkpoint at a time (they share files); a forced one waits, then writes what came since.
       if (!force) return this.checkpointing;

@@ -12,6 +12,10 @@ export interface SubscriptionSource {
   readonly names: StoreNames;
   openOrderedConsumer(filterSubject: string, fromPosition: number): Promise<{ consumer: Consumer; pending: number }>;
   untilConnected(): Promise<void>;
+  /** An as-of view's last position: the subscription delivers history up to it and ends there (never goes live). */
+  readonly upTo?: number | undefined;
+  /** Added to a JetStream sequence to make a position (a fork's own log). */
+  readonly positionOffset?: number;
 }
 
 /**
@@ -48,8 +52,16 @@ export class CatchUpSubscription implements EventSubscription {
     if (this.started) throw new Error('a subscription can be iterated once');
     this.started = true;
     let from = this.options.fromPosition ?? 1;
+    const upTo = this.store.upTo;
+    const offset = this.store.positionOffset ?? 0;
+    /** A view's subscription is done once nothing at or before its point is left (it has no live part). */
+    const viewDone = () => {
+      this.pending = 0;
+      this.resolveCaughtUp();
+    };
     try {
       while (!this.stopped) {
+        if (upTo !== undefined && from > upTo) return viewDone();
         let opened: Awaited<ReturnType<SubscriptionSource['openOrderedConsumer']>>;
         try {
           opened = await this.store.openOrderedConsumer(this.filterSubject, from);
@@ -59,10 +71,15 @@ export class CatchUpSubscription implements EventSubscription {
           await this.store.untilConnected();
           continue;
         }
-        const { consumer, pending } = opened;
+        const { consumer } = opened;
+        const pending = upTo === undefined ? opened.pending : Math.min(opened.pending, upTo - from + 1);
         if (pending === 0) {
           this.pending = 0;
           this.resolveCaughtUp();
+          if (upTo !== undefined) {
+            await consumer.delete().catch(() => undefined);
+            return;
+          }
         }
         if (this.stopped) return;
         const messages = await consumer.consume({ max_messages: 2048, expires: 5_000 });
@@ -93,10 +110,17 @@ export class CatchUpSubscription implements EventSubscription {
           () => connection.stop?.(),
         );
         for await (const m of messages) {
-          this.position = m.seq;
-          this.pending = m.info.pending;
-          from = m.seq + 1;
-          const parsed = parseStoredMessage(this.store.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+          const position = m.seq + offset;
+          if (upTo !== undefined && position > upTo) {
+            // Past the view's point: what was gathered up to it is complete.
+            viewDone();
+            this.options.onProgress?.(upTo);
+            return;
+          }
+          this.position = position;
+          this.pending = upTo === undefined ? m.info.pending : Math.min(m.info.pending, upTo - position);
+          from = position + 1;
+          const parsed = parseStoredMessage(this.store.names.prefix, m.subject, position, m.headers, m.data, m.info.timestampNanos);
           if (parsed.kind === 'parked') {
             this.parked.push(parsed.parked);
             if (this.parked.length > 1000) this.parked.shift();
@@ -108,8 +132,9 @@ export class CatchUpSubscription implements EventSubscription {
           ) {
             yield parsed.event;
           }
-          this.options.onProgress?.(m.seq);
-          if (m.info.pending === 0) this.resolveCaughtUp();
+          this.options.onProgress?.(position);
+          if (this.pending === 0) this.resolveCaughtUp();
+          if (upTo !== undefined && this.pending === 0) return;
           if (this.stopped) break;
         }
         if (!stale) break;

@@ -9,3 +9,13 @@ export {
   type FileContent,
   type WrittenFile,
 } from './durable-file.js';
+export {
+  archiveCheckpoint,
+  archiveRootOf,
+  listArchivedCheckpoints,
+  nearestArchivedCheckpoint,
+  retainedCheckpoints,
+  DEFAULT_CHECKPOINT_RETENTION,
+  type ArchivedCheckpoint,
+  type CheckpointRetention,
+} from './checkpoint-archive.js';

@@ -54,3 +54,7 @@ export {
   type SourceKind,
 } from './provenance/sources.js';
 export { ProvenanceSubjectNotFoundError, type Provenance, type ProvenanceLink, type Derivative } from './provenance/provenance-index.js';
+export { ReadOnlyViewError, parseAsOf, formatAsOf, type AsOf, type Cut } from '@hvs-nvm/eventstore';
+export type { WorldFork, WorldForkOptions } from './history/world-fork.js';
+export type { ReembedProgress, ReembedResult } from './history/reembed.js';
+export { ForkExistsError, ForkNotFoundError, ForkHasChildrenError, type ForkRecord } from '@hvs-nvm/eventstore';

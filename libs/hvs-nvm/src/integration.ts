@@ -2,18 +2,28 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { HVS, type Geometry, type Metadata } from '@hvs-nvm/hvs';
-import { NVM, BlockClass, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
+import { NVM, BlockClass, InvalidArgumentError, SYSTEM_ACTOR } from '@hvs-nvm/nvm';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from './input.js';
 import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
-import { withCall } from '@hvs-nvm/eventstore';
-import { storeEntry } from './reserved.js';
+import { ForkNotFoundError, withCall, type AsOf, type Cut } from '@hvs-nvm/eventstore';
+import { storeEntry, WithoutReservedKey } from './reserved.js';
 import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
 import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
 import { SYSTEM_WRITES } from './patterns/system-block.js';
+import { reembed, type ReembedResult } from './history/reembed.js';
+import {
+  checkForkOptions,
+  listWorldForks,
+  recordWorldFork,
+  registryOf,
+  type WorldFork,
+  type WorldForkOptions,
+} from './history/world-fork.js';
+import { resolveWorld, type WorldInfo } from './history/world-alias.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FullTextProjection } from '@hvs-nvm/fulltext';
@@ -40,6 +50,19 @@ export interface IntegrationOptions {
   collection?: string;
   namespace?: string;
   actor?: string;
+  /**
+   * A read-only view of the whole world at a time or a cut (`{ hvs, mail, nvm }`, as `cut()` gives): every read of
+   * both stores, mailboxes and facts answers as of then; every write throws ReadOnlyViewError. A time is turned into
+   * one cut first, so both stores show the same moment.
+   */
+  asOf?: AsOf;
+  /**
+   * A world to open by name: its collection and namespace, after its alias (set by `promote`) if it has one. Takes
+   * the place of `collection` and `namespace`.
+   */
+  world?: string;
+  /** For a re-embedded world: the encoder to open it with (given how it was made), instead of `encoder`. */
+  encoderForWorld?: (made: { encoder: string; dimension: number; geometry: string }) => Encoder | undefined;
   /** Progress of each projection while it catches up at open (see HVS.open and NVM.open). */
   onProgress?: (store: 'hvs' | 'nvm', position: number) => void;
 }
@@ -62,6 +85,23 @@ const StoreOptionsSchema = MemoryScopeSchema.extend({
 export type { QueryResult, QueryOptions };
 
 /** One entry point over both stores; both run on the same JetStream (hvsPath's embedded server, or natsUrl). */
+/**
+ * The keyword index of the memories: a live world keeps it checkpointed (one folder per world); an as-of view builds
+ * it to its NVM position from the log and writes nothing.
+ */
+async function openFullText(nvm: NVM, options: IntegrationOptions): Promise<FullTextProjection> {
+  const source = memoryTextSource(nvm.eventStore);
+  if (options.asOf !== undefined) return FullTextProjection.build({ ...source, toPosition: (await nvm.cut()).nvm });
+  const checkpointDir = join(options.nvmPath ?? './data/nvm', options.namespace ? `fulltext-${options.namespace}` : 'fulltext');
+  await mkdir(checkpointDir, { recursive: true });
+  const log = createLogger('hvs-nvm');
+  return FullTextProjection.open({
+    ...source,
+    checkpointDir,
+    onCheckpointError: (err) => log.warn({ err }, 'the full-text checkpoint could not be written (the log still has everything)'),
+  });
+}
+
 export class HVSNVMIntegration {
   private readonly log = createLogger('hvs-nvm');
   private readonly memories: Memories;
@@ -73,14 +113,48 @@ export class HVSNVMIntegration {
     readonly encoder: Encoder,
     /** The full-text (BM25) projection of the memories in the NVM log. */
     readonly fulltext: FullTextProjection,
+    /** How this world was opened: what viewAt() and fork() open again. */
+    private readonly openedWith: IntegrationOptions = {},
   ) {
     this.provenanceIndex = new ProvenanceIndex({ hvs: hvs.eventStore, nvm: nvm.eventStore });
     this.memories = new Memories(hvs, nvm, encoder);
   }
 
   static async open(options: IntegrationOptions = {}): Promise<HVSNVMIntegration> {
+    if (options.world === undefined) return HVSNVMIntegration.openWorld(options);
+    const { world, reembedded, release } = await resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, options.world);
+    try {
+      // A re-embedded world keeps its geometry; its encoder must be the one it was made with.
+      const encoder = (reembedded && options.encoderForWorld?.(reembedded)) || options.encoder;
+      return await HVSNVMIntegration.openWorld(
+        {
+          ...options,
+          ...(encoder ? { encoder } : {}),
+          collection: world,
+          namespace: world,
+          ...(reembedded && !options.geometry ? { geometry: reembedded.geometry as Geometry } : {}),
+        },
+        reembedded,
+      );
+    } finally {
+      await release();
+    }
+  }
+
+  private static async openWorld(
+    options: IntegrationOptions,
+    reembedded?: { encoder: string; dimension: number },
+  ): Promise<HVSNVMIntegration> {
     const encoder = options.encoder ?? (await defaultEncoder());
+    if (reembedded && reembedded.dimension !== encoder.dimension) {
+      throw new InvalidArgumentError(
+        `world '${options.collection}' was re-embedded with ${reembedded.encoder} (${reembedded.dimension}-d); open it with that encoder, not ${encoder.name} (${encoder.dimension}-d)`,
+      );
+    }
+    // A cut that leaves out the NVM position gets NVM's position at the moment of its HVS positions.
+    const asOf = options.asOf;
     const hvs = await HVS.open({
+      ...(asOf ? { asOf } : {}),
       storagePath: options.hvsPath ?? './data/hvs',
       dimension: encoder.dimension,
       geometry: options.geometry ?? 'spherical',
@@ -98,17 +172,11 @@ export class HVSNVMIntegration {
         ...(options.namespace ? { namespace: options.namespace } : {}),
         ...(options.actor ? { actor: options.actor } : {}),
         ...(options.onProgress ? { onProgress: (p: number) => options.onProgress!('nvm', p) } : {}),
+        ...(asOf ? { asOf: asOf instanceof Date || asOf.nvm !== undefined ? asOf : (hvs.asOfTime ?? new Date()) } : {}),
       });
       try {
-        const checkpointDir = join(options.nvmPath ?? './data/nvm', 'fulltext');
-        await mkdir(checkpointDir, { recursive: true });
-        const log = createLogger('hvs-nvm');
-        const fulltext = await FullTextProjection.open({
-          ...memoryTextSource(nvm.eventStore),
-          checkpointDir,
-          onCheckpointError: (err) => log.warn({ err }, 'the full-text checkpoint could not be written (the log still has everything)'),
-        });
-        return new HVSNVMIntegration(hvs, nvm, encoder, fulltext);
+        const fulltext = await openFullText(nvm, options);
+        return new HVSNVMIntegration(hvs, nvm, encoder, fulltext, { ...options, encoder });
       } catch (err) {
         await nvm.close();
         throw err;
@@ -117,6 +185,98 @@ export class HVSNVMIntegration {
       await hvs.close();
       throw err;
     }
+  }
+
+  /**
+   * Where the whole world stands now (a view: where it stands): `{ hvs, mail, nvm }` stream positions. Pass it as
+   * `asOf` to HVSNVMIntegration.open (or its parts to HVS.open / NVM.open) to see exactly this moment again.
+   */
+  async cut(): Promise<Required<Cut>> {
+    const [stores, nvm] = await Promise.all([this.hvs.cut(), this.nvm.cut()]);
+    return { ...stores, ...nvm };
+  }
+
+  /**
+   * A read-only view of this world at a time or a cut, opened beside it (same storage, same server, same encoder);
+   * the live projections are not touched. Close it when done.
+   */
+  viewAt(asOf: AsOf): Promise<HVSNVMIntegration> {
+    // The world this client has (not its alias again: a promote since must not change what a view shows).
+    const { onProgress: _progress, world: _world, ...options } = this.openedWith;
+    return HVSNVMIntegration.open({ ...options, asOf });
+  }
+
+  /**
+   * A writable fork of the whole world named `name` (its collection and namespace): its history up to `asOf`
+   * (default: now) is this world's, read in place from this log — forking costs two events whatever the log's size
+   * — and from there the two diverge. With another `encoder` or `geometry` the fork's vectors are made again from
+   * the content in the log (`onProgress` reports it); without, its projections are built from the log as any
+   * client's are. Reopen it later with `HVSNVMIntegration.open({ world: name })`.
+   */
+  async fork(options: WorldForkOptions): Promise<HVSNVMIntegration & { reembedded?: ReembedResult }> {
+    checkForkOptions(options);
+    const { cut, reembed: mustReembed } = await recordWorldFork(this.hvs, this.nvm, this.encoder, options);
+    const encoder = options.encoder ?? this.encoder;
+    const { onProgress: _p, asOf: _a, world: _w, ...opened } = this.openedWith;
+    const fork = await HVSNVMIntegration.open({
+      ...opened,
+      collection: options.name,
+      namespace: options.name,
+      encoder,
+      geometry: options.geometry ?? this.hvs.geometry,
+    });
+    if (!mustReembed) return fork;
+    try {
+      const result = await reembed(this.hvs.eventStore, cut.hvs, fork.hvs, fork.nvm, encoder, options.onProgress);
+      return Object.assign(fork, { reembedded: result });
+    } catch (err) {
+      await fork.close();
+      throw err;
+    }
+  }
+
+  /** The forks recorded on this server, oldest first: name, parent, where each branched, and its encoder if re-embedded. */
+  forks(): Promise<WorldFork[]> {
+    return listWorldForks(this.hvs, this.nvm);
+  }
+
+  /** Deletes a fork of this server (its streams and checkpoints; its parent is never touched). */
+  async deleteFork(name: string): Promise<void> {
+    await this.hvs.deleteFork(name);
+    await this.nvm.deleteFork(name);
+  }
+
+  /**
+   * Points `alias` (default: this world's name) at world `name`: clients that open `{ world: alias }` open the fork
+   * from then on (opened clients keep the world they have). What `hvs-nvm promote <fork>` does.
+   */
+  async promote(name: string, options: { alias?: string } = {}): Promise<{ alias: string; world: string }> {
+    // The name this world was opened by (an alias stays an alias), else its collection.
+    const alias = options.alias ?? this.openedWith.world ?? this.hvs.options.collection;
+    const worlds = await registryOf(this.hvs);
+    try {
+      // A fork, or the alias's own world (pointing it back at itself).
+      if (name !== alias && !(await worlds.fork('hvs', name)) && !(await worlds.fork('nvm', name))) throw new ForkNotFoundError(name);
+      await worlds.setAlias(alias, name);
+    } finally {
+      await worlds.close();
+    }
+    return { alias, world: name };
+  }
+
+  /** True for an as-of view: reads answer as of its point, writes throw ReadOnlyViewError. */
+  get readOnly(): boolean {
+    return this.hvs.readOnly || this.nvm.readOnly;
+  }
+
+  /**
+   * What `HVSNVMIntegration.open({ world: name })` would open (the target of the alias `promote` set, or `name`), and
+   * for a re-embedded world the encoder, dimension and geometry it was made with (so a client can pick its encoder).
+   */
+  static async describeWorld(name: string, options: Pick<IntegrationOptions, 'hvsPath' | 'natsUrl'> = {}): Promise<WorldInfo> {
+    const { release, ...info } = await resolveWorld(options.hvsPath ?? './data/hvs', options.natsUrl, name);
+    await release();
+    return info;
   }
 
   /**

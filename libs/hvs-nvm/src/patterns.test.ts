@@ -152,9 +152,10 @@ describe('the five patterns', () => {
     expect(seen.map((f) => f.subject)).toEqual(['HVS', 'NVM']);
     await sub.stop();
     const block = await s.nvm.getBlock(await kb.getKbBlockId());
-    const summary = JSON.parse(block.content) as { factCount: number; recentFacts: Fact[] };
-    expect(summary.factCount).toBe(3);
-    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['HyperSync', 'HVS', 'NVM']);
+    // The seed's shape: kb['facts'] holds every fact.
+    const kbContent = JSON.parse(block.content) as { facts: Fact[]; relations: unknown[] };
+    expect(kbContent.facts.map((f) => f.subject)).toEqual(['HyperSync', 'HVS', 'NVM']);
+    expect(kbContent.relations).toEqual([]);
   });
 
   it('SemanticCache: the seed example hits with the defaults, an unrelated question misses, and entries expire', async () => {
@@ -211,18 +212,21 @@ describe('SemanticCache default threshold', () => {
 });
 
 describe('SharedKnowledgeBase bounds and failures', () => {
-  it('keeps its block bounded: the count and the latest facts, while the fact log keeps every fact', async () => {
+  it('keeps every fact in its block, each added by one small patch (the log never stores the list again)', async () => {
     await using s = await stores();
-    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder, { recentFacts: 3 });
-    for (let i = 0; i < 8; i++) await kb.addFact(`agent ${i}`, 'observed', `event number ${i}`, 'test');
+    const kb = new SharedKnowledgeBase(s.nvm, s.hvs, encoder);
+    // Concurrent adds all land: a patch that lost a race is applied again to the fresh block.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => kb.addFact(`agent ${i}`, 'observed', `event number ${i}`, 'test')));
     const block = await s.nvm.getBlock(await kb.getKbBlockId());
-    const summary = JSON.parse(block.content) as { factCount: number; recentFacts: Fact[] };
-    expect(summary.factCount).toBe(8);
-    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['agent 5', 'agent 6', 'agent 7']);
-    // Each version costs the same, however many facts came before.
-    const sizes = (await s.nvm.blockHistory(block.id)).map((v) => v.content.length);
-    expect(Math.max(...sizes.slice(3))).toBeLessThan(2 * Math.min(...sizes.slice(3)));
-    expect((await kb.history()).map((f) => f.subject)).toEqual(Array.from({ length: 8 }, (_, i) => `agent ${i}`));
+    const content = JSON.parse(block.content) as { facts: Fact[] };
+    expect(content.facts.map((f) => f.subject).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `agent ${i}`));
+    const events = await s.nvm.eventStore.readStream(`block.${block.id}`);
+    expect(events.map((e) => e.type)).toEqual(['BlockCreated', ...Array.from({ length: 8 }, () => 'BlockPatched')]);
+    for (const e of events.slice(1))
+      expect((e.data as { patch: { op: string; path: string }[] }).patch).toEqual([
+        expect.objectContaining({ op: 'add', path: '/facts/-' }),
+      ]);
+    expect((await kb.history()).map((f) => f.subject).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `agent ${i}`));
   });
 
   it('refuses a blank, oversize or non-string fact with a typed error, before anything is written', async () => {
@@ -241,7 +245,7 @@ describe('SharedKnowledgeBase bounds and failures', () => {
     for (const [label, call, type] of bad) await expect(call(), label).rejects.toBeInstanceOf(type);
     expect(await s.nvm.eventStore.headPosition()).toBe(head);
     expect(await s.hvs.count()).toBe(vectors);
-    expect(() => new SharedKnowledgeBase(s.nvm, s.hvs, encoder, { recentFacts: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new SharedKnowledgeBase(s.nvm, s.hvs, encoder, { maxFactBytes: -1 })).toThrow(InvalidArgumentError);
   });
 
   it('a subscriber whose handler throws is told: caughtUp rejects with the error and onError receives it', async () => {
@@ -338,8 +342,8 @@ describe('the patterns trust only their own entries, and only in the right shape
     await kb.addFact('d', 'e', 'f', 'x');
     const second = await kb.getKbBlockId();
     expect(second).not.toBe(first);
-    const summary = JSON.parse((await s.nvm.getBlock(second)).content) as { factCount: number; recentFacts: Fact[] };
-    expect(summary.factCount).toBe(2);
-    expect(summary.recentFacts.map((f) => f.subject)).toEqual(['a', 'd']);
+    // Made again from the fact log: both facts, each once.
+    const content = JSON.parse((await s.nvm.getBlock(second)).content) as { facts: Fact[] };
+    expect(content.facts.map((f) => f.subject)).toEqual(['a', 'd']);
   });
 });

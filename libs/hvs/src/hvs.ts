@@ -1,6 +1,6 @@
 // The HVS client, the facade: one collection of vectors with metadata, its client cache, presence and mailboxes. The
 // work is done by the parts it holds (vectors.ts, client-cache.ts, presence.ts, messaging.ts over session.ts).
-import type { EventStore } from '@hvs-nvm/eventstore';
+import type { EventStore, ForkRecord } from '@hvs-nvm/eventstore';
 import type { Durability } from '@hvs-nvm/runtime';
 import type { Service } from '@nats-io/services';
 import type { CacheStats } from './cache.js';
@@ -9,6 +9,7 @@ import { InvalidArgumentError } from './errors.js';
 import type { Geometry, VectorInput } from './geometry.js';
 import type { FetchedBatch, ModelConnection, ReceivedMessage, ReceiveOptions, ReplayOptions } from './mailbox.js';
 import { Messaging } from './messaging.js';
+import { deleteCollectionFork, forkCollection, type ForkOptions } from './forks.js';
 import type { HVSOptions, ResolvedOptions } from './options.js';
 import { Presence } from './presence.js';
 import type { ModelPresence } from './projection.js';
@@ -178,6 +179,68 @@ export class HVS {
   /** A mailbox's history from a time or position, without touching what is pending. */
   replayMessages(modelId: string, options: ReplayOptions = {}): Promise<ReceivedMessage[]> {
     return this.messaging.replayMessages(modelId, options);
+  }
+
+  // ---- history ------------------------------------------------------------------------------------
+
+  /**
+   * Where this collection's logs stand now (a view: where it stands): `{ hvs, mail }` positions, to pass as `asOf` to
+   * HVS.open (or, with NVM's, to HVSNVMIntegration.open) for a view of exactly this moment.
+   */
+  async cut(): Promise<{ hvs: number; mail: number }> {
+    this.session.assertOpen();
+    try {
+      const [hvs, mail] = await Promise.all([this.session.store.headPosition(), this.session.mailboxes.eventStore.headPosition()]);
+      return { hvs, mail };
+    } catch (err) {
+      this.session.wrap(err);
+    }
+  }
+
+  /**
+   * A writable fork of this collection named `name`: its history up to `asOf` (default: now) is this one's, read in
+   * place from this log; from there the two diverge. Costs one event, whatever the size of the log; the fork's
+   * projection is then built as any client's is. Reopen it later with `HVS.open({ collection: name })`.
+   */
+  async fork(options: ForkOptions): Promise<HVS> {
+    await this.recordFork(options);
+    return HVS.open({ ...this.session.options, collection: options.name, asOf: undefined });
+  }
+
+  /** Records a fork without opening it (what fork() does first): one event in the world registry. */
+  async recordFork(options: ForkOptions): Promise<ForkRecord> {
+    this.session.assertOpen();
+    try {
+      return await forkCollection(this.session, options);
+    } catch (err) {
+      this.session.wrap(err);
+    }
+  }
+
+  /** The forks recorded in this server's world registry (HVS ones: collections branched from another). */
+  async forks(): Promise<ForkRecord[]> {
+    this.session.assertOpen();
+    return (await this.session.worlds.forks()).filter((f) => f.kind === 'hvs');
+  }
+
+  /** Deletes a fork (its streams and checkpoints); its parent is not touched. FORK_NOT_FOUND for anything else. */
+  async deleteFork(name: string): Promise<void> {
+    this.session.assertOpen();
+    try {
+      await deleteCollectionFork(this.session, name);
+    } catch (err) {
+      this.session.wrap(err);
+    }
+  }
+
+  /** True for an as-of view (HVS.open with `asOf`): reads answer as of then, writes throw ReadOnlyViewError. */
+  get readOnly(): boolean {
+    return this.session.store.upTo !== undefined;
+  }
+
+  /** An as-of view's moment: the time it was opened at, or the time of the newest event of its cut. */
+  get asOfTime(): Date | undefined {
+    return this.session.view?.time;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------

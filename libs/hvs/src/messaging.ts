@@ -14,6 +14,7 @@ export class Messaging {
   /** Sends a JSON message into `to`'s durable mailbox; resolves with the message id. */
   async sendMessage(from: string, to: string, body: unknown): Promise<string> {
     this.session.assertOpen();
+    this.session.assertWritable('sendMessage');
     try {
       return await this.session.mailboxes.send(from, to, body);
     } catch (err) {
@@ -23,6 +24,7 @@ export class Messaging {
 
   /** Sends to every connected model except the sender and `exclude`; resolves with the recipients. */
   async broadcast(from: string, body: unknown, options?: { exclude?: string[] }): Promise<string[]> {
+    this.session.assertWritable('broadcast');
     options = optionsObject(options, 'broadcast');
     if (options.exclude !== undefined && !Array.isArray(options.exclude)) {
       throw new InvalidArgumentError('broadcast exclude must be an array of model ids');
@@ -41,6 +43,11 @@ export class Messaging {
   async receiveMessages(modelId: string, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
     this.session.assertOpen();
     try {
+      // An as-of view: the mailbox as it was then, every message that had reached it (acks are consumer state, not
+      // events, so which of them were still pending then is not in the log); nothing is acknowledged.
+      if (this.session.store.upTo !== undefined) {
+        return await this.session.mailboxes.replay(modelId, options.max !== undefined ? { max: options.max } : {});
+      }
       return await this.session.mailboxes.receive(modelId, options);
     } catch (err) {
       this.session.wrap(err);
@@ -53,6 +60,7 @@ export class Messaging {
    */
   async fetchMessages(modelId: string, options: ReceiveOptions = {}): Promise<FetchedBatch> {
     this.session.assertOpen();
+    this.session.assertWritable('fetchMessages (it moves the mailbox consumer; read a view with receiveMessages or replayMessages)');
     try {
       return await this.session.mailboxes.fetch(modelId, options);
     } catch (err) {
@@ -63,6 +71,7 @@ export class Messaging {
   /** Acknowledges fetched messages of `modelId`'s mailbox by their ackTokens; resolves with how many. */
   async ackMessages(modelId: string, ackTokens: string[]): Promise<number> {
     this.session.assertOpen();
+    this.session.assertWritable('ackMessages');
     try {
       return await this.session.mailboxes.ackTokens(modelId, ackTokens);
     } catch (err) {

@@ -1,7 +1,7 @@
 // The HVS options: the zod schema every HVS.open call is validated against.
 import { z } from 'zod';
 import { NAMESPACE_PATTERN } from '@hvs-nvm/events';
-import { NatsConnectionOptions } from '@hvs-nvm/eventstore';
+import { AsOfSchema, NatsConnectionOptions } from '@hvs-nvm/eventstore';
 
 export const HVSOptionsSchema = NatsConnectionOptions.extend({
   /** Folder for the projection's snapshots (and the embedded nats-server's store). */
@@ -39,6 +39,12 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
   /** …and at least this often while events arrive, also during a long catch-up (so a crash loses little replay). */
   checkpointEveryMs: z.number().int().positive().default(30_000),
   /** Called as the projection's position moves (once per applied batch while it catches up): for progress bars. */
+  /**
+   * A read-only view of the collection as it was at a time or a cut (`{ hvs, mail }` positions, as `cut()` gives):
+   * every read answers as of then, every write throws ReadOnlyViewError. Built from the nearest archived checkpoint
+   * at or before that point plus the log; the live projection is not touched.
+   */
+  asOf: AsOfSchema.optional(),
   onProgress: z.custom<(position: number) => void>((v) => typeof v === 'function', 'onProgress must be a function').optional(),
 });
 export type HVSOptions = z.input<typeof HVSOptionsSchema>;

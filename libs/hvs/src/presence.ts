@@ -9,6 +9,7 @@ export class Presence {
   /** Records that a model is connected and returns its connection (mailbox iterator, acks, replay). */
   async connectModel(modelId: string): Promise<ModelConnection> {
     this.session.assertOpen();
+    this.session.assertWritable(`connectModel('${modelId}')`);
     try {
       const { connection, position } = await this.session.mailboxes.connect(modelId);
       this.session.noteWrite(position);

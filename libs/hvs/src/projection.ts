@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { crc32Of, fsyncFile, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
+import { crc32Of, fsyncFile, writeCheckpointFile, writeDurably, archiveCheckpoint } from '@hvs-nvm/files';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { isProcessAlive } from '@hvs-nvm/runtime';
 import { trimAllocator } from '@hvs-nvm/hnsw';
@@ -262,6 +262,8 @@ export class HVSProjection implements Projection {
     // The swap itself must reach the disk before the log is trusted to hold less than the checkpoint does.
     await fsyncFile(dirname(dir));
     rmSync(old, { recursive: true, force: true });
+    // Kept for as-of views (hard links, thinned to a retention): a view of last week starts from last week's.
+    await archiveCheckpoint(dir, position);
   }
 
   /**

@@ -9,12 +9,17 @@ import {
   isNatsError,
   connectionOptionsOf,
   openNatsEndpoint,
+  openWorldStore,
   ProjectionRunner,
+  ReadOnlyViewError,
+  WorldRegistry,
+  resolveAsOf,
   WrongExpectedVersionError,
   type NatsEndpoint,
   type ParkedMessage,
   type RecordedEvent,
 } from '@hvs-nvm/eventstore';
+import { nearestArchivedCheckpoint } from '@hvs-nvm/files';
 import { createLogger, type Logger } from '@hvs-nvm/runtime';
 import type { Service } from '@nats-io/services';
 import { ClientCache } from './client-cache.js';
@@ -33,6 +38,8 @@ export class HvsSession {
   readonly parked: ParkedMessage[] = [];
   /** Position of the snapshot this client started from (0: replayed the whole log). */
   restoredFrom = 0;
+  /** An as-of view: the live stores the view's stores read through (closed with it), and the moment it shows. */
+  view?: { live: EventStore[]; time: Date };
 
   private constructor(
     readonly options: ResolvedOptions,
@@ -43,6 +50,8 @@ export class HvsSession {
     readonly local: { view: HVSProjection; runner: ProjectionRunner } | undefined,
     readonly mailboxes: Mailboxes,
     readonly log: Logger,
+    /** Fork records and aliases (the HVSNVM_WORLDS stream). */
+    readonly worlds: WorldRegistry,
   ) {
     this.cache = new ClientCache(options.cacheSizeMb);
   }
@@ -62,9 +71,22 @@ export class HvsSession {
     try {
       // Parked events are reported once, by the projection runner below.
       const storeOptions = { replicas: endpoint.replicas, actor: opts.actor };
-      const store = await EventStore.open(endpoint.nc, { names: hvsNames(opts.collection), ...storeOptions });
+      const worlds = await WorldRegistry.open(endpoint.nc, { replicas: endpoint.replicas });
+      // A fork reads its parent's log up to where it branched, then its own (see openWorldStore).
+      const world = (key: 'hvs' | 'mail', names: typeof hvsNames) =>
+        openWorldStore(endpoint.nc, worlds, 'hvs', key, names, opts.collection, storeOptions);
+      let store = await world('hvs', hvsNames);
+      let mailStore = await world('mail', mailNames);
+      let view: HvsSession['view'];
+      if (opts.asOf) {
+        if (opts.projection === 'remote')
+          throw new InvalidArgumentError("an as-of view needs the in-process projection (projection: 'local')");
+        const at = await resolveAsOf(opts.asOf, { hvs: store, mail: mailStore });
+        view = { live: [store, mailStore], time: at.time };
+        store = await store.view(at.positions.hvs!);
+        mailStore = await mailStore.view(at.positions.mail!);
+      }
       await HvsSession.agreeOnCollection(store, opts);
-      const mailStore = await EventStore.open(endpoint.nc, { names: mailNames(opts.collection), ...storeOptions });
       const indexOptions = {
         dimension: opts.dimension,
         geometry: opts.geometry,
@@ -77,7 +99,17 @@ export class HvsSession {
         maxDeliveries: opts.maxDeliveries,
       });
       if (opts.projection === 'remote') {
-        const session = new HvsSession(opts, endpoint, store, new RemoteReadModel(endpoint.nc, opts.collection), undefined, mailboxes, log);
+        const session = new HvsSession(
+          opts,
+          endpoint,
+          store,
+          new RemoteReadModel(endpoint.nc, opts.collection),
+          undefined,
+          mailboxes,
+          log,
+          worlds,
+        );
+        session.view = view;
         session.cache.followSubjects(endpoint.nc, store.names.prefix);
         return session;
       }
@@ -85,11 +117,14 @@ export class HvsSession {
       // A snapshot belongs to one log: another server's, or a recreated stream, would hide new events behind its
       // position (and show vectors that log never had).
       const logIdentity = await store.identity();
-      const view = await HVSProjection.load(snapshotDir, indexOptions, opts.collection, logIdentity);
+      // A view starts from the nearest archived checkpoint at or before its point, never from (or over) the live one.
+      const fromDir = view ? (await nearestArchivedCheckpoint(snapshotDir, logIdentity.headPosition))?.path : snapshotDir;
+      const projection = await HVSProjection.load(fromDir, indexOptions, opts.collection, logIdentity);
       // The runner's callbacks need the session, which needs the runner: a late-bound reference.
       const ref: { session?: HvsSession } = {};
-      const runner = new ProjectionRunner(store, view, {
-        fromCheckpoint: view.position,
+      const runner = new ProjectionRunner(store, projection, {
+        fromCheckpoint: projection.position,
+        checkpoints: !view,
         checkpointEveryEvents: opts.checkpointEveryEvents,
         checkpointEveryMs: opts.checkpointEveryMs,
         onParked: (p) => {
@@ -104,15 +139,17 @@ export class HvsSession {
         opts,
         endpoint,
         store,
-        new LocalReadModel(view, runner),
-        { view, runner },
+        new LocalReadModel(projection, runner),
+        { view: projection, runner },
         mailboxes,
         log,
+        worlds,
       ));
-      session.restoredFrom = view.position;
-      log.info({ fromPosition: view.position, vectors: view.size }, 'replaying the tail of the log');
+      session.view = view;
+      session.restoredFrom = projection.position;
+      log.info({ fromPosition: projection.position, vectors: projection.size, asOf: store.upTo }, 'replaying the tail of the log');
       await runner.start();
-      log.info({ position: runner.position, vectors: view.size }, 'projection caught up');
+      log.info({ position: runner.position, vectors: projection.size }, 'projection caught up');
       return session;
     } catch (err) {
       await endpoint.close();
@@ -127,6 +164,15 @@ export class HvsSession {
   private static async agreeOnCollection(store: EventStore, opts: ResolvedOptions): Promise<void> {
     const requested = { dimension: opts.dimension, geometry: opts.geometry };
     const isConfiguration = (e: RecordedEvent) => e.type === 'CollectionConfigured';
+    if (store.upTo !== undefined) {
+      // A view configures nothing: before the collection's first event it is simply empty.
+      const first = await store.firstEvent(streamIds.collection, isConfiguration);
+      const existing = first?.data as { dimension: number; geometry: string } | undefined;
+      if (existing && (existing.dimension !== requested.dimension || existing.geometry !== requested.geometry)) {
+        throw new CollectionMismatchError(opts.collection, existing, requested);
+      }
+      return;
+    }
     for (let attempt = 0; attempt <= 3; attempt++) {
       // The first valid configuration decides, never the newest message of the stream: anything appended after it
       // (or a foreign message before it) cannot change the collection's shape or keep it from opening.
@@ -157,13 +203,18 @@ export class HvsSession {
     if (this.closed) throw new HVSClosedError();
   }
 
+  /** Refuses a write (or a mailbox delivery, which moves its consumer) on an as-of view. */
+  assertWritable(what: string): void {
+    if (this.store.upTo !== undefined) throw new ReadOnlyViewError(what, this.store.upTo);
+  }
+
   noteWrite(position: number): void {
     if (position > this.lastWrite) this.lastWrite = position;
   }
 
   /** Maps errors from below to HVS errors at the boundary; HVS errors pass through. */
   wrap(err: unknown): never {
-    if (err instanceof HVSError) throw err;
+    if (err instanceof HVSError || err instanceof ReadOnlyViewError) throw err;
     if (err instanceof EventStoreError) throw new HVSError(err.code, err.message, err.status, { cause: err });
     // NATS and JetStream client errors (timeouts, lost connection, missed heartbeats) are mapped, never leaked.
     if (isNatsError(err)) {
@@ -190,6 +241,8 @@ export class HvsSession {
     await step(() => this.cache.close());
     await step(() => this.local?.runner.stop());
     await step(() => this.store.close());
+    for (const live of this.view?.live ?? []) await step(() => live.close());
+    await step(() => this.worlds.close());
     await step(() => this.endpoint.close());
     // The graph's memory is native: free it now rather than whenever the GC finalises the index.
     await step(() => this.local?.view.index.dispose());

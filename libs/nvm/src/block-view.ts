@@ -1,9 +1,10 @@
-// The block view: the NVM projection (current blocks, name index, version history, embedding queue and vector index) and its checkpoint.
+// The block view: the NVM projection (current blocks, name index, embedding queue and vector index) and its checkpoint.
+// Versions before the current one are not kept: block-history.ts reads them from the log.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventType } from '@hvs-nvm/events';
-import { crc32Of, readChecked, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
+import { archiveCheckpoint, crc32Of, readChecked, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { checkpointFitsLog, type LogIdentity, type Projection, type RecordedEvent } from '@hvs-nvm/eventstore';
 import { VectorIndex } from '@hvs-nvm/vector-index';
 import { isDueForExpiry, type BlockMetadata, type BlockState } from './block.js';
@@ -24,8 +25,8 @@ export interface HistoryEntry {
 }
 
 export interface BlockRecord {
+  /** The block now. Its earlier versions are read from the log when asked for (block-history.ts), never kept here. */
   state: BlockState;
-  history: HistoryEntry[];
   /** Version whose content the vector index holds (0: none). */
   embeddedVersion: number;
 }
@@ -101,20 +102,8 @@ export class BlockView implements Projection {
     if (record && event.revision >= 0 && event.revision < record.state.version) return;
     const state = evolve(record?.state, event);
     if (!state) return;
-    const entry: HistoryEntry = {
-      version: state.version,
-      type: event.type as HistoryEventType,
-      content: state.content,
-      metadata: state.metadata,
-      actor: event.metadata.actor,
-      at: event.recordedAt.getTime(),
-    };
-    if (record) {
-      record.state = state;
-      record.history.push(entry);
-    } else {
-      this.blocks.set(blockId, { state, history: [entry], embeddedVersion: 0 });
-    }
+    if (record) record.state = state;
+    else this.blocks.set(blockId, { state, embeddedVersion: 0 });
     if (state.status === 'live') {
       if (state.ttlSeconds !== undefined) this.ttlBlocks.add(blockId);
       if (event.type === 'BlockCreated' || event.type === 'BlockUpdated' || event.type === 'BlockPatched') {
@@ -202,10 +191,10 @@ export class BlockView implements Projection {
     snapshot.vectorsBytes = bytes.byteLength;
     snapshot.vectorsCrc32 = crc32Of(bytes);
     const json = JSON.stringify(snapshot);
-    return this.write(json, snapshot.vectorsFile!, bytes);
+    return this.write(json, snapshot.vectorsFile!, bytes, position);
   }
 
-  private async write(json: string, vectorsFile: string, vectors: Uint8Array): Promise<void> {
+  private async write(json: string, vectorsFile: string, vectors: Uint8Array, position: number): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     // Vectors first, under a name of their own: view.json names them, and a crash before its rename leaves the old
     // view.json with the old vectors file, never a new vectors file read for old ids.
@@ -216,6 +205,8 @@ export class BlockView implements Projection {
         await rm(join(this.dir, name), { force: true });
       }
     }
+    // Kept for as-of views (hard links, thinned to a retention): a view of last week starts from last week's.
+    await archiveCheckpoint(this.dir, position, { files: [vectorsFile, 'view.json'] });
   }
 
   /**
@@ -246,7 +237,9 @@ export class BlockView implements Projection {
       warn('ignoring an NVM checkpoint of another log; rebuilding from this one', { dir });
       return view;
     }
-    for (const record of snapshot.blocks) {
+    for (const loaded of snapshot.blocks) {
+      // Checkpoints written before history moved to the log carry every version: only the state is kept.
+      const record: BlockRecord = { state: loaded.state, embeddedVersion: loaded.embeddedVersion };
       view.blocks.set(record.state.id, record);
       if (record.state.status === 'live' && record.state.ttlSeconds !== undefined) view.ttlBlocks.add(record.state.id);
     }

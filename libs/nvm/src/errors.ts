@@ -6,6 +6,7 @@ import {
   EventStoreUnavailableError,
   EventValidationError,
   ProjectionTimeoutError,
+  ReadOnlyViewError,
 } from '@hvs-nvm/eventstore';
 
 export class NVMError extends CodedError {}
@@ -109,7 +110,7 @@ export class NVMUnavailableError extends NVMError {
 
 /** Maps event-store errors to NVM errors at the boundary; NVM errors pass through untouched. */
 export function toNVMError(err: unknown): unknown {
-  if (err instanceof NVMError || !(err instanceof EventStoreError)) return err;
+  if (err instanceof NVMError || !(err instanceof EventStoreError) || err instanceof ReadOnlyViewError) return err;
   if (err instanceof EventStoreClosedError) return new NVMClosedError();
   if (err instanceof EventValidationError) return new InvalidBlockError(err.message);
   if (err instanceof ProjectionTimeoutError) return new NVMError('NVM_TIMEOUT', err.message, 504, { cause: err });

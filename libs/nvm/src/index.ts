@@ -44,3 +44,4 @@ export {
   BlockNotJsonError,
   toNVMError,
 } from './errors.js';
+export { ReadOnlyViewError, type AsOf, type Cut } from '@hvs-nvm/eventstore';

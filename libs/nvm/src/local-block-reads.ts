@@ -1,8 +1,9 @@
-// Reads answered from the block view in this process, with the reader's permissions; time travel reads the
-// version history the view keeps.
+// Reads answered from the block view in this process, with the reader's permissions; time travel and history read
+// the block's versions from the log (the view keeps only the current one).
 import { streamIds } from '@hvs-nvm/events';
 import type { Encoder } from '@hvs-nvm/encoders';
-import type { ProjectionRunner } from '@hvs-nvm/eventstore';
+import type { EventStore, ProjectionRunner } from '@hvs-nvm/eventstore';
+import { readBlockHistory } from './block-history.js';
 import { canRead, isDueForExpiry, isReadable, toBlock, type Block, type BlockState } from './block.js';
 import { blockClassOf, jsonEqual, validBlockId } from './arguments.js';
 import type { BlockReads } from './block-reads.js';
@@ -14,6 +15,8 @@ import type { BlockHistoryEntry, GetBlockOptions, ListBlocksOptions, SemanticHit
 
 export interface LocalBlockReadsDeps {
   view: BlockView;
+  /** The log the view follows: earlier versions are read from it. */
+  store: EventStore;
   runner: ProjectionRunner;
   embeddings: EmbeddingQueue;
   encoder: Encoder;
@@ -80,8 +83,8 @@ export class LocalBlockReads implements BlockReads {
       return toBlock(state);
     }
     // Time travel: the version, or the last version recorded at or before asOf.
-    const entry =
-      version !== undefined ? record.history.find((e) => e.version === version) : record.history.findLast((e) => e.at <= asOf!.getTime());
+    const history = await readBlockHistory(this.deps.store, blockId, this.runner.position);
+    const entry = version !== undefined ? history.find((e) => e.version === version) : history.findLast((e) => e.at <= asOf!.getTime());
     const missing = version !== undefined ? `no version ${version}` : `did not exist at ${asOf!.toISOString()}`;
     if (!entry || entry.type === 'BlockDeleted' || entry.type === 'BlockExpired') {
       throw new BlockNotFoundError(blockId, missing);
@@ -155,7 +158,8 @@ export class LocalBlockReads implements BlockReads {
     const record = this.view.blocks.get(blockId);
     if (!record) throw new BlockNotFoundError(blockId);
     if (!canRead(record.state, actor)) throw new PermissionDeniedError(actor, 'read', blockId);
-    return record.history.map((e) => ({
+    const history = await readBlockHistory(this.deps.store, blockId, this.runner.position);
+    return history.map((e) => ({
       version: e.version,
       type: e.type,
       content: e.content,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ActorId, AgentId, streamIds } from '@hvs-nvm/events';
-import type { AnyNewEvent, EventStore } from '@hvs-nvm/eventstore';
+import type { AnyNewEvent, EventStore, ForkRecord } from '@hvs-nvm/eventstore';
 import type { Service } from '@nats-io/services';
 import { canRead, isReadable, SYSTEM_ACTOR, toBlock, type Block, type BlockClass, type BlockState } from './block.js';
 import { decide, type BlockCommand } from './block-decider.js';
@@ -34,6 +34,7 @@ import {
   type CreateBlockOptions,
 } from './input.js';
 import { NVMOptionsSchema, type NVMOptions } from './options.js';
+import { deleteNamespaceFork, forkNamespace, namespaceForks, type NvmForkOptions } from './forks.js';
 import { NvmSession, type LocalProjection } from './session.js';
 import type {
   BlockHistoryEntry,
@@ -150,6 +151,46 @@ export class NVM {
    */
   get eventStore(): EventStore {
     return this.core.store;
+  }
+
+  /** Where this namespace's log stands now (a view: where it stands): `{ nvm }`, to pass as `asOf` to NVM.open. */
+  async cut(): Promise<{ nvm: number }> {
+    return this.guard(async () => ({ nvm: await this.core.store.headPosition() }));
+  }
+
+  /**
+   * A writable fork of this namespace named `name`: its history up to `asOf` (default: now) is this one's, read in
+   * place from this log; from there the two diverge. One event, whatever the size of the log. `options` are passed
+   * to NVM.open for the fork (another encoder re-embeds every block). Reopen later with `NVM.open({ namespace: name })`.
+   */
+  async fork(fork: NvmForkOptions, options: Partial<NVMOptions> = {}): Promise<NVM> {
+    await this.recordFork(fork);
+    return NVM.open({ ...this.core.options, ...options, namespace: fork.name, asOf: undefined });
+  }
+
+  /** Records a fork without opening it (what fork() does first): one event in the world registry. */
+  recordFork(fork: NvmForkOptions): Promise<ForkRecord> {
+    return this.guard(() => forkNamespace(this.core, fork));
+  }
+
+  /** The NVM forks recorded in this server's world registry. */
+  forks(): Promise<ForkRecord[]> {
+    return this.guard(() => namespaceForks(this.core));
+  }
+
+  /** Deletes a fork (its stream and checkpoints); its parent is not touched. FORK_NOT_FOUND for anything else. */
+  deleteFork(name: string): Promise<void> {
+    return this.guard(() => deleteNamespaceFork(this.core, name));
+  }
+
+  /** True for an as-of view (NVM.open with `asOf`): reads answer as of then, writes throw ReadOnlyViewError. */
+  get readOnly(): boolean {
+    return this.core.store.upTo !== undefined;
+  }
+
+  /** An as-of view's moment: the time it was opened at, or the time of the newest event of its cut. */
+  get asOfTime(): Date | undefined {
+    return this.core.view?.time;
   }
 
   /** Largest block content accepted, in bytes (patterns size what they write to fit, before writing anything). */

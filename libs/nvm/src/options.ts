@@ -1,7 +1,7 @@
 // NVM.open's options: one zod schema, the source of the NVMOptions type (apps reuse parts of it to check arguments).
 import { z } from 'zod';
 import { ActorId, NAMESPACE_PATTERN } from '@hvs-nvm/events';
-import { NatsConnectionOptions } from '@hvs-nvm/eventstore';
+import { AsOfSchema, NatsConnectionOptions } from '@hvs-nvm/eventstore';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { SYSTEM_ACTOR } from './block.js';
 
@@ -47,6 +47,12 @@ export const NVMOptionsSchema = z.strictObject({
   projection: z.enum(['local', 'remote']).default('local'),
   /** With `projection: 'remote'`: how long one query may take before another replica is tried. */
   queryTimeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * A read-only view of the namespace as it was at a time or a cut (`{ nvm }` position, as `cut()` gives): blocks,
+   * names, lists, history, facts and semantic queries answer as of then (TTLs judged at that moment), every write
+   * throws ReadOnlyViewError. Built from the nearest archived checkpoint at or before that point plus the log.
+   */
+  asOf: AsOfSchema.optional(),
   /** Epoch milliseconds now, for TTL decisions (expiry, readability of cache blocks); default Date.now. */
   clock: z.custom<() => number>((v) => typeof v === 'function', 'clock must be a function returning epoch ms').optional(),
   /** How often this client looks for expired cache blocks to record their expiry. */

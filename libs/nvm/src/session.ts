@@ -6,17 +6,21 @@ import {
   EventStore,
   connectionOptionsOf,
   openNatsEndpoint,
+  openWorldStore,
   ProjectionRunner,
+  resolveAsOf,
+  WorldRegistry,
   type NatsEndpoint,
   type ParkedMessage,
 } from '@hvs-nvm/eventstore';
 import { defaultEncoder, type Encoder } from '@hvs-nvm/encoders';
+import { archiveRootOf, nearestArchivedCheckpoint } from '@hvs-nvm/files';
 import type { Service } from '@nats-io/services';
 import { createLogger, type Logger } from '@hvs-nvm/runtime';
 import type { BlockReads } from './block-reads.js';
 import { BlockView } from './block-view.js';
 import { EmbeddingQueue } from './embedding-queue.js';
-import { ContentTooLargeError, NVMClosedError, toNVMError } from './errors.js';
+import { ContentTooLargeError, InvalidArgumentError, NVMClosedError, toNVMError } from './errors.js';
 import { Expiry } from './expiry.js';
 import { LocalBlockReads } from './local-block-reads.js';
 import { NameClaims } from './name-claims.js';
@@ -54,6 +58,8 @@ export class NvmSession {
   reads!: BlockReads;
   /** The in-process projection, when this client has one. */
   local?: LocalProjection;
+  /** An as-of view: the live store the view reads through (closed with it), and the moment it shows. */
+  view?: { live: EventStore; time: Date };
 
   constructor(
     readonly options: ResolvedOptions,
@@ -97,27 +103,47 @@ export class NvmSession {
       throw toNVMError(err);
     }
     try {
-      const store = await EventStore.open(endpoint.nc, {
-        names: nvmNames(opts.namespace),
-        replicas: endpoint.replicas,
-        actor: opts.actor,
-      });
+      const worlds = await WorldRegistry.open(endpoint.nc, { replicas: endpoint.replicas });
+      // A fork reads its parent's log up to where it branched, then its own (see openWorldStore).
+      let store: EventStore;
+      try {
+        store = await openWorldStore(endpoint.nc, worlds, 'nvm', 'nvm', nvmNames, opts.namespace, {
+          replicas: endpoint.replicas,
+          actor: opts.actor,
+        });
+      } finally {
+        await worlds.close();
+      }
+      let view: NvmSession['view'];
+      if (opts.asOf) {
+        if (opts.projection === 'remote')
+          throw new InvalidArgumentError("an as-of view needs the in-process projection (projection: 'local')");
+        const at = await resolveAsOf(opts.asOf, { nvm: store });
+        view = { live: store, time: at.time };
+        store = await store.view(at.positions.nvm!);
+        // TTLs are judged at the view's moment: a cache block that was live then reads as live.
+        opts = { ...opts, clock: opts.clock ?? (() => at.time.getTime()) };
+      }
       if (opts.projection === 'remote') {
         const session = new NvmSession(opts, endpoint, store, new StreamWriteState(store), log);
+        session.view = view;
         session.reads = new RemoteBlockReads(endpoint.nc, opts.namespace, opts.queryTimeoutMs);
         return session;
       }
       const encoder = opts.encoder ?? (await defaultEncoder());
-      const dir = join(storagePath, 'projection', `nvm-${opts.namespace}`);
-      const view = await BlockView.load(
+      const liveDir = join(storagePath, 'projection', `nvm-${opts.namespace}`);
+      // A view starts from the nearest archived checkpoint at or before its point, never from (or over) the live one.
+      const dir = view ? ((await nearestArchivedCheckpoint(liveDir, store.upTo!))?.path ?? join(archiveRootOf(liveDir), 'none')) : liveDir;
+      const blockView = await BlockView.load(
         dir,
         opts.namespace,
         encoder,
         (message, detail) => log.warn({ detail }, message),
         await store.identity(),
       );
-      const runner = new ProjectionRunner(store, view, {
-        fromCheckpoint: view.position,
+      const runner = new ProjectionRunner(store, blockView, {
+        fromCheckpoint: blockView.position,
+        checkpoints: !view,
         checkpointEveryEvents: opts.checkpointEveryEvents,
         checkpointEveryMs: opts.checkpointEveryMs,
         // Invalid or foreign messages and events the view cannot apply: logged and skipped, never fatal.
@@ -125,17 +151,18 @@ export class NvmSession {
         onCheckpointError: (err) => log.error({ err }, 'block view checkpoint failed; the log still has everything'),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
-      const state = new ViewWriteState(store, runner, view);
+      const state = new ViewWriteState(store, runner, blockView);
       const session = new NvmSession(opts, endpoint, store, state, log);
       const embeddings = new EmbeddingQueue(
-        view,
+        blockView,
         encoder,
         log,
         () => session.closed,
         (work, what) => session.track(work, what),
       );
       const reads = new LocalBlockReads({
-        view,
+        view: blockView,
+        store,
         runner,
         embeddings,
         encoder,
@@ -143,12 +170,14 @@ export class NvmSession {
         clock: session.clock,
         onDueForExpiry: (blockId) => session.expiry.scheduleExpiry(blockId),
       });
-      session.local = { view, runner, embeddings, reads, encoder, restoredFrom: view.position };
+      session.local = { view: blockView, runner, embeddings, reads, encoder, restoredFrom: blockView.position };
       session.reads = reads;
-      log.info({ fromPosition: view.position, blocks: view.blocks.size }, 'replaying the tail of the log');
+      log.info({ fromPosition: blockView.position, blocks: blockView.blocks.size }, 'replaying the tail of the log');
       await runner.start();
       embeddings.start();
-      session.expiry.startSweep((nowMs) => view.dueForExpiry(nowMs), opts.expirySweepMs);
+      session.view = view;
+      // A view records no expiries (it writes nothing); its clock judges TTLs at its moment instead.
+      if (!view) session.expiry.startSweep((nowMs) => blockView.dueForExpiry(nowMs), opts.expirySweepMs);
       return session;
     } catch (err) {
       await endpoint.close().catch(() => undefined);
@@ -204,6 +233,7 @@ export class NvmSession {
       await this.local?.runner.stop();
     } finally {
       await this.store.close();
+      await this.view?.live.close();
       await this.endpoint.close();
     }
   }

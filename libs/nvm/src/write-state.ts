@@ -66,7 +66,10 @@ export class ViewWriteState implements WriteState {
 
   async written(blockId: string, position: number): Promise<WrittenBlock | undefined> {
     await this.runner.waitFor(position);
-    return this.view.blocks.get(blockId);
+    const record = this.view.blocks.get(blockId);
+    if (!record) return undefined;
+    // The view keeps the current version only: when it was written is all a caller that cannot read it learns.
+    return { state: record.state, history: [{ version: record.state.version, at: record.state.updatedAt }] };
   }
 }
 

@@ -76,6 +76,8 @@ export function agentPermissions(collection: string, agentId: string) {
         `hvs.>`,
         `nvm.>`,
         'hvsnvm.q.nvm.>',
+        // The world registry: fork records and aliases change what every client opens.
+        'hvsnvm.worlds.>',
         '$JS.API.STREAM.>',
         '$JS.API.CONSUMER.CREATE.>',
         '$JS.API.CONSUMER.DURABLE.CREATE.>',

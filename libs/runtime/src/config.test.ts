@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './index.js';
 
 describe('loadConfig', () => {
   it('fills defaults when neither options nor environment say anything', () => {
-    expect(loadConfig({}, {})).toEqual({ replicas: 1, dataDir: './data', logLevel: 'info' });
+    expect(loadConfig({}, {})).toEqual({ replicas: 1, dataDir: './data', logLevel: 'info', exitWithParent: false });
   });
 
   it('reads the environment', () => {
@@ -29,8 +29,16 @@ describe('loadConfig', () => {
       dataDir: '/data',
       logLevel: 'debug',
       natsServerBin: '/opt/nats-server',
+      exitWithParent: false,
     });
     expect(loadConfig({}, { LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+  });
+
+  it('follows the parent process under npx / npm exec, or when HVS_NVM_EXIT_WITH_PARENT says so', () => {
+    expect(loadConfig({}, { npm_command: 'exec' }).exitWithParent).toBe(true);
+    expect(loadConfig({}, { npm_command: 'run-script' }).exitWithParent).toBe(false);
+    expect(loadConfig({}, { HVS_NVM_EXIT_WITH_PARENT: '1' }).exitWithParent).toBe(true);
+    expect(loadConfig({}, { npm_command: 'exec', HVS_NVM_EXIT_WITH_PARENT: '0' }).exitWithParent).toBe(false);
   });
 
   it('lets options beat the environment, and undefined or empty values fall through', () => {

@@ -20,6 +20,12 @@ export const RuntimeConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Explicit nats-server binary for the embedded default. */
   natsServerBin: z.string().optional(),
+  /**
+   * The CLI stops (as on SIGTERM) when its parent process goes away. On under `npx` / `npm exec` (env
+   * `npm_command=exec`), whose `sh -c` between npm and the command does not pass npm's SIGTERM on; or with
+   * `HVS_NVM_EXIT_WITH_PARENT=1` for other launchers.
+   */
+  exitWithParent: z.boolean().default(false),
 });
 
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
@@ -49,6 +55,8 @@ function fromEnv(env: Env): RuntimeConfigInput {
   set('dataDir', env['HVS_NVM_DATA_DIR']);
   set('logLevel', env['HVS_NVM_LOG_LEVEL'] ?? env['LOG_LEVEL']);
   set('natsServerBin', env['NATS_SERVER_BIN']);
+  const exitWithParent = env['HVS_NVM_EXIT_WITH_PARENT'];
+  set('exitWithParent', exitWithParent ? exitWithParent !== '0' && exitWithParent !== 'false' : env['npm_command'] === 'exec' || undefined);
   return out as RuntimeConfigInput;
 }
 

@@ -1,16 +1,13 @@
 // memory: resident bytes per vector of an HVS collection vs raw hnswlib-node with the same vectors, each in a fresh child process.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { repoRoot } from '../../support/child.js';
+import { nodeArgsOf } from '../support/built.js';
 import { summarise } from '../support/stats.js';
 import { ratioRow, type BenchContext, type ResultRow, type Scenario } from '../support/context.js';
 
 const run = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../../..');
-const CHILD = join(here, '..', 'memory-child.ts');
 /** Memory per element in hnswlib does not depend on efConstruction; a cheap build keeps this scenario short. */
 const EF_CONSTRUCTION = 40;
 
@@ -34,7 +31,7 @@ function serverRss(pid: number): number {
 async function child(mode: 'raw' | 'hvs', n: number, url: string): Promise<ChildReport> {
   const { stdout } = await run(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--conditions=@hvs-nvm/source', CHILD, mode, String(n), url, String(EF_CONSTRUCTION)],
+    ['--expose-gc', ...nodeArgsOf('tests/bench/memory-child.ts'), mode, String(n), url, String(EF_CONSTRUCTION)],
     { cwd: repoRoot, maxBuffer: 1 << 20, env: process.env },
   );
   const line = stdout.trim().split('\n').at(-1) ?? '';

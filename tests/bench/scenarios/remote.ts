@@ -5,6 +5,7 @@ import { HVS, type HVSOptions } from '@hvs-nvm/hvs';
 import { mixture, row } from '../support/data.js';
 import { now, percentile, summarise } from '../support/stats.js';
 import { runFixture, type Child } from '../../support/child.js';
+import { entryOf } from '../support/built.js';
 import { ratioRow, untilSearchable, type BenchContext, type ResultRow, type Scenario } from '../support/context.js';
 
 const D = 128;
@@ -49,7 +50,7 @@ export const remote: Scenario = {
       await untilSearchable(local, ctx.log);
       const startReplica = async (id: string) => {
         const child = runFixture(
-          'apps/projector/src/main.ts',
+          entryOf('apps/projector/src/main.ts'),
           [
             '--data-dir',
             join(ctx.workDir, 'replicas'),

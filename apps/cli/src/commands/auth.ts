@@ -5,8 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { AgentId } from '@hvs-nvm/events';
-import { generateAuthConfig } from '@hvs-nvm/runtime';
-import { newAgentToken, readAgentTokensFile, type AgentTokens } from '@hvs-nvm/server-app';
+import type { AgentTokens } from '@hvs-nvm/server-app';
 import { globals, print, UsageError } from '../context.js';
 
 /** 24 random bytes, URL-safe: no character the nats-server config lexer would need escaped. */
@@ -50,7 +49,7 @@ export function registerAuth(program: Command): void {
     .requiredOption('-o, --out <file>', 'config file to write (include it from the server config, or start nats-server -c with it)')
     .option('--credentials <file>', 'also write the generated credentials here as JSON (mode 0600)')
     .action(
-      (
+      async (
         options: {
           agent: string[];
           collection: string;
@@ -64,6 +63,7 @@ export function registerAuth(program: Command): void {
         cmd: Command,
       ) => {
         const opts = globals(cmd);
+        const { generateAuthConfig } = await import('@hvs-nvm/runtime');
         const agents = agentIds(options.agent).map((id) => ({ id, password: password() }));
         const writer = { user: options.writer, password: password() };
         const responder = { user: options.responder, password: password() };
@@ -110,8 +110,9 @@ export function registerAuth(program: Command): void {
     )
     .requiredOption('--agent <ids>', 'agent id(s), repeatable or comma-separated', collect, [])
     .requiredOption('-o, --out <file>', 'the tokens file (JSON {"<token>": "<agent>"}, mode 0600)')
-    .action((options: { agent: string[]; out: string }, cmd: Command) => {
+    .action(async (options: { agent: string[]; out: string }, cmd: Command) => {
       const opts = globals(cmd);
+      const { newAgentToken, readAgentTokensFile } = await import('@hvs-nvm/server-app');
       const named = new Set(agentIds(options.agent));
       const out = resolve(options.out);
       const kept: AgentTokens = existsSync(out)

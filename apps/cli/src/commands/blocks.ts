@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { BlockClassValue } from '@hvs-nvm/events';
 import type { Block } from '@hvs-nvm/nvm';
-import { globals, openStack, parseIntArg, print, UsageError } from '../context.js';
+import { globals, openStack, parseIntArg, print } from '../context.js';
 
 const row = (b: Block) => `${b.id}  v${b.version}  ${b.blockClass.padEnd(16)}  ${b.readonly ? 'ro' : 'rw'}  ${b.name}`;
 
@@ -26,20 +26,15 @@ export function registerBlocks(program: Command): void {
 
   blocks
     .command('get')
-    .description('show a block by id or name (optionally an earlier version, or as of a time)')
+    .description('show a block by id or name (optionally an earlier version; with the global --as-of, as it was then)')
     .argument('<idOrName>', 'block id, or its name')
     .option('--version <n>', 'that version of the block')
-    .option('--as-of <time>', 'the block as it was at this ISO time')
-    .action(async (idOrName: string, options: { version?: string; asOf?: string }, cmd: Command) => {
+    .action(async (idOrName: string, options: { version?: string }, cmd: Command) => {
       const opts = globals(cmd);
       const version = options.version === undefined ? undefined : parseIntArg(options.version, '--version');
-      if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf)))
-        throw new UsageError(`--as-of '${options.asOf}' is not a time`);
+      // With --as-of the whole stack is a view of that moment: the block (and its name) as they were then.
       await using stack = await openStack(opts);
-      const query = {
-        ...(version !== undefined ? { version } : {}),
-        ...(options.asOf ? { asOf: new Date(options.asOf).toISOString() } : {}),
-      };
+      const query = version !== undefined ? { version } : {};
       const byName = await stack.integration.nvm.getBlockByName(idOrName);
       const block = await stack.api.getBlock(byName ? byName.id : idOrName, query);
       print(opts, block, () => `${row(block)}\n\n${block.content}`);

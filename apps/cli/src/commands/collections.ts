@@ -1,15 +1,15 @@
 // `hvs-nvm collections ls | show | create | rm`: the server's collections (the registry the HTTP API serves), on the data dir.
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DataDirServedError, readServerLock } from '@hvs-nvm/runtime';
 import { configOf, globals, openStack, parseIntArg, print, type GlobalOptions } from '../context.js';
 
 /**
  * Creating or deleting beside a running server would delete streams under the collections it holds open: over its
  * HTTP API instead (POST / DELETE /v1/collections).
  */
-function refuseIfServed(opts: GlobalOptions): void {
-  const dataDir = resolve(configOf(opts).dataDir);
+async function refuseIfServed(opts: GlobalOptions): Promise<void> {
+  const { DataDirServedError, readServerLock } = await import('@hvs-nvm/runtime');
+  const dataDir = resolve((await configOf(opts)).dataDir);
   const holder = readServerLock(dataDir);
   if (holder) throw new DataDirServedError(dataDir, holder);
 }
@@ -71,7 +71,7 @@ export function registerCollections(program: Command): void {
           ...(options.efConstruction !== undefined ? { efConstruction: parseIntArg(options.efConstruction, '--ef-construction') } : {}),
           ...(options.ef !== undefined ? { ef: parseIntArg(options.ef, '--ef') } : {}),
         };
-        refuseIfServed(opts);
+        await refuseIfServed(opts);
         await using stack = await openStack(opts);
         const created = await stack.api.createCollection(input);
         print(opts, created, () => `${created.created ? 'created' : 'exists'}  ${line(created)}`);
@@ -84,7 +84,7 @@ export function registerCollections(program: Command): void {
     .argument('<name>', 'the collection')
     .action(async (name: string, _options: unknown, cmd: Command) => {
       const opts = globals(cmd);
-      refuseIfServed(opts);
+      await refuseIfServed(opts);
       await using stack = await openStack(opts);
       await stack.api.deleteCollection(name);
       print(opts, { deleted: name }, () => `deleted ${name}`);

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { writeCheckpointFile } from '@hvs-nvm/files';
 import type { Command } from 'commander';
 import type { BatchItem, VectorRecord } from '@hvs-nvm/hvs';
 import { globals, openStack, parseIntArg, print, UsageError } from '../context.js';
@@ -32,6 +31,7 @@ function readProgress(file: string): Progress | undefined {
 
 /** Written through the checkpoint writer (temp file, fsync, rename), so a crash never leaves a torn progress file. */
 async function writeProgress(file: string, p: Progress): Promise<void> {
+  const { writeCheckpointFile } = await import('@hvs-nvm/files');
   await writeCheckpointFile(progressPath(file), JSON.stringify(p));
 }
 

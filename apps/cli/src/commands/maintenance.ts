@@ -3,14 +3,13 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { DataDirServedError, readServerLock } from '@hvs-nvm/runtime';
-import { serveMcpStdio } from '@hvs-nvm/server-app';
 import { configOf, globals, openStack, print, storePaths } from '../context.js';
 
 /** The `hvs-nvm start` holding this data dir's lock (its process is alive), and whether its HTTP API answers. */
 async function runningServer(
   dataDir: string,
 ): Promise<{ url: string | null; mcpUrl: string | null; pid: number; healthy: boolean } | undefined> {
+  const { readServerLock } = await import('@hvs-nvm/runtime');
   const info = readServerLock(dataDir);
   if (!info) return undefined;
   // A 401 answers too: a server started with tokens is running, even though we hold none. So does a 503: the
@@ -25,7 +24,8 @@ async function runningServer(
 }
 
 /** Commands that rebuild or checkpoint the projections on disk must not run beside the server that owns them. */
-function refuseIfServed(dataDir: string): void {
+async function refuseIfServed(dataDir: string): Promise<void> {
+  const { DataDirServedError, readServerLock } = await import('@hvs-nvm/runtime');
   const holder = readServerLock(dataDir);
   if (holder) throw new DataDirServedError(dataDir, holder);
 }
@@ -36,7 +36,7 @@ export function registerMaintenance(program: Command): void {
     .description('the data dir, NATS, projection positions and sizes, and the running server if any')
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globals(cmd);
-      const dataDir = resolve(configOf(opts).dataDir);
+      const dataDir = resolve((await configOf(opts)).dataDir);
       const server = await runningServer(dataDir);
       await using stack = await openStack(opts);
       const stats = await stack.api.stats();
@@ -62,7 +62,7 @@ export function registerMaintenance(program: Command): void {
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globals(cmd);
       // The running server checkpoints its own projections (and would race this process for the same folders).
-      refuseIfServed(resolve(configOf(opts).dataDir));
+      await refuseIfServed(resolve((await configOf(opts)).dataDir));
       const stack = await openStack(opts);
       let hvsPosition: number;
       let nvmPosition: number;
@@ -82,8 +82,8 @@ export function registerMaintenance(program: Command): void {
     .option('--no-progress', 'no progress display on stderr')
     .action(async (options: { progress: boolean }, cmd: Command) => {
       const opts = globals(cmd);
-      const dataDir = resolve(configOf(opts).dataDir);
-      refuseIfServed(dataDir);
+      const dataDir = resolve((await configOf(opts)).dataDir);
+      await refuseIfServed(dataDir);
       // The heads before rebuilding: what the replay reads towards.
       let heads: { hvs: number; nvm: number };
       {
@@ -147,6 +147,7 @@ export function registerMaintenance(program: Command): void {
     .description('serve MCP over stdin/stdout (for AI clients that launch a command)')
     .action(async (_options: unknown, cmd: Command) => {
       const opts = globals(cmd);
+      const { serveMcpStdio } = await import('@hvs-nvm/server-app');
       await using stack = await openStack(opts);
       await serveMcpStdio(stack.api);
     });

@@ -1,7 +1,6 @@
 // `hvs-nvm store | search | get` and `hvs-nvm memory ls | get | update | rm | history`: agent memory (the integration)
 // from the terminal.
 import { Option, type Command } from 'commander';
-import { VectorNotFoundError } from '@hvs-nvm/hvs';
 import { globals, NotFoundError, openStack, parseIntArg, parseJsonArg, print, UsageError } from '../context.js';
 
 function metadataArg(text: string | undefined): Record<string, unknown> | undefined {
@@ -100,7 +99,7 @@ export function registerMemory(program: Command): void {
         // `start --dimension` gave `default` another shape).
         const memory = stack.integration.hvs.options.collection;
         const v = await stack.api.getVector(id, memory).catch((e: unknown) => {
-          if (e instanceof VectorNotFoundError && memory !== 'default') return stack.api.getVector(id, 'default');
+          if ((e as { code?: string }).code === 'VECTOR_NOT_FOUND' && memory !== 'default') return stack.api.getVector(id, 'default');
           throw e;
         });
         const blockId = v.metadata['nvm_block_id'];
@@ -114,6 +113,7 @@ export function registerMemory(program: Command): void {
           dimension: v.vector.length,
         };
       } catch (err) {
+        const { VectorNotFoundError } = await import('@hvs-nvm/hvs');
         if (!(err instanceof VectorNotFoundError)) throw err;
         const block = await stack.api.getBlock(id).catch((e: unknown) => {
           throw (e as { status?: number }).status === 404 ? new NotFoundError(`nothing stored under '${id}'`) : e;

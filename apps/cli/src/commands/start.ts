@@ -1,8 +1,6 @@
 // `hvs-nvm start`: JetStream (embedded or NATS_URL), the projections and the HTTP + MCP server, until SIGINT/SIGTERM.
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { acquireServerLock } from '@hvs-nvm/runtime';
-import { createServer, InsecureBindError, isLoopback, readAgentTokensFile } from '@hvs-nvm/server-app';
 import { configOf, globals, openStack, parseIntArg, print, untilSignal } from '../context.js';
 
 interface StartOptions {
@@ -78,12 +76,16 @@ export function registerStart(program: Command): void {
     )
     .action(async (options: StartOptions, cmd: Command) => {
       const opts = globals(cmd);
+      const [{ acquireServerLock }, { createServer, InsecureBindError, isLoopback, readAgentTokensFile }] = await Promise.all([
+        import('@hvs-nvm/runtime'),
+        import('@hvs-nvm/server-app'),
+      ]);
       const port = parseIntArg(options.port, '--port', 0);
       const limits = limitsOf(options);
       const agentTokens = options.agentTokens ? readAgentTokensFile(resolve(options.agentTokens)) : undefined;
       if (!options.token && !agentTokens && !isLoopback(options.host)) throw new InsecureBindError(options.host);
       // One server per data dir: the lock is taken before anything is opened, and held until the process ends.
-      const lock = acquireServerLock(resolve(configOf(opts).dataDir));
+      const lock = acquireServerLock(resolve((await configOf(opts)).dataDir));
       const defaultCollection = {
         ...(options.dimension !== undefined ? { dimension: parseIntArg(options.dimension, '--dimension', 1) } : {}),
         ...(options.geometry !== undefined ? { geometry: options.geometry } : {}),

@@ -4,8 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { HVS } from '@hvs-nvm/hvs';
-import { embedHierarchy } from '@hvs-nvm/hyperbolic';
 import { configOf, globals, parseIntArg, print, storePaths, UsageError } from '../context.js';
 
 /** Header words a first line may carry instead of an edge. */
@@ -81,6 +79,7 @@ export function registerTaxonomy(program: Command): void {
           },
           cliProgress.Presets.shades_classic,
         );
+        const [{ HVS }, { embedHierarchy }] = await Promise.all([import('@hvs-nvm/hvs'), import('@hvs-nvm/hyperbolic')]);
         let embedding;
         try {
           if (options.progress) bar.start(1, 0, { stage: 'embed' });
@@ -98,7 +97,7 @@ export function registerTaxonomy(program: Command): void {
             if (e.status === 400) throw new UsageError(e.message ?? String(err));
             throw err;
           });
-          const config = configOf(opts);
+          const config = await configOf(opts);
           await using hvs = await HVS.open({
             storagePath: storePaths(resolve(config.dataDir)).hvsPath,
             ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),

@@ -73,6 +73,12 @@ export function summarise(event: RecordedEvent): string {
       return `fact: ${excerpt(`${event.data.subject} ${event.data.predicate} ${event.data.object}`)} (source ${event.data.source})`;
     case 'CacheEntrySet':
       return `cache entry set: ${excerpt(event.data.key)}`;
+    case 'ForkCreated':
+      return `world '${event.data.name}' forked from '${event.data.parent}' (${event.data.kind})`;
+    case 'ForkDeleted':
+      return `fork '${event.data.name}' deleted (${event.data.kind})`;
+    case 'WorldAliased':
+      return `alias '${event.data.alias}' now names world '${event.data.world}'`;
   }
 }
 

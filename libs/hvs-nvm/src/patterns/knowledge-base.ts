@@ -2,9 +2,17 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { encodeEventData, streamIds } from '@hvs-nvm/events';
-import type { CatchUpSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
+import type { EventSubscription, RecordedEvent } from '@hvs-nvm/eventstore';
 import type { HVS } from '@hvs-nvm/hvs';
-import { BlockClass, BlockNotFoundError, ContentTooLargeError, InvalidArgumentError, toNVMError, type NVM } from '@hvs-nvm/nvm';
+import {
+  BlockClass,
+  BlockNotFoundError,
+  ContentTooLargeError,
+  InvalidArgumentError,
+  PatchNotApplicableError,
+  toNVMError,
+  type NVM,
+} from '@hvs-nvm/nvm';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { createLogger } from '@hvs-nvm/runtime';
 import { NonBlankText, parseInput, parseOptions } from '../input.js';
@@ -34,11 +42,9 @@ export interface FactSubscription {
 }
 
 const KnowledgeBaseOptionsSchema = z.strictObject({
-  /** Facts the shared block keeps besides the count; every fact stays in the fact stream (history(), subscribe()). */
-  recentFacts: z.number().int().min(0).max(1000).default(10),
   /**
    * Largest fact accepted, as JSON bytes. It bounds the FactAdded event, the fact's HVS metadata (keep HVS's
-   * maxMetadataBytes above it, as its 64 KiB default is) and the share of the block each recent fact takes.
+   * maxMetadataBytes above it, as its 64 KiB default is) and the patch that adds it to the block.
    */
   maxFactBytes: z
     .number()
@@ -69,32 +75,23 @@ const FactInput = z.object({
   source: z.string(),
 });
 
-/** What the shared block holds: a bounded summary, rewritten on each fact (NVM keeps every version of it). */
-type KbSummary = {
-  factCount: number;
-  recentFacts: Fact[];
-  relations: unknown[];
-  /** Where all the facts are: the fact streams of this NVM namespace. */
-  factStreams: string;
-};
+/** What the shared block holds, as the seed's pattern reads it (`kb['facts']`): every fact, and the relations. */
+type KbContent = { facts: Fact[]; relations: unknown[] };
 
 const KB_NAME = 'shared_knowledge_base';
-/** The summary never outgrows this, whatever NVM would accept: its cost is paid again by every kept version. */
-const MAX_SUMMARY_BYTES = 64 * 1024;
 
 function toFact(e: RecordedEvent): Fact | undefined {
   return e.type === 'FactAdded' ? { ...e.data } : undefined;
 }
 
-const EMPTY_SUMMARY: KbSummary = { factCount: 0, recentFacts: [], relations: [], factStreams: streamIds.facts };
-
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 /**
  * Facts shared by models. Each fact is a FactAdded event on its own stream (the record: `history()`, `subscribe()`),
- * a vector in HVS (`queryFacts()`), and a line in the `shared_knowledge_base` block. That block holds a summary —
- * `{ factCount, recentFacts, relations, factStreams }`, with the latest `recentFacts` facts — not every fact, because
- * NVM keeps every version of a block: a block holding all facts would cost O(n²) to keep as n grows.
+ * a vector in HVS (`queryFacts()`), and an entry of the `shared_knowledge_base` block, which holds
+ * `{ facts: [...every fact], relations: [...] }` as the seed's pattern reads it. Each fact adds itself to the block
+ * with a one-operation JSON patch (`add /facts/-`): the log stores the patch, not the whole list again, and the
+ * block view keeps one version, so n facts cost O(n), and concurrent adds all land (a lost race re-applies it).
  */
 export class SharedKnowledgeBase {
   private readonly kb: SystemBlock;
@@ -111,20 +108,15 @@ export class SharedKnowledgeBase {
     // Everyone reads it, only the system writes it; re-created (its summary rebuilt from the fact log) if it is gone.
     this.kb = new SystemBlock(
       nvm,
-      { name: KB_NAME, blockClass: BlockClass.SHARED_KNOWLEDGE, initialContent: () => this.rebuiltSummary() },
+      { name: KB_NAME, blockClass: BlockClass.SHARED_KNOWLEDGE, initialContent: () => this.rebuiltContent() },
       this.log,
     );
   }
 
-  /** The summary of every fact in the log, for a block made (again) while facts are recorded. */
-  private async rebuiltSummary(): Promise<KbSummary> {
-    const facts = await this.history();
-    const limit = Math.min(MAX_SUMMARY_BYTES, this.nvm.maxContentBytes);
-    let summary = EMPTY_SUMMARY;
-    for (const { position: _p, ...fact } of facts.slice(-Math.max(1, this.options.recentFacts))) {
-      summary = this.summarise(JSON.stringify(summary), fact, limit);
-    }
-    return { ...summary, factCount: facts.length };
+  /** The block's content made from the fact log: every fact recorded, oldest first (for a block made again). */
+  private async rebuiltContent(relations: unknown[] = []): Promise<KbContent> {
+    const facts = (await this.history()).map(({ position: _p, ...fact }) => fact);
+    return { facts, relations };
   }
 
   async getKbBlockId(): Promise<string> {
@@ -150,9 +142,9 @@ export class SharedKnowledgeBase {
     const fact: Fact = { factId: randomUUID(), ...input, timestamp: Date.now() / 1000 };
     const bytes = encodeEventData(fact).byteLength;
     if (bytes > this.options.maxFactBytes) throw new ContentTooLargeError('the fact', bytes, this.options.maxFactBytes);
-    const summaryLimit = Math.min(MAX_SUMMARY_BYTES, this.nvm.maxContentBytes);
-    const alone = jsonBytes(this.summarise(undefined, fact, summaryLimit));
-    if (alone > summaryLimit) throw new ContentTooLargeError('the fact in the knowledge-base block', alone, summaryLimit);
+    const alone = jsonBytes({ facts: [fact], relations: [] });
+    if (alone > this.nvm.maxContentBytes)
+      throw new ContentTooLargeError('the fact in the knowledge-base block', alone, this.nvm.maxContentBytes);
     const kb = await this.kb.get();
     const vector = await this.encoder.encode(`${fact.subject} ${fact.predicate} ${fact.object}`);
 
@@ -165,50 +157,39 @@ export class SharedKnowledgeBase {
       throw toNVMError(err);
     }
     await storeEntry(this.hvs, 'fact', vector, { type: 'fact', fact: { ...fact }, kb_block_id: kb.id }, `fact-${fact.factId}`, links);
-    // The updater form: NVM re-runs it on fresh content when another writer got in first.
-    const summarise = (current: { content: string }) => this.summarise(current.content, fact, summaryLimit);
-    try {
-      await this.nvm.updateBlock(kb.id, summarise);
-    } catch (err) {
-      if (!(err instanceof BlockNotFoundError)) throw err;
-      // Deleted under us: made again from the log (which has this fact already; summarise counts it once).
-      this.kb.forget();
-      await this.nvm.updateBlock((await this.kb.get()).id, summarise);
-    }
+    await this.addToBlock(kb.id, fact);
     return links.length > 0 ? { ...fact, sources: links } : fact;
   }
 
-  /** The summary after `fact`: one more in the count, the latest facts that fit in `limitBytes`. */
-  private summarise(content: string | undefined, fact: Fact, limitBytes: number): KbSummary {
-    let previous: Partial<KbSummary> & { facts?: Fact[] } = {};
+  /**
+   * Adds a recorded fact to the block with one patch. A block made again from the log meanwhile (deleted under us)
+   * has it already; one of an older shape (a summary without `facts`) is rewritten from the log, which has it too.
+   * A block at NVM's content limit keeps the facts it has (logged): the fact is in the log and HVS all the same.
+   */
+  private async addToBlock(blockId: string, fact: Fact): Promise<void> {
     try {
-      if (content !== undefined) previous = JSON.parse(content) as typeof previous;
-    } catch {
-      // Not ours (someone rewrote the block): start the summary again; the fact streams still hold every fact.
+      await this.nvm.patchBlock(blockId, [{ op: 'add', path: '/facts/-', value: { ...fact } }]);
+    } catch (err) {
+      if (err instanceof BlockNotFoundError) {
+        this.kb.forget();
+        await this.kb.get();
+      } else if (err instanceof PatchNotApplicableError || (err as { code?: string }).code === 'BLOCK_NOT_JSON') {
+        await this.nvm.updateBlock(blockId, async (current: { content: string }) => {
+          let relations: unknown[] = [];
+          try {
+            const previous = JSON.parse(current.content) as { relations?: unknown };
+            if (Array.isArray(previous.relations)) relations = previous.relations;
+          } catch {
+            // Not ours (someone rewrote the block): made again from the fact log.
+          }
+          return this.rebuiltContent(relations);
+        });
+      } else if (err instanceof ContentTooLargeError) {
+        this.log.warn({ blockId, factId: fact.factId }, 'the knowledge-base block is full: the fact is in the fact log and HVS only');
+      } else {
+        throw err;
+      }
     }
-    // Blocks written before the summary held every fact under `facts`.
-    const earlier = Array.isArray(previous.recentFacts) ? previous.recentFacts : Array.isArray(previous.facts) ? previous.facts : [];
-    const count = typeof previous.factCount === 'number' ? previous.factCount : earlier.length;
-    // Already summarised (a block rebuilt from the log after this fact was recorded): counted once.
-    if (earlier.some((f) => f?.factId === fact.factId)) {
-      return {
-        factCount: count,
-        recentFacts: earlier,
-        relations: Array.isArray(previous.relations) ? previous.relations : [],
-        factStreams: streamIds.facts,
-      };
-    }
-    const keep = this.options.recentFacts;
-    const summary: KbSummary = {
-      factCount: count + 1,
-      recentFacts: keep === 0 ? [] : [...earlier, fact].slice(-keep),
-      relations: Array.isArray(previous.relations) ? previous.relations : [],
-      factStreams: streamIds.facts,
-    };
-    // Oldest out first until it fits; each one out takes its JSON and one comma with it.
-    let bytes = jsonBytes(summary);
-    while (summary.recentFacts.length > 1 && bytes > limitBytes) bytes -= jsonBytes(summary.recentFacts.shift()) + 1;
-    return summary;
   }
 
   async queryFacts(query: string, k = 10): Promise<Fact[]> {
@@ -249,7 +230,7 @@ export class SharedKnowledgeBase {
     if (typeof handler !== 'function') throw new InvalidArgumentError('subscribe takes a handler function');
     const { since, onError } = parseOptions(SubscribeOptionsSchema, options, 'subscribe');
     const store = this.nvm.eventStore;
-    let sub: CatchUpSubscription | undefined;
+    let sub: EventSubscription | undefined;
     let stopped = false;
     let reported = false;
     const report = (error: unknown) => {
