@@ -7,7 +7,8 @@ import type { Encoder } from '@hvs-nvm/encoders';
 import { CodedError } from '@hvs-nvm/events';
 import type { AsOf, HVSNVMIntegration, IntegrationOptions } from '@hvs-nvm/hvs-nvm';
 import type { RuntimeConfig } from '@hvs-nvm/runtime';
-import type { Api } from '@hvs-nvm/server-app';
+import type { Api, Collections } from '@hvs-nvm/server-app';
+import type { Geometry, HVS } from '@hvs-nvm/hvs';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
 
@@ -50,6 +51,9 @@ export interface Stack {
   dataDir: string;
   encoder: Encoder;
   integration: HVSNVMIntegration;
+  /** The `default` collection (the vector routes without a collection): integration.hvs unless its shape differs. */
+  defaultHvs: HVS;
+  collections: Collections;
   api: Api;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -64,33 +68,125 @@ export async function openEncoder(name: GlobalOptions['encoder']): Promise<Encod
   return name === 'hashing' ? hashingEncoder() : defaultEncoder();
 }
 
-/** Opens HVS and NVM under <data-dir>/hvs and <data-dir>/nvm, on NATS_URL or the data dir's embedded server. */
-export async function openStack(opts: GlobalOptions, more: Pick<IntegrationOptions, 'onProgress'> = {}): Promise<Stack> {
+/** The memory store's collection when `default` has another shape than the encoder's vectors. */
+export const MEMORY_COLLECTION = 'memory';
+
+/** The default collection's shape, as `start --dimension --geometry` asks (each defaults to the encoder's). */
+export interface DefaultCollection {
+  dimension?: number;
+  geometry?: Geometry;
+}
+
+/**
+ * Opens HVS and NVM under <data-dir>/hvs and <data-dir>/nvm, on NATS_URL or the data dir's embedded server. The
+ * memory store (the integration: encoder-sized, spherical) uses the `default` collection when its shape is the
+ * default's; otherwise (`start --dimension 3`, or a data dir whose `default` was created so) it uses `memory`, and
+ * `default` is opened on its own with its own shape.
+ */
+export async function openStack(
+  opts: GlobalOptions,
+  more: Pick<IntegrationOptions, 'onProgress'> & { defaultCollection?: DefaultCollection } = {},
+): Promise<Stack> {
   const config = await configOf(opts);
   const dataDir = resolve(config.dataDir);
   const asOf = opts.asOf !== undefined ? await asOfArg(opts.asOf) : undefined;
   const encoder = await openEncoder(opts.encoder);
-  const [{ HVSNVMIntegration }, { Api }, { hashingEncoder }] = await Promise.all([
-    import('@hvs-nvm/hvs-nvm'),
-    import('@hvs-nvm/server-app'),
-    import('@hvs-nvm/encoders'),
-  ]);
-  const integration = await HVSNVMIntegration.open({
+  const [
+    { HVSNVMIntegration },
+    { Api, Collections: CollectionRegistry, DEFAULT_COLLECTION },
+    { hashingEncoder },
+    { CollectionMismatchError, HVS: HVSClient },
+  ] = await Promise.all([import('@hvs-nvm/hvs-nvm'), import('@hvs-nvm/server-app'), import('@hvs-nvm/encoders'), import('@hvs-nvm/hvs')]);
+  const { defaultCollection: wanted, ...integrationMore } = more;
+  const common = {
     ...storePaths(dataDir),
     encoder,
     ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
     ...(asOf ? { asOf } : {}),
-    // By name, so that `hvs-nvm promote <fork>` switches every later command (and `start`) to the fork.
-    world: opts.world ?? 'default',
-    // A promoted fork re-embedded with the hashing encoder of another dimension is opened with that one.
-    encoderForWorld: (made) =>
-      opts.encoder === 'hashing' && made.encoder.startsWith('hashing') ? hashingEncoder(made.dimension) : undefined,
-    ...more,
-  });
+  };
+  const openWorld = () =>
+    HVSNVMIntegration.open({
+      ...common,
+      // By name, so that `hvs-nvm promote <fork>` switches every later command (and `start`) to the fork.
+      world: opts.world ?? 'default',
+      // A promoted fork re-embedded with the hashing encoder of another dimension is opened with that one.
+      encoderForWorld: (made) =>
+        opts.encoder === 'hashing' && made.encoder.startsWith('hashing') ? hashingEncoder(made.dimension) : undefined,
+      ...integrationMore,
+    });
+  // The memory store's vectors beside a `default` of another shape (its blocks stay in the default namespace).
+  const openMemory = () => HVSNVMIntegration.open({ ...common, collection: MEMORY_COLLECTION, ...integrationMore });
+  const memoryShape = { dimension: encoder.dimension, geometry: 'spherical' as Geometry };
+  const shape = { dimension: wanted?.dimension ?? memoryShape.dimension, geometry: wanted?.geometry ?? memoryShape.geometry };
+  const sameAsMemory = shape.dimension === memoryShape.dimension && shape.geometry === memoryShape.geometry;
+  let integration: HVSNVMIntegration;
+  let defaultShape: { dimension: number; geometry: Geometry } | undefined = sameAsMemory ? undefined : shape;
+  if (sameAsMemory) {
+    try {
+      integration = await openWorld();
+    } catch (err) {
+      // `default` was made with another shape (an earlier `start --dimension`): it keeps it, memory goes to `memory`.
+      if (
+        !(err instanceof CollectionMismatchError) ||
+        err.collection !== DEFAULT_COLLECTION ||
+        wanted?.dimension !== undefined ||
+        wanted?.geometry !== undefined
+      ) {
+        throw err;
+      }
+      defaultShape = err.existing as { dimension: number; geometry: Geometry };
+      integration = await openMemory();
+    }
+  } else {
+    integration = await openMemory();
+  }
+  let defaultHvs = integration.hvs;
+  let collections: Collections | undefined;
+  try {
+    if (defaultShape) {
+      defaultHvs = await HVSClient.open({
+        storagePath: storePaths(dataDir).hvsPath,
+        ...integration.hvs.natsConnectionOptions(),
+        collection: DEFAULT_COLLECTION,
+        ...defaultShape,
+      });
+    }
+    const own = integration.hvs.options.collection;
+    const reasons: Record<string, string> = {
+      [DEFAULT_COLLECTION]: 'the vector routes without a collection use it',
+      [own]: 'the memory store (facts, cache, mail) uses it',
+    };
+    collections = await CollectionRegistry.open({
+      fixed: defaultHvs === integration.hvs ? [defaultHvs] : [defaultHvs, integration.hvs],
+      // A promoted fork is `default` to the vector routes, as it is to everything else.
+      ...(own !== DEFAULT_COLLECTION && defaultHvs === integration.hvs ? { aliases: { [DEFAULT_COLLECTION]: integration.hvs } } : {}),
+      reasons,
+    });
+  } catch (err) {
+    if (defaultHvs !== integration.hvs) await defaultHvs.close();
+    await integration.close();
+    throw err;
+  }
+  const registry = collections;
   // The world's own encoder (a re-embedded fork's may differ from the one asked for).
-  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder: integration.encoder });
-  const close = () => api.close().finally(() => integration.close());
-  return { config, dataDir, encoder: integration.encoder, integration, api, close, [Symbol.asyncDispose]: close };
+  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder: integration.encoder, collections: registry });
+  const close = () =>
+    api
+      .close()
+      .finally(() => registry.close())
+      .finally(() => (defaultHvs !== integration.hvs ? defaultHvs.close() : undefined))
+      .finally(() => integration.close());
+  return {
+    config,
+    dataDir,
+    encoder: integration.encoder,
+    integration,
+    defaultHvs,
+    collections: registry,
+    api,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 /** Parses `--as-of`: an ISO 8601 time or a cut (`hvs:12,mail:3,nvm:40`, as `hvs-nvm cut` prints it). */

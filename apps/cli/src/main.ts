@@ -5,6 +5,7 @@ import { configOf, EXIT, exitCodeOf, followParent, reportError, type GlobalOptio
 import { registerAudit } from './commands/audit.js';
 import { registerAuth } from './commands/auth.js';
 import { registerBlocks } from './commands/blocks.js';
+import { registerCollections } from './commands/collections.js';
 import { registerHistory } from './commands/history.js';
 import { registerImport } from './commands/import.js';
 import { registerKb } from './commands/kb.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerMemory(program);
   registerBlocks(program);
+  registerCollections(program);
   registerMail(program);
   registerKb(program);
   registerImport(program);

@@ -20,6 +20,8 @@ import { asOfParam, AsOfViews } from './as-of-views.js';
 import { deleteFork, forkWorld, listForks, promoteFork } from './fork-api.js';
 import { HttpError, validationError } from './problem.js';
 import * as S from './schemas.js';
+import * as C from './schemas-collections.js';
+import { CollectionNotFoundError, DEFAULT_COLLECTION, type Collections } from './collections.js';
 import { paginate } from './pagination.js';
 
 export interface ApiDeps {
@@ -27,6 +29,8 @@ export interface ApiDeps {
   hvs: HVS;
   nvm: NVM;
   encoder: Encoder;
+  /** The server's collections (the vector routes under /v1/collections/{name}); without it only `default`, as `hvs`. */
+  collections?: Collections;
   /** Lifetime of semantic-cache entries (default 3600). */
   cacheTtlSeconds?: number;
 }
@@ -142,33 +146,88 @@ export class Api {
     return caller.actor ? this.deps.nvm.as(caller.actor) : this.deps.nvm;
   }
 
-  // ---- vectors ----
+  // ---- vectors (of a collection: `default` unless named) ----
 
-  async storeVector(body: In<typeof S.StoreVectorBody>): Promise<{ id: string }> {
-    const id = await this.deps.hvs.storeVector(body.vector, body.metadata, body.id ? { id: body.id } : {});
+  /** The collection the vector methods use when none is named: `default`, or the one inCollection() scoped to. */
+  private scope = DEFAULT_COLLECTION;
+
+  /** This Api with its vector methods on `collection` (for the routes under /v1/collections/{name}). */
+  inCollection(collection: string): Api {
+    const scoped = Object.create(this) as Api;
+    scoped.scope = collection;
+    return scoped;
+  }
+
+  /** The HVS of a collection: the server's registry, or without one `hvs` as `default`. */
+  private vectorsOf(collection: string): Promise<HVS> {
+    if (this.deps.collections) return this.deps.collections.hvs(collection);
+    if (collection === DEFAULT_COLLECTION) return Promise.resolve(this.deps.hvs);
+    return Promise.reject(new CollectionNotFoundError(collection));
+  }
+
+  async storeVector(body: In<typeof S.StoreVectorBody>, collection = this.scope): Promise<{ id: string }> {
+    const hvs = await this.vectorsOf(collection);
+    const id = await hvs.storeVector(body.vector, body.metadata, body.id ? { id: body.id } : {});
     return { id };
   }
 
-  async batchStoreVectors(body: In<typeof S.BatchStoreVectorsBody>): Promise<{ ids: string[] }> {
-    return { ids: await this.deps.hvs.batchStoreVectors(body.items) };
+  async batchStoreVectors(body: In<typeof S.BatchStoreVectorsBody>, collection = this.scope): Promise<{ ids: string[] }> {
+    return { ids: await (await this.vectorsOf(collection)).batchStoreVectors(body.items) };
   }
 
-  async getVector(id: string): Promise<z.input<typeof S.VectorOut>> {
-    return vectorOut(await this.deps.hvs.retrieveVector(id));
+  async getVector(id: string, collection = this.scope): Promise<z.input<typeof S.VectorOut>> {
+    return vectorOut(await (await this.vectorsOf(collection)).retrieveVector(id));
   }
 
-  async deleteVector(id: string): Promise<void> {
-    if (!(await this.deps.hvs.deleteVector(id))) throw new HttpError(404, 'VECTOR_NOT_FOUND', `vector '${id}' not found`);
+  async deleteVector(id: string, collection = this.scope): Promise<void> {
+    const hvs = await this.vectorsOf(collection);
+    if (!(await hvs.deleteVector(id))) throw new HttpError(404, 'VECTOR_NOT_FOUND', `vector '${id}' not found`);
   }
 
-  async searchVectors(body: In<typeof S.SearchVectorsBody>): Promise<{ results: z.input<typeof S.VectorHit>[] }> {
-    const results = await this.deps.hvs.semanticSearch(body.vector, {
+  async searchVectors(body: In<typeof S.SearchVectorsBody>, collection = this.scope): Promise<{ results: z.input<typeof S.VectorHit>[] }> {
+    const results = await (
+      await this.vectorsOf(collection)
+    ).semanticSearch(body.vector, {
       k: body.k,
       ...(body.filter ? { filter: body.filter } : {}),
       ...(body.exact !== undefined ? { exact: body.exact } : {}),
       ...(body.ef !== undefined ? { ef: body.ef } : {}),
     });
     return { results: results.map((r) => hitOut(r, body.withVectors)) };
+  }
+
+  // ---- collections ----
+
+  private registry(): Collections {
+    if (!this.deps.collections) throw new HttpError(501, 'COLLECTIONS_UNAVAILABLE', 'this API was opened without a collection registry');
+    return this.deps.collections;
+  }
+
+  /** Creating and deleting collections is the operator's: an agent's token does not reach other agents' data. */
+  private assertOperator(caller: Caller, what: string): void {
+    if (caller.kind !== 'operator') {
+      throw new HttpError(403, 'PERMISSION_DENIED', `agent '${caller.actor}' may not ${what} collections (the admin token may)`);
+    }
+  }
+
+  async createCollection(input: z.input<typeof C.CreateCollectionBody>, caller: Caller = OPERATOR) {
+    const body = valid(C.CreateCollectionBody, input, 'collection');
+    this.assertOperator(caller, 'create');
+    const { created, collection } = await this.registry().create(body);
+    return { ...collection, created };
+  }
+
+  async listCollections() {
+    return { collections: await this.registry().list() };
+  }
+
+  getCollection(name: string) {
+    return this.registry().describe(name);
+  }
+
+  async deleteCollection(name: string, caller: Caller = OPERATOR): Promise<void> {
+    this.assertOperator(caller, 'delete');
+    await this.registry().delete(name);
   }
 
   // ---- memory ----

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { buildApp } from './app.js';
+import { Collections } from './collections.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
 import type { BodyLimits } from './body.js';
 import { BodyBudget } from './budget.js';
@@ -87,7 +88,7 @@ export function isLoopback(host: string): boolean {
 
 /** Starts the HTTP API (and MCP at /mcp) and resolves once it listens. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
-  const { integration, hvs, nvm, encoder, cacheTtlSeconds, ...rest } = options;
+  const { integration, hvs, nvm, encoder, cacheTtlSeconds, collections: given, ...rest } = options;
   const parsed = ServerOptionsSchema.safeParse(rest);
   if (!parsed.success) throw validationError(parsed.error, 'server options');
   const { token, agentTokens, host, port, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, bodyIdleTimeoutMs } = parsed.data;
@@ -97,7 +98,11 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   if (!auth.required && !isLoopback(host)) throw new InsecureBindError(host);
 
   const log = createLogger('http');
-  const api = new Api({ integration, hvs, nvm, encoder, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
+  // Without a registry from the caller, one of its own, whose `default` is `hvs` (closed with the server).
+  const collections =
+    given ?? (await Collections.open({ fixed: [hvs], reasons: { [hvs.options.collection]: 'the server’s own collection' } }));
+  const closeCollections = () => (given ? Promise.resolve() : collections.close());
+  const api = new Api({ integration, hvs, nvm, encoder, collections, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
   const feeds = new Set<ServerResponse>();
   const mcp = new McpHttpSessions(api);
   let baseUrl = '';
@@ -134,6 +139,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     await mcp.closeAll();
     await app.close();
     await api.close();
+    await closeCollections();
     throw err;
   }
   const server = app.server;
@@ -156,6 +162,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
         clearTimeout(cut);
         // The cache's invalidation projection stops with the server (the stores are closed by whoever opened them).
         await api.close();
+        await closeCollections();
       }
     })());
   return { url: baseUrl, mcpUrl: `${baseUrl}/mcp`, port: address.port, server, api, close, [Symbol.asyncDispose]: close };

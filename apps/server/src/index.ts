@@ -6,3 +6,12 @@ export { Api, type ApiDeps } from './api.js';
 export { openApiDocument } from './openapi-document.js';
 export { routes, type Route } from './routes.js';
 export { HttpError, toProblem, describeError } from './problem.js';
+export {
+  Collections,
+  CollectionNotFoundError,
+  ProtectedCollectionError,
+  DEFAULT_COLLECTION,
+  INDEX_DEFAULTS,
+  type CollectionSettings,
+  type CollectionsOptions,
+} from './collections.js';

@@ -16,6 +16,7 @@ import { OPERATOR, type Caller } from './auth.js';
 import { describeError, HttpError } from './problem.js';
 import { toolArgs } from './schemas.js';
 import { FACTS_URI, serveResourceSubscriptions } from './mcp-subscriptions.js';
+import { registerVectorTools } from './mcp-vector-tools.js';
 
 /** Resources per resources/list page (the MCP specification leaves the size to the server). */
 const RESOURCES_PER_PAGE = 100;
@@ -267,6 +268,7 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
         return ok(await (await api.at(asOf)).queryFacts(query));
       }),
   );
+  registerVectorTools(server, api, { run, ok });
 
   server.registerResource(
     'block',

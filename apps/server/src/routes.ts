@@ -5,6 +5,7 @@ import type { Api } from './api.js';
 import type { Caller } from './auth.js';
 import { digestTag, expectedVersionOf, ifMatchHits, PreconditionFailedError, versionTag } from './preconditions.js';
 import * as S from './schemas.js';
+import { collectionRoutes } from './routes-collections.js';
 import * as I from './inspect.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -525,3 +526,6 @@ export const routes: Route[] = [
     handle: ({ api, params, body, caller }) => api.promoteFork(params.name, body.alias, caller),
   }),
 ];
+
+// Collections, and the vector routes above again under /v1/collections/{name}/... (routes-collections.ts).
+routes.push(...collectionRoutes(routes));

@@ -23,6 +23,7 @@ export type AuditEntry = Schemas['AuditEntry'];
 export type Provenance = Schemas['Provenance'];
 export type JsonPatchOperation = Schemas['JsonPatchOperationInput'];
 export type Metadata = Record<string, unknown>;
+export type Collection = Schemas['Collection'];
 
 type Body<O extends keyof operations> = operations[O] extends { requestBody: { content: infer C } } ? C[keyof C] : never;
 type Query<O extends keyof operations> = operations[O] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -33,6 +34,8 @@ export type Sources = NonNullable<Body<'postV1Memory'>['sources']>;
 export type ReceiveOptions = Query<'getV1MailboxesByModelMessages'>;
 export type Health = operations['getV1Health']['responses'][200]['content']['application/json'];
 export type Stats = operations['getV1Stats']['responses'][200]['content']['application/json'];
+export type CreateCollectionInput = Body<'postV1Collections'>;
+export type CollectionInfo = operations['getV1CollectionsByName']['responses'][200]['content']['application/json'];
 export type AuditKind = operations['getV1AuditByKindById']['parameters']['path']['kind'];
 
 export interface ClientOptions {
@@ -112,6 +115,57 @@ export class HvsNvmClient {
 
   async semanticSearch(vector: number[], options: SearchOptions = {}): Promise<VectorHit[]> {
     return unwrap(await this.raw.POST('/v1/vectors/search', { body: { vector, ...options } })).results;
+  }
+
+  // ---- collections ----
+
+  /** Creates a collection, or finds it with the same settings (`created: false`); other settings throw a 409. */
+  async createCollection(input: CreateCollectionInput): Promise<Collection & { created: boolean }> {
+    return unwrap(await this.raw.POST('/v1/collections', { body: input }));
+  }
+
+  async listCollections(): Promise<Collection[]> {
+    return unwrap(await this.raw.GET('/v1/collections')).collections;
+  }
+
+  /** A collection's settings and how many vectors it holds. */
+  async getCollection(name: string): Promise<CollectionInfo> {
+    return unwrap(await this.raw.GET('/v1/collections/{name}', { params: { path: { name } } }));
+  }
+
+  /** False when there was no such collection. */
+  async deleteCollection(name: string): Promise<boolean> {
+    const answer = await this.raw.DELETE('/v1/collections/{name}', { params: { path: { name } } });
+    if (answer.response.status === 404) return false;
+    unwrap(answer);
+    return true;
+  }
+
+  /** The vector methods on one collection (the ones above are the `default` collection's). */
+  collection(name: string) {
+    const raw = this.raw;
+    const path = { name };
+    return {
+      async storeVector(vector: number[], metadata?: Metadata, options: { id?: string } = {}): Promise<string> {
+        const body = { vector, ...(metadata ? { metadata } : {}), ...(options.id ? { id: options.id } : {}) };
+        return unwrap(await raw.POST('/v1/collections/{name}/vectors', { params: { path }, body })).id;
+      },
+      async batchStoreVectors(items: StoreVectorItem[]): Promise<string[]> {
+        return unwrap(await raw.POST('/v1/collections/{name}/vectors/batch', { params: { path }, body: { items } })).ids;
+      },
+      async retrieveVector(id: string): Promise<VectorRecord> {
+        return unwrap(await raw.GET('/v1/collections/{name}/vectors/{id}', { params: { path: { ...path, id } } }));
+      },
+      async deleteVector(id: string): Promise<boolean> {
+        const answer = await raw.DELETE('/v1/collections/{name}/vectors/{id}', { params: { path: { ...path, id } } });
+        if (answer.response.status === 404 && (answer.error as Partial<Problem> | undefined)?.code === 'VECTOR_NOT_FOUND') return false;
+        unwrap(answer);
+        return true;
+      },
+      async semanticSearch(vector: number[], options: SearchOptions = {}): Promise<VectorHit[]> {
+        return unwrap(await raw.POST('/v1/collections/{name}/vectors/search', { params: { path }, body: { vector, ...options } })).results;
+      },
+    };
   }
 
   // ---- memory (the integration) ----

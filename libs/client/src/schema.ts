@@ -124,6 +124,111 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/collections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every collection, with its settings */
+    get: operations['getV1Collections'];
+    put?: never;
+    /** Create a collection (201), or find it with the same settings (200); other settings are a 409. The admin token only */
+    post: operations['postV1Collections'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/collections/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A collection’s settings and how many vectors it holds */
+    get: operations['getV1CollectionsByName'];
+    put?: never;
+    post?: never;
+    /** Delete a collection and all its vectors and mail (409 for `default` and the memory store’s). The admin token only */
+    delete: operations['deleteV1CollectionsByName'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/collections/{name}/vectors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Store a vector with metadata (replaces one with the same id), in a collection */
+    post: operations['postV1CollectionsByNameVectors'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/collections/{name}/vectors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Retrieve a vector, in a collection */
+    get: operations['getV1CollectionsByNameVectorsById'];
+    put?: never;
+    post?: never;
+    /** Delete a vector (If-Match: its ETag), in a collection */
+    delete: operations['deleteV1CollectionsByNameVectorsById'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/collections/{name}/vectors/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Store many vectors at once (all or none validated), in a collection */
+    post: operations['postV1CollectionsByNameVectorsBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/collections/{name}/vectors/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** k nearest neighbours of a vector, optionally filtered by metadata, in a collection */
+    post: operations['postV1CollectionsByNameVectorsSearch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/cut': {
     parameters: {
       query?: never;
@@ -582,6 +687,15 @@ export interface components {
       };
       type: string;
       version: number;
+    };
+    Collection: {
+      dimension: number;
+      ef: number;
+      efConstruction: number;
+      /** @enum {string} */
+      geometry: 'euclidean' | 'spherical' | 'hyperboloid';
+      M: number;
+      name: string;
     };
     Fact: {
       factId: string;
@@ -1435,6 +1549,489 @@ export interface operations {
       403: components['responses']['Forbidden'];
       405: components['responses']['MethodNotAllowed'];
       408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Collections: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            collections: components['schemas']['Collection'][];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1Collections: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          dimension: number;
+          ef?: number;
+          efConstruction?: number;
+          /**
+           * @default euclidean
+           * @enum {string}
+           */
+          geometry?: 'euclidean' | 'spherical' | 'hyperboloid';
+          M?: number;
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            created: boolean;
+            dimension: number;
+            ef: number;
+            efConstruction: number;
+            /** @enum {string} */
+            geometry: 'euclidean' | 'spherical' | 'hyperboloid';
+            M: number;
+            name: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1CollectionsByName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            dimension: number;
+            ef: number;
+            efConstruction: number;
+            /** @enum {string} */
+            geometry: 'euclidean' | 'spherical' | 'hyperboloid';
+            M: number;
+            name: string;
+            vectors: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1CollectionsByName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      409: components['responses']['Conflict'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1CollectionsByNameVectors: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StoreVectorInput'];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1CollectionsByNameVectorsById: {
+    parameters: {
+      query?: {
+        asOf?: string;
+      };
+      header?: {
+        /** @description answer 304 when the current ETag matches */
+        'If-None-Match'?: string;
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VectorRecord'];
+        };
+      };
+      /** @description Default Response */
+      304: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      409: components['responses']['Conflict'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1CollectionsByNameVectorsById: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description act only when the current ETag matches (else 412) */
+        'If-Match'?: string;
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1CollectionsByNameVectorsBatch: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          items: components['schemas']['StoreVectorInput'][];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            ids: string[];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1CollectionsByNameVectorsSearch: {
+    parameters: {
+      query?: {
+        asOf?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          ef?: number;
+          exact?: boolean;
+          filter?: {
+            [key: string]: unknown;
+          };
+          /** @default 10 */
+          k?: number;
+          vector: number[];
+          /** @default false */
+          withVectors?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            results: components['schemas']['VectorHit'][];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      409: components['responses']['Conflict'];
       413: components['responses']['PayloadTooLarge'];
       415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];

@@ -6,6 +6,7 @@ export {
   hvsNames,
   mailNames,
   nvmNames,
+  collectionRegistryNames,
   worldNames,
   streamIds,
   querySubject,

@@ -16,6 +16,14 @@ export function hvsNames(collection: string): StoreNames {
   return { stream: `HVS_${collection}`, prefix: `hvs.${collection}` };
 }
 
+/**
+ * The server's registry of collections: stream HVSNVM_COLLECTIONS, subjects hvs.$collections.> (`$` is outside
+ * NAMESPACE_PATTERN, so no collection's subjects can overlap it; under `hvs.` so agents may not publish to it).
+ */
+export function collectionRegistryNames(): StoreNames {
+  return { stream: 'HVSNVM_COLLECTIONS', prefix: 'hvs.$collections' };
+}
+
 /** Agent mailboxes: stream MAIL_<collection>, subjects mail.<collection>.> */
 export function mailNames(collection: string): StoreNames {
   return { stream: `MAIL_${collection}`, prefix: `mail.${collection}` };
@@ -52,6 +60,9 @@ export const streamIds = {
   /** Names may hold any character, so their stream id is a digest of the name. */
   blockName: (name: string) => `name.${createHash('sha256').update(name).digest('base64url')}`,
   fact: (factId: string) => `fact.${factId}`,
+  /** The registry's stream of one collection's CollectionCreated / CollectionDeleted events. */
+  registeredCollection: (name: string) => `coll.${name}`,
+  registeredCollections: 'coll.>',
   facts: 'fact.>',
   /** The fork record of one store of a world (in the world registry). */
   fork: (kind: 'hvs' | 'nvm', name: string) => `fork.${kind}.${name}`,

@@ -1,5 +1,6 @@
 // zod schemas of every event HVS-NVM records, and the shared value schemas they are built from.
 import { z } from 'zod';
+import { NAMESPACE_PATTERN } from './names.js';
 
 /** Ids that are safe as NATS subject tokens (vector, block, message, model and fact ids). */
 export const Id = z
@@ -81,6 +82,20 @@ export const CollectionConfigured = z.object({
   dimension: z.number().int().min(1).max(65_536),
   geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
 });
+
+/**
+ * The server's registry of collections (its own stream): a collection created with its settings, or deleted. The
+ * HVS stream's CollectionConfigured still fixes dimension and geometry; this adds the index parameters.
+ */
+export const CollectionCreated = z.object({
+  name: z.string().regex(NAMESPACE_PATTERN),
+  dimension: z.number().int().min(1).max(65_536),
+  geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
+  M: z.number().int().min(2).max(128),
+  efConstruction: z.number().int().min(8).max(4096),
+  ef: z.number().int().min(1).max(4096),
+});
+export const CollectionDeleted = z.object({ name: z.string().regex(NAMESPACE_PATTERN) });
 
 // ---- HVS: agents and messages -------------------------------------------------------------------
 export const ModelConnected = z.object({ modelId: ActorId });
@@ -172,6 +187,8 @@ export const WorldAliased = z.object({
 /** Every event type and the schema of its data, at its current schema version. */
 export const eventDataSchemas = {
   CollectionConfigured,
+  CollectionCreated,
+  CollectionDeleted,
   VectorStored,
   VectorDeleted,
   ModelConnected,

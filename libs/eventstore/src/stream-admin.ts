@@ -38,3 +38,16 @@ export async function ensureStream(jsm: JetStreamManager, names: StoreNames, opt
     else throw new EventStoreUnavailableError(`cannot open stream ${names.stream}: ${String(err)}`, { cause: err });
   }
 }
+
+/**
+ * Deletes the store's JetStream stream and everything in it (its consumers too). Resolves false when there was none.
+ * Only this one stream: other stores' streams, even ones whose names share a prefix, are untouched.
+ */
+export async function deleteStoreStream(jsm: JetStreamManager, names: StoreNames): Promise<boolean> {
+  try {
+    return await jsm.streams.delete(names.stream);
+  } catch (err) {
+    if (isStreamNotFound(err)) return false;
+    throw new EventStoreUnavailableError(`cannot delete stream ${names.stream}: ${String(err)}`, { cause: err });
+  }
+}

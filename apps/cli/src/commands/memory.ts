@@ -95,7 +95,13 @@ export function registerMemory(program: Command): void {
       await using stack = await openStack(opts);
       let out: Record<string, unknown>;
       try {
-        const v = await stack.api.getVector(id);
+        // A stored memory is in the memory store's collection; a vector of /v1/vectors in `default` (the same one unless
+        // `start --dimension` gave `default` another shape).
+        const memory = stack.integration.hvs.options.collection;
+        const v = await stack.api.getVector(id, memory).catch((e: unknown) => {
+          if ((e as { code?: string }).code === 'VECTOR_NOT_FOUND' && memory !== 'default') return stack.api.getVector(id, 'default');
+          throw e;
+        });
         const blockId = v.metadata['nvm_block_id'];
         const content = typeof blockId === 'string' ? (await stack.api.getBlock(blockId)).content : v.metadata['content'];
         out = {

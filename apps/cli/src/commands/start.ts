@@ -15,6 +15,8 @@ interface StartOptions {
   requestTimeoutMs?: string;
   bodyIdleTimeoutMs?: string;
   corsOrigins?: string;
+  dimension?: string;
+  geometry?: 'euclidean' | 'spherical' | 'hyperboloid';
 }
 
 const LIMIT_FLAGS = {
@@ -54,6 +56,13 @@ export function registerStart(program: Command): void {
         'JSON file of per-agent tokens {"<token>": "<agent>"} (see `auth tokens`): each bearer acts only as its agent',
       ).env('HVS_NVM_AGENT_TOKENS'),
     )
+    .option('--dimension <n>', 'dimension of the default collection (/v1/vectors) when it is created (default: the encoder’s)')
+    .addOption(
+      new Option(
+        '--geometry <geometry>',
+        'geometry of the default collection when it is created (default: spherical, as the encoder’s)',
+      ).choices(['euclidean', 'spherical', 'hyperboloid']),
+    )
     .option('--max-body-bytes <n>', 'largest request body (default 8 MiB)')
     .option('--max-in-flight-body-bytes <n>', 'request-body bytes read or handled at once, server-wide; more is a 503 (default 64 MiB)')
     .option('--max-caller-body-bytes <n>', 'the same per agent token; more is a 429 (default 16 MiB)')
@@ -77,7 +86,11 @@ export function registerStart(program: Command): void {
       if (!options.token && !agentTokens && !isLoopback(options.host)) throw new InsecureBindError(options.host);
       // One server per data dir: the lock is taken before anything is opened, and held until the process ends.
       const lock = acquireServerLock(resolve((await configOf(opts)).dataDir));
-      const stack = await openStack(opts).catch((err: unknown) => {
+      const defaultCollection = {
+        ...(options.dimension !== undefined ? { dimension: parseIntArg(options.dimension, '--dimension', 1) } : {}),
+        ...(options.geometry !== undefined ? { geometry: options.geometry } : {}),
+      };
+      const stack = await openStack(opts, { defaultCollection }).catch((err: unknown) => {
         lock.release();
         throw err;
       });
@@ -88,6 +101,7 @@ export function registerStart(program: Command): void {
           hvs: integration.hvs,
           nvm: integration.nvm,
           encoder,
+          collections: stack.collections,
           host: options.host,
           port,
           ...(options.token ? { token: options.token } : {}),
@@ -112,6 +126,10 @@ export function registerStart(program: Command): void {
           embedded: stats.embedded,
           dataDir: stack.dataDir,
           encoder: encoder.name,
+          collections: {
+            default: { dimension: stack.defaultHvs.dimension, geometry: stack.defaultHvs.geometry },
+            memory: integration.hvs.options.collection,
+          },
           pid: process.pid,
           auth: { adminToken: options.token !== undefined, agents: [...new Set(Object.values(agentTokens ?? {}))].sort() },
         };
@@ -122,6 +140,7 @@ export function registerStart(program: Command): void {
             `MCP        ${server.mcpUrl}   (streamable HTTP)`,
             `NATS       ${stats.natsUrl}${stats.embedded ? '   (embedded)' : ''}`,
             `data dir   ${stack.dataDir}`,
+            `vectors    collection 'default': ${stack.defaultHvs.dimension}-d ${stack.defaultHvs.geometry}; memory in '${integration.hvs.options.collection}'`,
             'Ctrl-C to stop.',
           ].join('\n'),
         );

@@ -37,6 +37,10 @@ export function summarise(event: RecordedEvent): string {
   switch (event.type) {
     case 'CollectionConfigured':
       return `collection configured: ${event.data.dimension}-d ${event.data.geometry}`;
+    case 'CollectionCreated':
+      return `collection '${event.data.name}' created: ${event.data.dimension}-d ${event.data.geometry}`;
+    case 'CollectionDeleted':
+      return `collection '${event.data.name}' deleted`;
     case 'VectorStored':
       return `vector ${event.data.id} stored: ${json(event.data.metadata)}`;
     case 'VectorDeleted':
