@@ -10,7 +10,7 @@ import { changeFeed, type ChangeFeedOptions } from './feed/change-feed.js';
 import type { FeedEvent } from './feed/feed-event.js';
 import { auditTrail, type AuditEntry, type AuditOptions } from './audit/audit-trail.js';
 import { ForkNotFoundError, withCall, type AsOf, type Cut } from '@hvs-nvm/eventstore';
-import { storeEntry, WithoutReservedKey } from './reserved.js';
+import { storeEntry } from './reserved.js';
 import { resolveSources, SourcesSchema, type SourceInput } from './provenance/sources.js';
 import { ProvenanceIndex, type Provenance } from './provenance/provenance-index.js';
 import { SYSTEM_WRITES } from './patterns/system-block.js';
