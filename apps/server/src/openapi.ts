@@ -3,7 +3,7 @@
 import type { SwaggerOptions } from '@fastify/swagger';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Route } from './routes.js';
+import type { Route } from './route.js';
 import { components, Problem } from './schemas.js';
 
 type Json = Record<string, unknown>;

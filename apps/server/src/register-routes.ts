@@ -8,7 +8,7 @@ import { responseSent } from './delivery.js';
 import { responsesOf, operationIdOf } from './openapi.js';
 import { noneMatchHits } from './preconditions.js';
 import { HttpError } from './problem.js';
-import { headerOf, type Route } from './routes.js';
+import { headerOf, type Route } from './route.js';
 
 /** A method served on a path (in the route table's `{param}` syntax); `sideEffects`: a GET that HEAD must not run. */
 export interface Served {

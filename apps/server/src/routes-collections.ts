@@ -1,7 +1,7 @@
 // The collection routes: create, list, read and delete collections, and every vector route of the table again under
 // /v1/collections/{name}/..., with the same handler on that collection (the unscoped ones are the `default` collection).
 import { z } from 'zod';
-import type { Route } from './routes.js';
+import type { Route } from './route.js';
 import * as C from './schemas-collections.js';
 
 /** `/v1/vectors/{id}` → `/v1/collections/{name}/vectors/{id}`. */

@@ -1,118 +1,13 @@
-// The HTTP route table: method, path, zod schemas of params/query/body/response, and the Api call each route makes.
-import type { IncomingHttpHeaders } from 'node:http';
+// The HTTP route table: every route of the API (the shape of one is in route.ts), in the order the OpenAPI document lists them.
 import { z } from 'zod';
-import type { Api } from './api.js';
-import type { Caller } from './auth.js';
-import { digestTag, expectedVersionOf, ifMatchHits, PreconditionFailedError, versionTag } from './preconditions.js';
+import { blockTag, checkIfMatch, headerOf, route, vectorTag, type Route } from './route.js';
+import { expectedVersionOf } from './preconditions.js';
 import * as S from './schemas.js';
 import { collectionRoutes } from './routes-collections.js';
-import * as I from './inspect.js';
+import { historyRoutes } from './routes-history.js';
+import { inspectionRoutes } from './routes-inspect.js';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-type AnyObject = z.ZodObject;
-
-export interface RouteContext<P extends AnyObject, Q extends AnyObject, B extends z.ZodType> {
-  api: Api;
-  params: z.output<P>;
-  query: z.output<Q>;
-  body: z.output<B>;
-  /** Who is calling (from the bearer token and X-HVS-Actor): whose permissions apply. */
-  caller: Caller;
-  /** The request's headers (If-Match for conditional writes). */
-  headers: IncomingHttpHeaders;
-  /** Resolves true once this route's successful response has been written out in full, false if it never was. */
-  sent: () => Promise<boolean>;
-}
-
-export interface Route {
-  method: Method;
-  /** OpenAPI-style path: `/v1/vectors/{id}`. */
-  path: string;
-  summary: string;
-  tag: string;
-  params?: AnyObject;
-  query?: AnyObject;
-  body?: z.ZodType;
-  /** Media types the body may be sent as (default: application/json); any other is a 415. */
-  bodyTypes?: readonly string[];
-  response?: z.ZodType;
-  /** Status on success (default 200; 204 sends no body). */
-  status?: number;
-  /** The status for a given result, where it depends on it (health: 503 when degraded). */
-  statusOf?: (result: unknown) => number;
-  /** A GET that changes state (taking messages from a mailbox): HEAD must not run it. */
-  sideEffects?: true;
-  /** The strong entity tag of the result, sent as ETag; on GET, a matching If-None-Match is answered 304. */
-  etag?: (result: unknown) => string;
-  /** The route honours If-Match (412 when it does not match). */
-  conditional?: true;
-  /**
-   * Error statuses it returns beyond those its shape implies (400/401/403/405 always; 404 with path parameters; 412
-   * when conditional; 408/413/415/429/503 with a body): named in the OpenAPI document.
-   */
-  errors?: readonly number[];
-  handle(ctx: RouteContext<AnyObject, AnyObject, z.ZodType>): Promise<unknown> | unknown;
-}
-
-type Empty = z.ZodObject<Record<never, never>>;
-
-/** Declares a route with its schemas, so the handler sees the parsed types. */
-function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B extends z.ZodType = z.ZodUndefined>(r: {
-  method: Method;
-  path: string;
-  summary: string;
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  bodyTypes?: readonly string[];
-  response?: z.ZodType;
-  status?: number;
-  statusOf?: (result: unknown) => number;
-  sideEffects?: true;
-  etag?: (result: unknown) => string;
-  conditional?: true;
-  errors?: readonly number[];
-  handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
-}): Route {
-  return r as unknown as Route;
-}
-
-/** One header's value; repeated headers joined as one list, as RFC 9110 §5.3 allows for list-valued fields. */
-export function headerOf(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
-}
-
-const blockTag = (result: unknown) => versionTag((result as { version: number }).version);
-const vectorTag = (result: unknown) => digestTag(result);
-
-/** The current entity tag of a resource, or undefined when it does not exist (a 404 from `read`). */
-async function currentTag(read: () => Promise<unknown>, tag: (r: unknown) => string): Promise<string | undefined> {
-  try {
-    return tag(await read());
-  } catch (err) {
-    if ((err as { status?: unknown }).status === 404) return undefined;
-    throw err;
-  }
-}
-
-/**
- * Checks If-Match against the current representation before a write that cannot be made conditional atomically
- * (a delete, or a tag that names no single version); returns the current tag.
- */
-async function checkIfMatch(
-  headers: IncomingHttpHeaders,
-  what: string,
-  read: () => Promise<unknown>,
-  tag: (r: unknown) => string,
-): Promise<string | undefined> {
-  const ifMatch = headerOf(headers, 'if-match');
-  if (ifMatch === undefined) return undefined;
-  const current = await currentTag(read, tag);
-  if (!ifMatchHits(ifMatch, current)) throw new PreconditionFailedError(what, ifMatch, current);
-  return current;
-}
+export { headerOf, type Route } from './route.js';
 
 export const routes: Route[] = [
   // ---- vectors
@@ -453,79 +348,7 @@ export const routes: Route[] = [
     response: S.StatsOut,
     handle: ({ api, caller }) => api.stats(caller),
   }),
-  // ---- inspection (the dashboard's read-only views)
-  route({
-    method: 'GET',
-    path: '/v1/agents',
-    tag: 'operations',
-    summary: 'Every known agent with its mailbox depth, pending and dead-lettered counts and latest messages (an agent: only itself)',
-    query: I.AgentsQuery,
-    response: I.AgentsOut,
-    handle: ({ api, query, caller }) => I.listAgents(api.deps, caller, query.latest),
-  }),
-  route({
-    method: 'GET',
-    path: '/v1/streams',
-    tag: 'operations',
-    summary: 'The logs’ streams (messages, bytes, consumers), the projections’ positions and lag, the durability in force (operator only)',
-    response: I.StreamsOut,
-    handle: ({ api, caller }) => I.listStreams(api.deps, caller),
-  }),
-  route({
-    method: 'GET',
-    path: '/v1/vectors/map',
-    tag: 'vectors',
-    summary: 'A uniform random sample of the stored vectors on a 2-D map (Poincaré disk for hyperboloid, else PCA), with metadata',
-    query: I.VectorMapQuery,
-    response: I.VectorMapOut,
-    handle: ({ api, query }) => I.mapVectors(api.deps, query.limit, query.seed),
-  }),
-  route({
-    method: 'GET',
-    path: '/v1/cut',
-    tag: 'history',
-    summary: 'Where the world stands now: { hvs, mail, nvm } stream positions, to pass as ?asOf= to any read route later',
-    response: S.CutOut,
-    handle: ({ api }) => api.cut(),
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/forks',
-    tag: 'history',
-    summary: 'Fork the world: a writable world whose history up to asOf is this one (another encoder re-embeds the content)',
-    body: S.ForkBody,
-    status: 201,
-    response: S.ForkOut,
-    handle: ({ api, body, caller }) => api.fork(body, caller),
-  }),
-  route({
-    method: 'GET',
-    path: '/v1/forks',
-    tag: 'history',
-    summary: 'The forks of this server: name, parent, where each branched',
-    response: z.object({ forks: z.array(S.ForkOut) }),
-    handle: async ({ api }) => ({ forks: await api.forks() }),
-  }),
-  route({
-    method: 'DELETE',
-    path: '/v1/forks/{name}',
-    tag: 'history',
-    summary: 'Delete a fork (its streams and checkpoints); its parent is never touched',
-    params: S.ForkNameParams,
-    status: 204,
-    handle: ({ api, params, caller }) => api.deleteFork(params.name, caller),
-  }),
-  route({
-    method: 'POST',
-    path: '/v1/forks/{name}/promote',
-    tag: 'history',
-    summary: 'Point an alias (default: this world) at a fork: clients opening the alias get the fork',
-    params: S.ForkNameParams,
-    body: S.PromoteBody,
-    response: z.object({ alias: z.string(), world: z.string() }),
-    handle: ({ api, params, body, caller }) => api.promoteFork(params.name, body.alias, caller),
-  }),
 ];
 
-// Collections, and the vector routes above again under /v1/collections/{name}/... (routes-collections.ts).
-routes.push(...collectionRoutes(routes));
+// The dashboard's views, history (cut, forks), and collections with the vector routes above again under /v1/collections/{name}/... (routes-collections.ts).
+routes.push(...inspectionRoutes, ...historyRoutes, ...collectionRoutes(routes));
