@@ -1,4 +1,6 @@
 // The operations the HTTP routes, MCP tools and CLI share: validated input in, a lib call as the caller, JSON-safe output out.
+// Over 400 lines on purpose: one class holds every operation so that the three front ends share one set of permission
+// checks (assertActsAsItself, nvmFor, at); each method is a few lines that call the libs.
 import type { z } from 'zod';
 import type { HVS, ReceivedMessage, SearchResult, VectorRecord } from '@hvs-nvm/hvs';
 import { createLogger } from '@hvs-nvm/runtime';

@@ -1,5 +1,7 @@
 // zod schemas of every HTTP body, query string and MCP tool argument: the one source of validation and of the OpenAPI document.
 // Bodies and query strings are strict objects: an unknown (misspelt) field is a 400, never silently dropped.
+// Over 400 lines on purpose: the MCP tool arguments reuse the HTTP schemas' fields, so both live in one file (collections
+// have their own, schemas-collections.ts).
 import { z } from 'zod';
 import { BlockClassValue } from '@hvs-nvm/events';
 import { BlockSchema, MAX_TTL_SECONDS } from '@hvs-nvm/nvm';

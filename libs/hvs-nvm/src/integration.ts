@@ -1,4 +1,6 @@
 // HVSNVMIntegration: store content once (indexed in HVS, persisted in NVM) and query across both.
+// Over 400 lines on purpose: the one public class of the integration; memory, history, feeds, audit and provenance
+// are in their folders and each method here delegates to them.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { HVS, type Geometry, type Metadata } from '@hvs-nvm/hvs';

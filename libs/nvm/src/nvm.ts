@@ -1,5 +1,7 @@
 // The NVM client, the facade: validates commands and runs them through the deciders against JetStream; reads go to
 // the session's BlockReads (the block view in this process, or projector replicas).
+// Over 400 lines on purpose: the public NVM class is one facade; its parts (session, name claims, expiry, embedding
+// queue, block reads, input checks, forks) live in their own files and each method here only joins them.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ActorId, AgentId, streamIds } from '@hvs-nvm/events';
