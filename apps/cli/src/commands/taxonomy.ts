@@ -62,6 +62,9 @@ export function registerTaxonomy(program: Command): void {
         cmd: Command,
       ) => {
         const opts = globals(cmd);
+        // `import --collection` is the parent's option too: commander gives it to `import` when it comes first.
+        const parentCollection = (cmd.parent?.opts() as { collection?: string } | undefined)?.collection;
+        if (parentCollection !== undefined) options = { ...options, collection: parentCollection };
         const file = resolve(fileArg);
         if (!existsSync(file)) throw new UsageError(`no such file: ${fileArg}`);
         const dimension = parseIntArg(options.dimension, '--dimension');
