@@ -1,7 +1,7 @@
 // Read-only views for the dashboard and operators: agents with their mailbox counts, the logs' streams and projection
 // lag, and a uniform sample of the stored vectors on a 2-D map. Nothing here appends an event.
 import { z } from 'zod';
-import { mailboxConsumer } from '@hvs-nvm/events';
+import { mailboxConsumer, seededRandom } from '@hvs-nvm/events';
 import type { EventStore } from '@hvs-nvm/eventstore';
 import type { ApiDeps } from './api.js';
 import type { Caller } from './auth.js';
@@ -179,18 +179,6 @@ export async function listStreams(deps: ApiDeps, caller: Caller): Promise<z.inpu
   return { durability: { ...s.durability }, embedded: s.embedded, streams };
 }
 
-/** A small seeded generator (mulberry32): a sample that is the same for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Vectors read from the read model at once while mapping (bounds the memory a 100k map takes). */
 const MAP_CHUNK = 5_000;
 /** Vectors the map's axes are fitted on (a uniform sample already): each power-iteration step costs 2·n·d. */
@@ -204,7 +192,7 @@ const FIT_POINTS = 500;
  */
 export async function mapVectors(deps: ApiDeps, limit: number, seed: number): Promise<z.input<typeof VectorMapOut>> {
   const vectors = streamIdsOf(deps.hvs.eventStore, 'vec.>');
-  const next = random(seed);
+  const next = seededRandom(seed);
   const picked: string[] = [];
   let seen = 0;
   // Sorted first: the same seed picks the same sample whatever order the ids were learnt in.

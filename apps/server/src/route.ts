@@ -55,24 +55,14 @@ export interface Route {
 type Empty = z.ZodObject<Record<never, never>>;
 
 /** Declares a route with its schemas, so the handler sees the parsed types. */
-export function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B extends z.ZodType = z.ZodUndefined>(r: {
-  method: Method;
-  path: string;
-  summary: string;
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  bodyTypes?: readonly string[];
-  response?: z.ZodType;
-  status?: number;
-  statusOf?: (result: unknown) => number;
-  sideEffects?: true;
-  etag?: (result: unknown) => string;
-  conditional?: true;
-  errors?: readonly number[];
-  handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
-}): Route {
+export function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, B extends z.ZodType = z.ZodUndefined>(
+  r: Omit<Route, 'params' | 'query' | 'body' | 'handle'> & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    handle(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
+  },
+): Route {
   return r as unknown as Route;
 }
 

@@ -18,3 +18,4 @@ export { CodedError } from './errors.js';
 export { jsonShapeProblem, MAX_INPUT_JSON_DEPTH, FORBIDDEN_JSON_KEYS, type JsonShapeProblem } from './json-shape.js';
 export { isPlainObject, describeValue, messageOf, optionsOf } from './values.js';
 export { strictJsonText, NotJsonError, type StrictJsonOptions } from './strict-json.js';
+export { seededRandom, type Random } from './random.js';

@@ -1,19 +1,9 @@
 // Filters through the payload index: its candidates hold every match of the filter, and exactly them when exact.
+import { seededRandom } from '@hvs-nvm/events';
 import { describe, expect, it } from 'vitest';
 import { PayloadIndex } from '@hvs-nvm/vector-index';
 import { compileFilter } from './filter.js';
 import { payloadPlan } from './filter-plan.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function randomDoc(r: () => number): Record<string, unknown> {
   const doc: Record<string, unknown> = {};
@@ -63,7 +53,7 @@ const FILTERS: Record<string, unknown>[] = [
 
 describe('payloadPlan', () => {
   it('gives candidates holding every match of each filter, exactly the matches when it says exact', () => {
-    const r = rng(11);
+    const r = seededRandom(11);
     const docs = Array.from({ length: 2000 }, () => randomDoc(r));
     const index = new PayloadIndex();
     docs.forEach((d, label) => index.add(label, d));

@@ -1,17 +1,7 @@
-// A small seeded PRNG (mulberry32) so embeddings and sampled evaluations are reproducible.
-export type Random = () => number;
+// Random numbers for embedding and sampled evaluation: the shared seeded PRNG, and normal samples from it.
+import type { Random } from '@hvs-nvm/events';
 
-/** Uniform [0,1) numbers from a 32-bit seed. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random } from '@hvs-nvm/events';
 
 /** A standard normal sample (Box–Muller). */
 export function gaussian(random: Random): number {

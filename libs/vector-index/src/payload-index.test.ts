@@ -1,20 +1,10 @@
 // The payload index and the filtered-search planner: posting-list algebra, candidates against brute force, snapshots.
+import { seededRandom } from '@hvs-nvm/events';
 import { describe, expect, it } from 'vitest';
 import { intersect, PostingList, toBitset, union } from './posting-list.js';
 import { MAX_TERM_LENGTH, PayloadIndex, type PayloadQuery } from './payload-index.js';
 import { planCandidates } from './search-planner.js';
 import { VectorIndex } from './vector-index.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** The values at a path as the filters see them: through arrays of objects, array leaves flattened one level. */
 function valuesAt(doc: unknown, path: readonly string[]): unknown[] {
@@ -109,7 +99,7 @@ const QUERIES: PayloadQuery[] = [
 
 describe('posting lists', () => {
   it('keep labels sorted and unique under adds and deletes in any order', () => {
-    const r = rng(1);
+    const r = seededRandom(1);
     const list = new PostingList();
     const truth = new Set<number>();
     for (let i = 0; i < 5000; i++) {
@@ -126,7 +116,7 @@ describe('posting lists', () => {
   });
 
   it('intersect, union and bitset agree with set algebra', () => {
-    const r = rng(2);
+    const r = seededRandom(2);
     const lists = [0.5, 0.05, 0.3, 0.002].map((p) => Uint32Array.from(Array.from({ length: 3000 }, (_, i) => i).filter(() => r() < p)));
     const sets = lists.map((l) => new Set(l));
     expect([...intersect(lists.slice(0, 3))]).toEqual([...lists[1]!].filter((x) => sets[0]!.has(x) && sets[2]!.has(x)));
@@ -139,7 +129,7 @@ describe('posting lists', () => {
 
 describe('PayloadIndex', () => {
   it('answers every query with a superset of its matches, exactly the matches when it says so', () => {
-    const r = rng(3);
+    const r = seededRandom(3);
     const docs = Array.from({ length: 1500 }, () => randomDoc(r));
     const index = new PayloadIndex();
     docs.forEach((d, label) => index.add(label, d));
@@ -206,7 +196,7 @@ describe('PayloadIndex', () => {
   });
 
   it('round-trips through its snapshot bytes and refuses damaged ones', () => {
-    const r = rng(4);
+    const r = seededRandom(4);
     const docs = Array.from({ length: 400 }, () => randomDoc(r));
     const index = new PayloadIndex();
     docs.forEach((d, label) => index.add(label, d));
@@ -227,7 +217,7 @@ describe('PayloadIndex', () => {
 describe('VectorIndex with a payload query in every geometry', () => {
   for (const geometry of ['spherical', 'hyperboloid'] as const) {
     it(`${geometry}: scans and graph walks agree with exact filtered search`, () => {
-      const r = rng(geometry === 'spherical' ? 6 : 7);
+      const r = seededRandom(geometry === 'spherical' ? 6 : 7);
       const n = 12_000;
       const dim = 8;
       const index = new VectorIndex({ dimension: dim, geometry, initialCapacity: n });
@@ -298,7 +288,7 @@ describe('planCandidates', () => {
 
 describe('VectorIndex with a payload query', () => {
   it('matches exact filtered search at 1, 10 and 50 % selectivity, and applies an inexact filter among candidates', () => {
-    const r = rng(5);
+    const r = seededRandom(5);
     const n = 20_000;
     const dim = 16;
     const index = new VectorIndex({ dimension: dim, geometry: 'euclidean', initialCapacity: n });
