@@ -3,6 +3,7 @@
 export * from '@hvs-nvm/hvs';
 export * from '@hvs-nvm/nvm';
 export { InvalidArgumentError, hyperboloidDistance } from '@hvs-nvm/hvs';
+// NVM's InvalidArgumentError is the same class (one bad-argument error for every lib); the old alias stays.
 export { InvalidArgumentError as NVMInvalidArgumentError } from '@hvs-nvm/nvm';
 export * from '@hvs-nvm/hvs-nvm';
 export * from '@hvs-nvm/encoders';

@@ -14,7 +14,7 @@ export {
   NAMESPACE_PATTERN,
   type StoreNames,
 } from './names.js';
-export { CodedError } from './errors.js';
+export { CodedError, InvalidArgumentError, sharedErrorMember } from './errors.js';
 export { jsonShapeProblem, MAX_INPUT_JSON_DEPTH, FORBIDDEN_JSON_KEYS, type JsonShapeProblem } from './json-shape.js';
 export { isPlainObject, describeValue, messageOf, optionsOf } from './values.js';
 export { strictJsonText, NotJsonError, type StrictJsonOptions } from './strict-json.js';

@@ -1,15 +1,10 @@
 // The hyperbolic lib's errors: bad hierarchies and bad options, each with a stable code and an HTTP status.
+import { CodedError } from '@hvs-nvm/events';
 
 /** Base of this lib's errors. */
-export class HyperbolicError extends Error {
-  readonly code: string;
-  readonly status: number;
-
+export class HyperbolicError extends CodedError {
   constructor(message: string, code = 'HYPERBOLIC_ERROR', status = 500) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    this.status = status;
+    super(code, message, status);
   }
 }
 

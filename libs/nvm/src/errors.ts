@@ -1,5 +1,5 @@
 // NVM's errors: a small hierarchy, each with a stable code and the HTTP status it maps to.
-import { CodedError } from '@hvs-nvm/events';
+import { CodedError, InvalidArgumentError, sharedErrorMember } from '@hvs-nvm/events';
 import {
   EventStoreClosedError,
   EventStoreError,
@@ -9,7 +9,15 @@ import {
   ReadOnlyViewError,
 } from '@hvs-nvm/eventstore';
 
-export class NVMError extends CodedError {}
+/** The root of NVM's errors; it also counts the shared InvalidArgumentError as its own. */
+export class NVMError extends CodedError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return sharedErrorMember(this, NVMError, value);
+  }
+}
+
+/** The one bad-argument error of every lib (actor ids, k, query text), from @hvs-nvm/events; an NVMError by `instanceof`. */
+export { InvalidArgumentError };
 
 export class BlockNotFoundError extends NVMError {
   constructor(
@@ -86,13 +94,6 @@ export class ContentTooLargeError extends NVMError {
     detail = '',
   ) {
     super('CONTENT_TOO_LARGE', `${what} is ${bytes} bytes; the limit is ${maxBytes} bytes${detail}`, 413);
-  }
-}
-
-/** Bad options or arguments that are not a block (actor ids, k, query text). */
-export class InvalidArgumentError extends NVMError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message, 400);
   }
 }
 

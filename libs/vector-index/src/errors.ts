@@ -1,8 +1,16 @@
 // The errors the vector index and the distance maths throw: the root of HVS's hierarchy (HVSError, with a stable code
 // and an HTTP-like status) and the few errors of vectors, ids and the index itself; @hvs-nvm/hvs re-exports them.
-import { CodedError, describeValue } from '@hvs-nvm/events';
+import { CodedError, describeValue, InvalidArgumentError, sharedErrorMember } from '@hvs-nvm/events';
 
-export class HVSError extends CodedError {}
+/** The root of HVS's errors; it also counts the shared InvalidArgumentError as its own. */
+export class HVSError extends CodedError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return sharedErrorMember(this, HVSError, value);
+  }
+}
+
+/** The one bad-argument error of every lib (e.g. k = 0), from @hvs-nvm/events; an HVSError by `instanceof`. */
+export { InvalidArgumentError };
 
 /** Shows a caller's value in a message; one describer for every lib. */
 export { describeValue };
@@ -30,13 +38,6 @@ export class InvalidIdError extends HVSError {
       `invalid id ${describeValue(id)}: an id is 1-128 characters of A-Z a-z 0-9 _ - : = and starts with a letter or digit`,
       400,
     );
-  }
-}
-
-/** A bad argument that is neither a vector, an id, metadata nor a filter (e.g. k = 0). */
-export class InvalidArgumentError extends HVSError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', message, 400);
   }
 }
 
