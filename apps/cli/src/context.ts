@@ -7,7 +7,7 @@ import type { Encoder } from '@hvs-nvm/encoders';
 import { CodedError } from '@hvs-nvm/events';
 import type { AsOf, HVSNVMIntegration, IntegrationOptions } from '@hvs-nvm/hvs-nvm';
 import type { RuntimeConfig } from '@hvs-nvm/runtime';
-import type { Api, Collections } from '@hvs-nvm/server-app';
+import type { Api, Collections, Namespaces } from '@hvs-nvm/server-app';
 import type { Geometry, HVS } from '@hvs-nvm/hvs';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
@@ -54,6 +54,8 @@ export interface Stack {
   /** The `default` collection (the vector routes without a collection): integration.hvs unless its shape differs. */
   defaultHvs: HVS;
   collections: Collections;
+  /** The NVM namespaces (`default` is integration.nvm). */
+  namespaces: Namespaces;
   api: Api;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -93,7 +95,7 @@ export async function openStack(
   const encoder = await openEncoder(opts.encoder);
   const [
     { HVSNVMIntegration },
-    { Api, Collections: CollectionRegistry, DEFAULT_COLLECTION },
+    { Api, Collections: CollectionRegistry, DEFAULT_COLLECTION, Namespaces: NamespaceRegistry, DEFAULT_NAMESPACE },
     { hashingEncoder },
     { CollectionMismatchError, HVS: HVSClient },
   ] = await Promise.all([import('@hvs-nvm/hvs-nvm'), import('@hvs-nvm/server-app'), import('@hvs-nvm/encoders'), import('@hvs-nvm/hvs')]);
@@ -142,6 +144,7 @@ export async function openStack(
   }
   let defaultHvs = integration.hvs;
   let collections: Collections | undefined;
+  let namespaces: Namespaces | undefined;
   try {
     if (defaultShape) {
       defaultHvs = await HVSClient.open({
@@ -162,17 +165,34 @@ export async function openStack(
       ...(own !== DEFAULT_COLLECTION && defaultHvs === integration.hvs ? { aliases: { [DEFAULT_COLLECTION]: integration.hvs } } : {}),
       reasons,
     });
+    namespaces = await NamespaceRegistry.open({
+      fixed: { [DEFAULT_NAMESPACE]: integration.nvm },
+      reasons: { [DEFAULT_NAMESPACE]: 'the memory store and the block routes without a namespace use it' },
+      storagePath: integration.nvm.storagePath,
+      connection: integration.hvs.natsConnectionOptions(),
+      encoder: integration.encoder,
+    });
   } catch (err) {
+    await collections?.close();
     if (defaultHvs !== integration.hvs) await defaultHvs.close();
     await integration.close();
     throw err;
   }
   const registry = collections;
+  const spaces = namespaces;
   // The world's own encoder (a re-embedded fork's may differ from the one asked for).
-  const api = new Api({ integration, hvs: integration.hvs, nvm: integration.nvm, encoder: integration.encoder, collections: registry });
+  const api = new Api({
+    integration,
+    hvs: integration.hvs,
+    nvm: integration.nvm,
+    encoder: integration.encoder,
+    collections: registry,
+    namespaces: spaces,
+  });
   const close = () =>
     api
       .close()
+      .finally(() => spaces.close())
       .finally(() => registry.close())
       .finally(() => (defaultHvs !== integration.hvs ? defaultHvs.close() : undefined))
       .finally(() => integration.close());
@@ -183,6 +203,7 @@ export async function openStack(
     integration,
     defaultHvs,
     collections: registry,
+    namespaces: spaces,
     api,
     close,
     [Symbol.asyncDispose]: close,

@@ -12,6 +12,7 @@ import { registerKb } from './commands/kb.js';
 import { registerMail } from './commands/mail.js';
 import { registerMaintenance } from './commands/maintenance.js';
 import { registerMemory } from './commands/memory.js';
+import { registerNamespaces } from './commands/namespaces.js';
 import { registerStart } from './commands/start.js';
 import { registerTaxonomy } from './commands/taxonomy.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerMemory(program);
   registerBlocks(program);
   registerCollections(program);
+  registerNamespaces(program);
   registerMail(program);
   registerKb(program);
   registerImport(program);

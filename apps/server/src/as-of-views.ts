@@ -22,19 +22,26 @@ export function asOfParam(text: string): AsOf {
   return asOf;
 }
 
-interface OpenView<T> {
-  value: Promise<{ view: HVSNVMIntegration; wrapped: T }>;
+interface Closable {
+  close(): Promise<void>;
+}
+
+interface OpenView<V, T> {
+  value: Promise<{ view: V; wrapped: T }>;
   lastUsedMs: number;
 }
 
-/** Opens views of `live` on demand and keeps the few most recently used; `wrap` builds what the callers use on one. */
-export class AsOfViews<T extends { close(): Promise<void> }> {
-  private readonly open = new Map<string, OpenView<T>>();
+/**
+ * Opens views of `live` (the world, or one NVM namespace) on demand and keeps the few most recently used; `wrap`
+ * builds what the callers use on one. Closing a view closes what wrap built, then the view.
+ */
+export class AsOfViews<T extends Closable, V extends Closable = HVSNVMIntegration> {
+  private readonly open = new Map<string, OpenView<V, T>>();
   private readonly sweep: NodeJS.Timeout;
 
   constructor(
-    private readonly live: HVSNVMIntegration,
-    private readonly wrap: (view: HVSNVMIntegration) => T,
+    private readonly live: { viewAt(asOf: AsOf): Promise<V> },
+    private readonly wrap: (view: V) => T,
   ) {
     this.sweep = setInterval(() => this.closeIdle(), 30_000);
     this.sweep.unref();

@@ -8,6 +8,7 @@ import { createLogger } from '@hvs-nvm/runtime';
 import { Api, type ApiDeps } from './api.js';
 import { buildApp } from './app.js';
 import { Collections } from './collections.js';
+import { DEFAULT_NAMESPACE, Namespaces } from './namespaces.js';
 import { AgentTokensSchema, Authenticator } from './auth.js';
 import type { BodyLimits } from './body.js';
 import { BodyBudget } from './budget.js';
@@ -88,7 +89,7 @@ export function isLoopback(host: string): boolean {
 
 /** Starts the HTTP API (and MCP at /mcp) and resolves once it listens. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
-  const { integration, hvs, nvm, encoder, cacheTtlSeconds, collections: given, ...rest } = options;
+  const { integration, hvs, nvm, encoder, cacheTtlSeconds, collections: given, namespaces: givenNamespaces, ...rest } = options;
   const parsed = ServerOptionsSchema.safeParse(rest);
   if (!parsed.success) throw validationError(parsed.error, 'server options');
   const { token, agentTokens, host, port, maxBodyBytes, headersTimeoutMs, requestTimeoutMs, bodyIdleTimeoutMs } = parsed.data;
@@ -101,8 +102,32 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   // Without a registry from the caller, one of its own, whose `default` is `hvs` (closed with the server).
   const collections =
     given ?? (await Collections.open({ fixed: [hvs], reasons: { [hvs.options.collection]: 'the server’s own collection' } }));
-  const closeCollections = () => (given ? Promise.resolve() : collections.close());
-  const api = new Api({ integration, hvs, nvm, encoder, collections, ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}) });
+  // The same for namespaces: `default` is `nvm`; the others open on the same server, under the same storage path.
+  const namespaces =
+    givenNamespaces ??
+    (await Namespaces.open({
+      fixed: { [DEFAULT_NAMESPACE]: nvm },
+      reasons: { [DEFAULT_NAMESPACE]: 'the block routes without a namespace use it' },
+      storagePath: nvm.storagePath,
+      connection: hvs.natsConnectionOptions(),
+      encoder,
+    }).catch(async (err: unknown) => {
+      if (!given) await collections.close();
+      throw err;
+    }));
+  const closeCollections = async () => {
+    if (!givenNamespaces) await namespaces.close();
+    if (!given) await collections.close();
+  };
+  const api = new Api({
+    integration,
+    hvs,
+    nvm,
+    encoder,
+    collections,
+    namespaces,
+    ...(cacheTtlSeconds !== undefined ? { cacheTtlSeconds } : {}),
+  });
   const feeds = new Set<ServerResponse>();
   const mcp = new McpHttpSessions(api);
   let baseUrl = '';

@@ -15,3 +15,4 @@ export {
   type CollectionSettings,
   type CollectionsOptions,
 } from './collections.js';
+export { Namespaces, NamespaceNotFoundError, ProtectedNamespaceError, DEFAULT_NAMESPACE, type NamespacesOptions } from './namespaces.js';

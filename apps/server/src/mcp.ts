@@ -17,6 +17,10 @@ import { describeError, HttpError } from './problem.js';
 import { toolArgs } from './schemas.js';
 import { FACTS_URI, serveResourceSubscriptions } from './mcp-subscriptions.js';
 import { registerVectorTools } from './mcp-vector-tools.js';
+import { DEFAULT_NAMESPACE } from './namespaces.js';
+
+/** The Api on a block tool's namespace (`default` when it names none). */
+const inNamespace = (api: Api, namespace: string | undefined) => api.inNamespace(namespace ?? DEFAULT_NAMESPACE);
 
 /** Resources per resources/list page (the MCP specification leaves the size to the server). */
 const RESOURCES_PER_PAGE = 100;
@@ -193,10 +197,10 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
   );
   server.registerTool(
     'get_block',
-    { description: 'Read a memory block by id or by name.', inputSchema: toolArgs.get_block },
+    { description: 'Read a memory block by id or by name, in a namespace (default: `default`).', inputSchema: toolArgs.get_block },
     (args, extra) =>
       run(extra, async () => {
-        const at = await api.at(args.as_of);
+        const at = await inNamespace(api, args.namespace).at(args.as_of);
         if (args.id !== undefined) return ok(await at.getBlock(args.id, {}, caller));
         if (args.name !== undefined) return ok(await at.getBlockByName(args.name, caller));
         throw new HttpError(400, 'INVALID_ARGUMENT', 'get_block takes an id or a name');
@@ -211,7 +215,7 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
     (args, extra) =>
       run(extra, async () =>
         ok(
-          await api.updateBlock(
+          await inNamespace(api, args.namespace).updateBlock(
             args.id,
             { content: args.content, ...(args.expected_version !== undefined ? { expectedVersion: args.expected_version } : {}) },
             caller,
@@ -227,7 +231,16 @@ export function createMcpServer(api: Api, caller: Caller = OPERATOR, resultSent?
         'appends without a read-modify-write loop). With expected_version, fails unless the block is still at that version.',
       inputSchema: toolArgs.patch_block,
     },
-    (args, extra) => run(extra, async () => ok(await api.patchBlock(args.id, args.patch, args.expected_version, caller))),
+    (args, extra) =>
+      run(extra, async () => ok(await inNamespace(api, args.namespace).patchBlock(args.id, args.patch, args.expected_version, caller))),
+  );
+  server.registerTool(
+    'list_namespaces',
+    {
+      description: 'Every NVM namespace, with how many of its blocks the caller may read (the block tools take a namespace).',
+      inputSchema: toolArgs.list_namespaces,
+    },
+    (_args, extra) => run(extra, async () => ok(await api.listNamespaces(caller))),
   );
   server.registerTool(
     'send_message',

@@ -5,6 +5,7 @@ import { expectedVersionOf } from './preconditions.js';
 import * as S from './schemas.js';
 import { collectionRoutes } from './routes-collections.js';
 import { historyRoutes } from './routes-history.js';
+import { namespaceRoutes } from './routes-namespaces.js';
 import { inspectionRoutes } from './routes-inspect.js';
 
 export { headerOf, type Route } from './route.js';
@@ -350,5 +351,6 @@ export const routes: Route[] = [
   }),
 ];
 
-// The dashboard's views, history (cut, forks), and collections with the vector routes above again under /v1/collections/{name}/... (routes-collections.ts).
-routes.push(...inspectionRoutes, ...historyRoutes, ...collectionRoutes(routes));
+// The dashboard's views, history (cut, forks), collections with the vector routes above again under
+// /v1/collections/{name}/... (routes-collections.ts), and namespaces with the block routes under /v1/namespaces/{name}/...
+routes.push(...inspectionRoutes, ...historyRoutes, ...collectionRoutes(routes), ...namespaceRoutes(routes));

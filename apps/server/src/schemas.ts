@@ -3,7 +3,7 @@
 // Over 400 lines on purpose: the MCP tool arguments reuse the HTTP schemas' fields, so both live in one file (collections
 // have their own, schemas-collections.ts).
 import { z } from 'zod';
-import { BlockClassValue } from '@hvs-nvm/events';
+import { BlockClassValue, NAMESPACE_PATTERN } from '@hvs-nvm/events';
 import { BlockSchema, MAX_TTL_SECONDS } from '@hvs-nvm/nvm';
 
 const Id = z.string().min(1).max(256);
@@ -398,6 +398,13 @@ const AsOfArg = AsOfValue.optional().describe(
   'answer as the world was at this ISO 8601 time or cut (hvs:12,mail:3,nvm:40); the mailbox then: every message it had, none taken',
 );
 
+/** The block tools' `namespace` argument (as the `{name}` of /v1/namespaces/{name}/blocks). */
+const NamespaceArg = z
+  .string()
+  .regex(NAMESPACE_PATTERN, 'a namespace name is 1-64 characters of A-Z a-z 0-9 _ -')
+  .optional()
+  .describe('the NVM namespace (default: `default`, the one /v1/blocks uses)');
+
 export const toolArgs = {
   store_memory: {
     content: StoreMemoryBody.shape.content,
@@ -433,17 +440,21 @@ export const toolArgs = {
     id: Id.optional().describe('the block id'),
     name: z.string().min(1).max(256).optional().describe('the block name (when no id is given)'),
     as_of: AsOfArg,
+    namespace: NamespaceArg,
   },
   update_block: {
     id: Id,
     content: z.string().describe('the new content (JSON blocks take JSON text)'),
     expected_version: z.number().int().min(0).optional(),
+    namespace: NamespaceArg,
   },
   patch_block: {
     id: Id,
     patch: PatchBlockBody,
     expected_version: z.number().int().min(0).optional(),
+    namespace: NamespaceArg,
   },
+  list_namespaces: {},
   send_message: { from: ModelId, to: ModelId, body: Json.describe('any JSON value') },
   receive_messages: { model_id: ModelId, as_of: AsOfArg },
   add_fact: AddFactBody.shape,

@@ -24,6 +24,7 @@ export type Provenance = Schemas['Provenance'];
 export type JsonPatchOperation = Schemas['JsonPatchOperationInput'];
 export type Metadata = Record<string, unknown>;
 export type Collection = Schemas['Collection'];
+export type Namespace = Schemas['Namespace'];
 
 type Body<O extends keyof operations> = operations[O] extends { requestBody: { content: infer C } } ? C[keyof C] : never;
 type Query<O extends keyof operations> = operations[O] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -36,6 +37,7 @@ export type Health = operations['getV1Health']['responses'][200]['content']['app
 export type Stats = operations['getV1Stats']['responses'][200]['content']['application/json'];
 export type CreateCollectionInput = Body<'postV1Collections'>;
 export type CollectionInfo = operations['getV1CollectionsByName']['responses'][200]['content']['application/json'];
+export type NamespaceInfo = operations['getV1NamespacesByName']['responses'][200]['content']['application/json'];
 export type AuditKind = operations['getV1AuditByKindById']['parameters']['path']['kind'];
 
 export interface ClientOptions {
@@ -164,6 +166,90 @@ export class HvsNvmClient {
       },
       async semanticSearch(vector: number[], options: SearchOptions = {}): Promise<VectorHit[]> {
         return unwrap(await raw.POST('/v1/collections/{name}/vectors/search', { params: { path }, body: { vector, ...options } })).results;
+      },
+    };
+  }
+
+  // ---- namespaces ----
+
+  /** Creates an NVM namespace, or finds it (`created: false`). The admin token only. */
+  async createNamespace(name: string): Promise<{ name: string; created: boolean }> {
+    return unwrap(await this.raw.POST('/v1/namespaces', { body: { name } }));
+  }
+
+  /** Every namespace, with how many of its blocks the caller may read. */
+  async listNamespaces(): Promise<Namespace[]> {
+    return unwrap(await this.raw.GET('/v1/namespaces')).namespaces;
+  }
+
+  /** A namespace's block count (as the caller may read them) and its log's position. */
+  async getNamespace(name: string): Promise<NamespaceInfo> {
+    return unwrap(await this.raw.GET('/v1/namespaces/{name}', { params: { path: { name } } }));
+  }
+
+  /** Deletes a namespace with every block in it; false when there was no such namespace. The admin token only. */
+  async deleteNamespace(name: string): Promise<boolean> {
+    const answer = await this.raw.DELETE('/v1/namespaces/{name}', { params: { path: { name } } });
+    if (answer.response.status === 404) return false;
+    unwrap(answer);
+    return true;
+  }
+
+  /** The block methods on one namespace (the ones below are the `default` namespace's). */
+  namespace(name: string) {
+    const raw = this.raw;
+    const path = { name };
+    return {
+      async createBlock(input: CreateBlockInput): Promise<Block> {
+        return unwrap(await raw.POST('/v1/namespaces/{name}/blocks', { params: { path }, body: input }));
+      },
+      async getBlock(id: string, options: { version?: number; asOf?: Date | string } = {}): Promise<Block> {
+        const query = {
+          ...(options.version !== undefined ? { version: options.version } : {}),
+          ...(options.asOf !== undefined ? { asOf: options.asOf instanceof Date ? options.asOf.toISOString() : options.asOf } : {}),
+        };
+        return unwrap(await raw.GET('/v1/namespaces/{name}/blocks/{id}', { params: { path: { ...path, id }, query } }));
+      },
+      /** Every block the caller may read in the namespace (the pages followed to the end). */
+      async listBlocks(options: { blockClass?: Block['blockClass']; name?: string } = {}): Promise<Block[]> {
+        const query = { ...(options.blockClass ? { class: options.blockClass } : {}), ...(options.name ? { name: options.name } : {}) };
+        const blocks: Block[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = unwrap(
+            await raw.GET('/v1/namespaces/{name}/blocks', {
+              params: { path, query: { ...query, limit: 1000, ...(cursor ? { cursor } : {}) } },
+            }),
+          );
+          blocks.push(...page.blocks);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return blocks;
+      },
+      async updateBlock(
+        id: string,
+        content: string | Record<string, unknown> | unknown[],
+        options: { expectedVersion?: number } = {},
+      ): Promise<Block> {
+        return unwrap(
+          await raw.PUT('/v1/namespaces/{name}/blocks/{id}', { params: { path: { ...path, id } }, body: { content, ...options } }),
+        );
+      },
+      async patchBlock(id: string, patch: JsonPatchOperation[], options: { expectedVersion?: number } = {}): Promise<Block> {
+        const header = options.expectedVersion !== undefined ? { 'If-Match': versionTag(options.expectedVersion) } : {};
+        return unwrap(
+          await raw.PATCH('/v1/namespaces/{name}/blocks/{id}', {
+            params: { path: { ...path, id }, header },
+            body: patch as never,
+            headers: { 'content-type': 'application/json-patch+json' },
+          }),
+        );
+      },
+      async deleteBlock(id: string): Promise<void> {
+        unwrap(await raw.DELETE('/v1/namespaces/{name}/blocks/{id}', { params: { path: { ...path, id } } }));
+      },
+      async blockHistory(id: string): Promise<BlockVersion[]> {
+        return unwrap(await raw.GET('/v1/namespaces/{name}/blocks/{id}/history', { params: { path: { ...path, id } } })).versions;
       },
     };
   }

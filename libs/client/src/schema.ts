@@ -505,6 +505,97 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/namespaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every NVM namespace, with how many of its blocks the caller may read */
+    get: operations['getV1Namespaces'];
+    put?: never;
+    /** Create an NVM namespace (201), or find it (200). The admin token only */
+    post: operations['postV1Namespaces'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/namespaces/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A namespace: how many of its blocks the caller may read, and where its log stands */
+    get: operations['getV1NamespacesByName'];
+    put?: never;
+    post?: never;
+    /** Delete a namespace: its stream (every block, name and fact in it) and checkpoints (409 for `default` and forks). The admin token only */
+    delete: operations['deleteV1NamespacesByName'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/namespaces/{name}/blocks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the blocks the caller may read, by name and/or class, a page at a time (?cursor=<nextCursor>&limit=), in a namespace */
+    get: operations['getV1NamespacesByNameBlocks'];
+    put?: never;
+    /** Create a memory block, in a namespace */
+    post: operations['postV1NamespacesByNameBlocks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/namespaces/{name}/blocks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a block (or one of its versions, or as of a time), in a namespace */
+    get: operations['getV1NamespacesByNameBlocksById'];
+    /** Replace a block’s content (optimistic concurrency with If-Match: "<version>" or expectedVersion), in a namespace */
+    put: operations['putV1NamespacesByNameBlocksById'];
+    post?: never;
+    /** Delete a block (If-Match: "<version>"), in a namespace */
+    delete: operations['deleteV1NamespacesByNameBlocksById'];
+    options?: never;
+    head?: never;
+    /** Apply an RFC 6902 JSON Patch to a block’s JSON content, atomically, as one new version (If-Match: "<version>"), in a namespace */
+    patch: operations['patchV1NamespacesByNameBlocksById'];
+    trace?: never;
+  };
+  '/v1/namespaces/{name}/blocks/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of a block, oldest first, in a namespace */
+    get: operations['getV1NamespacesByNameBlocksByIdHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/provenance/{id}': {
     parameters: {
       query?: never;
@@ -771,6 +862,10 @@ export interface components {
       sentAt: string;
       seq: number;
       to: string;
+    };
+    Namespace: {
+      blocks: number;
+      name: string;
     };
     PermissionsInput: {
       read?: string[];
@@ -3093,6 +3188,578 @@ export interface operations {
       415: components['responses']['UnsupportedMediaType'];
       429: components['responses']['TooManyRequests'];
       503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1Namespaces: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            namespaces: components['schemas']['Namespace'][];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1Namespaces: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            created: boolean;
+            name: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1NamespacesByName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            blocks: number;
+            name: string;
+            position: number;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1NamespacesByName: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      409: components['responses']['Conflict'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1NamespacesByNameBlocks: {
+    parameters: {
+      query?: {
+        asOf?: string;
+        class?: 'documentation' | 'program_state' | 'knowledge_graph' | 'shared_knowledge' | 'cache';
+        cursor?: string;
+        limit?: number;
+        name?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            blocks: components['schemas']['Block'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postV1NamespacesByNameBlocks: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          blockClass: 'documentation' | 'program_state' | 'knowledge_graph' | 'shared_knowledge' | 'cache';
+          content:
+            | string
+            | {
+                [key: string]: unknown;
+              }
+            | unknown[];
+          metadata?: {
+            [key: string]: unknown;
+          };
+          name: string;
+          permissions?: components['schemas']['PermissionsInput'];
+          readonly?: boolean;
+          ttlSeconds?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Block'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      409: components['responses']['Conflict'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1NamespacesByNameBlocksById: {
+    parameters: {
+      query?: {
+        asOf?: string;
+        version?: number;
+      };
+      header?: {
+        /** @description answer 304 when the current ETag matches */
+        'If-None-Match'?: string;
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Block'];
+        };
+      };
+      /** @description Default Response */
+      304: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  putV1NamespacesByNameBlocksById: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description act only when the current ETag matches (else 412) */
+        'If-Match'?: string;
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          content:
+            | string
+            | {
+                [key: string]: unknown;
+              }
+            | unknown[];
+          expectedVersion?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Block'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteV1NamespacesByNameBlocksById: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description act only when the current ETag matches (else 412) */
+        'If-Match'?: string;
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchV1NamespacesByNameBlocksById: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description act only when the current ETag matches (else 412) */
+        'If-Match'?: string;
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json-patch+json': components['schemas']['JsonPatchOperationInput'][];
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Block'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
+      408: components['responses']['RequestTimeout'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      413: components['responses']['PayloadTooLarge'];
+      415: components['responses']['UnsupportedMediaType'];
+      422: components['responses']['UnprocessableContent'];
+      429: components['responses']['TooManyRequests'];
+      503: components['responses']['ServiceUnavailable'];
+      /** @description an unexpected error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getV1NamespacesByNameBlocksByIdHistory: {
+    parameters: {
+      query?: {
+        asOf?: string;
+      };
+      header?: {
+        /** @description the agent the call acts as: for the admin token (or no token), any agent; for an agent token, only its own agent (else 403) */
+        'X-HVS-Actor'?: string;
+        /** @description a correlation id recorded on every event the call appends (echoed back; a fresh UUID if absent or invalid) */
+        'X-Request-Id'?: string;
+      };
+      path: {
+        id: string;
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            versions: components['schemas']['BlockVersion'][];
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      405: components['responses']['MethodNotAllowed'];
       /** @description an unexpected error */
       default: {
         headers: {

@@ -7,6 +7,7 @@ export {
   mailNames,
   nvmNames,
   collectionRegistryNames,
+  namespaceRegistryNames,
   worldNames,
   streamIds,
   querySubject,

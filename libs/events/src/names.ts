@@ -24,6 +24,14 @@ export function collectionRegistryNames(): StoreNames {
   return { stream: 'HVSNVM_COLLECTIONS', prefix: 'hvs.$collections' };
 }
 
+/**
+ * The server's registry of NVM namespaces: stream HVSNVM_NAMESPACES, subjects nvm.$namespaces.> (`$` is outside
+ * NAMESPACE_PATTERN, so no namespace's subjects can overlap it; under `nvm.` so agents may not publish to it).
+ */
+export function namespaceRegistryNames(): StoreNames {
+  return { stream: 'HVSNVM_NAMESPACES', prefix: 'nvm.$namespaces' };
+}
+
 /** Agent mailboxes: stream MAIL_<collection>, subjects mail.<collection>.> */
 export function mailNames(collection: string): StoreNames {
   return { stream: `MAIL_${collection}`, prefix: `mail.${collection}` };
@@ -63,6 +71,9 @@ export const streamIds = {
   /** The registry's stream of one collection's CollectionCreated / CollectionDeleted events. */
   registeredCollection: (name: string) => `coll.${name}`,
   registeredCollections: 'coll.>',
+  /** The registry's stream of one namespace's NamespaceCreated / NamespaceDeleted events. */
+  registeredNamespace: (name: string) => `ns.${name}`,
+  registeredNamespaces: 'ns.>',
   facts: 'fact.>',
   /** The fork record of one store of a world (in the world registry). */
   fork: (kind: 'hvs' | 'nvm', name: string) => `fork.${kind}.${name}`,

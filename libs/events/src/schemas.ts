@@ -97,6 +97,13 @@ export const CollectionCreated = z.object({
 });
 export const CollectionDeleted = z.object({ name: z.string().regex(NAMESPACE_PATTERN) });
 
+/**
+ * The server's registry of NVM namespaces (its own stream): a namespace created, or deleted (its NVM stream removed
+ * with it). The namespace's own stream NVM_<name> holds its blocks, names and facts.
+ */
+export const NamespaceCreated = z.object({ name: z.string().regex(NAMESPACE_PATTERN) });
+export const NamespaceDeleted = z.object({ name: z.string().regex(NAMESPACE_PATTERN) });
+
 // ---- HVS: agents and messages -------------------------------------------------------------------
 export const ModelConnected = z.object({ modelId: ActorId });
 export const ModelDisconnected = z.object({ modelId: ActorId });
@@ -189,6 +196,8 @@ export const eventDataSchemas = {
   CollectionConfigured,
   CollectionCreated,
   CollectionDeleted,
+  NamespaceCreated,
+  NamespaceDeleted,
   VectorStored,
   VectorDeleted,
   ModelConnected,

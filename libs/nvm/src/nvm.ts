@@ -84,6 +84,16 @@ export class NVM {
     return new NVM(this.core, actor, false);
   }
 
+  /** The namespace this client reads and writes (its stream NVM_<namespace>). */
+  get namespace(): string {
+    return this.core.options.namespace;
+  }
+
+  /** Where this client keeps its block-view checkpoints: another namespace opened beside it uses the same folder. */
+  get storagePath(): string {
+    return this.core.options.storagePath;
+  }
+
   /** Position of the checkpoint this client started from (0: it replayed the whole log). */
   get restoredFromPosition(): number {
     return this.core.local?.restoredFrom ?? 0;

@@ -102,6 +102,7 @@ export function registerStart(program: Command): void {
           nvm: integration.nvm,
           encoder,
           collections: stack.collections,
+          namespaces: stack.namespaces,
           host: options.host,
           port,
           ...(options.token ? { token: options.token } : {}),

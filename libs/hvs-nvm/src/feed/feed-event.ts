@@ -41,6 +41,10 @@ export function summarise(event: RecordedEvent): string {
       return `collection '${event.data.name}' created: ${event.data.dimension}-d ${event.data.geometry}`;
     case 'CollectionDeleted':
       return `collection '${event.data.name}' deleted`;
+    case 'NamespaceCreated':
+      return `namespace '${event.data.name}' created`;
+    case 'NamespaceDeleted':
+      return `namespace '${event.data.name}' deleted`;
     case 'VectorStored':
       return `vector ${event.data.id} stored: ${json(event.data.metadata)}`;
     case 'VectorDeleted':
