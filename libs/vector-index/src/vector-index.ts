@@ -509,11 +509,15 @@ export class VectorIndex {
       return undefined;
     }
     try {
-      const files = await checkedSnapshotFiles(dir, manifest);
+      // The graph file is checked (size, CRC-32) by the native open, over its mapping: read once, never copied.
+      const files = await checkedSnapshotFiles(dir, manifest, { graph: false });
       if (!files) return index.discard();
       const { indexFile, labelToId, payload } = files;
-
-      index.graph.load(indexFile, manifest.nextLabel);
+      index.graph.openMapped(indexFile, manifest.nextLabel, {
+        deleted: manifest.nextLabel - manifest.live,
+        crc32: manifest.indexCrc32,
+        bytes: manifest.indexBytes,
+      });
       if (index.graph.count() !== manifest.nextLabel) return index.discard();
       index.graph.setEf(index.ef);
       index.currentEf = index.ef;
