@@ -161,7 +161,8 @@ export const restart: Scenario = {
         {
           better: 'lower',
           target: '100k: ≤ 0.1 s; 1M: < 1 s',
-          pass: (measured1M ? snap.median : n >= 100_000 ? snap.median : Infinity) < (measured1M ? 1 : 0.1),
+          // Judged at the size measured: 1M against 1 s, 100k or more against 0.1 s; smaller runs are no evidence.
+          pass: measured1M ? snap.median < 1 : n >= 100_000 ? snap.median <= 0.1 : false,
           note: `${indexFile ? '' : 'raw: graph file not found; '}ours includes connecting to JetStream, the id map, the payload index and the tail of the log`,
         },
       ),
