@@ -1,5 +1,6 @@
 // The native graph: labels are slots, the view holds the original vectors, searches agree with brute force.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,58 @@ describe('Graph', () => {
     expect(() => graph('cosine').load(file, 400)).toThrow(/another layout/);
     g.dispose();
     h.dispose();
+  });
+
+  it('openMapped serves a saved file in place: same answers, then updates, deletes and growth past its room', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-graph-'));
+    dirs.push(dir);
+    const data = random(2000, 21);
+    const g = graph('l2', 400);
+    for (let i = 0; i < 300; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    g.markDelete(5);
+    const file = join(dir, 'g.hnsw');
+    g.save(file);
+    const bytes = await readFile(file);
+    const expected = { deleted: 1, crc32: crc32(bytes), bytes: bytes.byteLength };
+    const h = graph('l2', 1);
+    h.openMapped(file, 300, expected);
+    expect(h.isMapped()).toBe(true);
+    expect([h.count(), h.capacity()]).toEqual([300, 300]);
+    for (let i = 0; i < 300; i += 13) expect(vectorOf(h, i)).toEqual(vectorOf(g, i));
+    g.setEf(64);
+    h.setEf(64);
+    const q = data.subarray(5 * DIM, 6 * DIM);
+    expect([...h.search(q, 10).labels.subarray(0, 10)]).toEqual([...g.search(q, 10).labels.subarray(0, 10)]);
+    expect(h.isDeleted(5)).toBe(true);
+    // Writes copy pages of the mapping, never the file: an update in place, a delete, a reused slot.
+    h.add(data.subarray(900 * DIM, 901 * DIM), 7);
+    h.markDelete(8);
+    h.add(data.subarray(901 * DIM, 902 * DIM), 5);
+    expect(h.search(data.subarray(900 * DIM, 901 * DIM), 1).labels[0]).toBe(7);
+    expect(h.search(data.subarray(901 * DIM, 902 * DIM), 1).labels[0]).toBe(5);
+    expect(crc32(await readFile(file))).toBe(expected.crc32);
+    // Growth within the reserved room, then past it (the elements move to ordinary memory).
+    for (let i = 300; i < 2000; i++) {
+      if (h.count() === h.capacity()) h.resize(h.capacity() + 100);
+      h.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    }
+    expect(h.isMapped()).toBe(false);
+    expect(h.count()).toBe(2000);
+    for (let i = 0; i < 2000; i += 97) {
+      if (i === 5 || i === 7 || i === 8) continue;
+      expect(h.search(data.subarray(i * DIM, (i + 1) * DIM), 1).labels[0]).toBe(i);
+    }
+    expect(h.search(data.subarray(8 * DIM, 9 * DIM), 3).labels.subarray(0, 3)).not.toContain(8);
+    h.dispose();
+    // A damaged or mis-described file is refused before anything in it is used.
+    expect(() => graph('l2').openMapped(file, 300, { ...expected, crc32: (expected.crc32 ^ 1) >>> 0 })).toThrow(/CRC-32/);
+    expect(() => graph('l2').openMapped(file, 300, { ...expected, bytes: expected.bytes + 1 })).toThrow(/size/);
+    expect(() => graph('cosine').openMapped(file, 300, expected)).toThrow(/another layout/);
+    const k = graph('l2', 1);
+    k.openMapped(file, 0, expected);
+    expect(k.count()).toBe(300);
+    k.dispose();
+    g.dispose();
   });
 
   it('addBatch inserts on a worker thread while searches go on, and keeps order', async () => {

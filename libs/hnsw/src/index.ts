@@ -34,6 +34,8 @@ interface NativeGraph {
   layout(): [number, number, number];
   save(path: string): void;
   load(path: string, capacity: number): void;
+  openMapped(path: string, capacity: number, deleted: number, crc32: number, bytes: number): void;
+  isMapped(): boolean;
   count(): number;
   capacity(): number;
   isDeleted(label: number): boolean;
@@ -195,6 +197,22 @@ export class Graph {
   load(path: string, capacity: number): void {
     this.view = undefined;
     this.native.load(path, capacity);
+  }
+
+  /**
+   * Replaces this graph with the one saved at `path` (by `save`) without reading it into memory: the file is mapped
+   * privately and its elements are served in place (a write copies the page it touches). The whole file must be
+   * `bytes` long with CRC-32 `crc32` (checked before anything in it is trusted); `deleted` is how many of its slots
+   * are marked deleted. Room for `capacity` slots at least; growth works as after `load`.
+   */
+  openMapped(path: string, capacity: number, expected: { deleted: number; crc32: number; bytes: number }): void {
+    this.view = undefined;
+    this.native.openMapped(path, capacity, expected.deleted, expected.crc32, expected.bytes);
+  }
+
+  /** Whether the element memory is (still) a mapped file: true after `openMapped` until a growth moves it. */
+  isMapped(): boolean {
+    return this.native.isMapped();
   }
 
   /** Slots in use (live and deleted). */

@@ -203,6 +203,34 @@ describe('HVS (seed: Basic HVS Usage and Testing Patterns)', () => {
     expect((await again.retrieveVector(ids[1]!)).id).toBe(ids[1]);
   });
 
+  it('after a restore, updates, deletes, reused slots and a second checkpoint keep every entry (parsed or not)', async () => {
+    n++;
+    const first = await open();
+    const ids = await first.batchStoreVectors(Array.from({ length: 60 }, (_, i) => ({ vector: randn(12), metadata: { i } })));
+    const created = (await first.retrieveVector(ids[3]!)).createdAt;
+    await first.deleteVector(ids[9]!);
+    await first.snapshot();
+    await first.close();
+    const second = await open();
+    expect(second.stats().restoredFrom).toBeGreaterThan(0);
+    await second.storeVector(randn(12), { i: 'updated' }, { id: ids[1]! });
+    await second.deleteVector(ids[2]!);
+    const fresh = await second.storeVector(randn(12), { i: 'fresh' });
+    await second.snapshot();
+    await second.close();
+    await using third = await open();
+    expect(third.stats().restoredFrom).toBeGreaterThan(0);
+    expect(await third.count()).toBe(59);
+    expect((await third.retrieveVector(ids[1]!)).metadata).toEqual({ i: 'updated' });
+    expect((await third.retrieveVector(fresh)).metadata).toEqual({ i: 'fresh' });
+    await expect(third.retrieveVector(ids[2]!)).rejects.toBeInstanceOf(VectorNotFoundError);
+    const kept = await third.retrieveVector(ids[3]!);
+    expect([kept.metadata, kept.createdAt]).toEqual([{ i: 3 }, created]);
+    expect((await third.retrieveVector(ids[59]!)).metadata).toEqual({ i: 59 });
+    const hits = await third.semanticSearch(randn(12), { k: 5, filter: { i: { $gte: 50 } } });
+    expect(hits.length).toBe(5);
+  });
+
   it('does not restore a checkpoint whose entries file was damaged: it rebuilds from the log', async () => {
     n++;
     const first = await open();

@@ -30,26 +30,27 @@ export function checkPositiveInteger(what: string, n: number): void {
 export const checkK = (k: number): void => checkPositiveInteger('k', k);
 
 /**
- * The slots of a snapshot's id list (an id per label, null for a free label): labels by id and the free list, lowest
- * labels reused first as a live index would after deletes in order; undefined when an entry is neither.
+ * The slots of a snapshot's id list (an id per label, null for a free label): the free list, lowest labels reused
+ * first as a live index would after deletes in order, and the live count; undefined when an entry is neither. (The
+ * map by id is left to the index, which builds it when first needed.)
  */
 export function slotsFromIds(
   ids: readonly unknown[],
   nextLabel: number,
-): { labelToId: (string | undefined)[]; idToLabel: Map<string, number>; freeLabels: number[] } | undefined {
+): { labelToId: (string | undefined)[]; freeLabels: number[]; live: number } | undefined {
   const labelToId = new Array<string | undefined>(nextLabel);
-  const idToLabel = new Map<string, number>();
   const freeLabels: number[] = [];
+  let live = 0;
   for (let label = 0; label < nextLabel; label++) {
     const id = ids[label];
     if (typeof id === 'string') {
       labelToId[label] = id;
-      idToLabel.set(id, label);
+      live++;
     } else if (id === null) {
       freeLabels.push(label);
     } else {
       return undefined;
     }
   }
-  return { labelToId, idToLabel, freeLabels: freeLabels.reverse() };
+  return { labelToId, freeLabels: freeLabels.reverse(), live };
 }

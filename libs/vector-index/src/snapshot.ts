@@ -92,11 +92,15 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 export async function checkedSnapshotFiles(
   dir: string,
   manifest: Manifest,
+  check: { graph: boolean } = { graph: true },
 ): Promise<{ indexFile: string; labelToId: unknown[]; payload?: Buffer } | undefined> {
   const indexFile = join(dir, `index-${manifest.generation}.hnsw`);
-  // hnswlib trusts the file's header; a truncated or damaged file must never reach it.
-  if ((await stat(indexFile)).size !== manifest.indexBytes) return undefined;
-  if ((await crc32File(indexFile)) !== manifest.indexCrc32) return undefined;
+  // hnswlib trusts the file's header; a truncated or damaged file must never reach it. `graph: false`: the caller
+  // opens it with Graph.openMapped, which checks the same size and CRC-32 over its mapping.
+  if (check.graph) {
+    if ((await stat(indexFile)).size !== manifest.indexBytes) return undefined;
+    if ((await crc32File(indexFile)) !== manifest.indexCrc32) return undefined;
+  }
   const idsText = await readFile(join(dir, `ids-${manifest.generation}.json`));
   if (idsText.byteLength !== manifest.idsBytes) return undefined;
   const labelToId: unknown = JSON.parse(idsText.toString('utf8'));

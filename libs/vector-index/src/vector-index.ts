@@ -31,7 +31,13 @@ export class VectorIndex {
   private arena: Float32Array;
   private stride: number;
   private dataOffset: number;
-  private readonly idToLabel = new Map<string, number>();
+  /**
+   * Labels by id. After a snapshot load it is built on first use (a write, or a lookup by id): a search needs only
+   * `labelToId`, and at 1M ids the map alone would cost a restart ~0.2 s before its first answer.
+   */
+  private idMap?: Map<string, number> = new Map<string, number>();
+  /** Live vectors of the snapshot while `idMap` is not built. */
+  private restoredLive = 0;
   private labelToId: (string | undefined)[] = [];
   /** Labels of deleted vectors; re-adding a marked-deleted label makes hnswlib reuse its slot. */
   private freeLabels: number[] = [];
@@ -137,9 +143,22 @@ export class VectorIndex {
     return { live: this.size, slots: this.nextLabel, free: this.freeLabels.length, capacity: this.capacity };
   }
 
+  private get idToLabel(): Map<string, number> {
+    if (!this.idMap) {
+      const map = new Map<string, number>();
+      const labelToId = this.labelToId;
+      for (let label = 0; label < this.nextLabel; label++) {
+        const id = labelToId[label];
+        if (id !== undefined) map.set(id, label);
+      }
+      this.idMap = map;
+    }
+    return this.idMap;
+  }
+
   /** Live vectors. */
   get size(): number {
-    return this.idToLabel.size;
+    return this.idMap ? this.idMap.size : this.restoredLive;
   }
 
   has(id: string): boolean {
@@ -166,6 +185,11 @@ export class VectorIndex {
     // An update stays in its slot, a new id takes a freed one first: only a new slot needs room.
     if (!this.idToLabel.has(id) && this.freeLabels.length === 0) this.ensureCapacity(this.nextLabel + 1);
     return this.put(id, vector);
+  }
+
+  /** The id of a live slot (undefined for a free or unused one). */
+  idAt(label: number): string | undefined {
+    return this.labelToId[label];
   }
 
   /** The slot of a live id. */
@@ -509,11 +533,15 @@ export class VectorIndex {
       return undefined;
     }
     try {
-      const files = await checkedSnapshotFiles(dir, manifest);
+      // The graph file is checked (size, CRC-32) by the native open, over its mapping: read once, never copied.
+      const files = await checkedSnapshotFiles(dir, manifest, { graph: false });
       if (!files) return index.discard();
       const { indexFile, labelToId, payload } = files;
-
-      index.graph.load(indexFile, manifest.nextLabel);
+      index.graph.openMapped(indexFile, manifest.nextLabel, {
+        deleted: manifest.nextLabel - manifest.live,
+        crc32: manifest.indexCrc32,
+        bytes: manifest.indexBytes,
+      });
       if (index.graph.count() !== manifest.nextLabel) return index.discard();
       index.graph.setEf(index.ef);
       index.currentEf = index.ef;
@@ -521,11 +549,11 @@ export class VectorIndex {
       index.arena = index.graph.vectors();
       index.nextLabel = manifest.nextLabel;
       const slots = slotsFromIds(labelToId, manifest.nextLabel);
-      if (!slots) return index.discard();
+      if (!slots || slots.live !== manifest.live) return index.discard();
       index.labelToId = slots.labelToId;
-      for (const [id, label] of slots.idToLabel) index.idToLabel.set(id, label);
+      index.idMap = undefined;
+      index.restoredLive = slots.live;
       index.freeLabels = slots.freeLabels;
-      if (index.size !== manifest.live) return index.discard();
       const restored = payload && PayloadIndex.deserialize(payload);
       if (restored) {
         index.payloadIndex = restored;
@@ -540,7 +568,7 @@ export class VectorIndex {
   /** Frees the graph's memory now rather than at garbage collection; the index is unusable afterwards. */
   dispose(): void {
     this.graph.dispose();
-    this.idToLabel.clear();
+    this.idMap = new Map();
     this.labelToId = [];
     this.freeLabels = [];
     this.nextLabel = 0;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "hnswlib.h"
+#include "mapped.h"
 
 #include <v8.h>
 
@@ -303,6 +304,8 @@ class Graph : public Napi::ObjectWrap<Graph> {
                                         InstanceMethod("layout", &Graph::Layout),
                                         InstanceMethod("save", &Graph::Save),
                                         InstanceMethod("load", &Graph::Load),
+                                        InstanceMethod("openMapped", &Graph::OpenMapped),
+                                        InstanceMethod("isMapped", &Graph::IsMapped),
                                         InstanceMethod("count", &Graph::Count),
                                         InstanceMethod("capacity", &Graph::Capacity),
                                         InstanceMethod("isDeleted", &Graph::IsDeleted),
@@ -341,7 +344,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     scratch_.resize(space_->floats());
   }
 
-  ~Graph() override = default;
+  ~Graph() override { hvsmapped::release(index_.get(), mapped_); }
 
  private:
   bool ready(Napi::Env env) {
@@ -400,6 +403,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     if (!space_->element(x, element.data(), false, &error)) return "label " + std::to_string(label) + ": " + error;
     std::unique_lock<std::shared_mutex> lock(mutex_);
     if (!index_) return "the graph is disposed";
+    hvsmapped::fillLookup(index_.get(), mapped_);
     const size_t count = index_->cur_element_count.load();
     if (label > count) {
       return "label " + std::to_string(label) + " is neither a used slot nor the next one (" + std::to_string(count) + ")";
@@ -444,6 +448,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     if (!ready(env)) return env.Undefined();
     const int64_t label = info[0].As<Napi::Number>().Int64Value();
     std::unique_lock<std::shared_mutex> lock(mutex_);
+    hvsmapped::fillLookup(index_.get(), mapped_);
     try {
       index_->markDelete(static_cast<hnswlib::labeltype>(label));
     } catch (const std::exception& e) {
@@ -463,7 +468,11 @@ class Graph : public Napi::ObjectWrap<Graph> {
     }
     detachView();
     try {
-      index_->resizeIndex(static_cast<size_t>(capacity));
+      if (mapped_.base) {
+        hvsmapped::resizeMapped(index_.get(), mapped_, static_cast<size_t>(capacity));
+      } else {
+        index_->resizeIndex(static_cast<size_t>(capacity));
+      }
     } catch (const std::exception& e) {
       Napi::Error::New(env, std::string("resize: ") + e.what()).ThrowAsJavaScriptException();
     }
@@ -663,9 +672,48 @@ class Graph : public Napi::ObjectWrap<Graph> {
       }
     }
     detachView();
+    hvsmapped::release(index_.get(), mapped_);
     index_ = std::move(loaded);
     return env.Undefined();
   }
+
+  // openMapped(path, capacity, deleted, crc32, bytes): replaces this graph with the one saved at path, served from a
+  // private mapping of the file (see mapped.h); throws if the file is not the one described or does not fit.
+  Napi::Value OpenMapped(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    const int64_t capacity = info[1].As<Napi::Number>().Int64Value();
+    const int64_t deleted = info[2].As<Napi::Number>().Int64Value();
+    const uint32_t crc = info[3].As<Napi::Number>().Uint32Value();
+    const int64_t bytes = info[4].As<Napi::Number>().Int64Value();
+    if (capacity < 0 || deleted < 0 || bytes < 0) {
+      Napi::RangeError::New(env, "openMapped: capacity, deleted and bytes are counts").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> opened;
+    hvsmapped::Region region;
+    std::string error;
+    try {
+      error = hvsmapped::openMapped(path, space_.get(), static_cast<size_t>(capacity), static_cast<size_t>(deleted), crc,
+                                    static_cast<size_t>(bytes), opened, region);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (!error.empty()) {
+      Napi::Error::New(env, "openMapped: " + error).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    detachView();
+    hvsmapped::release(index_.get(), mapped_);
+    index_ = std::move(opened);
+    mapped_ = region;
+    return env.Undefined();
+  }
+
+  // isMapped(): whether the element memory is still (partly) the mapped file.
+  Napi::Value IsMapped(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), mapped_.base != nullptr); }
 
   Napi::Value Count(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -691,6 +739,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
     detachView();
+    hvsmapped::release(index_.get(), mapped_);
     index_.reset();
     return info.Env().Undefined();
   }
@@ -700,6 +749,8 @@ class Graph : public Napi::ObjectWrap<Graph> {
   std::vector<float> scratch_;
   Napi::Reference<Napi::ArrayBuffer> view_;
   std::shared_mutex mutex_;
+  /** Set while the graph is served from a mapped file (openMapped). */
+  hvsmapped::Region mapped_;
 };
 
 // trimAllocator(): hands the allocator's free memory back to the OS (glibc keeps what bursts of small buffers freed,
