@@ -234,6 +234,45 @@ describe('Graph', () => {
     g.dispose();
   });
 
+  it('addBatch with several threads keeps labels as slots, mixes updates in, and stops at a bad item', async () => {
+    const n = 1000;
+    const data = random(n, 21);
+    const g = new Graph({ metric: 'l2', dimension: DIM, capacity: n, M: 16, efConstruction: 100, seed: 7, insertThreads: 3 });
+    await g.addBatch(
+      data.subarray(0, 400 * DIM),
+      Uint32Array.from({ length: 400 }, (_, i) => i),
+    );
+    // Updates of used slots (10..19) ahead of new ones (400..599), in one chunk and across chunks.
+    const again = random(10, 22);
+    const mixed = new Float32Array(210 * DIM);
+    mixed.set(again, 0);
+    mixed.set(data.subarray(400 * DIM, 600 * DIM), 10 * DIM);
+    const labels = Uint32Array.from({ length: 210 }, (_, i) => (i < 10 ? 10 + i : 390 + i));
+    await g.addBatch(mixed, labels);
+    expect(g.count()).toBe(600);
+    for (let i = 0; i < 600; i++) {
+      const want = i >= 10 && i < 20 ? again.subarray((i - 10) * DIM, (i - 9) * DIM) : data.subarray(i * DIM, (i + 1) * DIM);
+      expect(vectorOf(g, i)).toEqual(want);
+    }
+    g.setEf(100);
+    for (let i = 0; i < 600; i += 37) expect(g.search(vectorOf(g, i), 1).labels[0]).toBe(i);
+    // A NaN at item 150 of 300: the 150 before it are in, nothing after.
+    const bad = data.slice(600 * DIM, 900 * DIM);
+    bad[150 * DIM + 3] = Number.NaN;
+    await expect(
+      g.addBatch(
+        bad,
+        Uint32Array.from({ length: 300 }, (_, i) => 600 + i),
+      ),
+    ).rejects.toThrow(/item 150: label 750: element 3/);
+    expect(g.count()).toBe(750);
+    // A gap in the new labels is refused as one by one would: at the item, with what came before it in.
+    const gap = Uint32Array.from({ length: 100 }, (_, i) => (i < 50 ? 750 + i : 900 + i));
+    await expect(g.addBatch(data.subarray(0, 100 * DIM), gap)).rejects.toThrow(/item 50: label 950 is neither/);
+    expect(g.count()).toBe(800);
+    g.dispose();
+  });
+
   it('a disposed graph refuses every call', () => {
     const g = graph('l2');
     g.dispose();

@@ -1,5 +1,6 @@
 // Public face of @hvs-nvm/hnsw: an hnswlib HNSW graph over typed arrays that also stores the original vectors.
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 
 /** l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. */
 export type Metric = 'l2' | 'cosine' | 'poincare';
@@ -8,7 +9,7 @@ const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2 };
 
 interface NativeGraph {
   add(vector: Float32Array, label: number): void;
-  addBatch(vectors: Float32Array, labels: Uint32Array): Promise<void>;
+  addBatch(vectors: Float32Array, labels: Uint32Array, threads?: number): Promise<void>;
   markDelete(label: number): void;
   resize(capacity: number): void;
   setEf(ef: number): void;
@@ -66,6 +67,18 @@ export interface GraphOptions {
   M: number;
   efConstruction: number;
   seed: number;
+  /**
+   * Threads `addBatch` inserts with (hnswlib's addPoint is safe across threads). Default: the cores, less one left
+   * to nats-server and the JS thread when there are more than two. 1: one by one, the graph then depends only on
+   * the seed and the order of inserts.
+   */
+  insertThreads?: number;
+}
+
+/** The default of GraphOptions.insertThreads. */
+export function defaultInsertThreads(): number {
+  const cores = availableParallelism();
+  return cores > 2 ? cores - 1 : cores;
 }
 
 /**
@@ -84,12 +97,14 @@ export class Graph {
   private readonly native: NativeGraph;
   private view?: Float32Array;
   private batches = 0;
+  private readonly insertThreads: number;
   private labelsOut = new Uint32Array(64);
   private distancesOut = new Float32Array(64);
 
   constructor(options: GraphOptions) {
     this.metric = options.metric;
     this.dimension = options.dimension;
+    this.insertThreads = Math.max(1, Math.floor(options.insertThreads ?? defaultInsertThreads()));
     this.native = new native.Graph(
       METRIC_CODE[options.metric],
       options.dimension,
@@ -110,13 +125,14 @@ export class Graph {
   }
 
   /**
-   * Adds `labels.length` vectors (packed in `vectors`) in order on a worker thread; searches may run meanwhile (each
-   * waits for at most one insert). Neither array may change until the promise settles, and nothing else may write
+   * Adds `labels.length` vectors (packed in `vectors`) in order on worker threads (`insertThreads` of them for a
+   * batch of 64 or more: new slots are still taken in label order); searches may run meanwhile (each waits for at
+   * most one insert, or one chunk of 32 inserts per thread). Neither array may change until the promise settles, and nothing else may write
    * to the graph (add, resize, load, dispose) meanwhile. On failure, the items before the failing one are in.
    */
   addBatch(vectors: Float32Array, labels: Uint32Array): Promise<void> {
     this.batches++;
-    return this.native.addBatch(vectors, labels).finally(() => this.batches--);
+    return this.native.addBatch(vectors, labels, this.insertThreads).finally(() => this.batches--);
   }
 
   /** Batches still being inserted. */

@@ -24,8 +24,14 @@ interface Engine {
   build(set: VectorSet): Promise<void>;
   setEf(ef: number): Promise<void> | void;
   search(q: Float32Array): Promise<number[]> | number[];
+  /** The k nearest among rows with bucket (row % 100) < 10: 10 % selectivity. Only engines with a payload filter. */
+  searchFiltered?(q: Float32Array): Promise<number[]>;
   close(): Promise<void>;
 }
+
+/** The filtered leg: bucket = row % 100 (as loadHvs stores it), bucket < 10. */
+const FILTER_PERCENT = 10;
+const inFilter = (i: number) => i % 100 < FILTER_PERCENT;
 
 function ours(ctx: BenchContext, d: number): Engine {
   let hvs: HVS | undefined;
@@ -41,6 +47,10 @@ function ours(ctx: BenchContext, d: number): Engine {
     },
     async search(q) {
       const hits = await hvs!.semanticSearch(q, { k: K, ef });
+      return hits.map((h) => rowOf(h.vector.id));
+    },
+    async searchFiltered(q) {
+      const hits = await hvs!.semanticSearch(q, { k: K, ef, filter: { bucket: { $lt: FILTER_PERCENT } } });
       return hits.map((h) => rowOf(h.vector.id));
     },
     async close() {
@@ -145,8 +155,13 @@ function faiss(d: number): Engine {
 interface LanceTable {
   createIndex(column: string, options: { config: unknown }): Promise<void>;
   vectorSearch(v: Float32Array | number[]): {
-    limit(k: number): { ef(ef: number): { select(c: string[]): { toArray(): Promise<{ id: number }[]> } } };
+    limit(k: number): LanceQuery;
   };
+}
+interface LanceQuery {
+  ef(ef: number): LanceQuery;
+  where(predicate: string): LanceQuery;
+  select(c: string[]): { toArray(): Promise<{ id: number }[]> };
 }
 
 /** LanceDB 0.31 with an IVF_HNSW_SQ index (one partition), as the issue's reference was. */
@@ -177,7 +192,8 @@ function lance(ctx: BenchContext, d: number): Engine {
         }),
       );
       const ids = arrow.makeVector(Int32Array.from({ length: set.n }, (_, i) => i));
-      table = await db.createTable('peers', new arrow.Table({ id: ids, vector: vectors }));
+      const buckets = arrow.makeVector(Int32Array.from({ length: set.n }, (_, i) => i % 100));
+      table = await db.createTable('peers', new arrow.Table({ id: ids, bucket: buckets, vector: vectors }));
       await table.createIndex('vector', {
         config: lancedb.Index.hnswSq({ distanceType: 'l2', numPartitions: 1, m: HNSW.M, efConstruction: HNSW.efConstruction }),
       });
@@ -187,6 +203,11 @@ function lance(ctx: BenchContext, d: number): Engine {
     },
     async search(q) {
       const rows = await table!.vectorSearch(q).limit(K).ef(ef).select(['id', '_distance']).toArray();
+      return rows.map((r) => Number(r.id));
+    },
+    async searchFiltered(q) {
+      // LanceDB prefilters by default (the filter applies before the k nearest are taken), as ours does.
+      const rows = await table!.vectorSearch(q).limit(K).ef(ef).where(`bucket < ${FILTER_PERCENT}`).select(['id', '_distance']).toArray();
       return rows.map((r) => Number(r.id));
     },
     async close() {},
@@ -199,13 +220,13 @@ interface Run {
   recall: number;
 }
 
-async function runQueries(engine: Engine, queries: VectorSet, truth: number[][]): Promise<Run> {
+async function runQueries(engine: Engine, queries: VectorSet, truth: number[][], filtered = false): Promise<Run> {
   const latenciesMs: number[] = [];
   const found: number[][] = [];
   const t0 = now();
   for (let q = 0; q < queries.n; q++) {
     const t = now();
-    found.push(await engine.search(row(queries, q)));
+    found.push(await (filtered ? engine.searchFiltered!(row(queries, q)) : engine.search(row(queries, q))));
     latenciesMs.push(now() - t);
   }
   return { qps: queries.n / ((now() - t0) / 1000), latenciesMs, recall: recallAt(K, found, truth) };
@@ -231,6 +252,7 @@ interface Measured {
   recall: number;
   qps: number[];
   latencies: number[];
+  filtered?: { qps: number[]; latencies: number[]; recall: number };
 }
 
 export const peers: Scenario = {
@@ -248,6 +270,7 @@ export const peers: Scenario = {
     const queries: VectorSet = { n: QUERIES, d, data: all.data.subarray(n * d) };
     ctx.log(`peers: ${n} × ${d}-d gaussian mixture, exact answers for ${QUERIES} queries`);
     const truth = exactKnn('euclidean', set, queries, K);
+    const filteredTruth = exactKnn('euclidean', set, queries, K, inFilter);
     const makers: [string, () => Engine][] = [
       ['HVS', () => ours(ctx, d)],
       ['hnswlib-node', () => raw(d)],
@@ -269,7 +292,8 @@ export const peers: Scenario = {
         const rssPerVector = (process.memoryUsage().rss - rss0) / n;
         const { ef, recall } = await tune(engine, queries, truth);
         ctx.log(`peers: ${engine.name} built at ${(n / seconds).toFixed(0)} vec/s, ef ${ef} for recall ${recall.toFixed(3)}`);
-        measured.push({ engine, buildRate: n / seconds, rssPerVector, ef, recall, qps: [], latencies: [] });
+        const filtered = engine.searchFiltered ? { qps: [], latencies: [], recall: 0 } : undefined;
+        measured.push({ engine, buildRate: n / seconds, rssPerVector, ef, recall, qps: [], latencies: [], filtered });
       } catch (err) {
         const e = err as Error & { code?: string };
         const first = e.message.split('\n')[0]!;
@@ -288,6 +312,12 @@ export const peers: Scenario = {
         m.qps.push(run.qps);
         m.latencies.push(...run.latenciesMs);
         m.recall = run.recall;
+        if (m.filtered) {
+          const f = await runQueries(m.engine, queries, filteredTruth, true);
+          m.filtered.qps.push(f.qps);
+          m.filtered.latencies.push(...f.latenciesMs);
+          m.filtered.recall = f.recall;
+        }
       }
     }
     for (const m of measured) await m.engine.close();
@@ -323,6 +353,32 @@ export const peers: Scenario = {
           us ? summarise([us.buildRate]) : null,
           summarise([m.buildRate]),
         ),
+      );
+    }
+    // Filtered search at 10 % selectivity, each engine at its unfiltered tuned ef (issue 19: ≥ 10× LanceDB's q/s).
+    for (const m of measured) {
+      if (m === us || !m.filtered || !us?.filtered) continue;
+      const mine = us.filtered;
+      const theirs = summarise(m.filtered.qps);
+      const ratio = summarise(mine.qps).median / theirs.median;
+      const lanceTarget = m.engine.name.startsWith('LanceDB');
+      rows.push(
+        ratioRow('peers', `filtered ${FILTER_PERCENT}% vs ${m.engine.name}, ${n}×${d}`, 'queries/s', summarise(mine.qps), theirs, {
+          ...(lanceTarget ? { target: '≥ 10× LanceDB filtered q/s, recall ≥ 0.95', pass: ratio >= 10 && mine.recall >= 0.95 } : {}),
+          note:
+            `recall ours ${mine.recall.toFixed(3)} theirs ${m.filtered.recall.toFixed(3)} at ef ${us.ef}/${m.ef}; ` +
+            `p50/p99 theirs ${ms(percentile(m.filtered.latencies, 50))}/${ms(percentile(m.filtered.latencies, 99))}, ` +
+            `ours ${ms(percentile(mine.latencies, 50))}/${ms(percentile(mine.latencies, 99))}`,
+          extra: {
+            engine: m.engine.name,
+            selectivityPercent: FILTER_PERCENT,
+            recall: m.filtered.recall,
+            oursRecall: mine.recall,
+            qps: theirs.median,
+            oursQps: summarise(mine.qps).median,
+            p99Ms: percentile(m.filtered.latencies, 99),
+          },
+        }),
       );
     }
     for (const f of failed) {

@@ -12,11 +12,14 @@
 // translation unit keeps them in the build as one addon.
 #include <napi.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hnswlib.h"
@@ -269,7 +272,8 @@ class Graph;
  */
 class AddBatchWorker : public Napi::AsyncWorker {
  public:
-  AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data, Napi::Uint32Array labels);
+  AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data, Napi::Uint32Array labels,
+                 size_t threads);
   void Execute() override;
   void OnOK() override;
   void OnError(const Napi::Error& e) override;
@@ -283,7 +287,10 @@ class AddBatchWorker : public Napi::AsyncWorker {
   const float* data_;
   const uint32_t* labels_;
   size_t count_;
+  size_t threads_;
   Napi::Promise::Deferred deferred_;
+  bool executeParallel();
+  std::string insertChunk(const std::vector<float>& elements, size_t from, size_t to);
 };
 
 class Graph : public Napi::ObjectWrap<Graph> {
@@ -419,7 +426,8 @@ class Graph : public Napi::ObjectWrap<Graph> {
     return "";
   }
 
-  // addBatch(vectors: Float32Array (n·dim), labels: Uint32Array (n)) -> Promise<void>; in order, off the JS thread.
+  // addBatch(vectors: Float32Array (n·dim), labels: Uint32Array (n), threads = 1) -> Promise<void>; off the JS thread,
+  // in order (threads > 1: new slots are taken in order, their links are made concurrently, see executeParallel).
   // The arrays must not change until it settles; no resize, load or dispose meanwhile (they would wait for it).
   Napi::Value AddBatch(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -437,7 +445,11 @@ class Graph : public Napi::ObjectWrap<Graph> {
           .ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    auto* worker = new AddBatchWorker(env, this, info.This().As<Napi::Object>(), data, labels);
+    int64_t threads = 1;
+    if (info.Length() > 2 && info[2].IsNumber()) threads = info[2].As<Napi::Number>().Int64Value();
+    threads = std::max<int64_t>(1, std::min<int64_t>(threads, 64));
+    auto* worker =
+        new AddBatchWorker(env, this, info.This().As<Napi::Object>(), data, labels, static_cast<size_t>(threads));
     Napi::Promise promise = worker->promise();
     worker->Queue();
     return promise;
@@ -765,7 +777,7 @@ Napi::Value TrimAllocator(const Napi::CallbackInfo& info) {
 }
 
 AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data,
-                               Napi::Uint32Array labels)
+                               Napi::Uint32Array labels, size_t threads)
     : Napi::AsyncWorker(env, "hnsw.addBatch"),
       graph_(graph),
       self_(Napi::Persistent(self)),
@@ -774,9 +786,11 @@ AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, N
       data_(data.Data()),
       labels_(labels.Data()),
       count_(labels.ElementLength()),
+      threads_(threads),
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
 void AddBatchWorker::Execute() {
+  if (executeParallel()) return;
   std::vector<float> element(graph_->space_->floats());
   const size_t dim = graph_->space_->dim();
   for (size_t i = 0; i < count_; i++) {
@@ -786,6 +800,125 @@ void AddBatchWorker::Execute() {
       return;
     }
   }
+}
+
+// ---- Parallel insertion -------------------------------------------------------------------------------------------
+// hnswlib's addPoint is safe across threads (a lock per element's links, one for the label table, one for the entry
+// point). What we add on top: slots stay labels (a new label takes internal id cur_element_count, so the thread of
+// label L waits until the count is L before it calls addPoint, and the id is taken first thing there; the wait is a
+// few instructions of the previous thread), and searches still interleave: the batch runs in chunks, each under the
+// graph's exclusive lock, so a search waits for at most one chunk (kChunkPerThread inserts per thread).
+constexpr size_t kParallelMin = 64;
+constexpr size_t kChunkPerThread = 32;
+
+/** Inserts items [from, to) (their elements laid out already) with threads_ threads; returns the error, or "". */
+std::string AddBatchWorker::insertChunk(const std::vector<float>& elements, size_t from, size_t to) {
+  const size_t floats = graph_->space_->floats();
+  std::unique_lock<std::shared_mutex> lock(graph_->mutex_);
+  auto& index = graph_->index_;
+  if (!index) return "the graph is disposed";
+  const size_t count = index->cur_element_count.load();
+  // Updates (labels of used slots) one by one first, then the new slots, which must be count, count + 1, ... in
+  // order; anything else (a label twice, a gap, no room) goes one by one, with the error addOne would give.
+  std::vector<size_t> fresh;
+  bool serial = false;
+  for (size_t i = from; i < to; i++) {
+    const uint32_t label = labels_[i];
+    if (label < count) continue;
+    if (label != count + fresh.size()) serial = true;
+    fresh.push_back(i);
+  }
+  if (count + fresh.size() > index->max_elements_) serial = true;
+  for (size_t i = from; i < to && !serial; i++) {
+    for (size_t j = from; j < i; j++) serial = serial || labels_[j] == labels_[i];
+  }
+  auto one = [&](size_t i) -> std::string {
+    const uint32_t label = labels_[i];
+    const size_t used = index->cur_element_count.load();
+    if (label > used) {
+      return "label " + std::to_string(label) + " is neither a used slot nor the next one (" + std::to_string(used) + ")";
+    }
+    if (label == used && used >= index->max_elements_) {
+      return "the graph is full (" + std::to_string(used) + " slots): resize first";
+    }
+    try {
+      index->addPoint(elements.data() + (i - from) * floats, static_cast<hnswlib::labeltype>(label));
+    } catch (const std::exception& e) {
+      return std::string("add: ") + e.what();
+    }
+    return "";
+  };
+  if (serial) {
+    for (size_t i = from; i < to; i++) {
+      std::string error = one(i);
+      if (!error.empty()) return "item " + std::to_string(i) + ": " + error;
+    }
+    return "";
+  }
+  for (size_t i = from; i < to; i++) {
+    if (labels_[i] >= count) continue;
+    std::string error = one(i);
+    if (!error.empty()) return "item " + std::to_string(i) + ": " + error;
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::string firstError;
+  std::mutex errorLock;
+  auto work = [&]() {
+    for (;;) {
+      const size_t j = next.fetch_add(1);
+      if (j >= fresh.size() || failed.load()) return;
+      const size_t i = fresh[j];
+      const size_t label = labels_[i];
+      while (index->cur_element_count.load() < label) {
+        if (failed.load()) return;
+        std::this_thread::yield();
+      }
+      try {
+        index->addPoint(elements.data() + (i - from) * floats, static_cast<hnswlib::labeltype>(label));
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> guard(errorLock);
+        if (!failed.exchange(true)) firstError = "item " + std::to_string(i) + ": add: " + e.what();
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  const size_t extra = std::min(threads_, fresh.size()) - 1;
+  for (size_t t = 0; t < extra; t++) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  return firstError;
+}
+
+/** The batch with threads_ > 1 threads; false when it is too small for that (then Execute inserts it one by one). */
+bool AddBatchWorker::executeParallel() {
+  if (threads_ <= 1 || count_ < kParallelMin) return false;
+  const size_t floats = graph_->space_->floats();
+  const size_t dim = graph_->space_->dim();
+  const size_t chunk = threads_ * kChunkPerThread;
+  std::vector<float> elements(chunk * floats);
+  for (size_t from = 0; from < count_; from += chunk) {
+    const size_t to = std::min(count_, from + chunk);
+    // Bad values stop the batch at their item: the items before it go in, as one by one.
+    size_t end = to;
+    std::string bad;
+    for (size_t i = from; i < to; i++) {
+      std::string error;
+      if (!graph_->space_->element(data_ + i * dim, elements.data() + (i - from) * floats, false, &error)) {
+        bad = "item " + std::to_string(i) + ": label " + std::to_string(labels_[i]) + ": " + error;
+        end = i;
+        break;
+      }
+    }
+    std::string error = end > from ? insertChunk(elements, from, end) : "";
+    if (error.empty()) error = bad;
+    if (!error.empty()) {
+      SetError("addBatch: " + error);
+      return true;
+    }
+  }
+  return true;
 }
 
 void AddBatchWorker::OnOK() { deferred_.Resolve(Env().Undefined()); }
