@@ -28,6 +28,6 @@ describe('one InvalidArgumentError shared by every domain', () => {
     expect(leaf).toBeInstanceOf(RootError);
     expect(new RootError('ROOT', 'r')).not.toBeInstanceOf(LeafError);
     expect(new OtherRootError('X', 'x')).not.toBeInstanceOf(RootError);
-    expect(null instanceof RootError).toBe(false);
+    expect((null as unknown) instanceof RootError).toBe(false);
   });
 });
