@@ -3,10 +3,11 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { collectionRegistryNames, hvsNames, mailNames, streamIds, type EventData } from '@hvs-nvm/events';
-import { deleteStoreStream, EventStore, WrongExpectedVersionError } from '@hvs-nvm/eventstore';
+import { deleteStoreStream, WrongExpectedVersionError } from '@hvs-nvm/eventstore';
 import { CollectionMismatchError, HVS, type HVSOptions } from '@hvs-nvm/hvs';
 import { createLogger } from '@hvs-nvm/runtime';
 import { HttpError } from './problem.js';
+import { Registry, type RegistryKind } from './registry.js';
 
 export type CollectionSettings = EventData<'CollectionCreated'>;
 export type Geometry = CollectionSettings['geometry'];
@@ -30,16 +31,6 @@ export class ProtectedCollectionError extends HttpError {
   }
 }
 
-/** The registry's view of one collection's stream: its settings while it exists, and the stream's revision. */
-function fold(events: { type: string; data: unknown; revision: number }[]): { settings?: CollectionSettings; revision: number } {
-  let settings: CollectionSettings | undefined;
-  for (const e of events) {
-    if (e.type === 'CollectionCreated') settings = e.data as CollectionSettings;
-    else if (e.type === 'CollectionDeleted') settings = undefined;
-  }
-  return { ...(settings ? { settings } : {}), revision: events.at(-1)?.revision ?? -1 };
-}
-
 const sameShape = (a: CollectionSettings, b: CollectionSettings) =>
   a.dimension === b.dimension && a.geometry === b.geometry && a.M === b.M && a.efConstruction === b.efConstruction && a.ef === b.ef;
 
@@ -57,16 +48,20 @@ export interface CollectionsOptions {
   aliases?: Record<string, HVS>;
 }
 
+const COLLECTIONS: RegistryKind = {
+  created: 'CollectionCreated',
+  deleted: 'CollectionDeleted',
+  streamId: streamIds.registeredCollection,
+  all: streamIds.registeredCollections,
+};
+
 export class Collections {
   private readonly log = createLogger('collections');
-  private readonly open = new Map<string, Promise<HVS>>();
   private readonly fixed = new Map<string, HVS>();
-  /** Create, open and delete of one name run one at a time, so a delete never races a lazy open into recreating it. */
-  private readonly locks = new Map<string, Promise<unknown>>();
   private closed = false;
 
   private constructor(
-    private readonly registry: EventStore,
+    private readonly registry: Registry<CollectionSettings, HVS>,
     /** Where and how the lazily opened collections connect: as the first fixed one. */
     private readonly base: HVSOptions & { storagePath: string },
     private readonly reasons: Record<string, string>,
@@ -76,58 +71,26 @@ export class Collections {
   static async open(options: CollectionsOptions): Promise<Collections> {
     const first = options.fixed[0];
     if (!first) throw new Error('Collections.open needs at least one HVS');
-    // As many replicas as the collections' own streams (a cluster's NATS_URL with HVS_NVM_REPLICAS, or 1).
-    const { eventStore } = first;
-    const replicas = (await eventStore.jsm.streams.info(eventStore.names.stream)).config.num_replicas;
-    const registry = await EventStore.open(eventStore.nc, { names: collectionRegistryNames(), replicas });
+    const registry = await Registry.openBeside<CollectionSettings, HVS>(first.eventStore, collectionRegistryNames(), COLLECTIONS);
     const base = { ...first.natsConnectionOptions(), storagePath: resolve(first.options.storagePath), actor: first.options.actor };
     const collections = new Collections(registry, base, options.reasons ?? {});
     for (const [name, hvs] of Object.entries(options.aliases ?? {})) collections.fixed.set(name, hvs);
     for (const hvs of options.fixed) {
       collections.fixed.set(hvs.options.collection, hvs);
-      const { settings, revision } = await collections.entry(hvs.options.collection);
-      if (!settings) await collections.record(settingsOf(hvs), revision);
+      const { settings, revision } = await registry.entry(hvs.options.collection);
+      if (!settings) await registry.recordCreated(settingsOf(hvs), revision);
     }
     return collections;
   }
 
-  private async entry(name: string) {
-    return fold(await this.registry.readStream(streamIds.registeredCollection(name)));
-  }
-
-  private async record(settings: CollectionSettings, revision: number): Promise<void> {
-    await this.registry.appendToStream(streamIds.registeredCollection(settings.name), [{ type: 'CollectionCreated', data: settings }], {
-      expectedRevision: revision < 0 ? 'no_stream' : revision,
-    });
-  }
-
-  private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.locks.get(name) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(name, tail);
-    void tail.then(() => {
-      if (this.locks.get(name) === tail) this.locks.delete(name);
-    });
-    return run;
-  }
-
   /** Every collection in the registry, by name. */
-  async list(): Promise<CollectionSettings[]> {
-    const events = new Map<string, { type: string; data: unknown; revision: number }[]>();
-    for await (const e of this.registry.readAll({ filter: streamIds.registeredCollections })) {
-      const name = (e.data as { name?: string }).name;
-      if (typeof name !== 'string') continue;
-      events.set(name, [...(events.get(name) ?? []), e]);
-    }
-    return [...events.values()]
-      .map((es) => fold(es).settings)
-      .filter((s): s is CollectionSettings => s !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name));
+  list(): Promise<CollectionSettings[]> {
+    return this.registry.list();
   }
 
   /** One collection's settings (404 if there is none by that name). */
   async get(name: string): Promise<CollectionSettings> {
-    const { settings } = await this.entry(name);
+    const { settings } = await this.registry.entry(name);
     if (!settings) throw new CollectionNotFoundError(name);
     return settings;
   }
@@ -139,17 +102,16 @@ export class Collections {
    */
   create(input: { name: string; dimension: number; geometry: Geometry; M?: number; efConstruction?: number; ef?: number }) {
     const wanted: CollectionSettings = { ...INDEX_DEFAULTS, ...input };
-    return this.exclusive(wanted.name, async () => {
-      const { settings, revision } = await this.entry(wanted.name);
+    return this.registry.exclusive(wanted.name, async () => {
+      const { settings, revision } = await this.registry.entry(wanted.name);
       if (settings) {
         if (!sameShape(settings, wanted)) throw mismatch(settings, wanted);
         return { created: false, collection: settings };
       }
       // The HVS streams decide dimension and geometry (CollectionMismatchError, 409); then the registry records it.
-      const hvs = await this.openHvs(wanted);
-      this.open.set(wanted.name, Promise.resolve(hvs));
+      this.registry.keep(wanted.name, await this.openHvs(wanted));
       try {
-        await this.record(wanted, revision);
+        await this.registry.recordCreated(wanted, revision);
       } catch (err) {
         if (!(err instanceof WrongExpectedVersionError)) throw err;
         // Another writer registered it meanwhile: what it recorded is the collection's.
@@ -178,17 +140,7 @@ export class Collections {
   async hvs(name: string): Promise<HVS> {
     const fixed = this.fixed.get(name);
     if (fixed) return fixed;
-    const opened = this.open.get(name);
-    if (opened) return opened;
-    return this.exclusive(name, async () => {
-      const again = this.open.get(name);
-      if (again) return again;
-      const settings = await this.get(name);
-      const opening = this.openHvs(settings);
-      this.open.set(name, opening);
-      opening.catch(() => this.open.delete(name));
-      return opening;
-    });
+    return this.registry.client(name, async () => this.openHvs(await this.get(name)));
   }
 
   /** The settings of a collection and how many vectors it holds (opening it if it is not). */
@@ -204,20 +156,16 @@ export class Collections {
    */
   delete(name: string): Promise<void> {
     if (this.fixed.has(name)) throw new ProtectedCollectionError(name, this.reasons[name] ?? 'the server uses it');
-    return this.exclusive(name, async () => {
-      const { settings, revision } = await this.entry(name);
+    return this.registry.exclusive(name, async () => {
+      const { settings, revision } = await this.registry.entry(name);
       if (!settings) throw new CollectionNotFoundError(name);
-      const opened = this.open.get(name);
-      this.open.delete(name);
-      if (opened) await (await opened.catch(() => undefined))?.close();
-      for (const names of [hvsNames(name), mailNames(name)]) await deleteStoreStream(this.registry.jsm, names);
+      await this.registry.forget(name);
+      for (const names of [hvsNames(name), mailNames(name)]) await deleteStoreStream(this.registry.store.jsm, names);
       await rm(join(this.base.storagePath, 'projection', `${name}-${settings.geometry}-${settings.dimension}`), {
         recursive: true,
         force: true,
       });
-      await this.registry.appendToStream(streamIds.registeredCollection(name), [{ type: 'CollectionDeleted', data: { name } }], {
-        expectedRevision: revision,
-      });
+      await this.registry.recordDeleted(name, revision);
       this.log.info({ collection: name }, 'collection deleted');
     });
   }
@@ -226,9 +174,6 @@ export class Collections {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const opened = [...this.open.values()];
-    this.open.clear();
-    await Promise.allSettled(opened.map(async (p) => (await p).close()));
     await this.registry.close();
   }
 }

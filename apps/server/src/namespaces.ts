@@ -3,13 +3,14 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { namespaceRegistryNames, nvmNames, streamIds } from '@hvs-nvm/events';
-import { deleteStoreStream, EventStore, WrongExpectedVersionError, type AsOf, type NatsConnectionOptions } from '@hvs-nvm/eventstore';
+import { deleteStoreStream, WrongExpectedVersionError, type AsOf, type NatsConnectionOptions } from '@hvs-nvm/eventstore';
 import type { Encoder } from '@hvs-nvm/encoders';
 import { NVM } from '@hvs-nvm/nvm';
 import { createLogger } from '@hvs-nvm/runtime';
 import type { z } from 'zod';
 import { AsOfViews } from './as-of-views.js';
 import { HttpError } from './problem.js';
+import { Registry, type RegistryKind } from './registry.js';
 
 /** The namespace the block routes without a namespace in their path use. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -27,16 +28,6 @@ export class ProtectedNamespaceError extends HttpError {
   }
 }
 
-/** Whether the registry's stream of one namespace ends in its creation, and the stream's revision. */
-function fold(events: { type: string; revision: number }[]): { exists: boolean; revision: number } {
-  let exists = false;
-  for (const e of events) {
-    if (e.type === 'NamespaceCreated') exists = true;
-    else if (e.type === 'NamespaceDeleted') exists = false;
-  }
-  return { exists, revision: events.at(-1)?.revision ?? -1 };
-}
-
 export interface NamespacesOptions {
   /** NVM clients the server opened itself, by the name the routes give them (`default`): used as they are, never deleted. */
   fixed: Record<string, NVM>;
@@ -50,16 +41,20 @@ export interface NamespacesOptions {
   encoder: Encoder;
 }
 
+const NAMESPACES: RegistryKind = {
+  created: 'NamespaceCreated',
+  deleted: 'NamespaceDeleted',
+  streamId: streamIds.registeredNamespace,
+  all: streamIds.registeredNamespaces,
+};
+
 export class Namespaces {
   private readonly log = createLogger('namespaces');
-  private readonly open = new Map<string, Promise<NVM>>();
   private readonly views = new Map<string, AsOfViews<NVM, NVM>>();
-  /** Create, open and delete of one name run one at a time, so a delete never races a lazy open into recreating it. */
-  private readonly locks = new Map<string, Promise<unknown>>();
   private closed = false;
 
   private constructor(
-    private readonly registry: EventStore,
+    private readonly registry: Registry<{ name: string }, NVM>,
     private readonly options: NamespacesOptions,
   ) {}
 
@@ -67,56 +62,24 @@ export class Namespaces {
   static async open(options: NamespacesOptions): Promise<Namespaces> {
     const first = Object.values(options.fixed)[0];
     if (!first) throw new Error('Namespaces.open needs at least one NVM');
-    // As many replicas as the namespaces' own streams (a cluster's NATS_URL with HVS_NVM_REPLICAS, or 1).
-    const { eventStore } = first;
-    const replicas = (await eventStore.jsm.streams.info(eventStore.names.stream)).config.num_replicas;
-    const registry = await EventStore.open(eventStore.nc, { names: namespaceRegistryNames(), replicas });
+    const registry = await Registry.openBeside<{ name: string }, NVM>(first.eventStore, namespaceRegistryNames(), NAMESPACES);
     const namespaces = new Namespaces(registry, { ...options, storagePath: resolve(options.storagePath) });
     for (const name of Object.keys(options.fixed)) {
-      const { exists, revision } = await namespaces.entry(name);
-      if (!exists) await namespaces.record(name, revision);
+      const { settings, revision } = await registry.entry(name);
+      if (!settings) await registry.recordCreated({ name }, revision);
     }
     return namespaces;
   }
 
-  private async entry(name: string) {
-    return fold(await this.registry.readStream(streamIds.registeredNamespace(name)));
-  }
-
-  private async record(name: string, revision: number): Promise<void> {
-    await this.registry.appendToStream(streamIds.registeredNamespace(name), [{ type: 'NamespaceCreated', data: { name } }], {
-      expectedRevision: revision < 0 ? 'no_stream' : revision,
-    });
-  }
-
-  private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const run = (this.locks.get(name) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.locks.set(name, tail);
-    void tail.then(() => {
-      if (this.locks.get(name) === tail) this.locks.delete(name);
-    });
-    return run;
-  }
-
   /** The names of every namespace in the registry, sorted. */
   async list(): Promise<string[]> {
-    const events = new Map<string, { type: string; revision: number }[]>();
-    for await (const e of this.registry.readAll({ filter: streamIds.registeredNamespaces })) {
-      const name = (e.data as { name?: string }).name;
-      if (typeof name !== 'string') continue;
-      events.set(name, [...(events.get(name) ?? []), e]);
-    }
-    return [...events.entries()]
-      .filter(([, es]) => fold(es).exists)
-      .map(([name]) => name)
-      .sort((a, b) => a.localeCompare(b));
+    return (await this.registry.list()).map((n) => n.name);
   }
 
   /** Whether the registry has the namespace (404 if not). */
   async assertExists(name: string): Promise<void> {
     if (this.options.fixed[name]) return;
-    if (!(await this.entry(name)).exists) throw new NamespaceNotFoundError(name);
+    if (!(await this.registry.entry(name)).settings) throw new NamespaceNotFoundError(name);
   }
 
   /**
@@ -124,13 +87,12 @@ export class Namespaces {
    * same server (an NVM stream without a registry entry) is adopted as it is.
    */
   create(name: string): Promise<{ name: string; created: boolean }> {
-    return this.exclusive(name, async () => {
-      const { exists, revision } = await this.entry(name);
-      if (exists || this.options.fixed[name]) return { name, created: false };
-      const nvm = await this.openNvm(name);
-      this.open.set(name, Promise.resolve(nvm));
+    return this.registry.exclusive(name, async () => {
+      const { settings, revision } = await this.registry.entry(name);
+      if (settings || this.options.fixed[name]) return { name, created: false };
+      this.registry.keep(name, await this.openNvm(name));
       try {
-        await this.record(name, revision);
+        await this.registry.recordCreated({ name }, revision);
       } catch (err) {
         // Another writer registered it meanwhile: it exists.
         if (!(err instanceof WrongExpectedVersionError)) throw err;
@@ -150,16 +112,9 @@ export class Namespaces {
   async nvm(name: string): Promise<NVM> {
     const fixed = this.options.fixed[name];
     if (fixed) return fixed;
-    const opened = this.open.get(name);
-    if (opened) return opened;
-    return this.exclusive(name, async () => {
-      const again = this.open.get(name);
-      if (again) return again;
+    return this.registry.client(name, async () => {
       await this.assertExists(name);
-      const opening = this.openNvm(name);
-      this.open.set(name, opening);
-      opening.catch(() => this.open.delete(name));
-      return opening;
+      return this.openNvm(name);
     });
   }
 
@@ -190,26 +145,22 @@ export class Namespaces {
     if (this.options.fixed[name]) {
       throw new ProtectedNamespaceError(name, this.options.reasons?.[name] ?? 'the server uses it');
     }
-    return this.exclusive(name, async () => {
-      const { exists, revision } = await this.entry(name);
-      if (!exists) throw new NamespaceNotFoundError(name);
+    return this.registry.exclusive(name, async () => {
+      const { settings, revision } = await this.registry.entry(name);
+      if (!settings) throw new NamespaceNotFoundError(name);
       const first = Object.values(this.options.fixed)[0]!;
       if ((await first.forks()).some((f) => f.name === name)) {
         throw new ProtectedNamespaceError(name, 'it is a fork (DELETE /v1/forks/{name} deletes it with its record)');
       }
-      const opened = this.open.get(name);
-      this.open.delete(name);
-      if (opened) await (await opened.catch(() => undefined))?.close();
+      await this.registry.forget(name);
       const views = this.views.get(name);
       this.views.delete(name);
       await views?.close();
-      await deleteStoreStream(this.registry.jsm, nvmNames(name));
+      await deleteStoreStream(this.registry.store.jsm, nvmNames(name));
       const dir = join(this.options.storagePath, 'projection', `nvm-${name}`);
       await rm(dir, { recursive: true, force: true });
       await rm(`${dir}.history`, { recursive: true, force: true });
-      await this.registry.appendToStream(streamIds.registeredNamespace(name), [{ type: 'NamespaceDeleted', data: { name } }], {
-        expectedRevision: revision,
-      });
+      await this.registry.recordDeleted(name, revision);
       this.log.info({ namespace: name }, 'namespace deleted');
     });
   }
@@ -218,12 +169,9 @@ export class Namespaces {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const opened = [...this.open.values()];
-    this.open.clear();
     const views = [...this.views.values()];
     this.views.clear();
     await Promise.allSettled(views.map((v) => v.close()));
-    await Promise.allSettled(opened.map(async (p) => (await p).close()));
     await this.registry.close();
   }
 }
