@@ -101,3 +101,27 @@ export async function checkIfMatch(
   if (!ifMatchHits(ifMatch, current)) throw new PreconditionFailedError(what, ifMatch, current);
   return current;
 }
+
+/**
+ * The routes of `table` again under `/v1/<scope>/{name}/…` (`/v1/collections/{name}/vectors`), each with the same
+ * handler on the Api `api` scopes to that name, the `{name}` parameter and the errors a scope adds.
+ */
+export function scopedRoutes(
+  table: readonly Route[],
+  scope: {
+    segment: string;
+    what: string;
+    params: AnyObject;
+    errors: number[];
+    api: (api: Api, name: string) => Api;
+  },
+): Route[] {
+  return table.map((r): Route => ({
+    ...r,
+    path: r.path.replace(/^\/v1\//, `/v1/${scope.segment}/{name}/`),
+    summary: `${r.summary}, in a ${scope.what}`,
+    params: r.params ? r.params.extend(scope.params.shape) : scope.params,
+    errors: [...new Set([...(r.errors ?? []), ...scope.errors])],
+    handle: (ctx) => r.handle({ ...ctx, api: scope.api(ctx.api, (ctx.params as { name: string }).name) }),
+  }));
+}

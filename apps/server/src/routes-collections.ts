@@ -1,11 +1,8 @@
 // The collection routes: create, list, read and delete collections, and every vector route of the table again under
 // /v1/collections/{name}/..., with the same handler on that collection (the unscoped ones are the `default` collection).
 import { z } from 'zod';
-import type { Route } from './route.js';
+import { scopedRoutes, type Route } from './route.js';
 import * as C from './schemas-collections.js';
-
-/** `/v1/vectors/{id}` → `/v1/collections/{name}/vectors/{id}`. */
-export const inCollectionPath = (path: string): string => path.replace(/^\/v1\//, '/v1/collections/{name}/');
 
 /**
  * The vector routes that exist in every collection: their handlers call the Api's vector methods, which
@@ -15,16 +12,16 @@ const SCOPED_PATHS = new Set(['/v1/vectors', '/v1/vectors/batch', '/v1/vectors/s
 
 /** The collection routes, given the table whose `vectors` routes they scope. */
 export function collectionRoutes(table: readonly Route[]): Route[] {
-  const scoped = table
-    .filter((r) => SCOPED_PATHS.has(r.path))
-    .map((r): Route => ({
-      ...r,
-      path: inCollectionPath(r.path),
-      summary: `${r.summary}, in a collection`,
-      params: r.params ? r.params.extend(C.CollectionParams.shape) : C.CollectionParams,
-      errors: [...(r.errors ?? []), 404, 409],
-      handle: (ctx) => r.handle({ ...ctx, api: ctx.api.inCollection((ctx.params as { name: string }).name) }),
-    }));
+  const scoped = scopedRoutes(
+    table.filter((r) => SCOPED_PATHS.has(r.path)),
+    {
+      segment: 'collections',
+      what: 'collection',
+      params: C.CollectionParams,
+      errors: [404, 409],
+      api: (api, name) => api.inCollection(name),
+    },
+  );
   const own: Route[] = [
     {
       method: 'POST',

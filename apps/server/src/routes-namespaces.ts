@@ -1,25 +1,21 @@
 // The namespace routes: create, list, read and delete NVM namespaces, and every block route of the table again under
 // /v1/namespaces/{name}/..., with the same handler on that namespace (the unscoped ones are the `default` namespace).
 import { z } from 'zod';
-import type { Route } from './route.js';
+import { scopedRoutes, type Route } from './route.js';
 import * as N from './schemas-namespaces.js';
-
-/** `/v1/blocks/{id}` → `/v1/namespaces/{name}/blocks/{id}`. */
-export const inNamespacePath = (path: string): string => path.replace(/^\/v1\//, '/v1/namespaces/{name}/');
 
 /** The block routes that exist in every namespace: their handlers call the Api's block methods, which inNamespace() scopes. */
 const isBlockRoute = (r: Route) => r.tag === 'blocks' && (r.path === '/v1/blocks' || r.path.startsWith('/v1/blocks/'));
 
 /** The namespace routes, given the table whose block routes they scope. */
 export function namespaceRoutes(table: readonly Route[]): Route[] {
-  const scoped = table.filter(isBlockRoute).map((r): Route => ({
-    ...r,
-    path: inNamespacePath(r.path),
-    summary: `${r.summary}, in a namespace`,
-    params: r.params ? r.params.extend(N.NamespaceParams.shape) : N.NamespaceParams,
-    errors: [...new Set([...(r.errors ?? []), 404])],
-    handle: (ctx) => r.handle({ ...ctx, api: ctx.api.inNamespace((ctx.params as { name: string }).name) }),
-  }));
+  const scoped = scopedRoutes(table.filter(isBlockRoute), {
+    segment: 'namespaces',
+    what: 'namespace',
+    params: N.NamespaceParams,
+    errors: [404],
+    api: (api, name) => api.inNamespace(name),
+  });
   const own: Route[] = [
     {
       method: 'POST',
