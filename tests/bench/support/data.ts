@@ -1,17 +1,9 @@
 // Seeded synthetic vectors, exact (brute-force) k-NN ground truth and recall, shared by the scenarios.
+import { seededRandom } from '@hvs-nvm/events';
 import type { Geometry } from '@hvs-nvm/hvs';
 
-/** mulberry32: a small seeded generator, so every run benchmarks the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator every scenario draws from (mulberry32, @hvs-nvm/events), so every run benchmarks the same data. */
+export const rng = seededRandom;
 
 export function gaussian(rand: () => number): () => number {
   return () => {
