@@ -111,7 +111,7 @@ export const hierarchy: Scenario = {
 };
 
 /** d = 2 on the nouns: RSGD passes (≈ 3 s each at 10 negatives on this machine). */
-const NOUNS_PLANE = { epochs: 60, negatives: 10, learningRate: 0.3, burnInEpochs: 2 } as const;
+const NOUNS_PLANE = { epochs: 20, negatives: 10, learningRate: 0.3, burnInEpochs: 2 } as const;
 
 /**
  * Stores the embedding in an HVS hyperboloid collection and ranks a seeded sample of nodes through exact search
