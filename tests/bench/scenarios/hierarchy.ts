@@ -25,8 +25,10 @@ const PAPER: Record<string, Record<number, { meanRank: number; map: number }>> =
 };
 /** Sampled evaluation on the noun closure: this many nodes (seeded), each ranked against all 82,192. */
 const NOUN_SAMPLE = 1000;
-/** Nodes ranked through the store (exact search, k = every node), and the embedder's float64 figures on the same. */
+/** Nodes ranked through the store (exact search), and the embedder's float64 figures on the same. */
 const STORE_SAMPLE = 200;
+/** The most a search returns (HVS caps k); ancestors beyond it get a lower-bound rank, alike on both sides. */
+const STORE_K = 10_000;
 const SEED = 1;
 
 interface Run {
@@ -53,7 +55,7 @@ export const hierarchy: Scenario = {
     const runs: Run[] = [
       ctx.quick
         ? { set: 'mammals', edges: mammals, dimension: 2, options: { epochs: 10, burnInEpochs: 2 }, how: 'RSGD 10 epochs, quick run' }
-        : { set: 'mammals', edges: mammals, dimension: 2, how: 'RSGD 200 epochs' },
+        : { set: 'mammals', edges: mammals, dimension: 2, how: 'RSGD 199 epochs, the default' },
       { set: 'mammals', edges: mammals, dimension: 5 },
       { set: 'mammals', edges: mammals, dimension: 10 },
     ];
@@ -146,7 +148,7 @@ async function throughStore(
     const store = { rank: 0, ranks: 0, ap: 0 };
     const own = { rank: 0, ranks: 0, ap: 0 };
     for (const u of sample) {
-      const hits = await hvs.semanticSearch(embedding.vectors[u]!, { k: n, exact: true });
+      const hits = await hvs.semanticSearch(embedding.vectors[u]!, { k: Math.min(n, STORE_K), exact: true });
       const ids = hits.map((h) => Number(h.vector.id.slice(1)));
       score(store, u, ids, ancestors[u]!);
       const d = embedding.vectors.map((v) => hyperboloidDistance(embedding.vectors[u]!, v));
@@ -158,7 +160,7 @@ async function throughStore(
       );
     }
     const searchSeconds = (now() - t) / 1000;
-    const note = `${sample.length} sampled nodes (seed ${SEED}), exact search k = ${n}; stored in ${storeSeconds.toFixed(0)} s, ranked in ${searchSeconds.toFixed(0)} s`;
+    const note = `${sample.length} sampled nodes (seed ${SEED}), exact search k = ${Math.min(n, STORE_K)} of ${n}; stored in ${storeSeconds.toFixed(0)} s, ranked in ${searchSeconds.toFixed(0)} s`;
     const fig = (s: typeof store) => ({ map: s.ap / sample.length, meanRank: s.rank / s.ranks });
     const [a, b] = [fig(store), fig(own)];
     ctx.log(
@@ -192,7 +194,10 @@ async function throughStore(
   }
 }
 
-/** Adds u's ranks and average precision, read off `order` (every node, nearest first), to `acc`. */
+/**
+ * Adds u's ranks and average precision, read off `order` (nearest first, maybe cut short), to `acc`; an ancestor
+ * past its end counts as next after everything listed (a lower bound on its rank).
+ */
 function score(acc: { rank: number; ranks: number; ap: number }, u: number, order: number[], relevant: Set<number>): void {
   let closer = 0;
   let found = 0;
@@ -205,6 +210,12 @@ function score(acc: { rank: number; ranks: number; ap: number }, u: number, orde
       acc.rank += 1 + closer;
       acc.ranks++;
     } else closer++;
+  }
+  for (let missing = relevant.size - found; missing > 0; missing--) {
+    found++;
+    ap += found / (found + closer);
+    acc.rank += 1 + closer;
+    acc.ranks++;
   }
   acc.ap += ap / relevant.size;
 }
