@@ -29,6 +29,8 @@ export const EmbedOptionsSchema = z.object({
   margin: z.number().positive().default(0.3),
   capFactor: z.number().min(1).default(3),
   maxStep: z.number().positive().default(1),
+  /** Training keeps points within this distance of the origin (the cone layout's own radii are not cut). */
+  maxRadius: z.number().positive().max(700).default(60),
 });
 
 export type EmbedOptions = z.input<typeof EmbedOptionsSchema> & {
@@ -71,6 +73,7 @@ export async function embedHierarchy(edges: ReadonlyArray<Edge>, options: EmbedO
     negatives: o.negatives,
     burnInEpochs: Math.min(o.burnInEpochs, epochs),
     maxStep: o.maxStep,
+    maxRadius: o.maxRadius,
     onEpoch: (epoch, loss) => options.onProgress?.({ phase: 'train', epoch, epochs, loss }),
   });
   const vectors = h.nodes.map((_, i) => points.slice(i * dim1 + 1, (i + 1) * dim1));

@@ -1,6 +1,6 @@
 // The hyperboloid maths: distances against the textbook formula, the exp map staying on the surface.
 import { describe, expect, it } from 'vitest';
-import { arcosh1p, expMapInPlace, hyperboloidDistance, lift, lorentzInner, projectTangent, storedDistance } from './lorentz.js';
+import { arcosh1p, capRadius, expMapInPlace, hyperboloidDistance, lift, lorentzInner, projectTangent, storedDistance } from './lorentz.js';
 
 const naive = (x: number[], y: number[]) => {
   const nx = Math.sqrt(1 + x.reduce((s, v) => s + v * v, 0));
@@ -46,5 +46,19 @@ describe('exp map', () => {
     expMapInPlace(p, 0, v, dim1);
     expect(lorentzInner(p, 0, p, 0, dim1)).toBeCloseTo(-1, 10);
     expect(storedDistance(start, 0, p, 0, dim1)).toBeCloseTo(len, 10);
+  });
+});
+
+describe('capRadius', () => {
+  it('pulls a point beyond the cap back onto it along its ray, and leaves nearer points alone', () => {
+    const p = new Float64Array(4);
+    lift([3, 4, 0], p, 0); // radius asinh 5 ≈ 2.31
+    capRadius(p, 0, 4, 1);
+    expect(storedDistance(p, 0, Float64Array.from([1, 0, 0, 0]), 0, 4)).toBeCloseTo(1, 12);
+    expect(p[1]! / p[2]!).toBeCloseTo(3 / 4, 12);
+    expect(lorentzInner(p, 0, p, 0, 4)).toBeCloseTo(-1, 12);
+    const q = Float64Array.from(p);
+    capRadius(q, 0, 4, 2);
+    expect(Array.from(q)).toEqual(Array.from(p));
   });
 });

@@ -114,3 +114,12 @@ export function gapFromParts(
   }
   return 2 * h * h + (na * nb * angular) / 2;
 }
+
+/** Pulls a stored point back along its ray to distance `max` from the origin (1, 0, …, 0) if it lies beyond it. */
+export function capRadius(p: Float64Array, i: number, dim1: number, max: number): void {
+  const norm = spatialNorm(p, i, dim1);
+  if (!(Math.asinh(norm) > max)) return;
+  const scale = Math.sinh(max) / norm;
+  for (let k = 1; k < dim1; k++) p[i + k]! *= scale;
+  p[i] = Math.cosh(max);
+}

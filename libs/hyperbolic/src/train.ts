@@ -1,7 +1,7 @@
 // Riemannian SGD in the Lorentz model (Nickel & Kiela 2018) on the closure pairs with the softmax ranking loss of
 // Nickel & Kiela 2017: each pair (u, v) against sampled non-neighbours v' of u, −log e^{−d(u,v)} / Σ e^{−d(u,v')}.
 import { hasSorted, type Hierarchy } from './graph.js';
-import { expMapInPlace, storedGap } from './lorentz.js';
+import { capRadius, expMapInPlace, storedGap } from './lorentz.js';
 import type { Random } from './random.js';
 
 export interface TrainOptions {
@@ -12,6 +12,8 @@ export interface TrainOptions {
   readonly burnInEpochs: number;
   /** Largest tangent step of one update (keeps a rare huge gradient from throwing a point to infinity). */
   readonly maxStep: number;
+  /** Points are kept within this distance of the origin (float64 coordinates overflow near 710; RSGD in the plane drifts outward). */
+  readonly maxRadius: number;
   readonly onEpoch?: (epoch: number, meanLoss: number) => void | Promise<void>;
 }
 
@@ -80,10 +82,12 @@ export async function train(h: Hierarchy, points: Float64Array, dim1: number, ra
         for (let k = 0; k < dim1; k++) step[k] = -lr * w * (alpha * points[iv + k]! - points[iu + k]!);
         clip(step, dim1, options.maxStep);
         expMapInPlace(points, iv, step, dim1);
+        capRadius(points, iv, dim1, options.maxRadius);
       }
       for (let k = 0; k < dim1; k++) step[k] = -lr * gradU[k]!;
       clip(step, dim1, options.maxStep);
       expMapInPlace(points, iu, step, dim1);
+      capRadius(points, iu, dim1, options.maxRadius);
       if ((e & 0xffff) === 0xffff) await new Promise((r) => setImmediate(r));
     }
     await options.onEpoch?.(epoch + 1, lossSum / pairs);
