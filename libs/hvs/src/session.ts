@@ -135,7 +135,9 @@ export class HvsSession {
       const fromDir = view ? (await nearestArchivedCheckpoint(snapshotDir, logIdentity.headPosition))?.path : snapshotDir;
       const projection = await HVSProjection.load(fromDir, indexOptions, opts.collection, logIdentity);
       const shard = opts.shard;
-      if (shard) projection.owns = (id) => shardOf(id, shard.count) === shard.index;
+      const owns = shard ? (id: string) => shardOf(id, shard.count) === shard.index : undefined;
+      if (owns) projection.owns = owns;
+      const vectorPrefix = streamIds.vector('');
       // The runner's callbacks need the session, which needs the runner: a late-bound reference.
       const ref: { session?: HvsSession } = {};
       const runner = new ProjectionRunner(store, projection, {
@@ -149,6 +151,8 @@ export class HvsSession {
         },
         onApplied: (e) => ref.session?.cache.evict(e),
         onCheckpointError: (err) => log.error({ err }, 'projection checkpoint failed; the log still has everything'),
+        // A shard passes over other shards' vectors without decoding them (the stream id is `vec.<id>`).
+        ...(owns ? { skip: (streamId: string) => streamId.startsWith(vectorPrefix) && !owns(streamId.slice(vectorPrefix.length)) } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       const session = (ref.session = new HvsSession(
