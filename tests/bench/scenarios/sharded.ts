@@ -19,6 +19,11 @@ function rssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
+interface Running {
+  child: Child;
+  args: [string, string, string[]];
+}
+
 async function qps(hvs: HVS, queries: Float32Array[]): Promise<{ qps: number; ids: string[][] }> {
   const ids: string[][] = [];
   let next = 0;
@@ -44,7 +49,7 @@ export const sharded: Scenario = {
     const open = (path: string, extra: Partial<HVSOptions> = {}) =>
       HVS.open({ storagePath: join(ctx.workDir, path), natsUrl: ctx.server.url, collection: name, dimension: D, ...extra });
     const children: Child[] = [];
-    const start = async (collection: string, replica: string, extra: string[]) => {
+    const start = async (collection: string, replica: string, extra: string[]): Promise<Running> => {
       const child = runFixture(
         entryOf('apps/projector/src/main.ts'),
         [
@@ -64,7 +69,13 @@ export const sharded: Scenario = {
       );
       children.push(child);
       await child.until((l) => l.some((x) => (x as { ready?: boolean }).ready), 600_000);
-      return child;
+      return { child, args: [collection, replica, extra] };
+    };
+    /** SIGTERM (the projector checkpoints and exits), then the same projector again: it opens from its checkpoint. */
+    const restart = async (r: Running): Promise<Running> => {
+      r.child.proc.kill('SIGTERM');
+      await r.child.exited;
+      return start(...r.args);
     };
     const local = await open(`${name}-local`);
     try {
@@ -78,17 +89,25 @@ export const sharded: Scenario = {
         queries.map(async (q) => (await local.semanticSearch(q, { k: 10, exact: true })).map((r) => r.vector.id)),
       );
       // One after another, so each builds its graph without the others competing for the 2 cores.
-      const empty = await start(`${name}empty`, 'e', []);
-      const whole = await start(name, 'w', []);
-      const parts = [];
+      let empty = await start(`${name}empty`, 'e', []);
+      let whole = await start(name, 'w', []);
+      let parts: Running[] = [];
       for (let i = 0; i < SHARDS; i++) parts.push(await start(name, 'p', ['--shard', `${i}/${SHARDS}`]));
       await sleep(2000);
-      const base = rssMb(empty.proc.pid!);
-      const wholeMb = rssMb(whole.proc.pid!);
-      const partMb = parts.map((p) => rssMb(p.proc.pid!));
+      const replayed = {
+        base: rssMb(empty.child.proc.pid!),
+        whole: rssMb(whole.child.proc.pid!),
+        parts: parts.map((p) => rssMb(p.child.proc.pid!)),
+      };
       ctx.log(
-        `sharded: RSS empty ${base.toFixed(0)} MB, whole ${wholeMb.toFixed(0)} MB, shards ${partMb.map((m) => m.toFixed(0)).join(' / ')} MB`,
+        `sharded: RSS after replay: empty ${replayed.base.toFixed(0)} MB, whole ${replayed.whole.toFixed(0)} MB, shards ${replayed.parts.map((m) => m.toFixed(0)).join(' / ')} MB`,
       );
+      // Steady state: each restarted from its checkpoint (no replay garbage), measured after the query runs below.
+      empty = await restart(empty);
+      whole = await restart(whole);
+      const restarted: Running[] = [];
+      for (const p of parts) restarted.push(await restart(p));
+      parts = restarted;
 
       const one = await open(`${name}-one`, { projection: 'remote' });
       const three = await open(`${name}-three`, { projection: 'remote', shards: SHARDS });
@@ -97,10 +116,27 @@ export const sharded: Scenario = {
         await qps(three, queries.slice(0, 50));
         const r1 = await qps(one, queries);
         const r3 = await qps(three, queries);
+        const base = rssMb(empty.child.proc.pid!);
+        const wholeMb = rssMb(whole.child.proc.pid!);
+        const partMb = parts.map((p) => rssMb(p.child.proc.pid!));
+        ctx.log(
+          `sharded: RSS restarted from checkpoints, after queries: empty ${base.toFixed(0)} MB, whole ${wholeMb.toFixed(0)} MB, shards ${partMb.map((m) => m.toFixed(0)).join(' / ')} MB`,
+        );
         const recall = (ids: string[][]) =>
           ids.reduce((a, got, i) => a + got.filter((id) => truth[i]!.includes(id)).length, 0) / (10 * queries.length);
-        const shardNote = `each shard ${partMb.map((m) => m.toFixed(0)).join(' / ')} MB; an empty projector ${base.toFixed(0)} MB`;
+        const shardNote = `each shard ${partMb.map((m) => m.toFixed(0)).join(' / ')} MB; an empty projector ${base.toFixed(0)} MB; restarted from their checkpoints, after the queries`;
         return [
+          ratioRow(
+            'sharded',
+            `RSS right after catching up from the log, one of ${SHARDS} shards vs unsharded, ${n}×${D}`,
+            'MB',
+            summarise(replayed.parts),
+            summarise([replayed.whole]),
+            {
+              better: 'lower',
+              note: `each shard ${replayed.parts.map((m) => m.toFixed(0)).join(' / ')} MB; an empty projector ${replayed.base.toFixed(0)} MB (replay garbage not yet returned)`,
+            },
+          ),
           ratioRow(
             'sharded',
             `RSS of one of ${SHARDS} shard processes vs one unsharded projector, ${n}×${D}`,
