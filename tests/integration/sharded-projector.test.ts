@@ -22,7 +22,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hvs-sharded-'));
 });
 afterAll(async () => {
-  for (const s of shards) await s.kill9();
+  for (const s of [...shards, ...spares]) await s.kill9();
   await srv.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -34,13 +34,28 @@ interface Ready {
   shard: { index: number; count: number };
 }
 
-async function startShard(index: number): Promise<Ready> {
+const spares: Child[] = [];
+
+async function startShard(index: number, replica?: string): Promise<Ready> {
   const child = runFixture(
     'apps/projector/src/main.ts',
-    ['--data-dir', dir, '--collection', COLLECTION, '--dimension', String(DIM), '--geometry', 'euclidean', '--shard', `${index}/3`],
+    [
+      '--data-dir',
+      dir,
+      '--collection',
+      COLLECTION,
+      '--dimension',
+      String(DIM),
+      '--geometry',
+      'euclidean',
+      '--shard',
+      `${index}/3`,
+      ...(replica ? ['--replica', replica] : []),
+    ],
     { NATS_URL: srv.url },
   );
-  shards[index] = child;
+  if (replica) spares.push(child);
+  else shards[index] = child;
   await child.until((l) => l.some((x) => (x as Ready).ready));
   return child.lines.find((x) => (x as Ready).ready) as Ready;
 }
@@ -72,7 +87,7 @@ it('answers like one index from three shard processes, each holding a third, acr
   const items = Array.from({ length: 1500 }, (_, i) => ({ vector: randn(), metadata: { group: i % 5, i } }));
   const ids = await single.batchStoreVectors(items);
 
-  const ready = await Promise.all([0, 1, 2].map(startShard));
+  const ready = await Promise.all([0, 1, 2].map((i) => startShard(i)));
   // Each shard holds exactly the ids that hash to it: about a third each, all of them together.
   for (const r of ready) {
     expect(r.vectors).toBe(ids.filter((id) => shardOf(id, 3) === r.shard.index).length);
@@ -131,4 +146,9 @@ it('answers like one index from three shard processes, each holding a third, acr
   await expectSameAnswers(single, sharded, queries);
   const stats = await sharded.projectionStats();
   expect(stats.vectors).toBe(all.length + 1);
+
+  // Two replicas of a shard (the deployment in infra/README.md): kill -9 of one is no outage.
+  await startShard(2, 'b');
+  await shards[2]!.kill9();
+  await expectSameAnswers(single, sharded, queries.slice(0, 4));
 }, 180_000);
