@@ -2,15 +2,16 @@
 // namespace) as its own process and serves queries over NATS. Facts live in both: their vectors in the collection,
 // the shared knowledge-base block in the namespace.
 import { parseArgs } from 'node:util';
-import { HVS, HVSOptionsSchema } from '@hvs-nvm/hvs';
+import { HVS, HVSOptionsSchema, parseShard, type Shard } from '@hvs-nvm/hvs';
 import { NVM, NVMOptionsSchema } from '@hvs-nvm/nvm';
 import { defaultEncoder, hashingEncoder } from '@hvs-nvm/encoders';
 import { createLogger, loadConfig } from '@hvs-nvm/runtime';
 
 const USAGE =
   'usage: projector [--data-dir DIR] [--replica ID] [--collection NAME] [--dimension N] [--geometry euclidean|spherical|hyperboloid]\n' +
-  '                 [--namespace NVM_NAMESPACE [--encoder sentence|hashing]] [--name SERVICE_NAME]\n' +
-  'Runs the HVS projection as a NATS micro service (queue group hvs-projector-<collection>); with --namespace, also the\n' +
+  '                 [--shard I/N] [--namespace NVM_NAMESPACE [--encoder sentence|hashing]] [--name SERVICE_NAME]\n' +
+  'Runs the HVS projection as a NATS micro service (queue group hvs-projector-<collection>); with --shard I/N, only the\n' +
+  'vectors of shard I of N (queue group hvs-projector-<collection>-sIofN; clients open with shards: N); with --namespace, also the\n' +
   'NVM block view (queue group nvm-projector-<namespace>). Honours NATS_URL. Exit codes: 0 stopped, 1 error, 2 bad arguments.\n';
 
 /** The stores' own option schemas check the arguments they take, before anything connects. */
@@ -38,6 +39,8 @@ try {
       name: { type: 'string', default: 'hvs-projector' },
       /** Each replica on one host keeps its own checkpoint folder. */
       replica: { type: 'string', default: '0' },
+      /** Hold only shard I of N of the collection (a deterministic partition of the vector id). */
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -62,7 +65,17 @@ const namespace = str('namespace') === undefined ? undefined : checked(NvmArgs, 
 const encoderName = str('encoder')!;
 if (encoderName !== 'sentence' && encoderName !== 'hashing') usageError(`--encoder: '${encoderName}' is not sentence or hashing`);
 for (const k of ['name', 'replica']) if (!TOKEN.test(str(k)!)) usageError(`--${k}: '${str(k)}' is not 1-64 characters of A-Z a-z 0-9 _ -`);
+let shard: Shard | undefined;
+if (str('shard') !== undefined) {
+  try {
+    shard = parseShard(str('shard')!);
+  } catch (err) {
+    usageError(`--shard: ${(err as Error).message}`);
+  }
+}
 const values = { 'data-dir': str('data-dir'), ...hvsArgs, namespace, encoder: encoderName, name: str('name')!, replica: str('replica')! };
+/** Each shard (and each replica of it) on one host keeps its own checkpoint folder. */
+const folder = `${values.collection}${shard ? `-s${shard.index}of${shard.count}` : ''}-r${values.replica}`;
 
 /** Where clients reach a service of this replica: its request subjects and the queue group replicas share. */
 function endpointsOf(s: Awaited<ReturnType<HVS['serveQueries']>>): {
@@ -86,17 +99,18 @@ function startupFailed(err: unknown): never {
 
 const config = loadConfig(values['data-dir'] ? { dataDir: values['data-dir'] } : {});
 const hvs = await HVS.open({
-  storagePath: `${config.dataDir}/projector/${values.collection}-r${values.replica}`,
+  storagePath: `${config.dataDir}/projector/${folder}`,
   ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}),
   collection: values.collection,
   dimension: values.dimension,
   geometry: values.geometry,
+  ...(shard ? { shard } : {}),
 }).catch(startupFailed);
 const service = await hvs.serveQueries({ name: values.name }).catch(startupFailed);
 const stats = hvs.stats();
 const hvsListening = { natsUrl: stats.natsUrl, ...endpointsOf(service) };
 log.info(
-  { ...hvsListening, collection: values.collection, position: stats.position, vectors: stats.vectors },
+  { ...hvsListening, collection: values.collection, shard, position: stats.position, vectors: stats.vectors },
   'serving the HVS projection',
 );
 
@@ -119,6 +133,7 @@ process.stdout.write(
     pid: process.pid,
     ...stats,
     ...hvsListening,
+    ...(shard ? { shard } : {}),
     ...(nvm ? { nvmPosition: nvm.position, nvm: nvmListening } : {}),
   }) + '\n',
 );

@@ -17,6 +17,11 @@ export interface SubscribeOptions {
   onProgress?: (position: number) => void;
   /** Called for each invalid or foreign message skipped by this subscription. */
   onParked?: (parked: ParkedMessage) => void;
+  /**
+   * Messages of the streams this says yes to are passed over undecoded (a projector shard's view of other shards'
+   * vectors): they only move the position. A store that cannot skip before decoding may deliver them anyway.
+   */
+  skip?: (streamId: string) => boolean;
 }
 
 /**

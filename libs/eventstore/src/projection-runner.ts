@@ -50,6 +50,8 @@ export interface ProjectionRunnerOptions {
   onProgress?: (position: number) => void;
   /** False: never checkpoint (an as-of view is built from an archived checkpoint and must not write over it). */
   checkpoints?: boolean;
+  /** Streams whose events the view never applies (a shard's view of other shards' vectors): not even decoded. */
+  skip?: (streamId: string) => boolean;
 }
 
 /**
@@ -108,6 +110,7 @@ export class ProjectionRunner {
       fromPosition: this.position + 1,
       onProgress: (position) => this.progress(position),
       onParked: (parked) => this.park(parked),
+      ...(this.options.skip ? { skip: this.options.skip } : {}),
     });
     this.sub = sub;
     this.loop = this.run(sub);

@@ -37,6 +37,27 @@ async function appendRange(store: EventStore, from: number, to: number): Promise
 }
 
 describe('catch-up subscriptions', () => {
+  it('passes over the streams `skip` names without delivering them, and still reports their positions', async () => {
+    const collection = `sub${++storeCount}`;
+    await using store = await EventStore.open(nc, { names: hvsNames(collection) });
+    await appendRange(store, 0, 21);
+    const progressed: number[] = [];
+    // fact.s0 .. fact.s6: skip the streams of even number.
+    const sub = store.subscribeToAll({
+      skip: (streamId) => Number(streamId.slice('fact.s'.length)) % 2 === 0,
+      onProgress: (p) => progressed.push(p),
+    });
+    const seen: RecordedEvent[] = [];
+    for await (const e of sub) {
+      seen.push(e);
+      if (seen.length === 9) break;
+    }
+    expect(seen.map(indexOf)).toEqual([1, 3, 5, 8, 10, 12, 15, 17, 19]);
+    // Every position before the last delivered one was dealt with, the skipped ones included.
+    expect(progressed.slice(0, 19)).toEqual(Array.from({ length: 19 }, (_, i) => i + 1));
+    await sub.stop();
+  });
+
   it('started mid-store, delivers every event from that position exactly once, in order, history then live', async () => {
     const collection = `sub${++storeCount}`;
     await using store = await EventStore.open(nc, { names: hvsNames(collection) });

@@ -120,6 +120,13 @@ export class CatchUpSubscription implements EventSubscription {
           this.position = position;
           this.pending = upTo === undefined ? m.info.pending : Math.min(m.info.pending, upTo - position);
           from = position + 1;
+          if (this.options.skip?.(m.subject.slice(this.store.names.prefix.length + 1))) {
+            this.options.onProgress?.(position);
+            if (this.pending === 0) this.resolveCaughtUp();
+            if (upTo !== undefined && this.pending === 0) return;
+            if (this.stopped) break;
+            continue;
+          }
           const parsed = parseStoredMessage(this.store.names.prefix, m.subject, position, m.headers, m.data, m.info.timestampNanos);
           if (parsed.kind === 'parked') {
             this.parked.push(parsed.parked);

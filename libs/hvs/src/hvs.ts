@@ -269,7 +269,7 @@ export class HVS {
       await this.session.endpoint.responderConnection(),
       this.session.options.collection,
       this.session.reads,
-      options,
+      { ...options, ...(this.session.options.shard ? { shard: this.session.options.shard } : {}) },
     );
     return this.session.service;
   }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { NAMESPACE_PATTERN } from '@hvs-nvm/events';
 import { AsOfSchema, NatsConnectionOptions } from '@hvs-nvm/eventstore';
+import { MAX_SHARDS, ShardSchema } from './shards.js';
 
 export const HVSOptionsSchema = NatsConnectionOptions.extend({
   /** Folder for the projection's snapshots (and the embedded nats-server's store). */
@@ -34,6 +35,13 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
   maxDeliveries: z.number().int().min(1).default(5),
   /** Where reads are answered: this process's projection, or apps/projector replicas over NATS. */
   projection: z.enum(['local', 'remote']).default('local'),
+  /**
+   * With `projection: 'remote'`: the collection is sharded over this many projector shards (`apps/projector --shard
+   * i/N`); a search asks every shard for k and merges by distance, a read asks the shard of each id. 1: unsharded.
+   */
+  shards: z.number().int().min(1).max(MAX_SHARDS).default(1),
+  /** This client's projection holds only one shard of the collection (what `apps/projector --shard i/N` runs). */
+  shard: ShardSchema.optional(),
   /** Write a projection checkpoint after this many new events. */
   checkpointEveryEvents: z.number().int().positive().default(50_000),
   /** …and at least this often while events arrive, also during a long catch-up (so a crash loses little replay). */

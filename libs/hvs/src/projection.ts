@@ -81,6 +81,8 @@ export class HVSProjection implements Projection {
   readonly models = new Map<string, ModelPresence>();
   /** Invalid vector events (wrong dimension, bad values) are reported here instead of breaking the view. */
   onRejected?: (event: RecordedEvent, reason: string) => void;
+  /** A shard's view: the vectors it holds (others' events only move its position). Unset: every vector. */
+  owns?: (id: string) => boolean;
 
   constructor(
     readonly index: VectorIndex,
@@ -122,6 +124,10 @@ export class HVSProjection implements Projection {
       if (event.position <= this.position) continue;
       if (event.type === 'VectorStored') {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
+        if (this.owns && !this.owns(id)) {
+          this.position = event.position;
+          continue;
+        }
         if (!this.index.has(id) && !inRun.has(id)) {
           // The index checks each vector (dimension, values) and reports a bad one; the run goes on.
           run.push({ event, id, vector, metadata });
@@ -156,6 +162,7 @@ export class HVSProjection implements Projection {
     switch (event.type) {
       case 'VectorStored': {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
+        if (this.owns && !this.owns(id)) return;
         // A vector of the wrong dimension or with non-finite values is a typed error of the index: it parks the event.
         const existed = this.index.has(id);
         const label = this.index.upsert(id, vector);

@@ -2,7 +2,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { z } from 'zod';
 import type { Service } from '@nats-io/services';
-import { querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
 import { HVSError, InvalidArgumentError } from './errors.js';
 import { compileFilter, type Filter, type Predicate } from './filter.js';
@@ -10,6 +9,7 @@ import { payloadPlan } from './filter-plan.js';
 import type { SearchOptions as IndexSearchOptions } from '@hvs-nvm/vector-index';
 import { allocFloat32 } from './slab.js';
 import type { HVSProjection, ModelPresence } from './projection.js';
+import { projectionQueue, projectionSubject, type Shard } from './shards.js';
 
 export interface StoredVector {
   id: string;
@@ -146,10 +146,12 @@ export class RemoteReadModel implements ReadModel {
     private readonly nc: NatsConnection,
     private readonly collection: string,
     private readonly timeoutMs = 10_000,
+    /** One shard of a sharded collection (ShardedReadModel asks each). */
+    private readonly shard?: Shard,
   ) {}
 
   private async call<T>(op: string, args: Record<string, unknown>): Promise<T> {
-    const subject = querySubject('hvs', this.collection, op);
+    const subject = projectionSubject(this.collection, op, this.shard);
     let reply: unknown;
     try {
       reply = await requestQuery(this.nc, subject, args, this.timeoutMs);
@@ -200,17 +202,18 @@ export async function serveReadModel(
   nc: NatsConnection,
   collection: string,
   reads: ReadModel,
-  options: { name?: string; version?: string } = {},
+  options: { name?: string; version?: string; shard?: Shard } = {},
 ): Promise<Service> {
+  const shard = options.shard;
   const service = await QueryService.add(nc, {
     name: options.name ?? 'hvs-projector',
     ...(options.version ? { version: options.version } : {}),
-    description: `HVS projection of collection ${collection}`,
-    queue: `hvs-projector-${collection}`,
+    description: `HVS projection of collection ${collection}${shard ? `, shard ${shard.index}/${shard.count}` : ''}`,
+    queue: projectionQueue(collection, shard),
   });
   // Requests come from other processes: every argument is checked before it reaches the read model.
   const handle = <S extends z.ZodType>(op: string, schema: S, fn: (args: z.output<S>) => Promise<unknown>) =>
-    service.endpoint(op, querySubject('hvs', collection, op), async (raw) => {
+    service.endpoint(op, projectionSubject(collection, op, shard), async (raw) => {
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new InvalidArgumentError(`bad ${op} request: ${z.prettifyError(parsed.error)}`);
       return fn(parsed.data);

@@ -28,6 +28,8 @@ import { Mailboxes } from './mailbox.js';
 import { HVSOptionsSchema, type HVSOptions, type ResolvedOptions } from './options.js';
 import { HVSProjection } from './projection.js';
 import { LocalReadModel, RemoteReadModel, type ReadModel } from './read-model.js';
+import { ShardedReadModel } from './sharded-read-model.js';
+import { shardOf, shardSuffix } from './shards.js';
 
 export class HvsSession {
   closed = false;
@@ -60,6 +62,12 @@ export class HvsSession {
     const parsed = HVSOptionsSchema.safeParse(options);
     if (!parsed.success) throw new InvalidArgumentError(`invalid HVS options: ${z.prettifyError(parsed.error)}`);
     const opts = parsed.data;
+    if (opts.shards > 1 && opts.projection !== 'remote') {
+      throw new InvalidArgumentError("shards: a sharded collection is read through its projector shards (projection: 'remote')");
+    }
+    if (opts.shard && opts.projection === 'remote') {
+      throw new InvalidArgumentError("shard: only an in-process projection (projection: 'local') holds one shard");
+    }
     const log = createLogger('hvs').child({ collection: opts.collection });
     const storagePath = resolve(opts.storagePath);
     const endpoint = await openNatsEndpoint({
@@ -103,7 +111,9 @@ export class HvsSession {
           opts,
           endpoint,
           store,
-          new RemoteReadModel(endpoint.nc, opts.collection),
+          opts.shards > 1
+            ? new ShardedReadModel(endpoint.nc, opts.collection, opts.shards)
+            : new RemoteReadModel(endpoint.nc, opts.collection),
           undefined,
           mailboxes,
           log,
@@ -113,13 +123,21 @@ export class HvsSession {
         session.cache.followSubjects(endpoint.nc, store.names.prefix);
         return session;
       }
-      const snapshotDir = join(storagePath, 'projection', `${opts.collection}-${opts.geometry}-${opts.dimension}`);
+      const snapshotDir = join(
+        storagePath,
+        'projection',
+        `${opts.collection}-${opts.geometry}-${opts.dimension}${shardSuffix(opts.shard)}`,
+      );
       // A snapshot belongs to one log: another server's, or a recreated stream, would hide new events behind its
       // position (and show vectors that log never had).
       const logIdentity = await store.identity();
       // A view starts from the nearest archived checkpoint at or before its point, never from (or over) the live one.
       const fromDir = view ? (await nearestArchivedCheckpoint(snapshotDir, logIdentity.headPosition))?.path : snapshotDir;
       const projection = await HVSProjection.load(fromDir, indexOptions, opts.collection, logIdentity);
+      const shard = opts.shard;
+      const owns = shard ? (id: string) => shardOf(id, shard.count) === shard.index : undefined;
+      if (owns) projection.owns = owns;
+      const vectorPrefix = streamIds.vector('');
       // The runner's callbacks need the session, which needs the runner: a late-bound reference.
       const ref: { session?: HvsSession } = {};
       const runner = new ProjectionRunner(store, projection, {
@@ -133,6 +151,8 @@ export class HvsSession {
         },
         onApplied: (e) => ref.session?.cache.evict(e),
         onCheckpointError: (err) => log.error({ err }, 'projection checkpoint failed; the log still has everything'),
+        // A shard passes over other shards' vectors without decoding them (the stream id is `vec.<id>`).
+        ...(owns ? { skip: (streamId: string) => streamId.startsWith(vectorPrefix) && !owns(streamId.slice(vectorPrefix.length)) } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       const session = (ref.session = new HvsSession(
