@@ -76,6 +76,7 @@ export class VectorIndex {
         M: this.M,
         efConstruction: this.efConstruction,
         seed: o.seed,
+        insertThreads: o.insertThreads,
       });
       this.graph.setEf(this.ef);
       this.currentEf = this.ef;
