@@ -156,6 +156,8 @@ export class HvsSession {
         checkpoints: !view,
         checkpointEveryEvents: opts.checkpointEveryEvents,
         checkpointEveryMs: opts.checkpointEveryMs,
+        // ~32 chunks of 32 inserts per build thread: each thread stays busy until the batch ends.
+        maxBatch: Math.max(512, 1024 * projection.index.insertThreads),
         onParked: (p) => {
           ref.session?.parked.push(p);
           log.warn({ parked: p }, 'parked an event the projection could not apply');

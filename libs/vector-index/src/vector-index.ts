@@ -16,6 +16,8 @@ import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorInd
 export class VectorIndex {
   readonly dimension: number;
   readonly geometry: Geometry;
+  /** Threads `insertFresh` builds with (see VectorIndexOptions.insertThreads). */
+  readonly insertThreads: number;
   private readonly M: number;
   private readonly efConstruction: number;
   private readonly ef: number;
@@ -55,6 +57,7 @@ export class VectorIndex {
 
   constructor(options: VectorIndexOptions) {
     const o = resolveIndexOptions(options);
+    this.insertThreads = o.insertThreads;
     this.dimension = o.dimension;
     this.geometry = o.geometry;
     this.M = o.M;
