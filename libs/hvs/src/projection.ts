@@ -90,6 +90,13 @@ export class HVSProjection implements Projection {
     private readonly logCreated = '',
   ) {
     this.name = `hvs:${collection}`;
+    // The snapshot's payload index is parsed when first used; should that fail, it is rebuilt from the documents.
+    index.onPayloadLost = (payload) => {
+      const slots = index.stats().slots;
+      for (let label = 0; label < slots; label++) {
+        if (index.idAt(label) !== undefined) payload.add(label, this.metadataAt(label));
+      }
+    };
   }
 
   /**
@@ -97,6 +104,8 @@ export class HVSProjection implements Projection {
    * next events, and a writer in this process publishes); everything else, and short runs, as `apply` does.
    */
   async applyBatch(events: readonly RecordedEvent[]): Promise<{ event: RecordedEvent; reason: string }[]> {
+    // Parsed (or rebuilt) before any slot changes, so a rebuild sees the documents as they were.
+    void this.index.payload;
     const failed: { event: RecordedEvent; reason: string }[] = [];
     let run: { event: RecordedEvent; id: string; vector: Float32Array; metadata: Record<string, unknown> }[] = [];
     const inRun = new Set<string>();
@@ -153,6 +162,7 @@ export class HVSProjection implements Projection {
   }
 
   private applyEvent(event: RecordedEvent): void {
+    void this.index.payload;
     switch (event.type) {
       case 'VectorStored': {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
