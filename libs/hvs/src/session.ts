@@ -156,8 +156,9 @@ export class HvsSession {
         checkpoints: !view,
         checkpointEveryEvents: opts.checkpointEveryEvents,
         checkpointEveryMs: opts.checkpointEveryMs,
-        // ~32 chunks of 32 inserts per build thread: each thread stays busy until the batch ends.
-        maxBatch: Math.max(512, 1024 * projection.index.insertThreads),
+        // 8 chunks of 32 inserts per build thread or more: each thread stays busy until the batch ends (2 threads:
+        // the runner's 512; 16 cores: 3,840).
+        maxBatch: Math.max(512, 256 * projection.index.insertThreads),
         onParked: (p) => {
           ref.session?.parked.push(p);
           log.warn({ parked: p }, 'parked an event the projection could not apply');
