@@ -29,7 +29,7 @@ export interface Projection {
 
 /** Events applied since the last caught-up moment before `idle` is called again. */
 const IDLE_AFTER_EVENTS = 1000;
-/** Most events handed to one applyBatch. */
+/** Most events handed to one applyBatch, unless the options say otherwise. */
 const MAX_BATCH = 512;
 
 export interface ProjectionRunnerOptions {
@@ -48,6 +48,11 @@ export interface ProjectionRunnerOptions {
   onCheckpointError?: (err: Error) => void;
   /** Called whenever the view's position moves (once per batch during a catch-up): for progress displays. */
   onProgress?: (position: number) => void;
+  /**
+   * Most events handed to one applyBatch while catching up (default 512): a projection that applies a batch on N
+   * threads wants about N times as many, so that every thread has work until the batch ends.
+   */
+  maxBatch?: number;
   /** False: never checkpoint (an as-of view is built from an archived checkpoint and must not write over it). */
   checkpoints?: boolean;
   /** Streams whose events the view never applies (a shard's view of other shards' vectors): not even decoded. */
@@ -132,7 +137,7 @@ export class ProjectionRunner {
         this.gatheredUpTo = Math.max(this.gatheredUpTo, event.position);
         if (sub.pending > 0) {
           // More are stored after this one (and mostly already fetched): gather them into one batch.
-          if (this.gathered.length < MAX_BATCH) continue;
+          if (this.gathered.length < (this.options.maxBatch ?? MAX_BATCH)) continue;
           // Catching up: decode and gather the next batch while this one applies (off the JS thread, for HVS);
           // at most one more batch waits behind the one applying.
           const before = this.flushChain;

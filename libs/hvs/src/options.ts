@@ -16,6 +16,12 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
   M: z.number().int().min(2).max(128).default(16),
   efConstruction: z.number().int().min(8).max(4096).default(200),
   ef: z.number().int().min(1).max(4096).default(64),
+  /**
+   * Threads the projection builds the graph with during a catch-up or a burst of writes (a setting of this process,
+   * not of the collection). Default: the cores, less one left to nats-server and the JS thread when there are more
+   * than two. 1: the graph depends only on the order of the log.
+   */
+  insertThreads: z.number().int().min(1).max(256).optional(),
   /** Who writes (recorded on every event). */
   actor: z.string().min(1).default('system'),
   maxMetadataBytes: z

@@ -92,6 +92,13 @@ export class HVSProjection implements Projection {
     private readonly logCreated = '',
   ) {
     this.name = `hvs:${collection}`;
+    // The snapshot's payload index is parsed when first used; should that fail, it is rebuilt from the documents.
+    index.onPayloadLost = (payload) => {
+      const slots = index.stats().slots;
+      for (let label = 0; label < slots; label++) {
+        if (index.idAt(label) !== undefined) payload.add(label, this.metadataAt(label));
+      }
+    };
   }
 
   /**
@@ -99,6 +106,8 @@ export class HVSProjection implements Projection {
    * next events, and a writer in this process publishes); everything else, and short runs, as `apply` does.
    */
   async applyBatch(events: readonly RecordedEvent[]): Promise<{ event: RecordedEvent; reason: string }[]> {
+    // Parsed (or rebuilt) before any slot changes, so a rebuild sees the documents as they were.
+    void this.index.payload;
     const failed: { event: RecordedEvent; reason: string }[] = [];
     let run: { event: RecordedEvent; id: string; vector: Float32Array; metadata: Record<string, unknown> }[] = [];
     const inRun = new Set<string>();
@@ -159,6 +168,7 @@ export class HVSProjection implements Projection {
   }
 
   private applyEvent(event: RecordedEvent): void {
+    void this.index.payload;
     switch (event.type) {
       case 'VectorStored': {
         const { id, vector, metadata } = event.data as { id: string; vector: Float32Array; metadata: Record<string, unknown> };
@@ -299,12 +309,14 @@ export class HVSProjection implements Projection {
   /**
    * Loads the newest snapshot of `log`, or returns an empty view when there is none, it does not fit the options,
    * or it was taken of another log (another server's stream, a recreated stream, or one shorter than the snapshot).
+   * `log` may still be on its way (the connection to the log opens meanwhile): the files are read and the graph
+   * mapped first, and the snapshot is checked against the log before anything else.
    */
   static async load(
     snapshotDir: string | undefined,
     options: VectorIndexOptions,
     collection: string,
-    log: LogIdentity,
+    log: LogIdentity | Promise<LogIdentity>,
   ): Promise<HVSProjection> {
     if (snapshotDir) {
       removeAbandonedCheckpoints(snapshotDir);
@@ -313,7 +325,7 @@ export class HVSProjection implements Projection {
       const loaded = await HVSProjection.tryLoad(snapshotDir, options, collection, log);
       if (loaded) return loaded;
     }
-    return new HVSProjection(new VectorIndex(options), snapshotDir, collection, log.created);
+    return new HVSProjection(new VectorIndex(options), snapshotDir, collection, (await log).created);
   }
 
   /**
@@ -339,23 +351,59 @@ export class HVSProjection implements Projection {
     return true;
   }
 
-  private static async tryLoad(dir: string, options: VectorIndexOptions, collection: string, log: LogIdentity) {
+  private static async tryLoad(
+    dir: string,
+    options: VectorIndexOptions,
+    collection: string,
+    logIdentity: LogIdentity | Promise<LogIdentity>,
+  ) {
+    let meta;
     try {
-      const meta = JSON.parse(readFileSync(join(dir, 'position.json'), 'utf8')) as {
-        format: number;
-        position: number;
-        logCreated?: string;
-        /** Absent in checkpoints written before they were recorded: those files go unchecked. */
-        entriesCrc32?: number;
-        modelsCrc32?: number;
-        /** entries.jsonl holds a line per slot, in slot order (else a line per live vector, in any order). */
-        entriesBySlot?: boolean;
-      };
-      if (meta.format !== SNAPSHOT_FORMAT) return undefined;
-      if (!checkpointFitsLog(meta, log)) return undefined;
-      const index = await VectorIndex.loadSnapshot(join(dir, 'index'), options);
-      if (!index) return undefined;
-      const view = new HVSProjection(index, dir, collection, log.created);
+      meta = JSON.parse(readFileSync(join(dir, 'position.json'), 'utf8')) as Parameters<typeof HVSProjection.fromFiles>[4];
+    } catch {
+      return undefined;
+    }
+    if (meta.format !== SNAPSHOT_FORMAT) return undefined;
+    // Mapped and read while the log's identity is fetched (a fitting checkpoint names the log's creation); the log's
+    // own failure is the caller's, not a missing snapshot's.
+    const index = await VectorIndex.loadSnapshot(join(dir, 'index'), options).catch(() => undefined);
+    const view = index && HVSProjection.fromFiles(index, dir, collection, meta.logCreated ?? '', meta);
+    let log: LogIdentity;
+    try {
+      log = await logIdentity;
+    } catch (err) {
+      index?.dispose();
+      throw err;
+    }
+    if (!index) return undefined;
+    if (!view || !checkpointFitsLog(meta, log)) return HVSProjection.discard(index);
+    return view;
+  }
+
+  private static discard(index: VectorIndex): undefined {
+    index.dispose();
+    return undefined;
+  }
+
+  /** The view over a loaded index, from the checkpoint's other files; undefined when they do not match it. */
+  private static fromFiles(
+    index: VectorIndex,
+    dir: string,
+    collection: string,
+    logCreated: string,
+    meta: {
+      format: number;
+      position: number;
+      logCreated?: string;
+      /** Absent in checkpoints written before they were recorded: those files go unchecked. */
+      entriesCrc32?: number;
+      modelsCrc32?: number;
+      /** entries.jsonl holds a line per slot, in slot order (else a line per live vector, in any order). */
+      entriesBySlot?: boolean;
+    },
+  ): HVSProjection | undefined {
+    try {
+      const view = new HVSProjection(index, dir, collection, logCreated);
       const entriesBytes = readFileSync(join(dir, 'entries.jsonl'));
       if (meta.entriesCrc32 !== undefined && crc32Of(entriesBytes) !== meta.entriesCrc32) return undefined;
       const text = entriesBytes.toString('utf8');

@@ -15,6 +15,7 @@ import {
   WorldRegistry,
   resolveAsOf,
   WrongExpectedVersionError,
+  type LogIdentity,
   type NatsEndpoint,
   type ParkedMessage,
   type RecordedEvent,
@@ -70,12 +71,41 @@ export class HvsSession {
     }
     const log = createLogger('hvs').child({ collection: opts.collection });
     const storagePath = resolve(opts.storagePath);
-    const endpoint = await openNatsEndpoint({
-      storagePath,
-      ...connectionOptionsOf(opts),
-      name: `hvs:${opts.collection}`,
-      ...(opts.replicas ? { replicas: opts.replicas } : {}),
-    });
+    const indexOptions = {
+      dimension: opts.dimension,
+      geometry: opts.geometry,
+      M: opts.M,
+      efConstruction: opts.efConstruction,
+      ef: opts.ef,
+      insertThreads: opts.insertThreads,
+    };
+    const snapshotDir = join(storagePath, 'projection', `${opts.collection}-${opts.geometry}-${opts.dimension}${shardSuffix(opts.shard)}`);
+    // The live projection's snapshot is read and mapped while the connection and the stores open; it is checked
+    // against the log's identity once that is known (see HVSProjection.load).
+    let settleLog: { resolve: (log: LogIdentity) => void; reject: (err: unknown) => void } | undefined;
+    const early =
+      opts.asOf === undefined && opts.projection === 'local'
+        ? HVSProjection.load(
+            snapshotDir,
+            indexOptions,
+            opts.collection,
+            new Promise<LogIdentity>((resolve, reject) => (settleLog = { resolve, reject })),
+          )
+        : undefined;
+    // Awaited below, or dropped (after the log's rejection has disposed of it) when the open fails.
+    early?.catch(() => undefined);
+    let endpoint: NatsEndpoint;
+    try {
+      endpoint = await openNatsEndpoint({
+        storagePath,
+        ...connectionOptionsOf(opts),
+        name: `hvs:${opts.collection}`,
+        ...(opts.replicas ? { replicas: opts.replicas } : {}),
+      });
+    } catch (err) {
+      settleLog?.reject(err);
+      throw err;
+    }
     try {
       // Parked events are reported once, by the projection runner below.
       const storeOptions = { replicas: endpoint.replicas, actor: opts.actor };
@@ -95,13 +125,6 @@ export class HvsSession {
         mailStore = await mailStore.view(at.positions.mail!);
       }
       await HvsSession.agreeOnCollection(store, opts);
-      const indexOptions = {
-        dimension: opts.dimension,
-        geometry: opts.geometry,
-        M: opts.M,
-        efConstruction: opts.efConstruction,
-        ef: opts.ef,
-      };
       const mailboxes = new Mailboxes(mailStore, store, opts.actor, opts.maxMessageBytes, {
         ackWaitMs: opts.ackWaitMs,
         maxDeliveries: opts.maxDeliveries,
@@ -123,17 +146,19 @@ export class HvsSession {
         session.cache.followSubjects(endpoint.nc, store.names.prefix);
         return session;
       }
-      const snapshotDir = join(
-        storagePath,
-        'projection',
-        `${opts.collection}-${opts.geometry}-${opts.dimension}${shardSuffix(opts.shard)}`,
-      );
       // A snapshot belongs to one log: another server's, or a recreated stream, would hide new events behind its
       // position (and show vectors that log never had).
       const logIdentity = await store.identity();
+      settleLog?.resolve(logIdentity);
       // A view starts from the nearest archived checkpoint at or before its point, never from (or over) the live one.
-      const fromDir = view ? (await nearestArchivedCheckpoint(snapshotDir, logIdentity.headPosition))?.path : snapshotDir;
-      const projection = await HVSProjection.load(fromDir, indexOptions, opts.collection, logIdentity);
+      const projection =
+        (await early) ??
+        (await HVSProjection.load(
+          view ? (await nearestArchivedCheckpoint(snapshotDir, logIdentity.headPosition))?.path : snapshotDir,
+          indexOptions,
+          opts.collection,
+          logIdentity,
+        ));
       const shard = opts.shard;
       const owns = shard ? (id: string) => shardOf(id, shard.count) === shard.index : undefined;
       if (owns) projection.owns = owns;
@@ -145,6 +170,9 @@ export class HvsSession {
         checkpoints: !view,
         checkpointEveryEvents: opts.checkpointEveryEvents,
         checkpointEveryMs: opts.checkpointEveryMs,
+        // 8 chunks of 32 inserts per build thread or more: each thread stays busy until the batch ends (2 threads:
+        // the runner's 512; 16 cores: 3,840).
+        maxBatch: Math.max(512, 256 * projection.index.insertThreads),
         onParked: (p) => {
           ref.session?.parked.push(p);
           log.warn({ parked: p }, 'parked an event the projection could not apply');
@@ -172,6 +200,7 @@ export class HvsSession {
       log.info({ position: runner.position, vectors: projection.size }, 'projection caught up');
       return session;
     } catch (err) {
+      settleLog?.reject(err);
       await endpoint.close();
       throw err;
     }

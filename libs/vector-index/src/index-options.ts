@@ -1,5 +1,6 @@
 // The vector index's options (a zod schema, the source of the type) and the shapes of its searches.
 import { z } from 'zod';
+import { defaultInsertThreads } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError } from './errors.js';
 import type { PayloadQuery } from './payload-index.js';
 
@@ -13,6 +14,11 @@ export const VectorIndexOptionsSchema = z.object({
   ef: z.number().int().positive().optional(),
   initialCapacity: z.number().int().positive().optional(),
   seed: z.number().int().nonnegative().optional(),
+  /**
+   * Threads a batch insert (`insertFresh` of 64 or more) builds the graph with. Default: the cores, less one left to
+   * nats-server and the JS thread when there are more than two. 1: the graph depends only on the seed and the order.
+   */
+  insertThreads: z.number().int().min(1).max(256).optional(),
   /** A filter matching a smaller share of the vectors than this is answered by exact search. */
   exactFilterSelectivity: z.number().min(0).max(1).optional(),
   /** A filter expected to match at most this many vectors is answered by exact search. */
@@ -34,6 +40,7 @@ export function resolveIndexOptions(options: VectorIndexOptions) {
     ef: o.ef ?? DEFAULTS.ef,
     seed: o.seed ?? DEFAULTS.seed,
     initialCapacity: o.initialCapacity ?? DEFAULTS.initialCapacity,
+    insertThreads: o.insertThreads ?? defaultInsertThreads(),
   };
 }
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DimensionMismatchError, InvalidArgumentError, InvalidIdError, InvalidVectorError } from './errors.js';
 import type { Geometry } from './geometry.js';
 import type { SearchHit } from './index-options.js';
+import { crc32Of } from '@hvs-nvm/files';
 import { VectorIndex } from './vector-index.js';
 import { gaussian, rng, treeData } from '../testing/hyperbolic-data.js';
 
@@ -256,5 +257,34 @@ describe('VectorIndex snapshots', () => {
     const idsFile = (await readdir(dir)).find((f) => f.startsWith('ids-'))!;
     await truncate(join(dir, idsFile), 10);
     expect(await VectorIndex.loadSnapshot(dir, { dimension: DIM, geometry: 'euclidean' })).toBeUndefined();
+  });
+
+  it('parses the payload index when first used, and hands a payload it cannot parse to its owner to rebuild', async () => {
+    const index = build('euclidean', gaussianData(50, 11));
+    for (let label = 0; label < 50; label++) index.payload.add(label, { even: label % 2 === 0 });
+    const dir = await tempDir();
+    await index.writeSnapshot(dir);
+    const options = { dimension: DIM, geometry: 'euclidean' as const };
+    const loaded = (await VectorIndex.loadSnapshot(dir, options))!;
+    expect(loaded.payloadFromSnapshot).toBe(true);
+    expect(loaded.payload.candidates({ op: 'terms', path: ['even'], values: [true] }, 50)).toBeDefined();
+    // Bytes that pass the manifest's size and CRC-32 but are no payload index: the owner rebuilds an empty one.
+    const payloadFile = join(
+      dir,
+      (await readdir(dir)).find((f) => f.startsWith('payload-'))!,
+    );
+    const garbage = Buffer.alloc((await readFile(payloadFile)).byteLength, 7);
+    await writeFile(payloadFile, garbage);
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, payloadCrc32: crc32Of(garbage) }));
+    const damaged = (await VectorIndex.loadSnapshot(dir, options))!;
+    let rebuilt = 0;
+    damaged.onPayloadLost = () => rebuilt++;
+    expect(damaged.payloadFromSnapshot).toBe(true);
+    void damaged.payload;
+    void damaged.payload;
+    expect(rebuilt).toBe(1);
+    expect(damaged.payloadFromSnapshot).toBe(false);
   });
 });

@@ -16,6 +16,8 @@ import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorInd
 export class VectorIndex {
   readonly dimension: number;
   readonly geometry: Geometry;
+  /** Threads `insertFresh` builds with (see VectorIndexOptions.insertThreads). */
+  readonly insertThreads: number;
   private readonly M: number;
   private readonly efConstruction: number;
   private readonly ef: number;
@@ -52,9 +54,12 @@ export class VectorIndex {
   private payloadIndex = new PayloadIndex();
   /** Whether `payload` came whole from a snapshot (else its owner rebuilds it from the documents it keeps). */
   private payloadRestored = false;
+  /** The snapshot's payload index, not parsed yet (see `payload`): a first answer rarely needs it. */
+  private payloadBytes?: Buffer;
 
   constructor(options: VectorIndexOptions) {
     const o = resolveIndexOptions(options);
+    this.insertThreads = o.insertThreads;
     this.dimension = o.dimension;
     this.geometry = o.geometry;
     this.M = o.M;
@@ -76,6 +81,7 @@ export class VectorIndex {
         M: this.M,
         efConstruction: this.efConstruction,
         seed: o.seed,
+        insertThreads: o.insertThreads,
       });
       this.graph.setEf(this.ef);
       this.currentEf = this.ef;
@@ -130,12 +136,31 @@ export class VectorIndex {
    * live slot's metadata, `remove` it (with the same metadata) before the slot is updated or deleted.
    */
   get payload(): PayloadIndex {
+    if (this.payloadBytes) this.restorePayload();
     return this.payloadIndex;
   }
 
   /** True when the payload index was restored from the snapshot this index was loaded from. */
   get payloadFromSnapshot(): boolean {
     return this.payloadRestored;
+  }
+
+  /**
+   * Called when the snapshot's payload index (checked whole on load, parsed when first needed) cannot be parsed
+   * after all: its owner then adds every live slot's metadata to the empty index it is given.
+   */
+  onPayloadLost?: (payload: PayloadIndex) => void;
+
+  private restorePayload(): void {
+    const bytes = this.payloadBytes!;
+    this.payloadBytes = undefined;
+    const restored = PayloadIndex.deserialize(bytes);
+    if (restored) {
+      this.payloadIndex = restored;
+      return;
+    }
+    this.payloadRestored = false;
+    this.onPayloadLost?.(this.payloadIndex);
   }
 
   /** Slot accounting: `slots` hnswlib positions ever used (deleted ones are reused), of `capacity` allocated. */
@@ -312,7 +337,7 @@ export class VectorIndex {
     const want = Math.min(k, live);
     const ef = Math.max(opts.ef ?? this.ef, want);
     if (opts.payload) {
-      const candidates = this.payloadIndex.candidates(opts.payload, this.nextLabel);
+      const candidates = this.payload.candidates(opts.payload, this.nextLabel);
       if (candidates) {
         const residual = candidates.exact && opts.payloadExact ? undefined : labelFilter;
         return this.searchCandidates(query, k, ef, candidates, residual, opts.exact === true);
@@ -505,7 +530,7 @@ export class VectorIndex {
       this.graph.save(indexFile);
       return {
         ids: Buffer.from(JSON.stringify(this.labelToId.slice(0, this.nextLabel).map((id) => id ?? null))),
-        payload: this.payloadIndex.serialize(),
+        payload: this.payload.serialize(),
         manifest: {
           dimension: this.dimension,
           geometry: this.geometry,
@@ -554,9 +579,8 @@ export class VectorIndex {
       index.idMap = undefined;
       index.restoredLive = slots.live;
       index.freeLabels = slots.freeLabels;
-      const restored = payload && PayloadIndex.deserialize(payload);
-      if (restored) {
-        index.payloadIndex = restored;
+      if (payload) {
+        index.payloadBytes = payload;
         index.payloadRestored = true;
       }
       return index;
@@ -568,6 +592,7 @@ export class VectorIndex {
   /** Frees the graph's memory now rather than at garbage collection; the index is unusable afterwards. */
   dispose(): void {
     this.graph.dispose();
+    this.payloadBytes = undefined;
     this.idMap = new Map();
     this.labelToId = [];
     this.freeLabels = [];

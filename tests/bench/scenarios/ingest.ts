@@ -6,6 +6,8 @@ import { openHvs, ratioRow, untilSearchable, type BenchContext, type ResultRow, 
 
 const D = 128;
 const CHUNK = 10_000;
+/** BENCH_INSERT_THREADS=n: the projection builds on n threads (default: HVS's, defaultInsertThreads()). */
+const threads = process.env.BENCH_INSERT_THREADS ? { insertThreads: Number(process.env.BENCH_INSERT_THREADS) } : {};
 
 export const ingest: Scenario = {
   name: 'ingest',
@@ -30,7 +32,7 @@ export const ingest: Scenario = {
           raw.push(n / s);
           ctx.log(`ingest raw round ${r + 1}: ${(n / s).toFixed(0)} vectors/s`);
         } else {
-          const hvs = await openHvs(ctx, 'ingest', { dimension: D, geometry: 'euclidean' });
+          const hvs = await openHvs(ctx, 'ingest', { dimension: D, geometry: 'euclidean', ...threads });
           try {
             const t0 = now();
             let acked = 0;
@@ -62,7 +64,7 @@ export const ingest: Scenario = {
       ratioRow('ingest', `${n} × ${D}-d until searchable`, 'vectors/s', o, summarise(raw), {
         target: '≥ 0.8× raw',
         pass: ratio >= 0.8,
-        extra: { n, dimension: D, M: HNSW.M, efConstruction: HNSW.efConstruction, chunk: CHUNK, breakdown },
+        extra: { n, dimension: D, ...threads, M: HNSW.M, efConstruction: HNSW.efConstruction, chunk: CHUNK, breakdown },
       }),
     ];
   },
