@@ -14,7 +14,6 @@ import {
 } from '@hvs-nvm/runtime';
 import { z } from 'zod';
 import { EventStoreUnavailableError } from './errors.js';
-import './nats-request-patch.js';
 
 export interface NatsEndpoint {
   nc: NatsConnection;
