@@ -5,8 +5,8 @@ import type { Service } from '@nats-io/services';
 import { querySubject } from '@hvs-nvm/events';
 import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
 import { HVSError, InvalidArgumentError } from './errors.js';
-import { compileFilter, type Filter, type Predicate } from './filter.js';
-import { payloadPlan } from './filter-plan.js';
+import type { Filter } from './filter.js';
+import { FilterCache, type CompiledFilter } from './filter-cache.js';
 import type { SearchOptions as IndexSearchOptions } from '@hvs-nvm/vector-index';
 import { allocFloat32 } from './slab.js';
 import type { HVSProjection, ModelPresence } from './projection.js';
@@ -54,6 +54,9 @@ export interface ReadModel {
 
 /** Reads answered from the projection in this process. */
 export class LocalReadModel implements ReadModel {
+  /** Filters compiled by their JSON text: a query loop repeats its filter. */
+  private readonly filters = new FilterCache();
+
   constructor(
     readonly view: HVSProjection,
     readonly runner: ProjectionRunner,
@@ -89,8 +92,8 @@ export class LocalReadModel implements ReadModel {
       // Caught up (the usual case): answer without an extra async hop.
       const now = this.searchNow(query, k, options, minPosition);
       if (now) return Promise.resolve(now);
-      const match = options.filter === undefined ? undefined : compileFilter(options.filter);
-      return this.at(minPosition).then(() => this.answer(query, k, options, match));
+      const filter = options.filter === undefined ? undefined : this.filters.get(options.filter);
+      return this.at(minPosition).then(() => this.answer(query, k, options, filter));
     } catch (err) {
       return Promise.reject(err as Error);
     }
@@ -98,19 +101,20 @@ export class LocalReadModel implements ReadModel {
 
   searchNow(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): SearchHit[] | undefined {
     // The filter is compiled (and refused when bad) before the position is looked at, as `search` does.
-    const match = options.filter === undefined ? undefined : compileFilter(options.filter);
+    const filter = options.filter === undefined ? undefined : this.filters.get(options.filter);
     if (minPosition > this.runner.position) return undefined;
-    return this.answer(query, k, options, match);
+    return this.answer(query, k, options, filter);
   }
 
-  private answer(query: Float32Array, k: number, options: ReadSearchOptions, match: Predicate | undefined): SearchHit[] {
+  private answer(query: Float32Array, k: number, options: ReadSearchOptions, filter: CompiledFilter | undefined): SearchHit[] {
     const view = this.view;
     const index = view.index;
     const searchOptions: IndexSearchOptions = { vectors: allocFloat32 };
-    if (match) {
+    if (filter) {
+      const match = filter.match;
       searchOptions.labelFilter = (label: number) => match(view.metadataAt(label));
       // The payload index narrows the search to the slots the filter may match (all of them, exactly, when it can).
-      const plan = payloadPlan(options.filter!);
+      const plan = filter.plan;
       if (plan.query.op !== 'all') {
         searchOptions.payload = plan.query;
         searchOptions.payloadExact = plan.exact;

@@ -352,7 +352,7 @@ export class VectorIndex {
     if (matches === 0) return [];
     const want = Math.min(k, matches);
     const plan = exact ? undefined : planCandidates(matches, this.size, ef, want);
-    if (!plan) return this.scanCandidates(query, k, candidates.labels, residual);
+    if (!plan) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
     const allow = candidates.bitset();
     const hits =
       this.geometry === 'hyperboloid'
@@ -363,12 +363,18 @@ export class VectorIndex {
           )
         : this.searchDirect(query, want, plan.ef, residual, allow, vectors);
     // Fewer than k: the graph missed some (or fewer match the residual filter): the candidates are few enough to scan.
-    if (hits.length < want) return this.scanCandidates(query, k, candidates.labels, residual);
+    if (hits.length < want) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
     return hits;
   }
 
   /** Exact k nearest among `labels` (live slots, ascending) that pass `filter`. */
-  private scanCandidates(query: Float32Array, k: number, labels: Uint32Array, filter?: (label: number) => boolean): SearchHit[] {
+  private scanCandidates(
+    query: Float32Array,
+    k: number,
+    labels: Uint32Array,
+    filter?: (label: number) => boolean,
+    vectors?: (floats: number) => Float32Array,
+  ): SearchHit[] {
     let list = labels;
     if (filter) {
       const kept = new Uint32Array(labels.length);
@@ -378,8 +384,6 @@ export class VectorIndex {
     }
     if (list.length === 0) return [];
     const want = Math.min(k, list.length);
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
-    const { arena, stride, dataOffset, labelToId } = this;
     if (this.geometry !== 'hyperboloid') {
       // hnswlib's metric orders like the exact one here: rank natively, recompute the k distances exactly.
       let found;
@@ -388,14 +392,10 @@ export class VectorIndex {
       } catch (err) {
         throw new VectorIndexError('search', err);
       }
-      const hits: SearchHit[] = [];
-      for (let i = 0; i < found.count; i++) {
-        const label = found.labels[i]!;
-        const id = labelToId[label];
-        if (id !== undefined) hits.push({ id, label, distance: dist(arena, label * stride + dataOffset) });
-      }
-      return hits.sort(byDistance);
+      return this.finish(query, found.labels, found.count, vectors);
     }
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
+    const { arena, stride, dataOffset, labelToId } = this;
     const top = new TopK(want);
     for (let i = 0; i < list.length; i++) {
       const label = list[i]!;
@@ -424,11 +424,7 @@ export class VectorIndex {
     return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
   }
 
-  /**
-   * Euclidean and spherical: hnswlib's metric orders like the exact one; only the distance values are recomputed,
-   * finished from the float64 sums `gather` accumulates natively (bit for bit what distanceFrom gives), which also
-   * copies the hits' vectors when `vectors` asks for them.
-   */
+  /** Euclidean and spherical: hnswlib's metric orders like the exact one; only the distance values are recomputed. */
   private searchDirect(
     query: Float32Array,
     k: number,
@@ -438,6 +434,15 @@ export class VectorIndex {
     vectors?: (floats: number) => Float32Array,
   ): SearchHit[] {
     const { labels, count } = this.knn(query, k, ef, labelFilter, false, allow);
+    return this.finish(query, labels, count, vectors);
+  }
+
+  /**
+   * Hits of graph-ranked labels (euclidean, spherical), ascending by exact distance: the distances finished from the
+   * float64 sums `gather` accumulates natively (bit for bit what distanceFrom gives), which also copies the hits'
+   * vectors into the array `vectors` gives, when asked.
+   */
+  private finish(query: Float32Array, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array): SearchHit[] {
     if (count === 0) return [];
     const dim = this.dimension;
     const spherical = this.geometry === 'spherical';

@@ -18,7 +18,46 @@
 namespace hvsgather {
 
 /** Hits accumulated side by side: enough independent chains to hide an addition's latency. */
-constexpr size_t kLanes = 8;
+constexpr size_t kLanes = 4;
+
+/** Σ(x−q)² of L hits at once (L a constant, so the accumulators live in registers), each in element order. */
+template <size_t L>
+void sumsL2(const float* const* x, const float* query, size_t dim, double* out) {
+  double s[L] = {};
+  for (size_t i = 0; i < dim; i++) {
+    const double q = query[i];
+    for (size_t l = 0; l < L; l++) {
+      const double t = static_cast<double>(x[l][i]) - q;
+      s[l] += t * t;
+    }
+  }
+  for (size_t l = 0; l < L; l++) out[l] = s[l];
+}
+
+/** Σx·q and Σx² of L hits at once, each in element order, interleaved in `out`. */
+template <size_t L>
+void sumsCosine(const float* const* x, const float* query, size_t dim, double* out) {
+  double dot[L] = {};
+  double n2[L] = {};
+  for (size_t i = 0; i < dim; i++) {
+    const double q = query[i];
+    for (size_t l = 0; l < L; l++) {
+      const double v = x[l][i];
+      dot[l] += v * q;
+      n2[l] += v * v;
+    }
+  }
+  for (size_t l = 0; l < L; l++) {
+    out[2 * l] = dot[l];
+    out[2 * l + 1] = n2[l];
+  }
+}
+
+template <size_t L>
+void sumsOf(size_t perHit, const float* const* x, const float* query, size_t dim, double* out) {
+  if (perHit == 1) sumsL2<L>(x, query, dim, out);
+  if (perHit == 2) sumsCosine<L>(x, query, dim, out);
+}
 
 /**
  * Fills `sums` for `labels[0..count)` (l2: one per hit; cosine: dot then |x|², two per hit; `sumsPerHit` 0: none)
@@ -31,31 +70,12 @@ inline void gather(const hnswlib::HierarchicalNSW<float>& h, size_t dim, bool co
     const size_t lanes = count - base < kLanes ? count - base : kLanes;
     const float* x[kLanes];
     for (size_t l = 0; l < lanes; l++) x[l] = reinterpret_cast<const float*>(h.getDataByInternalId(labels[base + l]));
-    if (sumsPerHit == 1) {
-      double s[kLanes] = {0};
-      for (size_t i = 0; i < dim; i++) {
-        const double q = query[i];
-        for (size_t l = 0; l < lanes; l++) {
-          const double t = static_cast<double>(x[l][i]) - q;
-          s[l] += t * t;
-        }
-      }
-      for (size_t l = 0; l < lanes; l++) sums[base + l] = s[l];
-    } else if (sumsPerHit == 2) {
-      double dot[kLanes] = {0};
-      double n2[kLanes] = {0};
-      for (size_t i = 0; i < dim; i++) {
-        const double q = query[i];
-        for (size_t l = 0; l < lanes; l++) {
-          const double v = x[l][i];
-          dot[l] += v * q;
-          n2[l] += v * v;
-        }
-      }
-      for (size_t l = 0; l < lanes; l++) {
-        sums[2 * (base + l)] = dot[l];
-        sums[2 * (base + l) + 1] = n2[l];
-      }
+    double* out = sums + base * sumsPerHit;
+    switch (lanes) {
+      case 4: sumsOf<4>(sumsPerHit, x, query, dim, out); break;
+      case 3: sumsOf<3>(sumsPerHit, x, query, dim, out); break;
+      case 2: sumsOf<2>(sumsPerHit, x, query, dim, out); break;
+      default: sumsOf<1>(sumsPerHit, x, query, dim, out); break;
     }
     if (!vectors) continue;
     for (size_t l = 0; l < lanes; l++) {
