@@ -343,4 +343,42 @@ describe('Graph', () => {
     expect(() => g.scan(query, candidates, candidates.length + 1, 10)).toThrow(RangeError);
     g.dispose();
   });
+
+  it('gather sums in float64 exactly as a JavaScript loop in element order, and copies the original vectors', () => {
+    const n = 40;
+    const data = random(n, 9);
+    // An extreme norm makes cosine store a scaled vector: its copy must still be the original.
+    data.subarray(3 * DIM, 4 * DIM).fill(3e37);
+    const query = data.subarray(11 * DIM, 12 * DIM);
+    const labels = new Uint32Array([3, 0, 11, 39, 5, 6, 7, 8, 9, 10, 12]);
+    for (const metric of ['l2', 'cosine', 'poincare'] as const) {
+      const g = graph(metric, n);
+      for (let i = 0; i < n; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+      const sums = new Float64Array(2 * labels.length).fill(-7);
+      const vectors = new Float32Array(labels.length * DIM);
+      g.gather(query, labels, labels.length, sums, vectors);
+      labels.forEach((label, i) => {
+        const x = vectorOf(g, label);
+        let s = 0;
+        let dot = 0;
+        let n2 = 0;
+        for (let j = 0; j < DIM; j++) {
+          const t = x[j]! - query[j]!;
+          s += t * t;
+          dot += x[j]! * query[j]!;
+          n2 += x[j]! * x[j]!;
+        }
+        if (metric === 'l2') expect(sums[i]).toBe(s);
+        if (metric === 'cosine') expect([sums[2 * i], sums[2 * i + 1]]).toEqual([dot, n2]);
+        expect(vectors.subarray(i * DIM, (i + 1) * DIM)).toEqual(data.subarray(label * DIM, (label + 1) * DIM));
+      });
+      if (metric === 'poincare') expect(sums.every((v) => v === -7)).toBe(true);
+      // The vectors are optional; counts and labels are checked.
+      g.gather(query, labels, 2, sums);
+      expect(() => g.gather(query, labels, labels.length + 1, sums)).toThrow(RangeError);
+      expect(() => g.gather(query, new Uint32Array([n]), 1, sums)).toThrow(RangeError);
+      expect(() => g.gather(query, labels, labels.length, sums, new Float32Array(DIM))).toThrow(RangeError);
+      g.dispose();
+    }
+  });
 });

@@ -31,6 +31,7 @@ interface NativeGraph {
     distances: Float32Array,
     ball?: boolean,
   ): number;
+  gather(query: Float32Array, labels: Uint32Array, count: number, sums: Float64Array, vectors?: Float32Array): void;
   buffer(): ArrayBuffer;
   layout(): [number, number, number];
   save(path: string): void;
@@ -190,6 +191,17 @@ export class Graph {
     this.room(k);
     const found = this.native.scan(query, candidates, count, k, this.labelsOut, this.distancesOut, ball);
     return { labels: this.labelsOut, distances: this.distancesOut, count: found };
+  }
+
+  /**
+   * For the hits `labels[0..count)` of a search (labels of elements the graph holds): the float64 sums their exact
+   * distances to `query` are finished from, into `sums` — l2: Σ(x−q)² per hit; cosine: Σx·q then Σx² per hit (x the
+   * stored vector, which is the original scaled by its power of two; the angle does not depend on it); poincare:
+   * none — accumulated in element order exactly as a float64 JavaScript loop would; and, with `vectors`, a copy of
+   * each hit's original vector at `i * dimension`. One native call instead of a JavaScript loop per hit.
+   */
+  gather(query: Float32Array, labels: Uint32Array, count: number, sums: Float64Array, vectors?: Float32Array): void {
+    this.native.gather(query, labels, count, sums, vectors);
   }
 
   private room(k: number): void {

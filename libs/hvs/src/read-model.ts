@@ -4,8 +4,8 @@ import { z } from 'zod';
 import type { Service } from '@nats-io/services';
 import { isWireError, QueryService, requestQuery, type ProjectionRunner } from '@hvs-nvm/eventstore';
 import { HVSError, InvalidArgumentError } from './errors.js';
-import { compileFilter, type Filter, type Predicate } from './filter.js';
-import { payloadPlan } from './filter-plan.js';
+import type { Filter } from './filter.js';
+import { FilterCache, type CompiledFilter } from './filter-cache.js';
 import type { SearchOptions as IndexSearchOptions } from '@hvs-nvm/vector-index';
 import { allocFloat32 } from './slab.js';
 import type { HVSProjection, ModelPresence } from './projection.js';
@@ -40,6 +40,11 @@ export interface SearchHit extends StoredVector {
 export interface ReadModel {
   get(ids: string[], minPosition: number): Promise<(StoredVector | undefined)[]>;
   search(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): Promise<SearchHit[]>;
+  /**
+   * The same answer synchronously when it can be had without waiting (the in-process projection, already at
+   * `minPosition`), else undefined: the caller then takes `search`. Throws what `search` would reject with.
+   */
+  searchNow?(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): SearchHit[] | undefined;
   count(minPosition: number): Promise<number>;
   models(minPosition: number): Promise<ModelPresence[]>;
   /** Waits until the read side reflects the store's head as of now. */
@@ -49,6 +54,9 @@ export interface ReadModel {
 
 /** Reads answered from the projection in this process. */
 export class LocalReadModel implements ReadModel {
+  /** Filters compiled by their JSON text: a query loop repeats its filter. */
+  private readonly filters = new FilterCache();
+
   constructor(
     readonly view: HVSProjection,
     readonly runner: ProjectionRunner,
@@ -81,42 +89,51 @@ export class LocalReadModel implements ReadModel {
 
   search(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): Promise<SearchHit[]> {
     try {
-      const match = options.filter === undefined ? undefined : compileFilter(options.filter);
-      const plan = options.filter === undefined ? undefined : payloadPlan(options.filter);
       // Caught up (the usual case): answer without an extra async hop.
-      if (minPosition <= this.runner.position) return Promise.resolve(this.searchNow(query, k, options, match, plan));
-      return this.at(minPosition).then(() => this.searchNow(query, k, options, match, plan));
+      const now = this.searchNow(query, k, options, minPosition);
+      if (now) return Promise.resolve(now);
+      const filter = options.filter === undefined ? undefined : this.filters.get(options.filter);
+      return this.at(minPosition).then(() => this.answer(query, k, options, filter));
     } catch (err) {
       return Promise.reject(err as Error);
     }
   }
 
-  private searchNow(
-    query: Float32Array,
-    k: number,
-    options: ReadSearchOptions,
-    match: Predicate | undefined,
-    plan: ReturnType<typeof payloadPlan> | undefined,
-  ): SearchHit[] {
+  searchNow(query: Float32Array, k: number, options: ReadSearchOptions, minPosition: number): SearchHit[] | undefined {
+    // The filter is compiled (and refused when bad) before the position is looked at, as `search` does.
+    const filter = options.filter === undefined ? undefined : this.filters.get(options.filter);
+    if (minPosition > this.runner.position) return undefined;
+    return this.answer(query, k, options, filter);
+  }
+
+  private answer(query: Float32Array, k: number, options: ReadSearchOptions, filter: CompiledFilter | undefined): SearchHit[] {
     const view = this.view;
     const index = view.index;
-    const searchOptions: IndexSearchOptions = {};
-    if (match) searchOptions.labelFilter = (label: number) => match(view.metadataAt(label));
-    // The payload index narrows the search to the slots the filter may match (all of them, exactly, when it can).
-    if (plan && plan.query.op !== 'all') {
-      searchOptions.payload = plan.query;
-      searchOptions.payloadExact = plan.exact;
+    const searchOptions: IndexSearchOptions = { vectors: allocFloat32 };
+    if (filter) {
+      const match = filter.match;
+      searchOptions.labelFilter = (label: number) => match(view.metadataAt(label));
+      // The payload index narrows the search to the slots the filter may match (all of them, exactly, when it can).
+      const plan = filter.plan;
+      if (plan.query.op !== 'all') {
+        searchOptions.payload = plan.query;
+        searchOptions.payloadExact = plan.exact;
+      }
     }
     if (options.ef !== undefined) searchOptions.ef = options.ef;
     if (options.exact) searchOptions.exact = true;
     const hits = index.search(query, k, searchOptions);
-    const dim = index.dimension;
-    const out: SearchHit[] = [];
-    for (const h of hits) {
-      const data = allocFloat32(dim);
-      index.copyLabel(h.label, data, 0);
+    const out: SearchHit[] = new Array<SearchHit>(hits.length);
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i]!;
+      let data = h.data;
+      if (!data) {
+        // Scans and the hyperboloid search give no copies: take them here.
+        data = allocFloat32(index.dimension);
+        index.copyLabel(h.label, data, 0);
+      }
       const entry = view.entryAt(h.label);
-      out.push({ id: h.id, data, metadata: entry.metadata, createdAt: entry.createdAt, distance: h.distance });
+      out[i] = { id: h.id, data, metadata: entry.metadata, createdAt: entry.createdAt, distance: h.distance };
     }
     return out;
   }

@@ -7,11 +7,14 @@ import { optionsObject, validateId, validateMetadata } from './arguments.js';
 import { InvalidArgumentError, VectorNotFoundError } from './errors.js';
 import { compileFilter } from './filter.js';
 import { score as scoreOf, toVector, type VectorInput } from './geometry.js';
-import type { StoredVector } from './read-model.js';
+import type { ReadSearchOptions, SearchHit, StoredVector } from './read-model.js';
 import type { BatchItem, SearchOptions, SearchResult, VectorRecord } from './records.js';
 import { refuseReservedMetadata } from './reserved-metadata.js';
 import type { HvsSession } from './session.js';
 import { copyFloat32 } from './slab.js';
+
+/** The options of a search that has none (shared: the read model only reads them). */
+const NO_READ_OPTIONS: ReadSearchOptions = Object.freeze({});
 
 /** Largest number of publishes in flight in one batch round. */
 const BATCH_CHUNK = 4096;
@@ -147,34 +150,49 @@ export class Vectors {
     return (await this.records(ids)).map((r) => (r ? this.copy(r) : null));
   }
 
-  /** k nearest neighbours of `query`, ascending by distance, optionally filtered by metadata. */
-  async semanticSearch(query: VectorInput, options?: SearchOptions): Promise<SearchResult[]> {
-    options = optionsObject(options, 'semanticSearch');
-    const k = options.k ?? 10;
-    if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new InvalidArgumentError(`k must be an integer in 1..10000, got ${k}`);
-    if (options.ef !== undefined && (!Number.isInteger(options.ef) || options.ef < 1)) {
-      throw new InvalidArgumentError(`ef must be a positive integer, got ${options.ef}`);
+  /**
+   * k nearest neighbours of `query`, ascending by distance, optionally filtered by metadata. Not `async`: with the
+   * in-process projection caught up (the usual case) the answer is computed right away and handed over resolved,
+   * without the microtask hops an async function and its await would add to every query.
+   */
+  semanticSearch(query: VectorInput, options?: SearchOptions): Promise<SearchResult[]> {
+    try {
+      const o = optionsObject(options, 'semanticSearch');
+      const k = o.k ?? 10;
+      if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new InvalidArgumentError(`k must be an integer in 1..10000, got ${k}`);
+      if (o.ef !== undefined && (!Number.isInteger(o.ef) || o.ef < 1)) {
+        throw new InvalidArgumentError(`ef must be a positive integer, got ${o.ef}`);
+      }
+      const q = toVector(query, this.session.options.dimension, this.session.options.geometry);
+      // The local read model compiles the filter itself; for a remote one, fail before any request leaves.
+      if (o.filter !== undefined && !this.session.local) compileFilter(o.filter);
+      this.session.assertOpen();
+      const readOptions =
+        o.filter === undefined && o.ef === undefined && !o.exact
+          ? NO_READ_OPTIONS
+          : {
+              ...(o.filter !== undefined ? { filter: o.filter } : {}),
+              ...(o.ef !== undefined ? { ef: o.ef } : {}),
+              ...(o.exact ? { exact: true } : {}),
+            };
+      const reads = this.session.reads;
+      const now = reads.searchNow?.(q, k, readOptions, this.session.lastWrite);
+      if (now) return Promise.resolve(this.results(now));
+      return reads.search(q, k, readOptions, this.session.lastWrite).then((hits) => this.results(hits));
+    } catch (err) {
+      return Promise.reject(err as Error);
     }
-    const q = toVector(query, this.session.options.dimension, this.session.options.geometry);
-    // The local read model compiles the filter itself; for a remote one, fail before any request leaves.
-    if (options.filter !== undefined && !this.session.local) compileFilter(options.filter);
-    this.session.assertOpen();
-    const hits = await this.session.reads.search(
-      q,
-      k,
-      {
-        ...(options.filter !== undefined ? { filter: options.filter } : {}),
-        ...(options.ef !== undefined ? { ef: options.ef } : {}),
-        ...(options.exact ? { exact: true } : {}),
-      },
-      this.session.lastWrite,
-    );
-    // The read model hands over copies: no second copy here.
-    return hits.map((h) => ({
-      vector: { id: h.id, data: h.data, metadata: h.metadata },
-      distance: h.distance,
-      score: scoreOf(this.session.options.geometry, h.distance),
-    }));
+  }
+
+  /** The read model hands over copies: no second copy here. */
+  private results(hits: SearchHit[]): SearchResult[] {
+    const geometry = this.session.options.geometry;
+    const out = new Array<SearchResult>(hits.length);
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i]!;
+      out[i] = { vector: { id: h.id, data: h.data, metadata: h.metadata }, distance: h.distance, score: scoreOf(geometry, h.distance) };
+    }
+    return out;
   }
 
   /** Number of live vectors in the projection. */

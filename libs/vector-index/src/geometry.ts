@@ -45,9 +45,9 @@ export function distanceFrom(geometry: Geometry, query: ArrayLike<number>, scrat
           dot += x * q[i]!;
           xn2 += x * x;
         }
+        const angle = sphericalFromSums(dot, xn2, qn);
+        if (angle >= 0 || angle !== angle) return angle;
         const xn = Math.sqrt(xn2);
-        const c = dot / (xn * qn);
-        if (!(c > 0.9999)) return Math.acos(Math.max(-1, c));
         // arccos is ill-conditioned near 1; the chord between unit vectors gives the small angle exactly.
         let chord2 = 0;
         for (let i = 0; i < dim; i++) {
@@ -90,6 +90,15 @@ export function distanceFrom(geometry: Geometry, query: ArrayLike<number>, scrat
       };
     }
   }
+}
+
+/**
+ * The angle between x and the query from Σx·q, Σx² and |q|, as `distanceFrom`'s spherical function finishes it; −1
+ * when the angle is too small for arccos (cos > 0.9999), where the caller computes the chord from the vectors.
+ */
+export function sphericalFromSums(dot: number, xn2: number, qn: number): number {
+  const c = dot / (Math.sqrt(xn2) * qn);
+  return c > 0.9999 ? -1 : Math.acos(Math.max(-1, c));
 }
 
 export function distance(geometry: Geometry, a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -49,6 +49,8 @@ export interface SearchHit {
   /** The slot the vector sits in (stable until it is removed). */
   label: number;
   distance: number;
+  /** A copy of the stored vector, when the search was asked for them (`SearchOptions.vectors`) and could give them. */
+  data?: Float32Array;
 }
 
 export interface SearchOptions {
@@ -65,4 +67,10 @@ export interface SearchOptions {
   payload?: PayloadQuery;
   /** The filter is exactly `payload`: where the index answers exactly, the filter is not called at all. */
   payloadExact?: boolean;
+  /**
+   * Hits of a graph search (euclidean, spherical) then carry `data`, a copy of their vector, copied natively with the
+   * distances into one array of `floats` floats this returns (the hits get views of it, one after the other). Hits of
+   * the other paths come without: the caller copies those (`copyLabel`).
+   */
+  vectors?: (floats: number) => Float32Array;
 }

@@ -154,6 +154,12 @@ function walkTerms(metadata: Record<string, unknown>, emit: Emit): boolean {
   return ok;
 }
 
+/** True when `v` and everything it holds are frozen. */
+function deepFrozen(v: unknown): boolean {
+  if (v === null || typeof v !== 'object') return true;
+  return Object.isFrozen(v) && Object.values(v).every(deepFrozen);
+}
+
 /**
  * The inverted index. The caller adds each live slot's metadata once and removes it with the same metadata before
  * the slot changes or goes (the index keeps no copy of documents).
@@ -165,6 +171,8 @@ export class PayloadIndex {
   /** Bumped by every change: cached answers of older versions are stale. */
   private version = 0;
   private readonly cache = new Map<string, { version: number; answer: PayloadCandidates | undefined }>();
+  /** Cache keys of deep-frozen queries (such a query cannot change, so its key is computed once). */
+  private readonly keys = new WeakMap<PayloadQuery, string>();
 
   add(label: number, metadata: Record<string, unknown>): void {
     this.version++;
@@ -201,7 +209,11 @@ export class PayloadIndex {
    * it (every slot may match). Answers are cached until the next change.
    */
   candidates(query: PayloadQuery, bound: number): PayloadCandidates | undefined {
-    const key = JSON.stringify(query);
+    let key = this.keys.get(query);
+    if (key === undefined) {
+      key = JSON.stringify(query);
+      if (deepFrozen(query)) this.keys.set(query, key);
+    }
     const hit = this.cache.get(key);
     if (hit && hit.version === this.version) return hit.answer;
     const set = this.evaluate(query, bound);

@@ -168,6 +168,30 @@ describe('VectorIndex writes', () => {
     }
   });
 
+  it('graph search distances are the exact ones bit for bit, and `vectors` gives copies of the hits', () => {
+    for (const geometry of ['euclidean', 'spherical'] as const) {
+      const index = build(geometry, data.slice(0, 3000));
+      // A near-duplicate of the query: the spherical angle then comes from the chord, not arccos.
+      index.upsert(
+        'twin',
+        Float32Array.from(data[5]!, (x, i) => (i === 0 ? x * (1 + 1e-6) : x)),
+      );
+      const blocks: Float32Array[] = [];
+      const hits = index.search(data[5]!, 10, { vectors: (floats) => blocks[blocks.push(new Float32Array(floats)) - 1]! });
+      const exact = new Map(index.exactSearch(data[5]!, 3001).map((h) => [h.id, h.distance]));
+      expect(hits).toHaveLength(10);
+      expect(blocks).toHaveLength(1);
+      expect(hits.map((h) => h.id)).toContain('twin');
+      for (const h of hits) {
+        expect(h.distance).toBe(exact.get(h.id));
+        expect(h.data).toEqual(index.get(h.id));
+        expect(h.data!.buffer).toBe(blocks[0]!.buffer);
+      }
+      expect(isAscending(hits)).toBe(true);
+      index.dispose();
+    }
+  });
+
   it('rejects bad input with typed errors and changes nothing', () => {
     const index = build('spherical', data.slice(0, 10));
     expect(() => index.upsert('x', new Float32Array(DIM + 1))).toThrow(DimensionMismatchError);

@@ -4,7 +4,7 @@
 // operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
 import { Graph, type Metric } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError, VectorIndexError } from './errors.js';
-import { checkVector, distanceFrom, type Geometry } from './geometry.js';
+import { checkVector, distanceFrom, sphericalFromSums, type Geometry } from './geometry.js';
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
 import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, planCandidates, SearchPlanner } from './search-planner.js';
 import { PayloadIndex, type PayloadCandidates } from './payload-index.js';
@@ -49,6 +49,8 @@ export class VectorIndex {
   private readonly scratch: Float32Array;
   /** The prepared query of the search under way (see distanceFrom). */
   private readonly queryScratch: Float64Array;
+  /** The float64 sums `gather` returns for a search's hits (two per hit at most). */
+  private sums = new Float64Array(128);
   /** What the hyperboloid search reads of this index. */
   private readonly ballGraph: BallGraph;
   private payloadIndex = new PayloadIndex();
@@ -340,7 +342,7 @@ export class VectorIndex {
       const candidates = this.payload.candidates(opts.payload, this.nextLabel);
       if (candidates) {
         const residual = candidates.exact && opts.payloadExact ? undefined : labelFilter;
-        return this.searchCandidates(query, k, ef, candidates, residual, opts.exact === true);
+        return this.searchCandidates(query, k, ef, candidates, residual, opts.exact === true, opts.vectors);
       }
     }
     if (opts.exact) return this.exactScan(query, k, labelFilter);
@@ -352,7 +354,7 @@ export class VectorIndex {
     const hits =
       this.geometry === 'hyperboloid'
         ? topHits(this.labelToId, searchHyperboloid(this.ballGraph, query, want, ef, labelFilter, this.scratch, this.queryScratch), want)
-        : this.searchDirect(query, want, ef, labelFilter);
+        : this.searchDirect(query, want, ef, labelFilter, undefined, opts.vectors);
     // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
     if (hits.length < want) return this.exactScan(query, k, labelFilter);
     return hits;
@@ -369,12 +371,13 @@ export class VectorIndex {
     candidates: PayloadCandidates,
     residual: ((label: number) => boolean) | undefined,
     exact: boolean,
+    vectors: SearchOptions['vectors'],
   ): SearchHit[] {
     const matches = candidates.labels.length;
     if (matches === 0) return [];
     const want = Math.min(k, matches);
     const plan = exact ? undefined : planCandidates(matches, this.size, ef, want);
-    if (!plan) return this.scanCandidates(query, k, candidates.labels, residual);
+    if (!plan) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
     const allow = candidates.bitset();
     const hits =
       this.geometry === 'hyperboloid'
@@ -383,14 +386,20 @@ export class VectorIndex {
             searchHyperboloid(this.ballGraph, query, want, plan.ef, residual, this.scratch, this.queryScratch, allow),
             want,
           )
-        : this.searchDirect(query, want, plan.ef, residual, allow);
+        : this.searchDirect(query, want, plan.ef, residual, allow, vectors);
     // Fewer than k: the graph missed some (or fewer match the residual filter): the candidates are few enough to scan.
-    if (hits.length < want) return this.scanCandidates(query, k, candidates.labels, residual);
+    if (hits.length < want) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
     return hits;
   }
 
   /** Exact k nearest among `labels` (live slots, ascending) that pass `filter`. */
-  private scanCandidates(query: Float32Array, k: number, labels: Uint32Array, filter?: (label: number) => boolean): SearchHit[] {
+  private scanCandidates(
+    query: Float32Array,
+    k: number,
+    labels: Uint32Array,
+    filter?: (label: number) => boolean,
+    vectors?: (floats: number) => Float32Array,
+  ): SearchHit[] {
     let list = labels;
     if (filter) {
       const kept = new Uint32Array(labels.length);
@@ -400,8 +409,6 @@ export class VectorIndex {
     }
     if (list.length === 0) return [];
     const want = Math.min(k, list.length);
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
-    const { arena, stride, dataOffset, labelToId } = this;
     if (this.geometry !== 'hyperboloid') {
       // hnswlib's metric orders like the exact one here: rank natively, recompute the k distances exactly.
       let found;
@@ -410,14 +417,10 @@ export class VectorIndex {
       } catch (err) {
         throw new VectorIndexError('search', err);
       }
-      const hits: SearchHit[] = [];
-      for (let i = 0; i < found.count; i++) {
-        const label = found.labels[i]!;
-        const id = labelToId[label];
-        if (id !== undefined) hits.push({ id, label, distance: dist(arena, label * stride + dataOffset) });
-      }
-      return hits.sort(byDistance);
+      return this.finish(query, found.labels, found.count, vectors);
     }
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
+    const { arena, stride, dataOffset, labelToId } = this;
     const top = new TopK(want);
     for (let i = 0; i < list.length; i++) {
       const label = list[i]!;
@@ -453,14 +456,45 @@ export class VectorIndex {
     ef: number,
     labelFilter?: (label: number) => boolean,
     allow?: Uint8Array,
+    vectors?: (floats: number) => Float32Array,
   ): SearchHit[] {
     const { labels, count } = this.knn(query, k, ef, labelFilter, false, allow);
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
+    return this.finish(query, labels, count, vectors);
+  }
+
+  /**
+   * Hits of graph-ranked labels (euclidean, spherical), ascending by exact distance: the distances finished from the
+   * float64 sums `gather` accumulates natively (bit for bit what distanceFrom gives), which also copies the hits'
+   * vectors into the array `vectors` gives, when asked.
+   */
+  private finish(query: Float32Array, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array): SearchHit[] {
+    if (count === 0) return [];
+    const dim = this.dimension;
+    const spherical = this.geometry === 'spherical';
+    if (this.sums.length < 2 * count) this.sums = new Float64Array(2 * count);
+    const sums = this.sums;
+    const block = vectors?.(count * dim);
+    try {
+      this.graph.gather(query, labels, count, sums, block);
+    } catch (err) {
+      throw new VectorIndexError('search', err);
+    }
+    let qn = 0;
+    if (spherical) {
+      let qn2 = 0;
+      for (let i = 0; i < dim; i++) qn2 += query[i]! * query[i]!;
+      qn = Math.sqrt(qn2);
+    }
+    const labelToId = this.labelToId;
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = this.labelToId[label];
-      if (id !== undefined) hits.push({ id, label, distance: dist(this.arena, this.offset(label)) });
+      const id = labelToId[label];
+      if (id === undefined) continue;
+      let distance = spherical ? sphericalFromSums(sums[2 * i]!, sums[2 * i + 1]!, qn) : Math.sqrt(sums[i]!);
+      // A tiny angle (near-duplicate): arccos is ill-conditioned there, distanceFrom takes the chord.
+      if (distance < 0) distance = distanceFrom(this.geometry, query, this.queryScratch)(this.arena, this.offset(label));
+      hits.push(block ? { id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) } : { id, label, distance });
     }
     return hits.sort(byDistance);
   }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "hnswlib.h"
+#include "gather.h"
 #include "mapped.h"
 
 #include <v8.h>
@@ -307,6 +308,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
                                         InstanceMethod("setEf", &Graph::SetEf),
                                         InstanceMethod("search", &Graph::Search),
                                         InstanceMethod("scan", &Graph::Scan),
+                                        InstanceMethod("gather", &Graph::Gather),
                                         InstanceMethod("buffer", &Graph::Buffer),
                                         InstanceMethod("layout", &Graph::Layout),
                                         InstanceMethod("save", &Graph::Save),
@@ -618,6 +620,45 @@ class Graph : public Napi::ObjectWrap<Graph> {
       top.pop();
     }
     return Napi::Number::New(env, static_cast<double>(n));
+  }
+
+  // gather(query, labels: Uint32Array, count, sums: Float64Array, vectors?: Float32Array): the exact distances' float64
+  // sums of labels[0..count) (l2 one per hit, cosine two, poincare none) and, with `vectors`, copies of their original
+  // vectors (see gather.h).
+  Napi::Value Gather(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const size_t dim = space_->dim();
+    const float* q = floats(info, 0, dim, "query");
+    if (!q) return env.Undefined();
+    const bool withVectors = info.Length() > 4 && !info[4].IsUndefined();
+    if (!isTypedArrayOf(info[1], napi_uint32_array) || !isTypedArrayOf(info[3], napi_float64_array) ||
+        (withVectors && !isTypedArrayOf(info[4], napi_float32_array))) {
+      Napi::TypeError::New(env, "gather(query, labels: Uint32Array, count, sums: Float64Array, vectors?: Float32Array)")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Uint32Array labels = info[1].As<Napi::Uint32Array>();
+    const int64_t count = info[2].As<Napi::Number>().Int64Value();
+    Napi::Float64Array sums = info[3].As<Napi::Float64Array>();
+    const size_t perHit = space_->metric() == kL2 ? 1 : space_->metric() == kCosine ? 2 : 0;
+    float* vectors = withVectors ? info[4].As<Napi::Float32Array>().Data() : nullptr;
+    if (count < 0 || static_cast<size_t>(count) > labels.ElementLength() || perHit * count > sums.ElementLength() ||
+        (withVectors && dim * count > info[4].As<Napi::Float32Array>().ElementLength())) {
+      Napi::RangeError::New(env, "gather: count must fit the labels, the sums and the vectors").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    const uint32_t* l = labels.Data();
+    const size_t used = index_->cur_element_count.load();
+    for (int64_t i = 0; i < count; i++) {
+      if (l[i] >= used) {
+        Napi::RangeError::New(env, "gather: label " + std::to_string(l[i]) + " is past the graph's elements").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+    }
+    hvsgather::gather(*index_, dim, space_->metric() == kCosine, perHit, q, l, static_cast<size_t>(count), sums.Data(), vectors);
+    return env.Undefined();
   }
 
   // buffer(): an ArrayBuffer over the graph's element memory (detached when the memory moves).
