@@ -34,22 +34,48 @@ function hasReferenceShapedKey(value: object): boolean {
   return false;
 }
 
+/** Depth up to which plainJson walks; deeper data takes the replacer path (which gives the same bytes). */
+const PLAIN_WALK_DEPTH = 32;
+
+/**
+ * Whether JSON.stringify without a replacer gives the same text as with the vector replacer: only primitives,
+ * arrays and plain objects, no Float32Array, no reference-shaped key. Anything else (a Date, a class instance, a
+ * typed array) answers false and goes through the replacer, which runs per key and cost most of a small event's
+ * encoding.
+ */
+function plainJson(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= PLAIN_WALK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!plainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in value) {
+    if (isReferenceShaped(k) || !plainJson((value as Record<string, unknown>)[k], depth + 1)) return false;
+  }
+  return true;
+}
+
 export function encodeEventData(data: unknown): Uint8Array {
   const arrays: Float32Array[] = [];
   let floats = 0;
-  const json = JSON.stringify(data, (_key, value: unknown) => {
-    if (value instanceof Float32Array) {
-      // The serializer walks into this object's own key next; it never passes the object itself through here.
-      const ref = { $f32: [floats, value.length] };
-      arrays.push(value);
-      floats += value.length;
-      return ref;
-    }
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && hasReferenceShapedKey(value)) {
-      return renameKeys(value, (k) => (isReferenceShaped(k) ? `$${k}` : k));
-    }
-    return value;
-  });
+  const json = plainJson(data, 0)
+    ? JSON.stringify(data)
+    : JSON.stringify(data, (_key, value: unknown) => {
+        if (value instanceof Float32Array) {
+          // The serializer walks into this object's own key next; it never passes the object itself through here.
+          const ref = { $f32: [floats, value.length] };
+          arrays.push(value);
+          floats += value.length;
+          return ref;
+        }
+        if (value !== null && typeof value === 'object' && !Array.isArray(value) && hasReferenceShapedKey(value)) {
+          return renameKeys(value, (k) => (isReferenceShaped(k) ? `$${k}` : k));
+        }
+        return value;
+      });
   const head = encoder.encode(json ?? 'null');
   const tailStart = HEAD + head.length + ((4 - ((HEAD + head.length) % 4)) % 4);
   const out = new Uint8Array(tailStart + floats * 4);

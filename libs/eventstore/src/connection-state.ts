@@ -86,19 +86,26 @@ export class ConnectionState {
   }
 
   /** Settles like `request`, except that it rejects with DisconnectedError as soon as the connection drops. */
-  async unlessDropped<T>(request: Promise<T>): Promise<T> {
-    let drop: (() => void) | undefined;
-    const dropped = new Promise<never>((_, reject) => {
-      drop = () => reject(new DisconnectedError('the NATS connection dropped while a request was in flight'));
+  unlessDropped<T>(request: Promise<T>): Promise<T> {
+    // One promise per request (no race, no async frame): this wraps every publish on the hot path.
+    return new Promise<T>((resolve, reject) => {
+      const drop = () => {
+        this.dropListeners.delete(drop);
+        reject(new DisconnectedError('the NATS connection dropped while a request was in flight'));
+      };
+      this.dropListeners.add(drop);
+      // An abandoned request still settles later (usually by timing out); settling this promise again is a no-op.
+      request.then(
+        (value) => {
+          this.dropListeners.delete(drop);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.dropListeners.delete(drop);
+          reject(err);
+        },
+      );
     });
-    this.dropListeners.add(drop!);
-    // The abandoned request still settles later (usually by timing out); nobody waits for it.
-    request.catch(() => undefined);
-    try {
-      return await Promise.race([request, dropped]);
-    } finally {
-      this.dropListeners.delete(drop!);
-    }
   }
 
   stop(): void {

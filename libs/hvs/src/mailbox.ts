@@ -34,6 +34,9 @@ export {
   type ReplayOptions,
 } from './mail-messages.js';
 
+/** An unconfirmed ack's promise: already settled, shared. */
+const done = Promise.resolve();
+
 export class Mailboxes {
   private readonly consumers = new Map<string, Promise<Consumer>>();
   private readonly connections = new Set<ModelConnection>();
@@ -118,8 +121,11 @@ export class Mailboxes {
     return items.map((i) => i.event.data.messageId);
   }
 
-  /** Turns a JetStream delivery into a message, dead-lettering it after too many deliveries. */
-  async deliver(m: JsMsg): Promise<DeliveredMessage | undefined> {
+  /**
+   * Turns a JetStream delivery into a message, dead-lettering it after too many deliveries (then, and only then, it
+   * returns a promise: the common case takes no turn of the event loop).
+   */
+  deliver(m: JsMsg): DeliveredMessage | undefined | Promise<undefined> {
     const parsed = parseStoredMessage(this.mail.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
     const message = parsed.kind === 'event' ? toMessage(parsed.event) : undefined;
     if (!message || !sentAsItself(message, m.subject)) {
@@ -127,30 +133,26 @@ export class Mailboxes {
       m.term();
       return undefined;
     }
-    if (m.info.deliveryCount > this.maxDeliveries) {
-      await this.mail.appendToStream(
-        streamIds.deadLetter(message.to, message.id),
-        [
-          {
-            type: 'MessageDeadLettered',
-            data: { messageId: message.id, to: message.to, deliveries: m.info.deliveryCount - 1, reason: 'not acknowledged' },
-          },
-        ],
-        { expectedRevision: 'any', actor: this.actor },
-      );
-      m.term();
-      return undefined;
-    }
+    const deliveryCount = m.info.deliveryCount;
+    if (deliveryCount > this.maxDeliveries) return this.deadLetter(m, message.to, message.id, deliveryCount);
     return {
       ...message,
-      deliveryCount: m.info.deliveryCount,
-      ack: async (options?: { confirm?: boolean }) => {
-        if (options?.confirm) await m.ackAck();
-        else m.ack();
-      },
+      deliveryCount,
+      // Unconfirmed: sent without a turn of the event loop (the returned promise is settled already).
+      ack: (options?: { confirm?: boolean }) => (options?.confirm ? m.ackAck().then(() => undefined) : (m.ack(), done)),
       nak: (delayMs?: number) => m.nak(delayMs),
       working: () => m.working(),
     };
+  }
+
+  private async deadLetter(m: JsMsg, to: string, messageId: string, deliveryCount: number): Promise<undefined> {
+    await this.mail.appendToStream(
+      streamIds.deadLetter(to, messageId),
+      [{ type: 'MessageDeadLettered', data: { messageId, to, deliveries: deliveryCount - 1, reason: 'not acknowledged' } }],
+      { expectedRevision: 'any', actor: this.actor },
+    );
+    m.term();
+    return undefined;
   }
 
   /** Pending messages, oldest first, each returned once: acknowledged (and the ack confirmed) before returning. */
@@ -296,12 +298,19 @@ export class Mailboxes {
     const seen = new Set<string>();
     try {
       for await (const m of batch) {
-        const delivered = await this.deliver(m);
-        if (!delivered) continue;
+        const parsed = parseStoredMessage(this.mail.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
+        const message = parsed.kind === 'event' ? toMessage(parsed.event) : undefined;
+        if (!message || !sentAsItself(message, m.subject)) {
+          m.term();
+          continue;
+        }
+        if (m.info.deliveryCount > this.maxDeliveries) {
+          await this.deadLetter(m, message.to, message.id, m.info.deliveryCount);
+          continue;
+        }
         onArrival(m);
-        if (seen.has(delivered.id)) continue;
-        seen.add(delivered.id);
-        const { ack: _a, nak: _n, working: _w, deliveryCount: _d, ...message } = delivered;
+        if (seen.has(message.id)) continue;
+        seen.add(message.id);
         out.push({ m, message });
       }
     } catch (err) {

@@ -6,7 +6,7 @@ import { PREFETCH, type DeliveredMessage, type ReceivedMessage, type ReceiveOpti
 export interface MailboxAccess {
   readonly ackWaitMs: number;
   consumer(modelId: string): Promise<Consumer>;
-  deliver(m: JsMsg): Promise<DeliveredMessage | undefined>;
+  deliver(m: JsMsg): DeliveredMessage | undefined | Promise<undefined>;
   send(from: string, to: string, body: unknown): Promise<string>;
   receive(modelId: string, options?: ReceiveOptions): Promise<ReceivedMessage[]>;
   replay(modelId: string, options?: ReplayOptions): Promise<ReceivedMessage[]>;
@@ -74,8 +74,9 @@ export class ModelConnection {
           continue;
         }
         // The one handed out is the caller's: past its ack wait without ack() or working(), it comes back.
-        const delivered = await this.mailboxes.deliver(next.m);
-        if (delivered) yield delivered;
+        const delivered = this.mailboxes.deliver(next.m);
+        if (delivered instanceof Promise) await delivered;
+        else if (delivered) yield delivered;
       }
     } finally {
       clearInterval(keepAlive);
