@@ -55,6 +55,7 @@ interface NativeGraph {
   count(): number;
   capacity(): number;
   isDeleted(label: number): boolean;
+  readElement(label: number, out: Float32Array): void;
   dispose(): void;
 }
 
@@ -247,6 +248,16 @@ export class Graph {
   vectors(): Float32Array {
     if (!this.view || this.view.byteLength === 0) this.view = new Float32Array(this.native.buffer());
     return this.view;
+  }
+
+  /** Floats per element (the vector and what follows it, see `Metric`): what `readElement` fills. */
+  get elementFloats(): number {
+    return this.native.layout()[2];
+  }
+
+  /** A quantized graph's float element of `label` into `out` (`elementFloats` floats), read from the raw store. */
+  readElement(label: number, out: Float32Array): void {
+    this.native.readElement(label, out);
   }
 
   /** Writes the graph to `path`; a quantized graph also writes `<path>.raw` (its parameters and float elements). */

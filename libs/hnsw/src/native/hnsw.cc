@@ -317,6 +317,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
                                         InstanceMethod("count", &Graph::Count),
                                         InstanceMethod("capacity", &Graph::Capacity),
                                         InstanceMethod("isDeleted", &Graph::IsDeleted),
+                                        InstanceMethod("readElement", &Graph::ReadElement),
                                         InstanceMethod("dispose", &Graph::Dispose),
                                     });
     exports.Set("Graph", fn);
@@ -792,6 +793,9 @@ class Graph : public Napi::ObjectWrap<Graph> {
     if (label < 0 || label >= static_cast<int64_t>(index_->cur_element_count.load())) return Napi::Boolean::New(env, false);
     return Napi::Boolean::New(env, index_->isMarkedDeleted(static_cast<hnswlib::tableint>(label)));
   }
+
+  // readElement(label, out: Float32Array of layout()[2] floats): a quantized graph's laid-out float element.
+  Napi::Value ReadElement(const Napi::CallbackInfo& info);
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
