@@ -101,6 +101,14 @@ describe('quantized Graph', () => {
     });
   }
 
+  it('int8 added one by one: the quantizer retrains on the first 256 and keeps recall', () => {
+    const g = new Graph({ metric: 'l2', dimension: DIM, capacity: N, M: 16, efConstruction: 100, seed: 7, quantization: 'int8' });
+    g.setEf(64);
+    for (let i = 0; i < N; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    expect(recall(g, 'l2', data, queries)).toBeGreaterThanOrEqual(0.95);
+    g.dispose();
+  });
+
   it('save/load keeps the codes, the quantizer and the raw vectors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hvs-quant-'));
     dirs.push(dir);

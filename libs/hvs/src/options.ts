@@ -15,6 +15,13 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
   M: z.number().int().min(2).max(128).default(16),
   efConstruction: z.number().int().min(8).max(4096).default(200),
   ef: z.number().int().min(1).max(4096).default(64),
+  /**
+   * What the graph holds per vector: float32 (none), int8 codes or sign bits (binary, spherical only), with the float
+   * vectors in an unlinked file and every result rescored exactly (see @hvs-nvm/hnsw's Quantization).
+   */
+  quantization: z.enum(['none', 'int8', 'binary']).default('none'),
+  /** Quantized: candidates rescored exactly per wanted hit (default 4 for int8, 10 for binary). */
+  rescoreFactor: z.number().int().min(1).max(1000).optional(),
   /** Who writes (recorded on every event). */
   actor: z.string().min(1).default('system'),
   maxMetadataBytes: z

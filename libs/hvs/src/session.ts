@@ -93,6 +93,8 @@ export class HvsSession {
         M: opts.M,
         efConstruction: opts.efConstruction,
         ef: opts.ef,
+        quantization: opts.quantization,
+        ...(opts.rescoreFactor === undefined ? {} : { rescoreFactor: opts.rescoreFactor }),
       };
       const mailboxes = new Mailboxes(mailStore, store, opts.actor, opts.maxMessageBytes, {
         ackWaitMs: opts.ackWaitMs,

@@ -380,6 +380,8 @@ class Graph : public Napi::ObjectWrap<Graph> {
   void insertElement(const float* element, uint32_t label);
   /** Trains an untrained quantizer on (up to 20000 of) `count` vectors. */
   void trainOn(const float* vectors, size_t count);
+  /** Retrains the quantizer on the stored elements and `element` (the next one), re-encoding the stored codes. */
+  void retrain(const float* element);
   bool ready(Napi::Env env) {
     if (index_) return true;
     Napi::Error::New(env, "the graph is disposed").ThrowAsJavaScriptException();
@@ -813,6 +815,8 @@ class Graph : public Napi::ObjectWrap<Graph> {
   std::unique_ptr<hvsquant::QuantSpace> quant_;
   std::unique_ptr<hvsquant::RawStore> raw_;
   size_t rescore_ = 4;
+  /** Elements the int8 quantizer was trained on: below kWarmTraining, each new one retrains it (see retrain). */
+  size_t trainedOn_ = 0;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> index_;
   std::vector<float> scratch_;
   Napi::Reference<Napi::ArrayBuffer> view_;
