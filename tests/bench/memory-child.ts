@@ -27,7 +27,9 @@ async function settle(): Promise<NodeJS.MemoryUsage> {
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(n) || n < 1 || (mode !== 'raw' && mode !== 'hvs')) throw new Error('usage: memory-child raw|hvs N URL EF');
+  if (!Number.isInteger(n) || n < 1 || !['raw', 'hvs', 'hvs-int8'].includes(mode ?? '')) {
+    throw new Error('usage: memory-child raw|hvs|hvs-int8 N URL EF');
+  }
   const set = mixture(n, D, 3);
   let before: NodeJS.MemoryUsage;
   let after: NodeJS.MemoryUsage;
@@ -41,7 +43,15 @@ async function main(): Promise<void> {
     hold = [index, set];
   } else {
     const dir = `${process.env['TMPDIR'] ?? '/tmp'}/hvs-nvm-bench-mem-${process.pid}`;
-    const hvs = await HVS.open({ storagePath: dir, natsUrl: url, collection: `mem${process.pid}`, dimension: D, efConstruction });
+    const quantization = mode === 'hvs-int8' ? 'int8' : 'none';
+    const hvs = await HVS.open({
+      storagePath: dir,
+      natsUrl: url,
+      collection: `mem${process.pid}`,
+      dimension: D,
+      efConstruction,
+      quantization,
+    });
     // A first write warms the code paths (zod, codec, nats), so their one-off allocations are not counted per vector.
     await hvs.storeVector(row(set, 0), {}, { id: 'warm' });
     await hvs.deleteVector('warm');

@@ -24,6 +24,7 @@ import { hierarchy } from './scenarios/hierarchy.js';
 import { retrieval } from './scenarios/retrieval.js';
 import { peers } from './scenarios/peers.js';
 import { history } from './scenarios/history.js';
+import { quantization } from './scenarios/quantization.js';
 
 const SCENARIOS: Scenario[] = [
   ingest,
@@ -40,6 +41,7 @@ const SCENARIOS: Scenario[] = [
   hierarchy,
   retrieval,
   history,
+  quantization,
   peers,
 ];
 /** Run only when named in --only: building five engines at 100k (peers), or five projectors of one log (sharded), takes longer than the full run's budget. */

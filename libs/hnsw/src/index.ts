@@ -1,11 +1,26 @@
 // Public face of @hvs-nvm/hnsw: an hnswlib HNSW graph over typed arrays that also stores the original vectors.
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. */
 export type Metric = 'l2' | 'cosine' | 'poincare';
 
 const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2 };
+
+/**
+ * What the graph holds per vector. none: the float32 element (the graph is the vector store). int8: one byte per
+ * dimension (per-dimension minimum, one scale, trained on the first batch). binary: one sign bit per dimension
+ * (cosine only). Quantized graphs keep the float elements in an unlinked file (read back with pread, never
+ * resident) and rescore `k · rescoreFactor` candidates exactly, so distances are exact and recall is nearly so.
+ */
+export type Quantization = 'none' | 'int8' | 'binary';
+
+export const QUANTIZATIONS: readonly Quantization[] = ['none', 'int8', 'binary'];
+const QUANTIZATION_CODE: Record<Quantization, number> = { none: 0, int8: 1, binary: 2 };
+/** Candidates per wanted hit that a quantized search rescores exactly (binary codes are coarser). */
+export const DEFAULT_RESCORE_FACTOR: Record<Quantization, number> = { none: 1, int8: 4, binary: 10 };
 
 interface NativeGraph {
   add(vector: Float32Array, label: number): void;
@@ -41,12 +56,23 @@ interface NativeGraph {
   count(): number;
   capacity(): number;
   isDeleted(label: number): boolean;
+  readElement(label: number, out: Float32Array): void;
   dispose(): void;
 }
 
 type NativeModule = {
   trimAllocator(heapToo?: boolean): boolean;
-  Graph: new (metric: number, dim: number, capacity: number, M: number, efConstruction: number, seed: number) => NativeGraph;
+  Graph: new (
+    metric: number,
+    dim: number,
+    capacity: number,
+    M: number,
+    efConstruction: number,
+    seed: number,
+    quantization?: number,
+    rawPath?: string,
+    rescore?: number,
+  ) => NativeGraph;
 };
 
 // The addon is built by this package's install script (node-gyp), next to src/ and dist/ alike.
@@ -74,6 +100,12 @@ export interface GraphOptions {
    * the seed and the order of inserts.
    */
   insertThreads?: number;
+  /** See `Quantization` (default none). The first addBatch trains int8; adding one by one first trains on one vector. */
+  quantization?: Quantization;
+  /** Quantized: candidates rescored per wanted hit (default DEFAULT_RESCORE_FACTOR). */
+  rescoreFactor?: number;
+  /** Quantized: where the float elements' file is created (and unlinked at once); default the OS temp directory. */
+  rawStoreDir?: string;
 }
 
 /** The default of GraphOptions.insertThreads. */
@@ -95,6 +127,7 @@ export class Graph {
   readonly stride: number;
   /** Offset of an element's vector from the element's start, in floats. */
   readonly dataOffset: number;
+  readonly quantization: Quantization;
   private readonly native: NativeGraph;
   private view?: Float32Array;
   private batches = 0;
@@ -106,6 +139,15 @@ export class Graph {
     this.metric = options.metric;
     this.dimension = options.dimension;
     this.insertThreads = Math.max(1, Math.floor(options.insertThreads ?? defaultInsertThreads()));
+    const quantization = options.quantization ?? 'none';
+    if (!QUANTIZATIONS.includes(quantization)) throw new RangeError(`unknown quantization '${String(quantization)}'`);
+    if (quantization === 'binary' && options.metric !== 'cosine') {
+      throw new RangeError('binary quantization needs the cosine metric');
+    }
+    this.quantization = quantization;
+    const rescore = options.rescoreFactor ?? DEFAULT_RESCORE_FACTOR[quantization];
+    if (!Number.isInteger(rescore) || rescore < 1) throw new RangeError(`rescoreFactor must be a positive integer`);
+    const rawPath = join(options.rawStoreDir ?? tmpdir(), `hvs-raw-${process.pid}-${randomBytes(6).toString('hex')}.f32`);
     this.native = new native.Graph(
       METRIC_CODE[options.metric],
       options.dimension,
@@ -113,6 +155,9 @@ export class Graph {
       options.M,
       options.efConstruction,
       options.seed,
+      QUANTIZATION_CODE[quantization],
+      rawPath,
+      rescore,
     );
     const [strideBytes, offsetBytes] = this.native.layout();
     // hnswlib's element: level-0 links (4-byte ints), the vector (floats), the 8-byte label: all 4-byte aligned.
@@ -211,12 +256,23 @@ export class Graph {
     }
   }
 
-  /** Zero-copy view over every element (see the class comment). Never write into it. */
+  /** Zero-copy view over every element (see the class comment). Never write into it. Not for quantized graphs. */
   vectors(): Float32Array {
     if (!this.view || this.view.byteLength === 0) this.view = new Float32Array(this.native.buffer());
     return this.view;
   }
 
+  /** Floats per element (the vector and what follows it, see `Metric`): what `readElement` fills. */
+  get elementFloats(): number {
+    return this.native.layout()[2];
+  }
+
+  /** A quantized graph's float element of `label` into `out` (`elementFloats` floats), read from the raw store. */
+  readElement(label: number, out: Float32Array): void {
+    this.native.readElement(label, out);
+  }
+
+  /** Writes the graph to `path`; a quantized graph also writes `<path>.raw` (its parameters and float elements). */
   save(path: string): void {
     this.native.save(path);
   }

@@ -22,6 +22,13 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
    * than two. 1: the graph depends only on the order of the log.
    */
   insertThreads: z.number().int().min(1).max(256).optional(),
+  /**
+   * What the graph holds per vector: float32 (none), int8 codes or sign bits (binary, spherical only), with the float
+   * vectors in an unlinked file and every result rescored exactly (see @hvs-nvm/hnsw's Quantization).
+   */
+  quantization: z.enum(['none', 'int8', 'binary']).default('none'),
+  /** Quantized: candidates rescored exactly per wanted hit (default 4 for int8, 10 for binary). */
+  rescoreFactor: z.number().int().min(1).max(1000).optional(),
   /** Who writes (recorded on every event). */
   actor: z.string().min(1).default('system'),
   maxMetadataBytes: z

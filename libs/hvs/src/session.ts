@@ -78,6 +78,8 @@ export class HvsSession {
       efConstruction: opts.efConstruction,
       ef: opts.ef,
       insertThreads: opts.insertThreads,
+      quantization: opts.quantization,
+      ...(opts.rescoreFactor === undefined ? {} : { rescoreFactor: opts.rescoreFactor }),
     };
     const snapshotDir = join(storagePath, 'projection', `${opts.collection}-${opts.geometry}-${opts.dimension}${shardSuffix(opts.shard)}`);
     // The live projection's snapshot is read and mapped while the connection and the stores open; it is checked

@@ -16,6 +16,8 @@ const ManifestSchema = z.object({
   geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
   M: z.number().int(),
   efConstruction: z.number().int(),
+  /** Absent: none. Quantized graphs also have `index-<generation>.hnsw.raw` (the quantizer and the float vectors). */
+  quantization: z.enum(['int8', 'binary']).optional(),
   nextLabel: z.number().int().nonnegative(),
   live: z.number().int().nonnegative(),
   indexBytes: z.number().int().nonnegative(),
@@ -33,7 +35,7 @@ const MANIFEST = 'manifest.json';
 export type SnapshotCapture = (indexFile: string) => {
   ids: Buffer;
   payload?: Buffer;
-  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'nextLabel' | 'live'>;
+  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'quantization' | 'nextLabel' | 'live'>;
 };
 
 /** Writes a snapshot under `dir`; a crash at any point leaves the previous snapshot readable. */
@@ -66,12 +68,13 @@ export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture):
     // The manifest last, whole or not at all: it names the generation a reader loads.
     await writeCheckpointFile(join(dir, MANIFEST), JSON.stringify(manifest));
     for (const name of await readdir(dir)) {
-      if (/^(index|data|ids|payload)-[0-9a-f]+\.(hnsw|bin|json)$|\.tmp$/.test(name) && !name.includes(generation)) {
+      if (/^(index|data|ids|payload)-[0-9a-f]+\.(hnsw|bin|json)(\.raw)?$|\.tmp$/.test(name) && !name.includes(generation)) {
         await rm(join(dir, name), { force: true });
       }
     }
   } catch (err) {
     await rm(indexFile, { force: true }).catch(() => undefined);
+    await rm(`${indexFile}.raw`, { force: true }).catch(() => undefined);
     await rm(idsFile, { force: true }).catch(() => undefined);
     await rm(payloadFile, { force: true }).catch(() => undefined);
     throw new VectorIndexError(`snapshot to '${dir}'`, err);

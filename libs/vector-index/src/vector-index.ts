@@ -2,7 +2,7 @@
 // and the search entry point (the planner picks graph or scan; the hyperboloid has its own search).
 // Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity, payload index) is private state every
 // operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
-import { Graph, type Metric } from '@hvs-nvm/hnsw';
+import { Graph, type Metric, type Quantization } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError, VectorIndexError } from './errors.js';
 import { checkVector, distanceFrom, sphericalFromSums, type Geometry } from './geometry.js';
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
@@ -31,6 +31,9 @@ export class VectorIndex {
    * again after every resize or load (the old view is detached then).
    */
   private arena: Float32Array;
+  private readonly quantization: Quantization;
+  /** Quantized: the scratch element `elementOf` reads into. */
+  private readonly element: Float32Array;
   private stride: number;
   private dataOffset: number;
   /**
@@ -84,6 +87,8 @@ export class VectorIndex {
         efConstruction: this.efConstruction,
         seed: o.seed,
         insertThreads: o.insertThreads,
+        quantization: o.quantization,
+        rescoreFactor: o.rescoreFactor,
       });
       this.graph.setEf(this.ef);
       this.currentEf = this.ef;
@@ -92,7 +97,9 @@ export class VectorIndex {
     }
     this.stride = this.graph.stride;
     this.dataOffset = this.graph.dataOffset;
-    this.arena = this.graph.vectors();
+    this.quantization = o.quantization;
+    this.element = new Float32Array(this.quantization === 'none' ? 0 : this.graph.elementFloats);
+    this.arena = this.view();
     this.ballGraph = {
       dimension: this.dimension,
       live: () => this.size,
@@ -116,14 +123,25 @@ export class VectorIndex {
     return label * this.stride + this.dataOffset;
   }
 
+  /** The zero-copy view of the graph's elements; empty for a quantized graph (its floats are read per label). */
+  private view(): Float32Array {
+    return this.quantization === 'none' ? this.graph.vectors() : new Float32Array(0);
+  }
+
+  /** Label's laid-out element and where it starts: in the arena, or (quantized) read into a scratch element. */
+  private elementOf(label: number): [Float32Array, number] {
+    if (this.quantization === 'none') return [this.arena, this.offset(label)];
+    this.graph.readElement(label, this.element);
+    return [this.element, 0];
+  }
+
   /**
    * Copies label's original vector into `out`. Spherical elements hold x·2^−e with e ≠ 0 only for norms beyond
    * 2^±40 (so that dot products cannot overflow): scaling back by a power of two is exact.
    */
   copyLabel(label: number, out: Float32Array, at: number): void {
-    const from = this.offset(label);
+    const [arena, from] = this.elementOf(label);
     const dim = this.dimension;
-    const arena = this.arena;
     const e = this.geometry === 'spherical' ? arena[from + dim + 1]! : 0;
     if (e === 0) {
       for (let i = 0; i < dim; i++) out[at + i] = arena[from + i]!;
@@ -440,11 +458,12 @@ export class VectorIndex {
   private exactScan(query: Float32Array, k: number, filter?: (label: number) => boolean): SearchHit[] {
     const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const { arena, stride, dataOffset, labelToId } = this;
+    const quantized = this.quantization !== 'none';
     const top = new TopK(Math.min(k, this.size));
     for (let label = 0; label < this.nextLabel; label++) {
       const id = labelToId[label];
       if (id === undefined || (filter && !filter(label))) continue;
-      top.offer(label, dist(arena, label * stride + dataOffset));
+      top.offer(label, quantized ? dist(...this.elementOf(label)) : dist(arena, label * stride + dataOffset));
     }
     return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
   }
@@ -469,6 +488,7 @@ export class VectorIndex {
    */
   private finish(query: Float32Array, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array): SearchHit[] {
     if (count === 0) return [];
+    if (this.quantization !== 'none') return this.finishQuantized(query, labels, count, vectors);
     const dim = this.dimension;
     const spherical = this.geometry === 'spherical';
     if (this.sums.length < 2 * count) this.sums = new Float64Array(2 * count);
@@ -495,6 +515,27 @@ export class VectorIndex {
       // A tiny angle (near-duplicate): arccos is ill-conditioned there, distanceFrom takes the chord.
       if (distance < 0) distance = distanceFrom(this.geometry, query, this.queryScratch)(this.arena, this.offset(label));
       hits.push(block ? { id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) } : { id, label, distance });
+    }
+    return hits.sort(byDistance);
+  }
+
+  /** A quantized graph's hits: it holds codes, so each hit's float element is read back and its distance taken in JS. */
+  private finishQuantized(query: Float32Array, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array) {
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
+    const dim = this.dimension;
+    const block = vectors?.(count * dim);
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < count; i++) {
+      const label = labels[i]!;
+      const id = this.labelToId[label];
+      if (id === undefined) continue;
+      const distance = dist(...this.elementOf(label));
+      if (!block) {
+        hits.push({ id, label, distance });
+        continue;
+      }
+      this.copyLabel(label, block, i * dim);
+      hits.push({ id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) });
     }
     return hits.sort(byDistance);
   }
@@ -549,7 +590,7 @@ export class VectorIndex {
     } catch (err) {
       throw new VectorIndexError(`resize to ${capacity} vectors`, err);
     }
-    this.arena = this.graph.vectors();
+    this.arena = this.view();
     this.capacity = capacity;
   }
 
@@ -570,6 +611,7 @@ export class VectorIndex {
           geometry: this.geometry,
           M: this.M,
           efConstruction: this.efConstruction,
+          ...(this.quantization === 'none' ? {} : { quantization: this.quantization }),
           nextLabel: this.nextLabel,
           live: this.size,
         },
@@ -586,26 +628,33 @@ export class VectorIndex {
       manifest.dimension !== index.dimension ||
       manifest.geometry !== index.geometry ||
       manifest.M !== index.M ||
-      manifest.efConstruction !== index.efConstruction
+      manifest.efConstruction !== index.efConstruction ||
+      (manifest.quantization ?? 'none') !== index.quantization
     ) {
       index.dispose();
       return undefined;
     }
     try {
       // The graph file is checked (size, CRC-32) by the native open, over its mapping: read once, never copied.
-      const files = await checkedSnapshotFiles(dir, manifest, { graph: false });
+      // A quantized graph is read (codes are small; its float elements are copied from the .raw sidecar).
+      const quantized = index.quantization !== 'none';
+      const files = await checkedSnapshotFiles(dir, manifest, { graph: quantized });
       if (!files) return index.discard();
       const { indexFile, labelToId, payload } = files;
-      index.graph.openMapped(indexFile, manifest.nextLabel, {
-        deleted: manifest.nextLabel - manifest.live,
-        crc32: manifest.indexCrc32,
-        bytes: manifest.indexBytes,
-      });
+      if (quantized) {
+        index.graph.load(indexFile, manifest.nextLabel);
+      } else {
+        index.graph.openMapped(indexFile, manifest.nextLabel, {
+          deleted: manifest.nextLabel - manifest.live,
+          crc32: manifest.indexCrc32,
+          bytes: manifest.indexBytes,
+        });
+      }
       if (index.graph.count() !== manifest.nextLabel) return index.discard();
       index.graph.setEf(index.ef);
       index.currentEf = index.ef;
       index.capacity = index.graph.capacity();
-      index.arena = index.graph.vectors();
+      index.arena = index.view();
       index.nextLabel = manifest.nextLabel;
       const slots = slotsFromIds(labelToId, manifest.nextLabel);
       if (!slots || slots.live !== manifest.live) return index.discard();

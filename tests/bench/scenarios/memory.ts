@@ -28,7 +28,7 @@ function serverRss(pid: number): number {
   }
 }
 
-async function child(mode: 'raw' | 'hvs', n: number, url: string): Promise<ChildReport> {
+async function child(mode: 'raw' | 'hvs' | 'hvs-int8', n: number, url: string): Promise<ChildReport> {
   const { stdout } = await run(
     process.execPath,
     ['--expose-gc', ...nodeArgsOf('tests/bench/memory-child.ts'), mode, String(n), url, String(EF_CONSTRUCTION)],
@@ -48,6 +48,7 @@ export const memory: Scenario = {
     const ours: number[] = [];
     const raw: number[] = [];
     const details: Record<string, unknown>[] = [];
+    const int8: number[] = [];
     const pid = ctx.server.server.pid;
     for (let r = 0; r < count; r++) {
       const w = await child('raw', n, ctx.server.url);
@@ -56,7 +57,9 @@ export const memory: Scenario = {
       const o = await child('hvs', n, ctx.server.url);
       const s1 = serverRss(pid);
       ours.push(o.rssBytes / n);
-      details.push({ raw: w, hvs: o, natsServerRssGrowthBytes: s1 - s0 });
+      const q = await child('hvs-int8', n, ctx.server.url);
+      int8.push(q.rssBytes / n);
+      details.push({ raw: w, hvs: o, hvsInt8: q, natsServerRssGrowthBytes: s1 - s0 });
       ctx.log(
         `memory round ${r + 1}: raw ${(w.rssBytes / n).toFixed(0)} B/vector, HVS ${(o.rssBytes / n).toFixed(0)} B/vector (heap ${(o.heapUsedBytes / n).toFixed(0)}, external ${(o.externalBytes / n).toFixed(0)}); nats-server grew ${((s1 - s0) / 2 ** 20).toFixed(0)} MiB`,
       );
@@ -71,6 +74,13 @@ export const memory: Scenario = {
         pass: o.median / w.median <= 1.5,
         note: `HVS heap used ${(last.hvs.heapUsedBytes / n).toFixed(0)} / committed ${(last.hvs.heapTotalBytes / n).toFixed(0)} B/vector, external ${(last.hvs.externalBytes / n).toFixed(0)}; nats-server (other process) +${(last.natsServerRssGrowthBytes / n).toFixed(0)} B/vector`,
         extra: { n, efConstruction: EF_CONSTRUCTION, details },
+      }),
+      ratioRow('memory', `${n} × 128-d, quantization int8, RSS growth after gc`, 'bytes/vector', summarise(int8), w, {
+        better: 'lower',
+        target: '≤ 0.35× raw',
+        pass: summarise(int8).median / w.median <= 0.35,
+        note: 'float vectors in an unlinked file (page cache, not RSS), results rescored exactly; see the quantization scenario for recall',
+        extra: { n },
       }),
     ];
   },

@@ -25,6 +25,7 @@
 #include "hnswlib.h"
 #include "gather.h"
 #include "mapped.h"
+#include "quantized_space.h"
 
 #include <v8.h>
 
@@ -318,13 +319,16 @@ class Graph : public Napi::ObjectWrap<Graph> {
                                         InstanceMethod("count", &Graph::Count),
                                         InstanceMethod("capacity", &Graph::Capacity),
                                         InstanceMethod("isDeleted", &Graph::IsDeleted),
+                                        InstanceMethod("readElement", &Graph::ReadElement),
                                         InstanceMethod("dispose", &Graph::Dispose),
                                     });
     exports.Set("Graph", fn);
     return exports;
   }
 
-  // new Graph(metric, dim, capacity, M, efConstruction, seed)
+  // new Graph(metric, dim, capacity, M, efConstruction, seed, quantization = 0, rawPath = "", rescore = 4)
+  // quantization 1 int8, 2 binary (cosine only): the graph holds codes, the float elements go to an unlinked file at
+  // rawPath, and searches rescore k·rescore candidates exactly (see quantized_space.h).
   explicit Graph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Graph>(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 6) {
@@ -341,9 +345,19 @@ class Graph : public Napi::ObjectWrap<Graph> {
       Napi::RangeError::New(env, "Graph: bad metric, dim, capacity, M, efConstruction or seed").ThrowAsJavaScriptException();
       return;
     }
+    const int quant = info.Length() > 6 && info[6].IsNumber() ? info[6].As<Napi::Number>().Int32Value() : 0;
+    if (quant < hvsquant::kNone || quant > hvsquant::kBinary || (quant == hvsquant::kBinary && metric != kCosine)) {
+      Napi::RangeError::New(env, "Graph: bad quantization (binary needs cosine)").ThrowAsJavaScriptException();
+      return;
+    }
+    if (info.Length() > 8 && info[8].IsNumber()) rescore_ = std::max<int64_t>(1, info[8].As<Napi::Number>().Int64Value());
     try {
       space_ = std::make_unique<Space>(metric, static_cast<size_t>(dim));
-      index_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), static_cast<size_t>(capacity),
+      if (quant != hvsquant::kNone) {
+        quant_ = std::make_unique<hvsquant::QuantSpace>(quant, metric, static_cast<size_t>(dim));
+        raw_ = std::make_unique<hvsquant::RawStore>(info[7].As<Napi::String>().Utf8Value(), space_->floats());
+      }
+      index_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(graphSpace(), static_cast<size_t>(capacity),
                                                                   static_cast<size_t>(M), static_cast<size_t>(efc),
                                                                   static_cast<size_t>(seed));
     } catch (const std::exception& e) {
@@ -356,6 +370,20 @@ class Graph : public Napi::ObjectWrap<Graph> {
   ~Graph() override { hvsmapped::release(index_.get(), mapped_); }
 
  private:
+  /** The space hnswlib sees: the codes when quantized, else the float elements. */
+  hnswlib::SpaceInterface<float>* graphSpace() {
+    return quant_ ? static_cast<hnswlib::SpaceInterface<float>*>(quant_.get()) : space_.get();
+  }
+
+  /** Exactly rescored nearest `k` of the quantized graph's k·rescore candidates for the laid-out query `element`. */
+  std::priority_queue<std::pair<float, hnswlib::labeltype>> rescored(
+      const float* element, size_t k, hnswlib::BaseFilterFunctor* admit, AllowFilter* allow);
+  /** Inserts the laid-out `element` at `label` (the lock held): its code in the graph, the floats in the raw store. */
+  void insertElement(const float* element, uint32_t label);
+  /** Trains an untrained quantizer on (up to 20000 of) `count` vectors. */
+  void trainOn(const float* vectors, size_t count);
+  /** Retrains the quantizer on the stored elements and `element` (the next one), re-encoding the stored codes. */
+  void retrain(const float* element);
   bool ready(Napi::Env env) {
     if (index_) return true;
     Napi::Error::New(env, "the graph is disposed").ThrowAsJavaScriptException();
@@ -421,7 +449,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
       return "the graph is full (" + std::to_string(count) + " slots): resize first";
     }
     try {
-      index_->addPoint(element.data(), static_cast<hnswlib::labeltype>(label));
+      insertElement(element.data(), label);
     } catch (const std::exception& e) {
       return std::string("add: ") + e.what();
     }
@@ -542,8 +570,9 @@ class Graph : public Napi::ObjectWrap<Graph> {
     {
       std::shared_lock<std::shared_mutex> lock(mutex_);
       try {
-        top = allow ? searchAdmitted(*index_, element.data(), static_cast<size_t>(k), index_->ef_, *allow)
-                    : index_->searchKnn(element.data(), static_cast<size_t>(k), admit);
+        top = quant_  ? rescored(element.data(), static_cast<size_t>(k), admit, allow.get())
+              : allow ? searchAdmitted(*index_, element.data(), static_cast<size_t>(k), index_->ef_, *allow)
+                      : index_->searchKnn(element.data(), static_cast<size_t>(k), admit);
       } catch (const std::exception& e) {
         Napi::Error::New(env, std::string("search: ") + e.what()).ThrowAsJavaScriptException();
         return env.Undefined();
@@ -597,12 +626,15 @@ class Graph : public Napi::ObjectWrap<Graph> {
       std::shared_lock<std::shared_mutex> lock(mutex_);
       const size_t used = index_->cur_element_count.load();
       const size_t want = static_cast<size_t>(k);
-      auto dist = index_->fstdistfunc_;
-      void* param = index_->dist_func_param_;
+      auto dist = quant_ ? space_->get_dist_func() : index_->fstdistfunc_;
+      void* param = quant_ ? space_->get_dist_func_param() : index_->dist_func_param_;
+      std::vector<float> stored(quant_ ? space_->floats() : 0);
       for (int64_t i = 0; i < count; i++) {
         const uint32_t label = c[i];
         if (label >= used || index_->isMarkedDeleted(label)) continue;
-        const float d = dist(element.data(), index_->getDataByInternalId(label), param);
+        if (quant_ && !raw_->read(label, stored.data())) continue;
+        const void* at = quant_ ? static_cast<const void*>(stored.data()) : index_->getDataByInternalId(label);
+        const float d = dist(element.data(), at, param);
         if (top.size() < want) {
           top.emplace(d, label);
         } else if (d < top.top().first) {
@@ -665,6 +697,10 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value Buffer(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
+    if (quant_) {
+      Napi::Error::New(env, "buffer: a quantized graph holds codes, not the vectors").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
     std::shared_lock<std::shared_mutex> lock(mutex_);
     if (!view_.IsEmpty() && !view_.Value().IsDetached()) return view_.Value();
     const size_t bytes = index_->max_elements_ * index_->size_data_per_element_;
@@ -691,6 +727,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     std::shared_lock<std::shared_mutex> lock(mutex_);
     try {
       index_->saveIndex(path);
+      if (quant_) saveSidecar(path + ".raw");
     } catch (const std::exception& e) {
       Napi::Error::New(env, std::string("save: ") + e.what()).ThrowAsJavaScriptException();
     }
@@ -706,13 +743,13 @@ class Graph : public Napi::ObjectWrap<Graph> {
     std::unique_lock<std::shared_mutex> lock(mutex_);
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> loaded;
     try {
-      loaded = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), path, false,
+      loaded = std::make_unique<hnswlib::HierarchicalNSW<float>>(graphSpace(), path, false,
                                                                   static_cast<size_t>(std::max<int64_t>(capacity, 0)));
     } catch (const std::exception& e) {
       Napi::Error::New(env, std::string("load: ") + e.what()).ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    if (loaded->data_size_ != space_->get_data_size() ||
+    if (loaded->data_size_ != graphSpace()->get_data_size() ||
         loaded->size_data_per_element_ != loaded->size_links_level0_ + loaded->data_size_ + sizeof(hnswlib::labeltype)) {
       Napi::Error::New(env, "load: the file was written for another layout").ThrowAsJavaScriptException();
       return env.Undefined();
@@ -721,6 +758,13 @@ class Graph : public Napi::ObjectWrap<Graph> {
     for (size_t i = 0; i < count; i++) {
       if (loaded->getExternalLabel(static_cast<hnswlib::tableint>(i)) != i) {
         Napi::Error::New(env, "load: labels are not slots in this file").ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+    }
+    if (quant_) {
+      const std::string error = loadSidecar(path + ".raw", count);
+      if (!error.empty()) {
+        Napi::Error::New(env, "load: " + error).ThrowAsJavaScriptException();
         return env.Undefined();
       }
     }
@@ -742,6 +786,10 @@ class Graph : public Napi::ObjectWrap<Graph> {
     const int64_t bytes = info[4].As<Napi::Number>().Int64Value();
     if (capacity < 0 || deleted < 0 || bytes < 0) {
       Napi::RangeError::New(env, "openMapped: capacity, deleted and bytes are counts").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    if (quant_) {
+      Napi::Error::New(env, "openMapped: a quantized graph is loaded with load").ThrowAsJavaScriptException();
       return env.Undefined();
     }
     std::unique_lock<std::shared_mutex> lock(mutex_);
@@ -789,6 +837,9 @@ class Graph : public Napi::ObjectWrap<Graph> {
     return Napi::Boolean::New(env, index_->isMarkedDeleted(static_cast<hnswlib::tableint>(label)));
   }
 
+  // readElement(label, out: Float32Array of layout()[2] floats): a quantized graph's laid-out float element.
+  Napi::Value ReadElement(const Napi::CallbackInfo& info);
+
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
     detachView();
@@ -797,7 +848,16 @@ class Graph : public Napi::ObjectWrap<Graph> {
     return info.Env().Undefined();
   }
 
+  void saveSidecar(const std::string& path) const;
+  std::string loadSidecar(const std::string& path, size_t count);
+
   std::unique_ptr<Space> space_;
+  /** Set when quantized: the codes' space and the float elements' store. */
+  std::unique_ptr<hvsquant::QuantSpace> quant_;
+  std::unique_ptr<hvsquant::RawStore> raw_;
+  size_t rescore_ = 4;
+  /** Elements the int8 quantizer was trained on: below kWarmTraining, each new one retrains it (see retrain). */
+  size_t trainedOn_ = 0;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> index_;
   std::vector<float> scratch_;
   Napi::Reference<Napi::ArrayBuffer> view_;
@@ -831,9 +891,13 @@ AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, N
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
 void AddBatchWorker::Execute() {
-  if (executeParallel()) return;
-  std::vector<float> element(graph_->space_->floats());
   const size_t dim = graph_->space_->dim();
+  std::vector<float> element(graph_->space_->floats());
+  if (graph_->quant_) {
+    graph_->trainOn(data_, count_);
+  } else if (executeParallel()) {
+    return;
+  }
   for (size_t i = 0; i < count_; i++) {
     const std::string error = graph_->addOne(data_ + i * dim, labels_[i], element);
     if (!error.empty()) {
@@ -965,6 +1029,8 @@ bool AddBatchWorker::executeParallel() {
 void AddBatchWorker::OnOK() { deferred_.Resolve(Env().Undefined()); }
 
 void AddBatchWorker::OnError(const Napi::Error& e) { deferred_.Reject(e.Value()); }
+
+#include "quantized_graph.inc"
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("trimAllocator", Napi::Function::New(env, TrimAllocator));

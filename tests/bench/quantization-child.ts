@@ -1,0 +1,95 @@
+// Child process of the quantization scenario: builds one cosine graph (raw hnswlib-node, or @hvs-nvm/hnsw with
+// quantization none | int8 | binary) and reports its resident-memory growth, recall@10 and queries/s as a JSON line.
+import { Graph, trimAllocator, type Quantization } from '@hvs-nvm/hnsw';
+import { exactKnn, mixture, recallAt, row } from './support/data.js';
+import { addRows, HNSW, newRawIndex } from './support/raw-hnsw.js';
+import { now, sleep } from './support/stats.js';
+
+const [mode, nArg, dArg, efArg] = process.argv.slice(2);
+const n = Number(nArg);
+const D = Number(dArg);
+const efConstruction = Number(efArg);
+const K = 10;
+const QUERIES = 200;
+/** Above HNSW.ef: at 64 the graph itself (float32 too) finds ~0.78 of the true 10 on this cosine mixture. */
+const EF = 256;
+
+/** Resident memory once garbage is gone (full GCs, V8 compaction, malloc_trim), as in memory-child. */
+async function settle(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await sleep(50);
+  }
+  trimAllocator(true);
+  await sleep(50);
+  return process.memoryUsage().rss;
+}
+
+async function main(): Promise<void> {
+  if (!['raw', 'none', 'int8', 'binary'].includes(mode ?? '') || !(n > 0) || !(D > 0)) {
+    throw new Error('usage: quantization-child raw|none|int8|binary N D EF');
+  }
+  const set = mixture(n, D, 3);
+  const queries = mixture(QUERIES, D, 11);
+  const truth = exactKnn('spherical', set, queries, K);
+  const found: number[][] = [];
+  let search: (q: Float32Array) => number[];
+  const before = await settle();
+  let hold: unknown;
+  if (mode === 'raw') {
+    const index = newRawIndex('cosine', D, n, HNSW.M, efConstruction);
+    index.setEf(EF);
+    addRows(index, set);
+    const q = new Array<number>(D).fill(0);
+    search = (v) => {
+      for (let j = 0; j < D; j++) q[j] = v[j]!;
+      return index.searchKnn(q, K).neighbors;
+    };
+    hold = index;
+  } else {
+    const g = new Graph({
+      metric: 'cosine',
+      dimension: D,
+      capacity: n,
+      M: HNSW.M,
+      efConstruction,
+      seed: HNSW.seed,
+      quantization: mode as Quantization,
+    });
+    g.setEf(EF);
+    for (let start = 0; start < n; start += 10_000) {
+      const end = Math.min(n, start + 10_000);
+      await g.addBatch(
+        set.data.slice(start * D, end * D),
+        Uint32Array.from({ length: end - start }, (_, i) => start + i),
+      );
+    }
+    search = (v) => {
+      const r = g.search(v, K);
+      return Array.from(r.labels.subarray(0, r.count));
+    };
+    hold = g;
+  }
+  const after = await settle();
+  const t0 = now();
+  for (let i = 0; i < QUERIES; i++) found.push(search(row(queries, i)));
+  const seconds = (now() - t0) / 1000;
+  console.log(
+    JSON.stringify({
+      mode,
+      n,
+      d: D,
+      rssBytes: after - before,
+      recall: recallAt(K, found, truth),
+      qps: QUERIES / seconds,
+      held: hold !== undefined,
+    }),
+  );
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
