@@ -50,6 +50,10 @@ describe('quantized VectorIndex', () => {
       expect(Array.from(index.get('v7')!)).toEqual(Array.from(data[7]!));
       const exact = index.exactSearch(queries[0]!, 1)[0]!;
       expect(index.search(queries[0]!, 1, { exact: true })[0]).toEqual(exact);
+      // Hits with their vectors: read back from the raw store, equal to what was stored.
+      for (const h of index.search(queries[1]!, 5, { vectors: (n) => new Float32Array(n) })) {
+        expect(Array.from(h.data!)).toEqual(Array.from(data[Number(h.id.slice(1))]!));
+      }
       index.dispose();
     });
   }
