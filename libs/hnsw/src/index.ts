@@ -2,10 +2,14 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 
-/** l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. */
-export type Metric = 'l2' | 'cosine' | 'poincare';
+/**
+ * l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. lorentz:
+ * −⟨x,y⟩_L − 1 = cosh d − 1 between the hyperboloid points (√(1+|x|²), x), monotone in the hyperbolic distance d
+ * (the element keeps √(1+|x|²) as a double in the two floats after x).
+ */
+export type Metric = 'l2' | 'cosine' | 'poincare' | 'lorentz';
 
-const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2 };
+const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2, lorentz: 3 };
 
 interface NativeGraph {
   add(vector: Float32Array, label: number): void;
