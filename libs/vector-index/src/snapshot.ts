@@ -16,6 +16,8 @@ const ManifestSchema = z.object({
   geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
   M: z.number().int(),
   efConstruction: z.number().int(),
+  /** The graph's hnswlib space; absent in snapshots written before hyperboloid graphs used `lorentz` (they are `poincare`). */
+  metric: z.enum(['l2', 'cosine', 'poincare', 'lorentz']).optional(),
   nextLabel: z.number().int().nonnegative(),
   live: z.number().int().nonnegative(),
   indexBytes: z.number().int().nonnegative(),
@@ -33,7 +35,7 @@ const MANIFEST = 'manifest.json';
 export type SnapshotCapture = (indexFile: string) => {
   ids: Buffer;
   payload?: Buffer;
-  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'nextLabel' | 'live'>;
+  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'metric' | 'nextLabel' | 'live'>;
 };
 
 /** Writes a snapshot under `dir`; a crash at any point leaves the previous snapshot readable. */
