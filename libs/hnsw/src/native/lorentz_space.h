@@ -5,11 +5,13 @@
 // x0: at radius 18 it is ≈ 3·10⁷, and x0 − |x| ≈ 10⁻⁸).
 // Distance −⟨x,y⟩_L − 1 = cosh d(x,y) − 1, monotone in the hyperbolic distance d:
 //   fast   (|x − y|² − (x0 − y0)²) / 2, |x − y|² summed in float (SIMD), kept when the difference holds at least
-//          kFloatShare of |x − y|² (so its relative error stays below ~2⁻²⁰·dim);
+//          kFloatShare of |x − y|² (so its relative error stays below 256·dim·2⁻²⁴, ~1e-4 at 8-d: enough to steer
+//          the graph, whose caller rescores its candidates exactly; 1/16 sent half of a 128-d search to the double
+//          path and halved its speed);
 //   exact  else (near points, or points along one ray, far from the origin, where the two terms cancel), the same
 //          quantity split into two non-negative parts, summed in double from the same float32 coordinates:
 //          (a − b)²·(e_x + e_y)(x0 + y0 + a + b)/(x0 + y0)² + a·b·|x/a − y/b|², halved.
-// So the ordering holds to ~1e-7 at any radius, and a caller needs one graph search (plus its own exact rescore).
+// So the ordering holds at any radius, and a caller needs one graph search (plus its own exact rescore).
 #pragma once
 
 #include <cmath>
@@ -24,7 +26,7 @@ namespace hvslorentz {
 constexpr size_t kExtraFloats = 4;
 
 /** The float sum of |x − y|² is kept when the result is at least this share of it. */
-constexpr double kFloatShare = 1.0 / 16;
+constexpr double kFloatShare = 1.0 / 256;
 
 inline double extra(const float* element, size_t dim, size_t which) {
   double v;
