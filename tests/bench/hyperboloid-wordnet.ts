@@ -62,5 +62,5 @@ const ball = (v: Float32Array): number[] => {
   return Array.from(v, (x) => x * f);
 };
 vectors.forEach((v, i) => raw.addPoint(ball(v), i));
-const balls = new Map(queries.map((q) => [q, ball(q)]));
+const balls = new Map<Float32Array, number[]>(queries.map((q) => [q, ball(q)]));
 timed('raw hnswlib l2 in the Poincaré ball', (q) => raw.searchKnn(balls.get(q)!, 10).neighbors);
