@@ -36,7 +36,7 @@ function vectorOf(g: Graph, label: number): Float32Array {
 }
 
 describe('Graph', () => {
-  for (const metric of ['l2', 'cosine', 'poincare'] as const) {
+  for (const metric of ['l2', 'cosine', 'poincare', 'lorentz'] as const) {
     it(`${metric}: keeps every original vector in its slot, across resizes`, () => {
       const data = random(500);
       const g = graph(metric);

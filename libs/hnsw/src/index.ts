@@ -4,10 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. */
-export type Metric = 'l2' | 'cosine' | 'poincare';
+/**
+ * l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. lorentz:
+ * −⟨x,y⟩_L − 1 = cosh d − 1 between the hyperboloid points (√(1+|x|²), x), monotone in the hyperbolic distance d
+ * (the element keeps √(1+|x|²) as a double in the two floats after x).
+ */
+export type Metric = 'l2' | 'cosine' | 'poincare' | 'lorentz';
 
-const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2 };
+const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2, lorentz: 3 };
 
 /**
  * What the graph holds per vector. none: the float32 element (the graph is the vector store). int8: one byte per

@@ -1,12 +1,14 @@
 // Hyperboloid search at scale: a random tree embedding (16-d, radii up to 18) of N points, recall@10 of the
 // approximate search against exact hyperbolic search, and its speed. Usage: tsx --conditions=@hvs-nvm/source
-// libs/vector-index/bench/hyperboloid-scale.ts [N=1000000] [QUERIES=200]
+// libs/vector-index/bench/hyperboloid-scale.ts [N=1000000] [QUERIES=200] [SPACE=lorentz|poincare]
+// (poincare: the graph layout of older snapshots, searched by certified Euclidean balls).
 import { VectorIndex } from '../src/index.js';
 import { treeData } from '../testing/hyperbolic-data.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const QUERIES = Number(process.argv[3] ?? 200);
 const DIM = 16;
+const SPACE = process.argv[4] === 'poincare' ? 'poincare' : 'lorentz';
 
 const t0 = performance.now();
 const points = treeData(N + QUERIES, 17, 1.2, 18, DIM);
@@ -15,7 +17,8 @@ const radius = (p: Float32Array) => Math.asinh(Math.hypot(...p));
 console.log(
   `${N} tree points of ${DIM}-d generated in ${((performance.now() - t0) / 1000).toFixed(1)} s; max radius ${Math.max(...points.slice(0, 10000).map(radius)).toFixed(1)}`,
 );
-const index = new VectorIndex({ dimension: DIM, geometry: 'hyperboloid', initialCapacity: N });
+const index = new VectorIndex({ dimension: DIM, geometry: 'hyperboloid', initialCapacity: N }, SPACE);
+console.log(`graph space: ${SPACE}`);
 let t = performance.now();
 for (let i = 0; i < N; i++) {
   index.upsert(`p${i}`, points[i]!);

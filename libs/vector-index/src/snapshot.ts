@@ -18,6 +18,8 @@ const ManifestSchema = z.object({
   efConstruction: z.number().int(),
   /** Absent: none. Quantized graphs also have `index-<generation>.hnsw.raw` (the quantizer and the float vectors). */
   quantization: z.enum(['int8', 'binary']).optional(),
+  /** The graph's hnswlib space; absent in snapshots written before hyperboloid graphs used `lorentz` (they are `poincare`). */
+  metric: z.enum(['l2', 'cosine', 'poincare', 'lorentz']).optional(),
   nextLabel: z.number().int().nonnegative(),
   live: z.number().int().nonnegative(),
   indexBytes: z.number().int().nonnegative(),
@@ -35,7 +37,7 @@ const MANIFEST = 'manifest.json';
 export type SnapshotCapture = (indexFile: string) => {
   ids: Buffer;
   payload?: Buffer;
-  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'quantization' | 'nextLabel' | 'live'>;
+  manifest: Pick<Manifest, 'dimension' | 'geometry' | 'M' | 'efConstruction' | 'quantization' | 'metric' | 'nextLabel' | 'live'>;
 };
 
 /** Writes a snapshot under `dir`; a crash at any point leaves the previous snapshot readable. */

@@ -241,6 +241,44 @@ describe('VectorIndex snapshots', () => {
     expect(loaded!.stats().slots).toBe(index.stats().slots);
   });
 
+  it('a hyperboloid snapshot of the Poincaré-ball layout (written before the lorentz space) still opens and answers', async () => {
+    const data = treeData(2100, 12);
+    const options = { dimension: DIM, geometry: 'hyperboloid' as const };
+    const old = new VectorIndex(options, 'poincare');
+    old.upsertBatch(data.slice(0, 2000).map((vector, i) => ({ id: `v${i}`, vector })));
+    const dir = await tempDir();
+    await old.writeSnapshot(dir);
+    // Older writers recorded no metric.
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    expect(manifest.metric).toBe('poincare');
+    delete manifest.metric;
+    await writeFile(manifestFile, JSON.stringify(manifest));
+    const loaded = await VectorIndex.loadSnapshot(dir, options);
+    expect(loaded).toBeDefined();
+    const fresh = new VectorIndex(options);
+    fresh.upsertBatch(data.slice(0, 2000).map((vector, i) => ({ id: `v${i}`, vector })));
+    let found = 0;
+    for (const q of data.slice(2000)) {
+      const truth = new Set(loaded!.search(q, 10, { exact: true }).map((h) => h.id));
+      const a = loaded!.search(q, 10);
+      const b = fresh.search(q, 10);
+      found += a.filter((h) => truth.has(h.id)).length + b.filter((h) => truth.has(h.id)).length;
+      // Both layouts rescore in float64: a hit they share has the same distance.
+      for (const h of b) {
+        const same = a.find((x) => x.id === h.id);
+        if (same) expect(same.distance).toBe(h.distance);
+      }
+    }
+    expect(found / (2 * 10 * 100)).toBeGreaterThanOrEqual(0.99);
+    // A new snapshot of the old graph keeps its layout.
+    await loaded!.writeSnapshot(dir);
+    expect((JSON.parse(await readFile(manifestFile, 'utf8')) as { metric: string }).metric).toBe('poincare');
+    expect((await VectorIndex.loadSnapshot(dir, options))!.size).toBe(2000);
+    old.dispose();
+    fresh.dispose();
+  });
+
   it('a second snapshot replaces the first and leaves one generation of files', async () => {
     const data = gaussianData(200, 9);
     const index = build('euclidean', data.slice(0, 100));

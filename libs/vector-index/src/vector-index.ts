@@ -13,6 +13,9 @@ import { TopK } from './top-k.js';
 import { byDistance, checkId, checkK, checkPositiveInteger, slotsFromIds, topHits } from './slots.js';
 import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
 
+/** Candidates past k that a lorentz search rescores exactly (see searchDirect). */
+const LORENTZ_RESCORE = 4;
+
 export class VectorIndex {
   readonly dimension: number;
   readonly geometry: Geometry;
@@ -62,7 +65,11 @@ export class VectorIndex {
   /** The snapshot's payload index, not parsed yet (see `payload`): a first answer rarely needs it. */
   private payloadBytes?: Buffer;
 
-  constructor(options: VectorIndexOptions) {
+  /** The graph's space: hyperboloid graphs are `lorentz`, or `poincare` when opened from an older snapshot. */
+  private readonly space: Metric;
+
+  /** `space`: the graph's metric when it is not the geometry's default (a snapshot's recorded one). */
+  constructor(options: VectorIndexOptions, space?: Metric) {
     const o = resolveIndexOptions(options);
     this.insertThreads = o.insertThreads;
     this.dimension = o.dimension;
@@ -75,12 +82,13 @@ export class VectorIndex {
       o.exactFilterSelectivity ?? DEFAULT_EXACT_FILTER_SELECTIVITY,
       o.exactFilterMaxMatches ?? DEFAULT_EXACT_FILTER_MAX_MATCHES,
     );
+    this.space = space ?? VectorIndex.metricOf(this.geometry);
     this.capacity = o.initialCapacity;
     this.scratch = new Float32Array(this.dimension);
     this.queryScratch = new Float64Array(this.dimension);
     try {
       this.graph = new Graph({
-        metric: this.metric(),
+        metric: this.space,
         dimension: this.dimension,
         capacity: this.capacity,
         M: this.M,
@@ -111,11 +119,12 @@ export class VectorIndex {
 
   /**
    * euclidean: l2 over the vectors (squared distances; we recompute exactly anyway). spherical: cosine over the
-   * original vectors. hyperboloid: l2 over Poincaré-ball coordinates, where hyperbolic balls are Euclidean balls
-   * (see searchHyperboloid).
+   * original vectors. hyperboloid: lorentz, −⟨x,y⟩_L − 1 = cosh d − 1, which orders like the hyperbolic distance, so
+   * one graph search answers. (Graphs of older snapshots are `poincare`, l2 over Poincaré-ball coordinates, searched
+   * by certified Euclidean balls: see searchHyperboloid.)
    */
-  private metric(): Metric {
-    return this.geometry === 'spherical' ? 'cosine' : this.geometry === 'hyperboloid' ? 'poincare' : 'l2';
+  private static metricOf(geometry: Geometry): Metric {
+    return geometry === 'spherical' ? 'cosine' : geometry === 'hyperboloid' ? 'lorentz' : 'l2';
   }
 
   /** Where label's vector starts in the arena. */
@@ -370,7 +379,7 @@ export class VectorIndex {
       }
     }
     const hits =
-      this.geometry === 'hyperboloid'
+      this.space === 'poincare'
         ? topHits(this.labelToId, searchHyperboloid(this.ballGraph, query, want, ef, labelFilter, this.scratch, this.queryScratch), want)
         : this.searchDirect(query, want, ef, labelFilter, undefined, opts.vectors);
     // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
@@ -398,7 +407,7 @@ export class VectorIndex {
     if (!plan) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
     const allow = candidates.bitset();
     const hits =
-      this.geometry === 'hyperboloid'
+      this.space === 'poincare'
         ? topHits(
             this.labelToId,
             searchHyperboloid(this.ballGraph, query, want, plan.ef, residual, this.scratch, this.queryScratch, allow),
@@ -468,7 +477,11 @@ export class VectorIndex {
     return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
   }
 
-  /** Euclidean and spherical: hnswlib's metric orders like the exact one; only the distance values are recomputed. */
+  /**
+   * hnswlib's metric orders like the exact one (all but `poincare`); only the distance values are recomputed. The
+   * lorentz space rounds cosh d − 1 to float32: a few more of the beam's nearest are rescored exactly in float64, so
+   * that near-ties at the k-th place come out in exact order.
+   */
   private searchDirect(
     query: Float32Array,
     k: number,
@@ -477,8 +490,43 @@ export class VectorIndex {
     allow?: Uint8Array,
     vectors?: (floats: number) => Float32Array,
   ): SearchHit[] {
+    if (this.space === 'lorentz') return this.searchLorentz(query, k, ef, labelFilter, allow, vectors);
     const { labels, count } = this.knn(query, k, ef, labelFilter, false, allow);
     return this.finish(query, labels, count, vectors);
+  }
+
+  /**
+   * A lorentz graph ranks by cosh d − 1 rounded to float32: a few more of the beam's nearest than k are rescored
+   * exactly in float64 and cut to k.
+   */
+  private searchLorentz(
+    query: Float32Array,
+    k: number,
+    ef: number,
+    labelFilter?: (label: number) => boolean,
+    allow?: Uint8Array,
+    vectors?: (floats: number) => Float32Array,
+  ): SearchHit[] {
+    const wide = Math.max(k, Math.min(ef, k + LORENTZ_RESCORE));
+    const { labels, count } = this.knn(query, wide, ef, labelFilter, false, allow);
+    const dist = distanceFrom(this.geometry, query, this.queryScratch);
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < count; i++) {
+      const label = labels[i]!;
+      const id = this.labelToId[label];
+      if (id !== undefined) hits.push({ id, label, distance: dist(this.arena, this.offset(label)) });
+    }
+    hits.sort(byDistance);
+    if (hits.length > k) hits.length = k;
+    if (vectors) {
+      const dim = this.dimension;
+      const block = vectors(hits.length * dim);
+      hits.forEach((h, i) => {
+        this.copyLabel(h.label, block, i * dim);
+        h.data = block.subarray(i * dim, (i + 1) * dim);
+      });
+    }
+    return hits;
   }
 
   /**
@@ -612,6 +660,7 @@ export class VectorIndex {
           M: this.M,
           efConstruction: this.efConstruction,
           ...(this.quantization === 'none' ? {} : { quantization: this.quantization }),
+          metric: this.space,
           nextLabel: this.nextLabel,
           live: this.size,
         },
@@ -623,13 +672,16 @@ export class VectorIndex {
   static async loadSnapshot(dir: string, options: VectorIndexOptions): Promise<VectorIndex | undefined> {
     const manifest = await readManifest(dir);
     if (!manifest) return undefined;
-    const index = new VectorIndex(options);
+    // Hyperboloid snapshots without a recorded metric were written with the Poincaré-ball layout.
+    const recorded = manifest.metric ?? (manifest.geometry === 'hyperboloid' ? 'poincare' : undefined);
+    const index = new VectorIndex(options, recorded);
     if (
       manifest.dimension !== index.dimension ||
       manifest.geometry !== index.geometry ||
       manifest.M !== index.M ||
       manifest.efConstruction !== index.efConstruction ||
-      (manifest.quantization ?? 'none') !== index.quantization
+      (manifest.quantization ?? 'none') !== index.quantization ||
+      (recorded !== undefined && recorded !== VectorIndex.metricOf(index.geometry) && recorded !== 'poincare')
     ) {
       index.dispose();
       return undefined;

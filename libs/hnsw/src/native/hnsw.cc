@@ -6,6 +6,7 @@
 //   cosine    [y, 1/|y|, e]       x = y·2^e (e = 0 unless |x| is extreme, so the dot product cannot overflow);
 //                                 distance 1 − cos(x, z) from hnswlib's inner product
 //   poincare  [x, f]              f = 1/(1 + √(1+|x|²)): f·x is x's point in the Poincaré ball; distance |f·x − g·z|²
+//   lorentz   [x, x0 (a double)]  x0 = √(1+|x|²); distance −⟨x,z⟩_L − 1 = cosh d − 1 (lorentz_space.h)
 // Labels are internal ids: a new label must be the next free slot, and hnswlib keeps an updated or re-added label in
 // its slot, so the vector of label L sits at L·stride + dataOffset of the view.
 // Over 400 lines: the N-API class, its worker and the allow-list search share the graph, its lock and its layout; one
@@ -24,6 +25,7 @@
 
 #include "hnswlib.h"
 #include "gather.h"
+#include "lorentz_space.h"
 #include "mapped.h"
 #include "quantized_space.h"
 
@@ -35,9 +37,11 @@
 
 namespace {
 
-enum Metric { kL2 = 0, kCosine = 1, kPoincare = 2 };
+enum Metric { kL2 = 0, kCosine = 1, kPoincare = 2, kLorentz = 3 };
 
-size_t extraFloats(int metric) { return metric == kCosine ? 2 : metric == kPoincare ? 1 : 0; }
+size_t extraFloats(int metric) {
+  return metric == kCosine ? 2 : metric == kPoincare ? 1 : metric == kLorentz ? hvslorentz::kExtraFloats : 0;
+}
 
 struct CosineParam {
   size_t dim;
@@ -90,11 +94,12 @@ class Space : public hnswlib::SpaceInterface<float> {
   hnswlib::DISTFUNC<float> get_dist_func() override {
     if (metric_ == kCosine) return CosineDistance;
     if (metric_ == kPoincare) return PoincareDistance;
+    if (metric_ == kLorentz) return hvslorentz::distance;
     return l2_.get_dist_func();
   }
   void* get_dist_func_param() override {
     if (metric_ == kCosine) return &cosine_;
-    if (metric_ == kPoincare) return &dim_;
+    if (metric_ == kPoincare || metric_ == kLorentz) return &dim_;
     return l2_.get_dist_func_param();
   }
   int metric() const { return metric_; }
@@ -113,6 +118,10 @@ class Space : public hnswlib::SpaceInterface<float> {
     }
     if (metric_ == kL2) {
       std::memcpy(out, x, dim_ * sizeof(float));
+      return true;
+    }
+    if (metric_ == kLorentz) {
+      hvslorentz::element(x, out, dim_);
       return true;
     }
     if (metric_ == kPoincare) {
@@ -341,7 +350,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     const int64_t M = info[3].As<Napi::Number>().Int64Value();
     const int64_t efc = info[4].As<Napi::Number>().Int64Value();
     const int64_t seed = info[5].As<Napi::Number>().Int64Value();
-    if (metric < kL2 || metric > kPoincare || dim < 1 || capacity < 1 || M < 2 || efc < 1 || seed < 0) {
+    if (metric < kL2 || metric > kLorentz || dim < 1 || capacity < 1 || M < 2 || efc < 1 || seed < 0) {
       Napi::RangeError::New(env, "Graph: bad metric, dim, capacity, M, efConstruction or seed").ThrowAsJavaScriptException();
       return;
     }

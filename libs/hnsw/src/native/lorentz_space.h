@@ -1,0 +1,118 @@
+// The Lorentz space of @hvs-nvm/hnsw: hyperboloid points searched by the Lorentz inner product itself.
+//
+// Element [x, a, e]: the spatial part x (dim floats, the caller's vector as given), then two doubles in the next
+// four float slots: the norm a = |x| and e = x0 − a = 1/(x0 + a), x0 = √(1+a²) the time part (float32 cannot hold
+// x0: at radius 18 it is ≈ 3·10⁷, and x0 − |x| ≈ 10⁻⁸).
+// Distance −⟨x,y⟩_L − 1 = cosh d(x,y) − 1, monotone in the hyperbolic distance d:
+//   fast   (|x − y|² − (x0 − y0)²) / 2, |x − y|² summed in float (SIMD), kept when the difference holds at least
+//          kFloatShare of |x − y|² (so its relative error stays below 256·dim·2⁻²⁴, ~1e-4 at 8-d: enough to steer
+//          the graph, whose caller rescores its candidates exactly; 1/16 sent half of a 128-d search to the double
+//          path and halved its speed);
+//   exact  else (near points, or points along one ray, far from the origin, where the two terms cancel), the same
+//          quantity split into two non-negative parts, summed in double from the same float32 coordinates:
+//          (a − b)²·(e_x + e_y)(x0 + y0 + a + b)/(x0 + y0)² + a·b·|x/a − y/b|², halved.
+// So the ordering holds at any radius, and a caller needs one graph search (plus its own exact rescore).
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+
+#include "hnswlib.h"
+
+namespace hvslorentz {
+
+/** Floats after the vector: the norm and x0 − norm, as doubles. */
+constexpr size_t kExtraFloats = 4;
+
+/** The float sum of |x − y|² is kept when the result is at least this share of it. */
+constexpr double kFloatShare = 1.0 / 256;
+
+inline double extra(const float* element, size_t dim, size_t which) {
+  double v;
+  std::memcpy(&v, element + dim + 2 * which, sizeof(double));
+  return v;
+}
+
+/** Lays out x as [x, |x|, √(1+|x|²) − |x|]; |x|² is summed in double. */
+inline void element(const float* x, float* out, size_t dim) {
+  double n2 = 0;
+  for (size_t i = 0; i < dim; i++) n2 += static_cast<double>(x[i]) * x[i];
+  std::memcpy(out, x, dim * sizeof(float));
+  const double a = std::sqrt(n2);
+  const double e = 1.0 / (std::sqrt(1.0 + n2) + a);
+  std::memcpy(out + dim, &a, sizeof(double));
+  std::memcpy(out + dim + 2, &e, sizeof(double));
+}
+
+inline float squaredFloat(const float* x, const float* z, size_t dim) {
+  float s = 0;
+  size_t i = 0;
+#if defined(USE_SSE)
+  __m128 sum = _mm_setzero_ps();
+  for (; i + 4 <= dim; i += 4) {
+    const __m128 t = _mm_sub_ps(_mm_loadu_ps(x + i), _mm_loadu_ps(z + i));
+    sum = _mm_add_ps(sum, _mm_mul_ps(t, t));
+  }
+  float lanes[4];
+  _mm_storeu_ps(lanes, sum);
+  s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+#endif
+  for (; i < dim; i++) {
+    const float t = x[i] - z[i];
+    s += t * t;
+  }
+  return s;
+}
+
+/** |x·f − z·g|² in double. */
+inline double chordDouble(const float* x, double f, const float* z, double g, size_t dim) {
+  double s = 0;
+  size_t i = 0;
+#if defined(USE_SSE)
+  const __m128d vf = _mm_set1_pd(f);
+  const __m128d vg = _mm_set1_pd(g);
+  __m128d sum0 = _mm_setzero_pd();
+  __m128d sum1 = _mm_setzero_pd();
+  for (; i + 4 <= dim; i += 4) {
+    const __m128 p = _mm_loadu_ps(x + i);
+    const __m128 q = _mm_loadu_ps(z + i);
+    const __m128d lo = _mm_sub_pd(_mm_mul_pd(_mm_cvtps_pd(p), vf), _mm_mul_pd(_mm_cvtps_pd(q), vg));
+    const __m128d hi =
+        _mm_sub_pd(_mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(p, p)), vf), _mm_mul_pd(_mm_cvtps_pd(_mm_movehl_ps(q, q)), vg));
+    sum0 = _mm_add_pd(sum0, _mm_mul_pd(lo, lo));
+    sum1 = _mm_add_pd(sum1, _mm_mul_pd(hi, hi));
+  }
+  double lanes[2];
+  _mm_storeu_pd(lanes, _mm_add_pd(sum0, sum1));
+  s = lanes[0] + lanes[1];
+#endif
+  for (; i < dim; i++) {
+    const double t = x[i] * f - z[i] * g;
+    s += t * t;
+  }
+  return s;
+}
+
+/** cosh d − 1 between two elements; `param` points at the dimension. */
+inline float distance(const void* pa, const void* pb, const void* param) {
+  const size_t dim = *static_cast<const size_t*>(param);
+  const float* x = static_cast<const float*>(pa);
+  const float* z = static_cast<const float*>(pb);
+  const double a = extra(x, dim, 0);
+  const double ea = extra(x, dim, 1);
+  const double b = extra(z, dim, 0);
+  const double eb = extra(z, dim, 1);
+  const double x0 = a + ea;
+  const double z0 = b + eb;
+  const double t = x0 - z0;
+  const double s = squaredFloat(x, z, dim);
+  const double r = 0.5 * (s - t * t);
+  if (r >= kFloatShare * s) return static_cast<float>(r);
+  const double sum0 = x0 + z0;
+  const double radial = (a - b) * (a - b) * ((ea + eb) * (sum0 + a + b)) / (sum0 * sum0);
+  const double angular = a > 0 && b > 0 ? a * b * chordDouble(x, 1.0 / a, z, 1.0 / b, dim) : 0.0;
+  return static_cast<float>(0.5 * (radial + angular));
+}
+
+}  // namespace hvslorentz
