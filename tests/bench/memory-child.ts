@@ -1,30 +1,14 @@
 // Child process of the memory scenario: builds one index (HVS or raw hnswlib-node) and reports its resident-memory growth as a JSON line.
 import { HVS } from '@hvs-nvm/hvs';
-import { trimAllocator } from '@hvs-nvm/hnsw';
 import { mixture, row } from './support/data.js';
 import { addRows, newRawIndex } from './support/raw-hnsw.js';
-import { sleep } from './support/stats.js';
+import { settledMemory } from './support/settle.js';
 import { untilSearchable } from './support/context.js';
 
 const [mode, nArg, url, efArg] = process.argv.slice(2);
 const n = Number(nArg);
 const efConstruction = Number(efArg);
 const D = 128;
-
-/**
- * Resident memory once garbage is gone, the same way for both sides: full GCs, then V8's low-memory compaction and
- * glibc's malloc_trim, so that the figure is what the index keeps, not what V8 or the allocator happen to hold on to.
- */
-async function settle(): Promise<NodeJS.MemoryUsage> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 3; i++) {
-    gc?.();
-    await sleep(50);
-  }
-  trimAllocator(true);
-  await sleep(50);
-  return process.memoryUsage();
-}
 
 async function main(): Promise<void> {
   if (!Number.isInteger(n) || n < 1 || !['raw', 'hvs', 'hvs-int8'].includes(mode ?? '')) {
@@ -36,10 +20,10 @@ async function main(): Promise<void> {
   // The data set stays referenced to the end in both modes: freed in one only, it would shrink that side's growth.
   let hold: unknown;
   if (mode === 'raw') {
-    before = await settle();
+    before = await settledMemory();
     const index = newRawIndex('l2', D, n, 16, efConstruction);
     addRows(index, set);
-    after = await settle();
+    after = await settledMemory();
     hold = [index, set];
   } else {
     const dir = `${process.env['TMPDIR'] ?? '/tmp'}/hvs-nvm-bench-mem-${process.pid}`;
@@ -56,7 +40,7 @@ async function main(): Promise<void> {
     await hvs.storeVector(row(set, 0), {}, { id: 'warm' });
     await hvs.deleteVector('warm');
     await hvs.sync();
-    before = await settle();
+    before = await settledMemory();
     for (let start = 0; start < n; start += 10_000) {
       const items = [];
       for (let i = start; i < Math.min(n, start + 10_000); i++) items.push({ vector: row(set, i) });
@@ -64,7 +48,7 @@ async function main(): Promise<void> {
     }
     await untilSearchable(hvs);
     if ((await hvs.count()) !== n) throw new Error('memory: not every vector was applied');
-    after = await settle();
+    after = await settledMemory();
     hold = [hvs, set];
   }
   const delta = (k: keyof NodeJS.MemoryUsage) => after[k] - before[k];

@@ -1,9 +1,10 @@
 // Child process of the quantization scenario: builds one cosine graph (raw hnswlib-node, or @hvs-nvm/hnsw with
 // quantization none | int8 | binary) and reports its resident-memory growth, recall@10 and queries/s as a JSON line.
-import { Graph, trimAllocator, type Quantization } from '@hvs-nvm/hnsw';
+import { Graph, type Quantization } from '@hvs-nvm/hnsw';
 import { exactKnn, mixture, recallAt, row } from './support/data.js';
 import { addRows, HNSW, newRawIndex } from './support/raw-hnsw.js';
-import { now, sleep } from './support/stats.js';
+import { settledMemory } from './support/settle.js';
+import { now } from './support/stats.js';
 
 const [mode, nArg, dArg, efArg] = process.argv.slice(2);
 const n = Number(nArg);
@@ -14,18 +15,6 @@ const QUERIES = 200;
 /** Above HNSW.ef: at 64 the graph itself (float32 too) finds ~0.78 of the true 10 on this cosine mixture. */
 const EF = 256;
 
-/** Resident memory once garbage is gone (full GCs, V8 compaction, malloc_trim), as in memory-child. */
-async function settle(): Promise<number> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 3; i++) {
-    gc?.();
-    await sleep(50);
-  }
-  trimAllocator(true);
-  await sleep(50);
-  return process.memoryUsage().rss;
-}
-
 async function main(): Promise<void> {
   if (!['raw', 'none', 'int8', 'binary'].includes(mode ?? '') || !(n > 0) || !(D > 0)) {
     throw new Error('usage: quantization-child raw|none|int8|binary N D EF');
@@ -35,7 +24,7 @@ async function main(): Promise<void> {
   const truth = exactKnn('spherical', set, queries, K);
   const found: number[][] = [];
   let search: (q: Float32Array) => number[];
-  const before = await settle();
+  const before = (await settledMemory()).rss;
   let hold: unknown;
   if (mode === 'raw') {
     const index = newRawIndex('cosine', D, n, HNSW.M, efConstruction);
@@ -71,7 +60,7 @@ async function main(): Promise<void> {
     };
     hold = g;
   }
-  const after = await settle();
+  const after = (await settledMemory()).rss;
   const t0 = now();
   for (let i = 0; i < QUERIES; i++) found.push(search(row(queries, i)));
   const seconds = (now() - t0) / 1000;
