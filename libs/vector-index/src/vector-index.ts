@@ -2,6 +2,7 @@
 // and the search entry point (the planner picks graph or scan; the hyperboloid has its own search).
 // Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity, payload index) is private state every
 // operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
+// The ways hits are finished (native gather, lorentz rescore, quantized read-back) read the same slot state.
 import { Graph, type Metric, type Quantization } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError, VectorIndexError } from './errors.js';
 import { checkVector, distanceFrom, sphericalFromSums, type Geometry } from './geometry.js';
@@ -490,25 +491,23 @@ export class VectorIndex {
     allow?: Uint8Array,
     vectors?: (floats: number) => Float32Array,
   ): SearchHit[] {
-    if (this.space === 'lorentz') return this.searchLorentz(query, k, ef, labelFilter, allow, vectors);
-    const { labels, count } = this.knn(query, k, ef, labelFilter, false, allow);
-    return this.finish(query, labels, count, vectors);
+    const lorentz = this.space === 'lorentz';
+    const wide = lorentz ? Math.max(k, Math.min(ef, k + LORENTZ_RESCORE)) : k;
+    const { labels, count } = this.knn(query, wide, ef, labelFilter, false, allow);
+    return lorentz ? this.finishLorentz(query, k, labels, count, vectors) : this.finish(query, labels, count, vectors);
   }
 
   /**
    * A lorentz graph ranks by cosh d − 1 rounded to float32: a few more of the beam's nearest than k are rescored
    * exactly in float64 and cut to k.
    */
-  private searchLorentz(
+  private finishLorentz(
     query: Float32Array,
     k: number,
-    ef: number,
-    labelFilter?: (label: number) => boolean,
-    allow?: Uint8Array,
+    labels: Uint32Array,
+    count: number,
     vectors?: (floats: number) => Float32Array,
   ): SearchHit[] {
-    const wide = Math.max(k, Math.min(ef, k + LORENTZ_RESCORE));
-    const { labels, count } = this.knn(query, wide, ef, labelFilter, false, allow);
     const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
