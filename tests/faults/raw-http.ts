@@ -25,6 +25,7 @@ export function openUpload(base: string, path: string, headers: Record<string, s
   const url = new URL(path, base);
   const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent: false });
   let responded = false;
+  let failed = false;
   const answer = new Promise<Answer>((resolve, reject) => {
     req.once('response', (res) => {
       responded = true;
@@ -36,6 +37,7 @@ export function openUpload(base: string, path: string, headers: Record<string, s
     });
     // A reset after the answer is the server closing a refused upload; before it, a failure.
     req.once('error', (err) => {
+      failed = true;
       if (!responded) reject(err);
     });
   });
@@ -46,6 +48,10 @@ export function openUpload(base: string, path: string, headers: Record<string, s
     answer,
     get responded() {
       return responded;
+    },
+    /** The connection failed (a reset or a broken pipe): a server that refuses an upload mid-write can close it before its answer is read. */
+    get failed() {
+      return failed;
     },
     /** Writes `chunk` `times` times (respecting back-pressure), stopping early once answered; then ends. */
     async send(chunk: Buffer, times = 1): Promise<void> {
