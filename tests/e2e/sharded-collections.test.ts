@@ -2,7 +2,7 @@
 // docs=3` reads `/v1/collections/docs/…` from three real apps/projector shard processes (`--shard i/3`): its searches
 // through HTTP equal those of one in-process index of the same log, filtered or not; a stopped shard is a prompt 503
 // PROJECTOR_UNAVAILABLE (a merge without its third would be wrong), and the restarted shard answers again. Bad
-// --shards specs are usage errors that start nothing.
+// --shards specs are usage errors that start nothing, and so is sharding a collection the server reads itself.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TempNatsServer } from '@hvs-nvm/runtime';
@@ -54,13 +54,15 @@ async function startShard(index: number): Promise<number> {
   return (child.lines.find(isReady) as { vectors: number }).vectors;
 }
 
-it('refuses --shards it cannot honour, before opening anything', async () => {
+it('refuses --shards it cannot honour, with exit code 2 and a message naming it', async () => {
   const data = join(tmp.dir, 'refused');
   for (const [args, message] of [
     [['--shards', '3'], /projection 'remote'/],
     [['--projection', 'remote', '--shards', 'docs=0'], /shard count/],
     [['--projection', 'remote', '--shards', '2,3'], /more than one shard count/],
     [['--projection', 'remote', '--shards', 'a b=2'], /not a collection name/],
+    // The server's own collections are read in-process: sharding one is refused (after the stack opened, closing it).
+    [['--projection', 'remote', '--shards', 'default=3'], /'default' is the server's own/],
   ] as const) {
     const r = await cli(['start', '--data-dir', data, '--nats-url', srv.url, '--port', '0', ...args]);
     expect(r.code, r.stderr).toBe(2);
