@@ -32,6 +32,7 @@ interface Ready {
   vectors: number;
   pid: number;
   shard: { index: number; count: number };
+  delivery: { path: string; serverVersion: string | null; partitionable: boolean };
 }
 
 const spares: Child[] = [];
@@ -93,6 +94,11 @@ it('answers like one index from three shard processes, each holding a third, acr
     expect(r.vectors).toBe(ids.filter((id) => shardOf(id, 3) === r.shard.index).length);
     expect(r.vectors).toBeGreaterThan(400);
     expect(r.vectors).toBeLessThan(600);
+    // Every shard reads the whole stream; the server it names decides whether it could be sent only its partition.
+    expect(r.delivery.path).toBe('whole-stream');
+    expect(r.delivery.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
+    const [major, minor] = r.delivery.serverVersion!.split('.').map(Number);
+    expect(r.delivery.partitionable).toBe(major! > 2 || (major === 2 && minor! >= 10));
   }
   expect(ready.reduce((a, r) => a + r.vectors, 0)).toBe(1500);
 

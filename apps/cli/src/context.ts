@@ -21,6 +21,10 @@ export interface GlobalOptions {
   asOf?: string;
   /** The world to open (after its alias, which `hvs-nvm promote` sets); default 'default'. */
   world?: string;
+  /** Where the collections of `/v1/collections` (and `collections`, `import --collection`) are read. */
+  projection?: 'local' | 'remote';
+  /** Their projector shards: `N`, `name=N,…` or both (needs `--projection remote`). */
+  shards?: string;
 }
 
 /** A usage error found after parsing (a bad JSON argument, a file of the wrong kind): exit code 2. */
@@ -95,11 +99,16 @@ export async function openStack(
   const encoder = await openEncoder(opts.encoder);
   const [
     { HVSNVMIntegration },
-    { Api, Collections: CollectionRegistry, DEFAULT_COLLECTION, Namespaces: NamespaceRegistry, DEFAULT_NAMESPACE },
+    { Api, Collections: CollectionRegistry, CollectionReads, DEFAULT_COLLECTION, Namespaces: NamespaceRegistry, DEFAULT_NAMESPACE },
     { hashingEncoder },
     { CollectionMismatchError, HVS: HVSClient },
   ] = await Promise.all([import('@hvs-nvm/hvs-nvm'), import('@hvs-nvm/server-app'), import('@hvs-nvm/encoders'), import('@hvs-nvm/hvs')]);
   const { defaultCollection: wanted, ...integrationMore } = more;
+  // Checked before anything is opened: a bad --shards is a usage error that starts nothing.
+  const reads = CollectionReads.parse({
+    ...(opts.projection !== undefined ? { projection: opts.projection } : {}),
+    ...(opts.shards !== undefined ? { shards: opts.shards } : {}),
+  });
   const common = {
     ...storePaths(dataDir),
     encoder,
@@ -164,6 +173,7 @@ export async function openStack(
       // A promoted fork is `default` to the vector routes, as it is to everything else.
       ...(own !== DEFAULT_COLLECTION && defaultHvs === integration.hvs ? { aliases: { [DEFAULT_COLLECTION]: integration.hvs } } : {}),
       reasons,
+      reads,
     });
     namespaces = await NamespaceRegistry.open({
       fixed: { [DEFAULT_NAMESPACE]: integration.nvm },

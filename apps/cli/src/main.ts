@@ -34,6 +34,20 @@ export function buildProgram(): Command {
       '--as-of <point>',
       'read the world as it was at an ISO 8601 time or a cut (hvs:12,mail:3,nvm:40, from `hvs-nvm cut`); writes are refused',
     )
+    .addOption(
+      new Option(
+        '--projection <where>',
+        'where the collections of /v1/collections are read: this process (local) or apps/projector processes over NATS (remote)',
+      )
+        .choices(['local', 'remote'])
+        .env('HVS_NVM_PROJECTION'),
+    )
+    .addOption(
+      new Option(
+        '--shards <spec>',
+        'with --projection remote: the projector shards (apps/projector --shard i/N) of every collection (N), of named ones (name=N,…), or both',
+      ).env('HVS_NVM_SHARDS'),
+    )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .hook('preAction', async (_program, action) => {

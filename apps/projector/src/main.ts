@@ -2,7 +2,7 @@
 // namespace) as its own process and serves queries over NATS. Facts live in both: their vectors in the collection,
 // the shared knowledge-base block in the namespace.
 import { parseArgs } from 'node:util';
-import { HVS, HVSOptionsSchema, parseShard, type Shard } from '@hvs-nvm/hvs';
+import { HVS, HVSOptionsSchema, parseShard, shardDelivery, type Shard } from '@hvs-nvm/hvs';
 import { NVM, NVMOptionsSchema } from '@hvs-nvm/nvm';
 import { defaultEncoder, hashingEncoder } from '@hvs-nvm/encoders';
 import { createLogger, loadConfig } from '@hvs-nvm/runtime';
@@ -133,7 +133,8 @@ process.stdout.write(
     pid: process.pid,
     ...stats,
     ...hvsListening,
-    ...(shard ? { shard } : {}),
+    // A shard says how it gets the log on this server (every event, today) and whether the server could partition it.
+    ...(shard ? { shard, delivery: shardDelivery(stats.durability.serverVersion) } : {}),
     ...(nvm ? { nvmPosition: nvm.position, nvm: nvmListening } : {}),
   }) + '\n',
 );

@@ -4,8 +4,9 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { collectionRegistryNames, hvsNames, mailNames, streamIds, type EventData } from '@hvs-nvm/events';
 import { deleteStoreStream, WrongExpectedVersionError } from '@hvs-nvm/eventstore';
-import { CollectionMismatchError, HVS, type HVSOptions } from '@hvs-nvm/hvs';
+import { CollectionMismatchError, HVS, InvalidArgumentError, type HVSOptions } from '@hvs-nvm/hvs';
 import { createLogger } from '@hvs-nvm/runtime';
+import { CollectionReads, type CollectionRead } from './collection-reads.js';
 import { HttpError } from './problem.js';
 import { Registry, type RegistryKind } from './registry.js';
 
@@ -46,6 +47,11 @@ export interface CollectionsOptions {
   reasons?: Record<string, string>;
   /** Other names for fixed HVS clients: `default` → a promoted fork's collection (protected as well). */
   aliases?: Record<string, HVS>;
+  /**
+   * Where the collections opened through the registry are read (default: an in-process projection of each):
+   * `CollectionReads.parse({ projection: 'remote', shards: '3' })` reads them from apps/projector shards.
+   */
+  reads?: CollectionReads;
 }
 
 const COLLECTIONS: RegistryKind = {
@@ -65,15 +71,22 @@ export class Collections {
     /** Where and how the lazily opened collections connect: as the first fixed one. */
     private readonly base: HVSOptions & { storagePath: string },
     private readonly reasons: Record<string, string>,
+    private readonly reads: CollectionReads,
   ) {}
 
   /** Opens the registry on the first fixed HVS's connection and records the fixed collections in it if they are not. */
   static async open(options: CollectionsOptions): Promise<Collections> {
     const first = options.fixed[0];
     if (!first) throw new Error('Collections.open needs at least one HVS');
+    const reads = options.reads ?? CollectionReads.LOCAL;
+    const own = [...options.fixed.map((h) => h.options.collection), ...Object.keys(options.aliases ?? {})];
+    const pinned = reads.named().find((name) => own.includes(name));
+    if (pinned !== undefined) {
+      throw new InvalidArgumentError(`shards: collection '${pinned}' is the server's own, read in-process; it cannot be sharded`);
+    }
     const registry = await Registry.openBeside<CollectionSettings, HVS>(first.eventStore, collectionRegistryNames(), COLLECTIONS);
     const base = { ...first.natsConnectionOptions(), storagePath: resolve(first.options.storagePath), actor: first.options.actor };
-    const collections = new Collections(registry, base, options.reasons ?? {});
+    const collections = new Collections(registry, base, options.reasons ?? {}, reads);
     for (const [name, hvs] of Object.entries(options.aliases ?? {})) collections.fixed.set(name, hvs);
     for (const hvs of options.fixed) {
       collections.fixed.set(hvs.options.collection, hvs);
@@ -124,7 +137,19 @@ export class Collections {
     });
   }
 
+  /** Where the collections opened through the registry are read, as the server was started (`--projection`, `--shards`). */
+  readSettings(): ReturnType<CollectionReads['describe']> {
+    return this.reads.describe();
+  }
+
+  /** How a collection opened through the registry is read: in-process, or from its projector shards. */
+  readOf(name: string): CollectionRead {
+    const fixed = this.fixed.get(name);
+    return fixed ? { projection: fixed.options.projection, shards: fixed.options.shards } : this.reads.of(name);
+  }
+
   private openHvs(s: CollectionSettings): Promise<HVS> {
+    const read = this.reads.of(s.name);
     return HVS.open({
       ...this.base,
       collection: s.name,
@@ -133,6 +158,7 @@ export class Collections {
       M: s.M,
       efConstruction: s.efConstruction,
       ef: s.ef,
+      ...(read.projection === 'remote' ? { projection: 'remote' as const, shards: read.shards } : {}),
     });
   }
 
@@ -144,10 +170,10 @@ export class Collections {
   }
 
   /** The settings of a collection and how many vectors it holds (opening it if it is not). */
-  async describe(name: string): Promise<CollectionSettings & { vectors: number }> {
+  async describe(name: string): Promise<CollectionSettings & CollectionRead & { vectors: number }> {
     const settings = await this.get(name);
     const hvs = await this.hvs(name);
-    return { ...settings, vectors: await hvs.count() };
+    return { ...settings, vectors: await hvs.count(), ...this.readOf(name) };
   }
 
   /**

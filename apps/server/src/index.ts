@@ -16,3 +16,10 @@ export {
   type CollectionsOptions,
 } from './collections.js';
 export { Namespaces, NamespaceNotFoundError, ProtectedNamespaceError, DEFAULT_NAMESPACE, type NamespacesOptions } from './namespaces.js';
+export {
+  CollectionReads,
+  parseShardSpec,
+  type CollectionRead,
+  type CollectionReadsInput,
+  type ProjectionPlace,
+} from './collection-reads.js';

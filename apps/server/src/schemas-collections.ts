@@ -36,6 +36,12 @@ export const CreatedCollectionOut = CollectionOut.extend({
   created: z.boolean().describe('true (201): created now; false (200): it existed with these settings'),
 });
 
-export const CollectionInfoOut = CollectionOut.extend({ vectors: z.number().int().describe('live vectors in the collection') });
+export const CollectionInfoOut = CollectionOut.extend({
+  vectors: z.number().int().describe('live vectors in the collection'),
+  projection: z
+    .enum(['local', 'remote'])
+    .describe('where this server reads it: its own projection, or apps/projector processes (`start --projection remote`)'),
+  shards: z.number().int().min(1).describe('projector shards its reads fan out over (`start --shards`); 1: unsharded'),
+});
 
 components.add(CollectionOut, { id: 'Collection' });

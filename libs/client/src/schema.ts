@@ -1800,6 +1800,9 @@ export interface operations {
             geometry: 'euclidean' | 'spherical' | 'hyperboloid';
             M: number;
             name: string;
+            /** @enum {string} */
+            projection: 'local' | 'remote';
+            shards: number;
             vectors: number;
           };
         };

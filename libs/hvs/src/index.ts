@@ -27,4 +27,4 @@ export { compileFilter, MAX_FILTER_DEPTH, type Filter } from './filter.js';
 export { jsonShapeProblem, MAX_INPUT_JSON_DEPTH as MAX_JSON_DEPTH, FORBIDDEN_JSON_KEYS, type JsonShapeProblem } from '@hvs-nvm/events';
 export { VectorIndex, type VectorIndexOptions } from '@hvs-nvm/vector-index';
 export { ReadOnlyViewError, type AsOf, type Cut } from '@hvs-nvm/eventstore';
-export { shardOf, parseShard, MAX_SHARDS, type Shard } from './shards.js';
+export { shardOf, parseShard, shardDelivery, MAX_SHARDS, type Shard, type ShardDelivery } from './shards.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from './errors.js';
-import { parseShard, projectionQueue, projectionSubject, shardOf } from './shards.js';
+import { parseShard, projectionQueue, projectionSubject, shardDelivery, shardOf } from './shards.js';
 
 describe('shards', () => {
   it('partitions ids by FNV-1a 32 (as nats-server partition()), deterministically and about evenly', () => {
@@ -23,5 +23,13 @@ describe('shards', () => {
     expect(projectionSubject('c', 'search', { index: 1, count: 3 })).toBe('hvsnvm.q.hvs.c.s1of3.search');
     expect(projectionQueue('c')).toBe('hvs-projector-c');
     expect(projectionQueue('c', { index: 1, count: 3 })).toBe('hvs-projector-c-s1of3');
+  });
+
+  it('says which delivery path the connected nats-server allows', () => {
+    expect(shardDelivery('2.9.10')).toEqual({ path: 'whole-stream', serverVersion: '2.9.10', partitionable: false });
+    expect(shardDelivery('2.10.0-RC.1')).toMatchObject({ serverVersion: '2.10.0-RC.1', partitionable: true });
+    expect(shardDelivery('3.0.1').partitionable).toBe(true);
+    expect(shardDelivery(null)).toEqual({ path: 'whole-stream', serverVersion: null, partitionable: false });
+    expect(shardDelivery('unknown').serverVersion).toBeNull();
   });
 });

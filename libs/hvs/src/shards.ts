@@ -2,6 +2,7 @@
 // and the query subjects and queue group of one shard.
 import { z } from 'zod';
 import { querySubject } from '@hvs-nvm/events';
+import { parseNatsServerVersion } from '@hvs-nvm/runtime';
 import { InvalidArgumentError } from './errors.js';
 
 /** Most shards a collection can be split into. */
@@ -59,4 +60,25 @@ export function projectionQueue(collection: string, shard?: Shard): string {
 /** Where the projection of a shard checkpoints (a folder name suffix): never the unsharded projection's folder. */
 export function shardSuffix(shard?: Shard): string {
   return shard ? `-${shardToken(shard)}` : '';
+}
+
+/**
+ * How a shard receives the log on the connected nats-server (infra/README.md, "Server-side partitioning"). Today's
+ * path on every version is `whole-stream`: each shard consumes every event and skips other shards' vectors. What the
+ * server could do instead: a consumer with several filter subjects and stream subject transforms with
+ * `{{partition(n,…)}}` exist from nats-server 2.10 on, so only there could a shard be sent only its own vectors
+ * (`partitionable`); that path needs partition tokens in the stored subjects, which the event store does not write.
+ */
+export interface ShardDelivery {
+  path: 'whole-stream';
+  /** The connected server's version as it announced it (`2.9.10`), or null when it did not. */
+  serverVersion: string | null;
+  /** nats-server ≥ 2.10: several filter subjects per consumer and stream subject transforms. */
+  partitionable: boolean;
+}
+
+export function shardDelivery(serverVersion: string | null): ShardDelivery {
+  const v = serverVersion === null ? undefined : parseNatsServerVersion(serverVersion);
+  const partitionable = v !== undefined && (v.major > 2 || (v.major === 2 && v.minor >= 10));
+  return { path: 'whole-stream', serverVersion: v?.text ?? null, partitionable };
 }

@@ -3,5 +3,13 @@ export { embedHierarchy, EmbedOptionsSchema, type EmbedOptions, type EmbedProgre
 export { reconstruction, type Embedding, type ReconstructionOptions, type ReconstructionResult } from './reconstruction.js';
 export type { Edge } from './graph.js';
 export { hyperboloidDistance, arcosh1p } from './lorentz.js';
-export { readWordNetNouns, wordNetClosure, subtreeClosure, transitiveClosure, type WordNetNouns } from './wordnet.js';
+export {
+  readWordNetNouns,
+  wordNetClosure,
+  subtreeClosure,
+  mammalClosure,
+  MAMMALS_FILTER,
+  transitiveClosure,
+  type WordNetNouns,
+} from './wordnet.js';
 export { HyperbolicError, InvalidHierarchyError, InvalidHyperbolicOptionError } from './errors.js';

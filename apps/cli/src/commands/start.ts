@@ -38,6 +38,12 @@ function limitsOf(options: StartOptions): Partial<Record<keyof typeof LIMIT_FLAG
   return out;
 }
 
+/** `3 shards each, big: 8` — the shard counts `--shards` gave. */
+function shardsLine(reads: { shards: number; collections: Record<string, number> }): string {
+  const named = Object.entries(reads.collections).map(([name, n]) => `${name}: ${n}`);
+  return [reads.shards > 1 ? `${reads.shards} shards each` : 'unsharded', ...named].join(', ');
+}
+
 export function registerStart(program: Command): void {
   program
     .command('start')
@@ -131,6 +137,7 @@ export function registerStart(program: Command): void {
             default: { dimension: stack.defaultHvs.dimension, geometry: stack.defaultHvs.geometry },
             memory: integration.hvs.options.collection,
           },
+          reads: stack.collections.readSettings(),
           pid: process.pid,
           auth: { adminToken: options.token !== undefined, agents: [...new Set(Object.values(agentTokens ?? {}))].sort() },
         };
@@ -142,6 +149,7 @@ export function registerStart(program: Command): void {
             `NATS       ${stats.natsUrl}${stats.embedded ? '   (embedded)' : ''}`,
             `data dir   ${stack.dataDir}`,
             `vectors    collection 'default': ${stack.defaultHvs.dimension}-d ${stack.defaultHvs.geometry}; memory in '${integration.hvs.options.collection}'`,
+            ...(info.reads.projection === 'remote' ? [`reads      /v1/collections from apps/projector (${shardsLine(info.reads)})`] : []),
             'Ctrl-C to stop.',
           ].join('\n'),
         );
