@@ -1,0 +1,123 @@
+// Child process of the peers scenario: one engine, alone in its process, over the data file the parent wrote. It builds,
+// tunes ef to the target recall, then runs a round of queries each time the parent asks (IPC), so that the parent can
+// interleave the engines' rounds across processes.
+import { readFileSync } from 'node:fs';
+import { recallAt, row, type VectorSet } from './support/data.js';
+import { K } from './support/fixture.js';
+import { ENGINES, type Engine, type EngineName } from './support/peer-engines.js';
+import { settledMemory } from './support/settle.js';
+import { now } from './support/stats.js';
+
+/** What the parent gives a child (one JSON argument). */
+export interface PeerChildSpec {
+  engine: EngineName;
+  n: number;
+  d: number;
+  queries: number;
+  /** n + queries rows of float32, row-major: the data set, then the queries. */
+  dataFile: string;
+  /** JSON { truth, filteredTruth }: exact k nearest row numbers per query, unfiltered and filtered. */
+  truthFile: string;
+  workDir: string;
+  natsUrl: string;
+  targetRecall: number;
+  efs: number[];
+}
+
+/** One pass over the queries. `preempted`: queries during which this process was switched out involuntarily. */
+export interface PeerRun {
+  qps: number;
+  latenciesMs: number[];
+  recall: number;
+  preempted: number;
+}
+
+export type PeerChildMessage =
+  | { type: 'ready'; name: string; buildRate: number; rssPerVector: number; ef: number; recall: number; filtered: boolean }
+  | { type: 'failed'; reason: string; code?: string }
+  | { type: 'round'; run: PeerRun; filtered?: PeerRun };
+
+export type PeerParentMessage = { type: 'round' } | { type: 'close' };
+
+const send = (m: PeerChildMessage) =>
+  new Promise<void>((resolve, reject) => process.send!(m, undefined, {}, (err) => (err ? reject(err) : resolve())));
+
+async function runQueries(engine: Engine, queries: VectorSet, truth: number[][], filtered = false): Promise<PeerRun> {
+  const latenciesMs: number[] = [];
+  const found: number[][] = [];
+  let preempted = 0;
+  const t0 = now();
+  for (let q = 0; q < queries.n; q++) {
+    // Read outside the timed stretch: it costs every engine the same and none of it is billed to a query.
+    const switches = process.resourceUsage().involuntaryContextSwitches;
+    const t = now();
+    found.push(await (filtered ? engine.searchFiltered!(row(queries, q)) : engine.search(row(queries, q))));
+    latenciesMs.push(now() - t);
+    if (process.resourceUsage().involuntaryContextSwitches !== switches) preempted++;
+  }
+  return { qps: queries.n / ((now() - t0) / 1000), latenciesMs, recall: recallAt(K, found, truth), preempted };
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(process.argv[2] ?? '') as PeerChildSpec;
+  const { n, d } = spec;
+  const bytes = readFileSync(spec.dataFile);
+  const all = new Float32Array(bytes.buffer, bytes.byteOffset, (n + spec.queries) * d);
+  const set: VectorSet = { n, d, data: all.subarray(0, n * d) };
+  const queries: VectorSet = { n: spec.queries, d, data: all.subarray(n * d) };
+  const { truth, filteredTruth } = JSON.parse(readFileSync(spec.truthFile, 'utf8')) as { truth: number[][]; filteredTruth: number[][] };
+  let engine: Engine;
+  let before: NodeJS.MemoryUsage;
+  let after: NodeJS.MemoryUsage;
+  let seconds: number;
+  try {
+    // A peer that is not installed, or fails to load or build, is reported as such (the parent writes its row).
+    engine = ENGINES[spec.engine]({ workDir: spec.workDir, natsUrl: spec.natsUrl, log: (m) => console.error(m) }, d);
+    before = await settledMemory();
+    const t0 = now();
+    await engine.build(set);
+    seconds = (now() - t0) / 1000;
+    after = await settledMemory();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    await send({ type: 'failed', reason: e.message.split('\n')[0]!, ...(e.code ? { code: e.code } : {}) });
+    process.exit(0);
+  }
+  // The smallest ef of the sweep reaching the target recall (the largest tried when none does).
+  let tuned = { ef: spec.efs[0]!, recall: 0 };
+  for (const ef of spec.efs) {
+    await engine.setEf(ef);
+    const { recall } = await runQueries(engine, queries, truth);
+    tuned = { ef, recall };
+    if (recall >= spec.targetRecall) break;
+  }
+  await engine.setEf(tuned.ef);
+  await send({
+    type: 'ready',
+    name: engine.name,
+    buildRate: n / seconds,
+    rssPerVector: (after.rss - before.rss) / n,
+    ef: tuned.ef,
+    recall: tuned.recall,
+    filtered: engine.searchFiltered !== undefined,
+  });
+  process.on('message', (m: PeerParentMessage) => {
+    void (async () => {
+      if (m.type === 'close') {
+        await engine.close();
+        process.exit(0);
+      }
+      const run = await runQueries(engine, queries, truth);
+      const filtered = engine.searchFiltered ? await runQueries(engine, queries, filteredTruth, true) : undefined;
+      await send({ type: 'round', run, ...(filtered ? { filtered } : {}) });
+    })().catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
