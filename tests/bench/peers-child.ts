@@ -2,6 +2,7 @@
 // tunes ef to the target recall, then runs a round of queries each time the parent asks (IPC), so that the parent can
 // interleave the engines' rounds across processes.
 import { readFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { recallAt, row, type VectorSet } from './support/data.js';
 import { K } from './support/fixture.js';
 import { ENGINES, type Engine, type EngineName } from './support/peer-engines.js';
@@ -24,13 +25,24 @@ export interface PeerChildSpec {
   efs: number[];
 }
 
-/** One pass over the queries. `preempted`: queries during which this process was switched out involuntarily. */
+/**
+ * One pass over the queries. `preempted`: the queries (their indices) during which this process was switched out involuntarily;
+ * `collected`: queries during which this process's garbage collector paused the JS thread (and for how long in all).
+ */
 export interface PeerRun {
   qps: number;
   latenciesMs: number[];
   recall: number;
-  preempted: number;
+  preempted: number[];
+  collected: number;
+  collectedMs: number;
 }
+
+/** The pauses of this process's collector, as V8 reports them (after the fact, a tick later). */
+const pauses: { start: number; end: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration });
+}).observe({ entryTypes: ['gc'] });
 
 export type PeerChildMessage =
   | { type: 'ready'; name: string; buildRate: number; rssPerVector: number; ef: number; recall: number; filtered: boolean }
@@ -44,8 +56,10 @@ const send = (m: PeerChildMessage) =>
 
 async function runQueries(engine: Engine, queries: VectorSet, truth: number[][], filtered = false): Promise<PeerRun> {
   const latenciesMs: number[] = [];
+  const starts: number[] = [];
   const found: number[][] = [];
-  let preempted = 0;
+  const preempted: number[] = [];
+  pauses.length = 0;
   const t0 = now();
   for (let q = 0; q < queries.n; q++) {
     // Read outside the timed stretch: it costs every engine the same and none of it is billed to a query.
@@ -53,9 +67,26 @@ async function runQueries(engine: Engine, queries: VectorSet, truth: number[][],
     const t = now();
     found.push(await (filtered ? engine.searchFiltered!(row(queries, q)) : engine.search(row(queries, q))));
     latenciesMs.push(now() - t);
-    if (process.resourceUsage().involuntaryContextSwitches !== switches) preempted++;
+    starts.push(t);
+    if (process.resourceUsage().involuntaryContextSwitches !== switches) preempted.push(q);
   }
-  return { qps: queries.n / ((now() - t0) / 1000), latenciesMs, recall: recallAt(K, found, truth), preempted };
+  const qps = queries.n / ((now() - t0) / 1000);
+  // The observer hears of the pauses a tick later.
+  await new Promise((resolve) => setImmediate(resolve));
+  let collected = 0;
+  let collectedMs = 0;
+  for (let q = 0; q < starts.length; q++) {
+    const from = starts[q]!;
+    const to = from + latenciesMs[q]!;
+    let hit = false;
+    for (const p of pauses) {
+      if (p.start >= to || p.end <= from) continue;
+      hit = true;
+      collectedMs += Math.min(p.end, to) - Math.max(p.start, from);
+    }
+    if (hit) collected++;
+  }
+  return { qps, latenciesMs, recall: recallAt(K, found, truth), preempted, collected, collectedMs };
 }
 
 async function main(): Promise<void> {

@@ -91,6 +91,10 @@ interface Measured {
   qps: number[];
   latencies: number[];
   preempted: number;
+  /** Latencies of the queries the OS did not switch out: the engine's own tail, without the machine's. */
+  onCpu: number[];
+  collected: number;
+  collectedMs: number;
   filtered?: { qps: number[]; latencies: number[]; recall: number };
 }
 
@@ -163,6 +167,9 @@ export const peers: Scenario = {
           qps: [],
           latencies: [],
           preempted: 0,
+          onCpu: [],
+          collected: 0,
+          collectedMs: 0,
           ...(m.filtered ? { filtered: { qps: [], latencies: [], recall: 0 } } : {}),
         });
       }
@@ -179,7 +186,13 @@ export const peers: Scenario = {
           const reply = await m.child.next();
           if (reply.type !== 'round') throw new Error(`peers: ${m.name} answered a round with ${reply.type}`);
           add(m, reply.run);
-          m.preempted += reply.run.preempted;
+          m.preempted += reply.run.preempted.length;
+          const out = new Set(reply.run.preempted);
+          reply.run.latenciesMs.forEach((l, q) => {
+            if (!out.has(q)) m.onCpu.push(l);
+          });
+          m.collected += reply.run.collected;
+          m.collectedMs += reply.run.collectedMs;
           if (m.filtered && reply.filtered) add(m.filtered, reply.filtered);
         }
       }
@@ -195,7 +208,7 @@ export const peers: Scenario = {
       const note =
         `recall ${m.recall.toFixed(3)} at ef ${m.ef}; p50/p99 ${ms(percentile(m.latencies, 50))}/${ms(percentile(m.latencies, 99))}; ` +
         `build ${m.buildRate.toFixed(0)} vec/s; RSS growth ≈ ${m.rssPerVector.toFixed(0)} B/vec (own process, settled); ` +
-        `${m.preempted} of ${m.latencies.length} queries switched out by the OS`;
+        `of ${m.latencies.length} queries, ${m.preempted} switched out by the OS, ${m.collected} paused by its GC (${m.collectedMs.toFixed(1)} ms)`;
       rows.push(
         ratioRow('peers', `search vs ${m.name}, ${n}×${d}`, 'queries/s', us ? summarise(us.qps) : null, qps, {
           note,
@@ -210,6 +223,8 @@ export const peers: Scenario = {
             buildVectorsPerSecond: m.buildRate,
             rssBytesPerVector: m.rssPerVector,
             preemptedQueries: m.preempted,
+            gcPausedQueries: m.collected,
+            gcPausedMs: m.collectedMs,
           },
         }),
       );
@@ -235,7 +250,19 @@ export const peers: Scenario = {
           note:
             `${us.latencies.length} queries each at recall ${us.recall.toFixed(3)}/${raw.recall.toFixed(3)}; ` +
             `p99 of the rounds ours ${us.qps.length > 0 ? roundP99s(us) : '—'}, raw ${roundP99s(raw)}; ` +
-            `switched out by the OS: ours ${us.preempted}, raw ${raw.preempted}`,
+            `switched out by the OS: ours ${us.preempted}, raw ${raw.preempted}; paused by GC: ours ${us.collected}, raw ${raw.collected}; ` +
+            `p99 of the queries not switched out: ours ${ms(percentile(us.onCpu, 99))}, raw ${ms(percentile(raw.onCpu, 99))} ` +
+            `(${(percentile(us.onCpu, 99) / percentile(raw.onCpu, 99)).toFixed(2)}×)`,
+          extra: {
+            oursP99Ms: percentile(us.latencies, 99),
+            rawP99Ms: percentile(raw.latencies, 99),
+            oursP99NotSwitchedOutMs: percentile(us.onCpu, 99),
+            rawP99NotSwitchedOutMs: percentile(raw.onCpu, 99),
+            oursSwitchedOut: us.preempted,
+            rawSwitchedOut: raw.preempted,
+            oursGcPaused: us.collected,
+            rawGcPaused: raw.collected,
+          },
         }),
       );
     }
