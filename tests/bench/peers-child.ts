@@ -2,6 +2,7 @@
 // tunes ef to the target recall, then runs a round of queries each time the parent asks (IPC), so that the parent can
 // interleave the engines' rounds across processes.
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { recallAt, row, type VectorSet } from './support/data.js';
 import { K } from './support/fixture.js';
@@ -23,6 +24,10 @@ export interface PeerChildSpec {
   natsUrl: string;
   targetRecall: number;
   efs: number[];
+  /** Build threads (see Place.threads). */
+  threads?: number;
+  /** Build only (a build-speed comparison): report the build, then wait for 'close'. */
+  buildOnly?: boolean;
 }
 
 /**
@@ -45,7 +50,17 @@ new PerformanceObserver((list) => {
 }).observe({ entryTypes: ['gc'] });
 
 export type PeerChildMessage =
-  | { type: 'ready'; name: string; buildRate: number; rssPerVector: number; ef: number; recall: number; filtered: boolean }
+  | {
+      type: 'ready';
+      name: string;
+      buildRate: number;
+      rssPerVector: number;
+      ef: number;
+      recall: number;
+      filtered: boolean;
+      /** The 1-minute load average before and after the build. */
+      load: [number, number];
+    }
   | { type: 'failed'; reason: string; code?: string }
   | { type: 'round'; run: PeerRun; filtered?: PeerRun };
 
@@ -101,13 +116,18 @@ async function main(): Promise<void> {
   let before: NodeJS.MemoryUsage;
   let after: NodeJS.MemoryUsage;
   let seconds: number;
+  let load0: number;
+  let load1: number;
   try {
     // A peer that is not installed, or fails to load or build, is reported as such (the parent writes its row).
-    engine = ENGINES[spec.engine]({ workDir: spec.workDir, natsUrl: spec.natsUrl, log: (m) => console.error(m) }, d);
+    const place = { workDir: spec.workDir, natsUrl: spec.natsUrl, log: (m: string) => console.error(m) };
+    engine = ENGINES[spec.engine](spec.threads !== undefined ? { ...place, threads: spec.threads } : place, d);
     before = await settledMemory();
+    load0 = loadavg()[0]!;
     const t0 = now();
     await engine.build(set);
     seconds = (now() - t0) / 1000;
+    load1 = loadavg()[0]!;
     after = await settledMemory();
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -116,7 +136,7 @@ async function main(): Promise<void> {
   }
   // The smallest ef of the sweep reaching the target recall (the largest tried when none does).
   let tuned = { ef: spec.efs[0]!, recall: 0 };
-  for (const ef of spec.efs) {
+  for (const ef of spec.buildOnly ? [] : spec.efs) {
     await engine.setEf(ef);
     const { recall } = await runQueries(engine, queries, truth);
     tuned = { ef, recall };
@@ -131,6 +151,7 @@ async function main(): Promise<void> {
     ef: tuned.ef,
     recall: tuned.recall,
     filtered: engine.searchFiltered !== undefined,
+    load: [load0, load1],
   });
   process.on('message', (m: PeerParentMessage) => {
     void (async () => {

@@ -20,6 +20,10 @@ const TARGET_RECALL = 0.95;
 const EFS = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024];
 /** The order of the interleaved rounds. */
 const ENGINE_ORDER: EngineName[] = ['HVS', 'hnswlib-node', 'usearch', 'faiss-node', 'LanceDB'];
+/** The thread counts of the build comparison (ours and usearch at each). */
+const BUILD_THREADS = [1, 2];
+/** Issue 19: our build (the log included) at least this fraction of usearch's at 2 threads. */
+const BUILD_TARGET = 1.0;
 /** Issue 19: our p99 at most this many times raw hnswlib-node's, at equal recall. */
 const P99_TARGET = 1.5;
 
@@ -118,24 +122,23 @@ export const peers: Scenario = {
     const truthFile = join(ctx.workDir, 'peers-truth.json');
     writeFileSync(dataFile, new Uint8Array(all.data.buffer, all.data.byteOffset, all.data.byteLength));
     writeFileSync(truthFile, JSON.stringify({ truth, filteredTruth }));
+    const base: Omit<PeerChildSpec, 'engine'> = {
+      n,
+      d,
+      queries: QUERIES,
+      dataFile,
+      truthFile,
+      workDir: ctx.workDir,
+      natsUrl: ctx.server.url,
+      targetRecall: TARGET_RECALL,
+      efs: EFS,
+    };
     const measured: Measured[] = [];
     const failed: { name: string; reason: string }[] = [];
     try {
       // Built one after another (a build has the machine to itself), then kept alive for the rounds.
       for (const engine of ENGINE_ORDER) {
-        const spec: PeerChildSpec = {
-          engine,
-          n,
-          d,
-          queries: QUERIES,
-          dataFile,
-          truthFile,
-          workDir: ctx.workDir,
-          natsUrl: ctx.server.url,
-          targetRecall: TARGET_RECALL,
-          efs: EFS,
-        };
-        const child = startChild(spec);
+        const child = startChild({ ...base, engine });
         let m: PeerChildMessage;
         try {
           m = await child.next();
@@ -199,6 +202,22 @@ export const peers: Scenario = {
     } finally {
       for (const m of measured) await m.child.close();
     }
+    // Build speed at a given thread count (issue 19: ours with the log ≥ usearch at 2 threads, and scaling with cores):
+    // ours and usearch at 1 and 2 threads, back to back, each alone in its process, after the other engines are gone.
+    const builds: { engine: EngineName; threads: number; rate: number; load: [number, number]; name: string }[] = [];
+    for (const threads of BUILD_THREADS) {
+      for (const engine of ['HVS', 'usearch'] as const) {
+        const child = startChild({ ...base, engine, threads, buildOnly: true });
+        const m = await child.next().catch((err: unknown) => ({ type: 'failed' as const, reason: (err as Error).message }));
+        await child.close();
+        if (m.type !== 'ready') {
+          ctx.log(`peers: ${engine} build at ${threads} threads failed: ${m.type === 'failed' ? m.reason : m.type}`);
+          continue;
+        }
+        ctx.log(`peers: ${m.name} built at ${m.buildRate.toFixed(0)} vec/s (load ${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)})`);
+        builds.push({ engine, threads, rate: m.buildRate, load: m.load, name: m.name });
+      }
+    }
     const us = measured.find((m) => m.name.startsWith('HVS'));
     const raw = measured.find((m) => m.name.startsWith('hnswlib-node'));
     const ms = (x: number) => (x < 1 ? `${(x * 1000).toFixed(0)}µs` : `${x.toFixed(2)}ms`);
@@ -229,13 +248,7 @@ export const peers: Scenario = {
         }),
       );
       rows.push(
-        ratioRow(
-          'peers',
-          `build vs ${m.name}, ${n}×${d}`,
-          'vectors/s',
-          us ? summarise([us.buildRate]) : null,
-          summarise([m.buildRate]),
-        ),
+        ratioRow('peers', `build vs ${m.name}, ${n}×${d}`, 'vectors/s', us ? summarise([us.buildRate]) : null, summarise([m.buildRate])),
       );
     }
     // Tail latency at equal recall (issue 19: p99 ≤ 1.5× raw's), pooled over the rounds.
@@ -264,6 +277,25 @@ export const peers: Scenario = {
             rawGcPaused: raw.collected,
           },
         }),
+      );
+    }
+    for (const threads of BUILD_THREADS) {
+      const o = builds.find((b) => b.engine === 'HVS' && b.threads === threads);
+      const u = builds.find((b) => b.engine === 'usearch' && b.threads === threads);
+      if (!o || !u) continue;
+      rows.push(
+        ratioRow(
+          'peers',
+          `build, ${threads} thread${threads > 1 ? 's' : ''}: HVS (log included) vs usearch, ${n}×${d}`,
+          'vectors/s',
+          summarise([o.rate]),
+          summarise([u.rate]),
+          {
+            ...(threads === 2 ? { target: `≥ ${BUILD_TARGET}× usearch`, pass: o.rate / u.rate >= BUILD_TARGET } : {}),
+            note: `load average (1 min) before → after: ours ${o.load[0].toFixed(2)} → ${o.load[1].toFixed(2)}, usearch ${u.load[0].toFixed(2)} → ${u.load[1].toFixed(2)}`,
+            extra: { n, threads, ours: o, usearch: u },
+          },
+        ),
       );
     }
     // Filtered search at 10 % selectivity, each engine at its unfiltered tuned ef (issue 19: ≥ 10× LanceDB's q/s).

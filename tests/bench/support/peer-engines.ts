@@ -12,13 +12,15 @@ import { addRows, HNSW, newRawIndex } from './raw-hnsw.js';
 
 const require = createRequire(import.meta.url);
 /** usearch is measured as the issue's reference was: 2 threads for building, 1 per query. */
-export const USEARCH_BUILD_THREADS = 2;
+const USEARCH_BUILD_THREADS = 2;
 
-/** Where an engine keeps its files, the bench's nats-server (ours), and the bench's log. */
+/** Where an engine keeps its files, the bench's nats-server (ours), the bench's log, and the threads it builds with. */
 export interface Place {
   workDir: string;
   natsUrl: string;
   log(message: string): void;
+  /** Build threads (ours: insertThreads; usearch: add's threads); unset: the engine's default (ours) or 2 (usearch). */
+  threads?: number;
 }
 
 /** One engine under test: built once, then searched at an ef of the tuning sweep. */
@@ -39,11 +41,22 @@ export const inFilter = (i: number) => i % 100 < FILTER_PERCENT;
 function ours(place: Place, d: number): Engine {
   let hvs: HVS | undefined;
   let ef: number = HNSW.ef;
+  const threads = place.threads;
   return {
-    name: 'HVS (durable log included)',
+    name:
+      threads === undefined
+        ? 'HVS (durable log included)'
+        : `HVS (durable log included), ${threads} insert thread${threads > 1 ? 's' : ''}`,
     async build(set) {
       const collection = `peers${process.pid}`;
-      hvs = await HVS.open({ storagePath: join(place.workDir, collection), natsUrl: place.natsUrl, collection, dimension: d, geometry: 'euclidean' });
+      hvs = await HVS.open({
+        storagePath: join(place.workDir, collection),
+        natsUrl: place.natsUrl,
+        collection,
+        dimension: d,
+        geometry: 'euclidean',
+        ...(threads !== undefined ? { insertThreads: threads } : {}),
+      });
       await loadHvs(hvs, set, place.log);
     },
     setEf(e) {
@@ -96,6 +109,7 @@ type UsearchModule = {
 
 /** usearch fixes expansion_search at construction: each ef views the saved index through a new Index. */
 function usearch(place: Place, d: number): Engine {
+  const threads = place.threads ?? USEARCH_BUILD_THREADS;
   // Its ESM entry overflows the stack on import under Node 20; the CommonJS build loads.
   const mod = require('usearch') as UsearchModule;
   const file = join(place.workDir, 'peers-usearch.index');
@@ -109,12 +123,12 @@ function usearch(place: Place, d: number): Engine {
     });
   let index: UsearchIndex | undefined;
   return {
-    name: `usearch, ${USEARCH_BUILD_THREADS} build threads`,
+    name: `usearch, ${threads} build thread${threads > 1 ? 's' : ''}`,
     async build(set) {
       index = make(HNSW.ef);
       const keys = new BigUint64Array(set.n);
       for (let i = 0; i < set.n; i++) keys[i] = BigInt(i);
-      index.add(keys, set.data, USEARCH_BUILD_THREADS);
+      index.add(keys, set.data, threads);
       index.save(file);
     },
     setEf(ef) {
@@ -217,7 +231,6 @@ function lance(place: Place, d: number): Engine {
     async close() {},
   };
 }
-
 
 /** The engines by the name the scenario asks a child for, in the order of the interleaved rounds. */
 export const ENGINES = {
