@@ -8,6 +8,7 @@ import { recallAt, row, type VectorSet } from './support/data.js';
 import { K } from './support/fixture.js';
 import { ENGINES, type Engine, type EngineName } from './support/peer-engines.js';
 import { settledMemory } from './support/settle.js';
+import { jsThreadTicks, TICKS_PER_SECOND } from './support/cpu-time.js';
 import { now } from './support/stats.js';
 
 /** What the parent gives a child (one JSON argument). */
@@ -60,6 +61,8 @@ export type PeerChildMessage =
       filtered: boolean;
       /** The 1-minute load average before and after the build. */
       load: [number, number];
+      /** CPU time of the build per vector, µs: every thread of this process, and its JS (main) thread alone. */
+      cpuPerVector: { process: number; jsThread: number };
     }
   | { type: 'failed'; reason: string; code?: string }
   | { type: 'round'; run: PeerRun; filtered?: PeerRun };
@@ -117,6 +120,7 @@ async function main(): Promise<void> {
   let after: NodeJS.MemoryUsage;
   let seconds: number;
   let load0: number;
+  let cpuPerVector: { process: number; jsThread: number };
   let load1: number;
   try {
     // A peer that is not installed, or fails to load or build, is reported as such (the parent writes its row).
@@ -124,9 +128,13 @@ async function main(): Promise<void> {
     engine = ENGINES[spec.engine](spec.threads !== undefined ? { ...place, threads: spec.threads } : place, d);
     before = await settledMemory();
     load0 = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
+    const js0 = jsThreadTicks();
     const t0 = now();
     await engine.build(set);
     seconds = (now() - t0) / 1000;
+    const cpu1 = process.cpuUsage(cpu0);
+    cpuPerVector = { process: (cpu1.user + cpu1.system) / n, jsThread: ((jsThreadTicks() - js0) * 1e6) / TICKS_PER_SECOND / n };
     load1 = loadavg()[0]!;
     after = await settledMemory();
   } catch (err) {
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
     recall: tuned.recall,
     filtered: engine.searchFiltered !== undefined,
     load: [load0, load1],
+    cpuPerVector,
   });
   process.on('message', (m: PeerParentMessage) => {
     void (async () => {

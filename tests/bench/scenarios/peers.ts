@@ -14,6 +14,7 @@ import { inFilter, FILTER_PERCENT, type EngineName } from '../support/peer-engin
 import { percentile, summarise, type Summary } from '../support/stats.js';
 import { ratioRow, type BenchContext, type ResultRow, type Scenario } from '../support/context.js';
 import type { PeerChildMessage, PeerChildSpec, PeerParentMessage, PeerRun } from '../peers-child.js';
+import { processTicks, TICKS_PER_SECOND } from '../support/cpu-time.js';
 
 const QUERIES = 200;
 const TARGET_RECALL = 0.95;
@@ -204,18 +205,32 @@ export const peers: Scenario = {
     }
     // Build speed at a given thread count (issue 19: ours with the log ≥ usearch at 2 threads, and scaling with cores):
     // ours and usearch at 1 and 2 threads, back to back, each alone in its process, after the other engines are gone.
-    const builds: { engine: EngineName; threads: number; rate: number; load: [number, number]; name: string }[] = [];
+    const builds: {
+      engine: EngineName;
+      threads: number;
+      rate: number;
+      load: [number, number];
+      name: string;
+      cpu: { process: number; jsThread: number; natsServer: number };
+    }[] = [];
+    const natsPid = ctx.server.server.pid ?? 0;
     for (const threads of BUILD_THREADS) {
       for (const engine of ['HVS', 'usearch'] as const) {
+        const nats0 = processTicks(natsPid);
         const child = startChild({ ...base, engine, threads, buildOnly: true });
         const m = await child.next().catch((err: unknown) => ({ type: 'failed' as const, reason: (err as Error).message }));
+        const natsUs = ((processTicks(natsPid) - nats0) * 1e6) / TICKS_PER_SECOND / n;
         await child.close();
         if (m.type !== 'ready') {
           ctx.log(`peers: ${engine} build at ${threads} threads failed: ${m.type === 'failed' ? m.reason : m.type}`);
           continue;
         }
-        ctx.log(`peers: ${m.name} built at ${m.buildRate.toFixed(0)} vec/s (load ${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)})`);
-        builds.push({ engine, threads, rate: m.buildRate, load: m.load, name: m.name });
+        const cpu = { ...m.cpuPerVector, natsServer: natsUs };
+        ctx.log(
+          `peers: ${m.name} built at ${m.buildRate.toFixed(0)} vec/s (load ${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)}; ` +
+            `CPU µs/vector: process ${cpu.process.toFixed(0)}, its JS thread ${cpu.jsThread.toFixed(0)}, nats-server ${cpu.natsServer.toFixed(0)})`,
+        );
+        builds.push({ engine, threads, rate: m.buildRate, load: m.load, name: m.name, cpu });
       }
     }
     const us = measured.find((m) => m.name.startsWith('HVS'));
@@ -292,7 +307,10 @@ export const peers: Scenario = {
           summarise([u.rate]),
           {
             ...(threads === 2 ? { target: `≥ ${BUILD_TARGET}× usearch`, pass: o.rate / u.rate >= BUILD_TARGET } : {}),
-            note: `load average (1 min) before → after: ours ${o.load[0].toFixed(2)} → ${o.load[1].toFixed(2)}, usearch ${u.load[0].toFixed(2)} → ${u.load[1].toFixed(2)}`,
+            note:
+              `load average (1 min) before → after: ours ${o.load[0].toFixed(2)} → ${o.load[1].toFixed(2)}, usearch ${u.load[0].toFixed(2)} → ${u.load[1].toFixed(2)}; ` +
+              `CPU µs/vector ours: process ${o.cpu.process.toFixed(0)} (JS thread ${o.cpu.jsThread.toFixed(0)}) + nats-server ${o.cpu.natsServer.toFixed(0)}; ` +
+              `usearch: ${u.cpu.process.toFixed(0)}`,
             extra: { n, threads, ours: o, usearch: u },
           },
         ),
