@@ -214,24 +214,27 @@ export const peers: Scenario = {
       cpu: { process: number; jsThread: number; natsServer: number };
     }[] = [];
     const natsPid = ctx.server.server.pid ?? 0;
-    for (const threads of BUILD_THREADS) {
-      for (const engine of ['HVS', 'usearch'] as const) {
-        const nats0 = processTicks(natsPid);
-        const child = startChild({ ...base, engine, threads, buildOnly: true });
-        const m = await child.next().catch((err: unknown) => ({ type: 'failed' as const, reason: (err as Error).message }));
-        const natsUs = ((processTicks(natsPid) - nats0) * 1e6) / TICKS_PER_SECOND / n;
-        await child.close();
-        if (m.type !== 'ready') {
-          ctx.log(`peers: ${engine} build at ${threads} threads failed: ${m.type === 'failed' ? m.reason : m.type}`);
-          continue;
-        }
-        const cpu = { ...m.cpuPerVector, natsServer: natsUs };
-        ctx.log(
-          `peers: ${m.name} built at ${m.buildRate.toFixed(0)} vec/s (load ${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)}; ` +
-            `CPU µs/vector: process ${cpu.process.toFixed(0)}, its JS thread ${cpu.jsThread.toFixed(0)}, nats-server ${cpu.natsServer.toFixed(0)})`,
-        );
-        builds.push({ engine, threads, rate: m.buildRate, load: m.load, name: m.name, cpu });
+    // Raw hnswlib-node (one thread) first: the same graph code as ours without the log, for the CPU per insert.
+    const legs: [EngineName, number][] = [
+      ['hnswlib-node', 1],
+      ...BUILD_THREADS.flatMap((t) => [['HVS', t] as [EngineName, number], ['usearch', t] as [EngineName, number]]),
+    ];
+    for (const [engine, threads] of legs) {
+      const nats0 = processTicks(natsPid);
+      const child = startChild({ ...base, engine, threads, buildOnly: true });
+      const m = await child.next().catch((err: unknown) => ({ type: 'failed' as const, reason: (err as Error).message }));
+      const natsUs = ((processTicks(natsPid) - nats0) * 1e6) / TICKS_PER_SECOND / n;
+      await child.close();
+      if (m.type !== 'ready') {
+        ctx.log(`peers: ${engine} build at ${threads} threads failed: ${m.type === 'failed' ? m.reason : m.type}`);
+        continue;
       }
+      const cpu = { ...m.cpuPerVector, natsServer: natsUs };
+      ctx.log(
+        `peers: ${m.name} built at ${m.buildRate.toFixed(0)} vec/s (load ${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)}; ` +
+          `CPU µs/vector: process ${cpu.process.toFixed(0)}, its JS thread ${cpu.jsThread.toFixed(0)}, nats-server ${cpu.natsServer.toFixed(0)})`,
+      );
+      builds.push({ engine, threads, rate: m.buildRate, load: m.load, name: m.name, cpu });
     }
     const us = measured.find((m) => m.name.startsWith('HVS'));
     const raw = measured.find((m) => m.name.startsWith('hnswlib-node'));
@@ -294,6 +297,7 @@ export const peers: Scenario = {
         }),
       );
     }
+    const rawBuild = builds.find((b) => b.engine === 'hnswlib-node');
     for (const threads of BUILD_THREADS) {
       const o = builds.find((b) => b.engine === 'HVS' && b.threads === threads);
       const u = builds.find((b) => b.engine === 'usearch' && b.threads === threads);
@@ -310,8 +314,11 @@ export const peers: Scenario = {
             note:
               `load average (1 min) before → after: ours ${o.load[0].toFixed(2)} → ${o.load[1].toFixed(2)}, usearch ${u.load[0].toFixed(2)} → ${u.load[1].toFixed(2)}; ` +
               `CPU µs/vector ours: process ${o.cpu.process.toFixed(0)} (JS thread ${o.cpu.jsThread.toFixed(0)}) + nats-server ${o.cpu.natsServer.toFixed(0)}; ` +
-              `usearch: ${u.cpu.process.toFixed(0)}`,
-            extra: { n, threads, ours: o, usearch: u },
+              `usearch: ${u.cpu.process.toFixed(0)}` +
+              (rawBuild
+                ? `; raw hnswlib-node (1 thread): ${rawBuild.rate.toFixed(0)} vec/s, ${rawBuild.cpu.process.toFixed(0)} µs/vector`
+                : ''),
+            extra: { n, threads, ours: o, usearch: u, ...(rawBuild ? { raw: rawBuild } : {}) },
           },
         ),
       );
