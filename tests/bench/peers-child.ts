@@ -8,7 +8,7 @@ import { recallAt, row, type VectorSet } from './support/data.js';
 import { K } from './support/fixture.js';
 import { ENGINES, type Engine, type EngineName } from './support/peer-engines.js';
 import { settledMemory } from './support/settle.js';
-import { jsThreadTicks, TICKS_PER_SECOND } from './support/cpu-time.js';
+import { jsThreadTicks, ticksByThreadName, TICKS_PER_SECOND } from './support/cpu-time.js';
 import { now } from './support/stats.js';
 
 /** What the parent gives a child (one JSON argument). */
@@ -63,6 +63,8 @@ export type PeerChildMessage =
       load: [number, number];
       /** CPU time of the build per vector, µs: every thread of this process, and its JS (main) thread alone. */
       cpuPerVector: { process: number; jsThread: number };
+      /** CPU µs per vector of the build by thread name (threads that ended during the build are not counted). */
+      cpuByThread: Record<string, number>;
     }
   | { type: 'failed'; reason: string; code?: string }
   | { type: 'round'; run: PeerRun; filtered?: PeerRun };
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
   let seconds: number;
   let load0: number;
   let cpuPerVector: { process: number; jsThread: number };
+  const cpuByThread: Record<string, number> = {};
   let load1: number;
   try {
     // A peer that is not installed, or fails to load or build, is reported as such (the parent writes its row).
@@ -130,10 +133,15 @@ async function main(): Promise<void> {
     load0 = loadavg()[0]!;
     const cpu0 = process.cpuUsage();
     const js0 = jsThreadTicks();
+    const named0 = ticksByThreadName();
     const t0 = now();
     await engine.build(set);
     seconds = (now() - t0) / 1000;
     const cpu1 = process.cpuUsage(cpu0);
+    for (const [name, ticks] of ticksByThreadName()) {
+      const us = ((ticks - (named0.get(name) ?? 0)) * 1e6) / TICKS_PER_SECOND / n;
+      if (us >= 1) cpuByThread[name] = Math.round(us);
+    }
     cpuPerVector = { process: (cpu1.user + cpu1.system) / n, jsThread: ((jsThreadTicks() - js0) * 1e6) / TICKS_PER_SECOND / n };
     load1 = loadavg()[0]!;
     after = await settledMemory();
@@ -161,6 +169,7 @@ async function main(): Promise<void> {
     filtered: engine.searchFiltered !== undefined,
     load: [load0, load1],
     cpuPerVector,
+    cpuByThread,
   });
   process.on('message', (m: PeerParentMessage) => {
     void (async () => {

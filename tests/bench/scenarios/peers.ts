@@ -211,7 +211,7 @@ export const peers: Scenario = {
       rate: number;
       load: [number, number];
       name: string;
-      cpu: { process: number; jsThread: number; natsServer: number };
+      cpu: { process: number; jsThread: number; natsServer: number; byThread: Record<string, number> };
     }[] = [];
     const natsPid = ctx.server.server.pid ?? 0;
     // Raw hnswlib-node (one thread) first: the same graph code as ours without the log, for the CPU per insert.
@@ -229,10 +229,10 @@ export const peers: Scenario = {
         ctx.log(`peers: ${engine} build at ${threads} threads failed: ${m.type === 'failed' ? m.reason : m.type}`);
         continue;
       }
-      const cpu = { ...m.cpuPerVector, natsServer: natsUs };
+      const cpu = { ...m.cpuPerVector, natsServer: natsUs, byThread: m.cpuByThread };
       ctx.log(
         `peers: ${m.name} built at ${m.buildRate.toFixed(0)} vec/s (load ${m.load[0].toFixed(2)} → ${m.load[1].toFixed(2)}; ` +
-          `CPU µs/vector: process ${cpu.process.toFixed(0)}, its JS thread ${cpu.jsThread.toFixed(0)}, nats-server ${cpu.natsServer.toFixed(0)})`,
+          `CPU µs/vector: process ${cpu.process.toFixed(0)}, its JS thread ${cpu.jsThread.toFixed(0)}, nats-server ${cpu.natsServer.toFixed(0)}; by thread ${JSON.stringify(cpu.byThread)})`,
       );
       builds.push({ engine, threads, rate: m.buildRate, load: m.load, name: m.name, cpu });
     }
