@@ -229,7 +229,13 @@ describe('lorentz64 metric (float64 coordinates)', () => {
     // The same points rounded to float32 lose their neighbours (the reference stays float64).
     const g32 = graph(points.length, 'lorentz');
     points.forEach((p, i) => g32.add(Float32Array.from(p), i));
-    expect(recallAt10(g32, points, queries.map((q) => Float32Array.from(q)))).toBeLessThan(0.9);
+    expect(
+      recallAt10(
+        g32,
+        points,
+        queries.map((q) => Float32Array.from(q)),
+      ),
+    ).toBeLessThan(0.9);
     g32.dispose();
   });
 
