@@ -259,6 +259,29 @@ describe('lorentz64 metric (float64 coordinates)', () => {
     g.dispose();
   });
 
+  it('keeps far pairs (d past 89, where cosh d − 1 overflows float32) finite and in order', () => {
+    const random = rng(23);
+    const points = Array.from({ length: 40 }, (_, i) => {
+      const u = Float64Array.from({ length: DIM }, () => random() - 0.5);
+      const n = Math.hypot(...u);
+      return u.map((c) => (c / n) * Math.sinh(40 + i / 4));
+    });
+    const g = graph(points.length, 'lorentz64');
+    points.forEach((p, i) => g.add(p, i));
+    const all = Uint32Array.from(points.keys());
+    const { labels, distances, count } = g.scan(points[0]!, all, all.length, points.length);
+    expect(count).toBe(points.length);
+    const d = (l: number) => Math.asinh(Math.hypot(...points[0]!)) + Math.asinh(Math.hypot(...points[l]!)); // ~ the log scale
+    expect(d(labels[count - 1]!)).toBeGreaterThan(89);
+    const exact = Array.from(labels.subarray(0, count), (l) => fromCosh(reference(points[0]!, points[l]!)));
+    for (let h = 1; h < count; h++) {
+      expect(Number.isFinite(distances[h]!)).toBe(true);
+      expect(distances[h]!).toBeGreaterThanOrEqual(distances[h - 1]!);
+      expect(exact[h]!).toBeGreaterThanOrEqual(exact[h - 1]! - 1e-9);
+    }
+    g.dispose();
+  });
+
   it('refuses float64 coordinates in a float32 graph, and quantization', () => {
     const g = graph(4, 'lorentz');
     expect(() => g.add(new Float64Array(DIM), 0)).toThrow(/Float32Array/);

@@ -28,6 +28,17 @@ constexpr size_t kExtraFloats = 4;
 /** The float sum of |x − y|² is kept when the result is at least this share of it. */
 constexpr double kFloatShare = 1.0 / 256;
 
+/**
+ * cosh d − 1 as hnswlib's float distance: itself up to kRankLinear (d ≈ 70), then kRankLinear·(1 + ln(r/kRankLinear)),
+ * continuous and increasing, so that pairs past d ≈ 89 (radii to ~45 and beyond) do not all overflow to infinity and
+ * tie: the graph ranks by it, exact distances are the caller's rescore.
+ */
+constexpr double kRankLinear = 0x1p100;
+
+inline float rank(double r) {
+  return static_cast<float>(r <= kRankLinear ? r : kRankLinear * (1.0 + std::log(r / kRankLinear)));
+}
+
 inline double extra(const float* element, size_t dim, size_t which) {
   double v;
   std::memcpy(&v, element + dim + 2 * which, sizeof(double));
@@ -108,11 +119,11 @@ inline float distance(const void* pa, const void* pb, const void* param) {
   const double t = x0 - z0;
   const double s = squaredFloat(x, z, dim);
   const double r = 0.5 * (s - t * t);
-  if (r >= kFloatShare * s) return static_cast<float>(r);
+  if (r >= kFloatShare * s) return rank(r);
   const double sum0 = x0 + z0;
   const double radial = (a - b) * (a - b) * ((ea + eb) * (sum0 + a + b)) / (sum0 * sum0);
   const double angular = a > 0 && b > 0 ? a * b * chordDouble(x, 1.0 / a, z, 1.0 / b, dim) : 0.0;
-  return static_cast<float>(0.5 * (radial + angular));
+  return rank(0.5 * (radial + angular));
 }
 
 // ---- lorentz64: the same distance over float64 coordinates ------------------------------------------------------
@@ -195,7 +206,7 @@ inline double squared64(const double* x, const double* z, size_t dim) {
   return s;
 }
 
-/** cosh d − 1 between two lorentz64 elements (float: hnswlib's distance type; it overflows past d ≈ 89). */
+/** cosh d − 1 between two lorentz64 elements (past d ≈ 70 compressed, see rank). */
 inline float distance64(const void* pa, const void* pb, const void* param) {
   const size_t dim = *static_cast<const size_t*>(param);
   const double* x = coordinates64(pa);
@@ -208,11 +219,11 @@ inline float distance64(const void* pa, const void* pb, const void* param) {
   const double t = (a - b) + (ea - eb);
   const double s = squared64(x, z, dim);
   const double r = 0.5 * (s - t * t);
-  if (r >= kDoubleShare * s) return static_cast<float>(r);
+  if (r >= kDoubleShare * s) return rank(r);
   const double sum0 = (a + ea) + (b + eb);
   const double radial = (a - b) * (a - b) * ((ea + eb) * (sum0 + a + b)) / (sum0 * sum0);
   const double angular = a > 0 && b > 0 ? a * b * chord64(x, tx[2], z, tz[2], dim) : 0.0;
-  return static_cast<float>(0.5 * (radial + angular));
+  return rank(0.5 * (radial + angular));
 }
 
 }  // namespace hvslorentz
