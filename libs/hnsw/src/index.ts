@@ -7,11 +7,16 @@ import { join } from 'node:path';
 /**
  * l2: squared Euclidean. cosine: 1 − cos. poincare: squared Euclidean between the Poincaré-ball images f·x. lorentz:
  * −⟨x,y⟩_L − 1 = cosh d − 1 between the hyperboloid points (√(1+|x|²), x), monotone in the hyperbolic distance d
- * (the element keeps √(1+|x|²) as a double in the two floats after x).
+ * (the element keeps |x| and √(1+|x|²) − |x| as doubles in the four floats after x). lorentz64: the same distance
+ * over float64 coordinates (elements of doubles, see `vectors64`; vectors may be given as Float64Arrays): float32
+ * coordinates of points past radius ~15 (each ~e^r/2) cannot tell near points apart, float64 ones hold to ~35.
  */
-export type Metric = 'l2' | 'cosine' | 'poincare' | 'lorentz';
+export type Metric = 'l2' | 'cosine' | 'poincare' | 'lorentz' | 'lorentz64';
 
-const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2, lorentz: 3 };
+const METRIC_CODE: Record<Metric, number> = { l2: 0, cosine: 1, poincare: 2, lorentz: 3, lorentz64: 4 };
+
+/** A vector for the graph: float32, or (lorentz64 only) float64 coordinates. */
+export type Coordinates = Float32Array | Float64Array;
 
 /**
  * What the graph holds per vector. none: the float32 element (the graph is the vector store). int8: one byte per
@@ -27,13 +32,13 @@ const QUANTIZATION_CODE: Record<Quantization, number> = { none: 0, int8: 1, bina
 export const DEFAULT_RESCORE_FACTOR: Record<Quantization, number> = { none: 1, int8: 4, binary: 10 };
 
 interface NativeGraph {
-  add(vector: Float32Array, label: number): void;
-  addBatch(vectors: Float32Array, labels: Uint32Array, threads?: number): Promise<void>;
+  add(vector: Coordinates, label: number): void;
+  addBatch(vectors: Coordinates, labels: Uint32Array, threads?: number): Promise<void>;
   markDelete(label: number): void;
   resize(capacity: number): void;
   setEf(ef: number): void;
   search(
-    query: Float32Array,
+    query: Coordinates,
     k: number,
     labels: Uint32Array,
     distances: Float32Array,
@@ -42,7 +47,7 @@ interface NativeGraph {
     allow?: Uint8Array,
   ): number;
   scan(
-    query: Float32Array,
+    query: Coordinates,
     candidates: Uint32Array,
     count: number,
     k: number,
@@ -120,20 +125,22 @@ export function defaultInsertThreads(): number {
 
 /**
  * One HNSW graph. Labels are slots: a new vector takes label `count()`, an existing label is updated in place, and a
- * deleted label can be added again. `vectors()` is a zero-copy Float32Array over the stored elements: the original
- * vector of label L is at `L * stride + dataOffset` (see `Metric` for what follows it). The view is invalidated by
+ * deleted label can be added again. `vectors()` is a zero-copy Float32Array over the stored elements (`vectors64()`, a
+ * Float64Array, for lorentz64): the original vector of label L is at `L * stride + dataOffset` (see `Metric` for what
+ * follows it). The view is invalidated by
  * `resize`, `load` and `dispose`; call `vectors()` again after them. Searches and writes may come from one thread.
  */
 export class Graph {
   readonly metric: Metric;
   readonly dimension: number;
-  /** Floats from one element to the next in `vectors()`. */
+  /** Floats (lorentz64: doubles) from one element to the next in `vectors()` (`vectors64()`). */
   readonly stride: number;
-  /** Offset of an element's vector from the element's start, in floats. */
+  /** Offset of an element's vector from the element's start, in floats (lorentz64: doubles). */
   readonly dataOffset: number;
   readonly quantization: Quantization;
   private readonly native: NativeGraph;
   private view?: Float32Array;
+  private view64?: Float64Array;
   private batches = 0;
   private readonly insertThreads: number;
   private labelsOut = new Uint32Array(64);
@@ -164,13 +171,15 @@ export class Graph {
       rescore,
     );
     const [strideBytes, offsetBytes] = this.native.layout();
-    // hnswlib's element: level-0 links (4-byte ints), the vector (floats), the 8-byte label: all 4-byte aligned.
-    this.stride = strideBytes / 4;
-    this.dataOffset = offsetBytes / 4;
+    // hnswlib's element: level-0 links (4-byte ints), the vector (floats), the 8-byte label: all 4-byte aligned;
+    // a lorentz64 element's doubles start after a pad float, on an 8-byte boundary (so is its stride).
+    const unit = options.metric === 'lorentz64' ? 8 : 4;
+    this.stride = strideBytes / unit;
+    this.dataOffset = offsetBytes / unit;
   }
 
   /** Stores `vector` at `label` (count() for a new slot). Throws a RangeError on a bad label, a full graph or bad values. */
-  add(vector: Float32Array, label: number): void {
+  add(vector: Coordinates, label: number): void {
     this.native.add(vector, label);
   }
 
@@ -180,7 +189,7 @@ export class Graph {
    * most one insert, or one chunk of 32 inserts per thread). Neither array may change until the promise settles, and nothing else may write
    * to the graph (add, resize, load, dispose) meanwhile. On failure, the items before the failing one are in.
    */
-  addBatch(vectors: Float32Array, labels: Uint32Array): Promise<void> {
+  addBatch(vectors: Coordinates, labels: Uint32Array): Promise<void> {
     this.batches++;
     return this.native.addBatch(vectors, labels, this.insertThreads).finally(() => this.batches--);
   }
@@ -200,6 +209,7 @@ export class Graph {
 
   resize(capacity: number): void {
     this.view = undefined;
+    this.view64 = undefined;
     this.native.resize(capacity);
   }
 
@@ -214,7 +224,7 @@ export class Graph {
    * before `filter`, so a search restricted by it runs no JavaScript per visited node.
    */
   search(
-    query: Float32Array,
+    query: Coordinates,
     k: number,
     filter?: (label: number) => boolean,
     ball = false,
@@ -231,7 +241,7 @@ export class Graph {
    * skipped.
    */
   scan(
-    query: Float32Array,
+    query: Coordinates,
     candidates: Uint32Array,
     count: number,
     k: number,
@@ -262,8 +272,16 @@ export class Graph {
 
   /** Zero-copy view over every element (see the class comment). Never write into it. Not for quantized graphs. */
   vectors(): Float32Array {
+    if (this.metric === 'lorentz64') throw new TypeError('a lorentz64 graph holds doubles: read them through vectors64()');
     if (!this.view || this.view.byteLength === 0) this.view = new Float32Array(this.native.buffer());
     return this.view;
+  }
+
+  /** lorentz64: the zero-copy Float64Array over every element (see the class comment). Never write into it. */
+  vectors64(): Float64Array {
+    if (this.metric !== 'lorentz64') throw new TypeError(`a ${this.metric} graph holds floats: read them through vectors()`);
+    if (!this.view64 || this.view64.byteLength === 0) this.view64 = new Float64Array(this.native.buffer());
+    return this.view64;
   }
 
   /** Floats per element (the vector and what follows it, see `Metric`): what `readElement` fills. */
@@ -284,6 +302,7 @@ export class Graph {
   /** Replaces this graph with the one saved at `path` (room for `capacity` slots at least). */
   load(path: string, capacity: number): void {
     this.view = undefined;
+    this.view64 = undefined;
     this.native.load(path, capacity);
   }
 
@@ -295,6 +314,7 @@ export class Graph {
    */
   openMapped(path: string, capacity: number, expected: { deleted: number; crc32: number; bytes: number }): void {
     this.view = undefined;
+    this.view64 = undefined;
     this.native.openMapped(path, capacity, expected.deleted, expected.crc32, expected.bytes);
   }
 
@@ -314,6 +334,7 @@ export class Graph {
 
   dispose(): void {
     this.view = undefined;
+    this.view64 = undefined;
     this.native.dispose();
   }
 }

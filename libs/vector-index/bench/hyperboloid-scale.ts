@@ -1,14 +1,15 @@
 // Hyperboloid search at scale: a random tree embedding (16-d, radii up to 18) of N points, recall@10 of the
 // approximate search against exact hyperbolic search, and its speed. Usage: tsx --conditions=@hvs-nvm/source
-// libs/vector-index/bench/hyperboloid-scale.ts [N=1000000] [QUERIES=200] [SPACE=lorentz|poincare]
-// (poincare: the graph layout of older snapshots, searched by certified Euclidean balls).
+// libs/vector-index/bench/hyperboloid-scale.ts [N=1000000] [QUERIES=200] [SPACE=lorentz64|lorentz|poincare]
+// (lorentz64: new hyperboloid indexes, float64 coordinates; lorentz: float32 coordinates; poincare: the graph layout
+// of older snapshots, searched by certified Euclidean balls).
 import { VectorIndex } from '../src/index.js';
 import { treeData } from '../testing/hyperbolic-data.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const QUERIES = Number(process.argv[3] ?? 200);
 const DIM = 16;
-const SPACE = process.argv[4] === 'poincare' ? 'poincare' : 'lorentz';
+const SPACE = process.argv[4] === 'poincare' ? 'poincare' : process.argv[4] === 'lorentz' ? 'lorentz' : 'lorentz64';
 
 const t0 = performance.now();
 const points = treeData(N + QUERIES, 17, 1.2, 18, DIM);

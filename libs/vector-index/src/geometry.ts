@@ -141,9 +141,12 @@ export function toVector(input: VectorInput, dimension: number, geometry: Geomet
   return v;
 }
 
-/** Throws unless `v` has the store's dimension, only finite values (after float32 rounding), and is non-zero in spherical geometry. */
-export function checkVector(v: Float32Array, dimension: number, geometry: Geometry, original: ArrayLike<number> = v): void {
-  if (!(v instanceof Float32Array)) throw new InvalidVectorError('expected a Float32Array');
+/**
+ * Throws unless `v` has the store's dimension, only finite values (after float32 rounding), and is non-zero in
+ * spherical geometry. A Float64Array is taken as is (a hyperboloid index keeps float64 coordinates).
+ */
+export function checkVector(v: Float32Array | Float64Array, dimension: number, geometry: Geometry, original: ArrayLike<number> = v): void {
+  if (!(v instanceof Float32Array || v instanceof Float64Array)) throw new InvalidVectorError('expected a Float32Array');
   if (v.length !== dimension) throw new DimensionMismatchError(dimension, v.length);
   let n2 = 0;
   for (let i = 0; i < v.length; i++) {

@@ -19,7 +19,7 @@ const ManifestSchema = z.object({
   /** Absent: none. Quantized graphs also have `index-<generation>.hnsw.raw` (the quantizer and the float vectors). */
   quantization: z.enum(['int8', 'binary']).optional(),
   /** The graph's hnswlib space; absent in snapshots written before hyperboloid graphs used `lorentz` (they are `poincare`). */
-  metric: z.enum(['l2', 'cosine', 'poincare', 'lorentz']).optional(),
+  metric: z.enum(['l2', 'cosine', 'poincare', 'lorentz', 'lorentz64']).optional(),
   nextLabel: z.number().int().nonnegative(),
   live: z.number().int().nonnegative(),
   indexBytes: z.number().int().nonnegative(),

@@ -8,7 +8,7 @@ import type { Geometry } from './geometry.js';
 import type { SearchHit } from './index-options.js';
 import { crc32Of } from '@hvs-nvm/files';
 import { VectorIndex } from './vector-index.js';
-import { gaussian, rng, treeData } from '../testing/hyperbolic-data.js';
+import { deepTreeData, gaussian, rng, treeData } from '../testing/hyperbolic-data.js';
 
 const DIM = 16;
 const N = 10_000;
@@ -277,6 +277,55 @@ describe('VectorIndex snapshots', () => {
     expect((await VectorIndex.loadSnapshot(dir, options))!.size).toBe(2000);
     old.dispose();
     fresh.dispose();
+  });
+
+  it('a hyperboloid index keeps float64 coordinates: at radius ~30 one search finds the exact 10 nearest, also after a snapshot', async () => {
+    const data = deepTreeData(3100, 21);
+    const maxRadius = Math.max(...data.map((p) => Math.asinh(Math.hypot(...p))));
+    expect(maxRadius).toBeGreaterThan(28);
+    const options = { dimension: DIM, geometry: 'hyperboloid' as const };
+    const index = new VectorIndex(options);
+    await index.insertFresh(data.slice(0, 1500).map((vector, i) => ({ id: `v${i}`, vector })));
+    index.upsertBatch(data.slice(1500, 3000).map((vector, i) => ({ id: `v${1500 + i}`, vector })));
+    const queries = data.slice(3000);
+    const recall = (ix: VectorIndex): number => {
+      let found = 0;
+      for (const q of queries) {
+        const truth = new Set(ix.search(q, 10, { exact: true }).map((h) => h.id));
+        found += ix.search(q, 10).filter((h) => truth.has(h.id)).length;
+      }
+      return found / (10 * queries.length);
+    };
+    expect(recall(index)).toBeGreaterThanOrEqual(0.99);
+    // The exact nearest of a stored point is itself at 0, then a neighbour at the tree's own distances (edges of 4.5).
+    const [self, next] = index.search(data[7]!, 2, { exact: true });
+    expect(self!.id).toBe('v7');
+    expect(self!.distance).toBe(0);
+    expect(next!.distance).toBeLessThan(9);
+    const dir = await tempDir();
+    await index.writeSnapshot(dir);
+    expect((JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { metric: string }).metric).toBe('lorentz64');
+    const loaded = await VectorIndex.loadSnapshot(dir, options);
+    expect(loaded).toBeDefined();
+    for (const q of queries.slice(0, 20)) expect(loaded!.search(q, 10)).toEqual(index.search(q, 10));
+    loaded!.dispose();
+    index.dispose();
+  });
+
+  it('a float32 lorentz snapshot (written before lorentz64) still opens, keeps its layout and answers', async () => {
+    const data = treeData(1100, 14);
+    const options = { dimension: DIM, geometry: 'hyperboloid' as const };
+    const old = new VectorIndex(options, 'lorentz');
+    old.upsertBatch(data.slice(0, 1000).map((vector, i) => ({ id: `v${i}`, vector })));
+    const dir = await tempDir();
+    await old.writeSnapshot(dir);
+    const loaded = await VectorIndex.loadSnapshot(dir, options);
+    expect(loaded).toBeDefined();
+    for (const q of data.slice(1000, 1020)) expect(loaded!.search(q, 10)).toEqual(old.search(q, 10));
+    await loaded!.writeSnapshot(dir);
+    expect((JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { metric: string }).metric).toBe('lorentz');
+    loaded!.dispose();
+    old.dispose();
   });
 
   it('a second snapshot replaces the first and leaves one generation of files', async () => {

@@ -3,7 +3,7 @@
 // Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity, payload index) is private state every
 // operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
 // The ways hits are finished (native gather, lorentz rescore, quantized read-back) read the same slot state.
-import { Graph, type Metric, type Quantization } from '@hvs-nvm/hnsw';
+import { Graph, type Coordinates, type Metric, type Quantization } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError, VectorIndexError } from './errors.js';
 import { checkVector, distanceFrom, sphericalFromSums, type Geometry } from './geometry.js';
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
@@ -34,7 +34,7 @@ export class VectorIndex {
    * The graph's element memory, zero-copy: the original vector of label L starts at L·stride + dataOffset. Taken
    * again after every resize or load (the old view is detached then).
    */
-  private arena: Float32Array;
+  private arena: Float32Array | Float64Array;
   private readonly quantization: Quantization;
   /** Quantized: the scratch element `elementOf` reads into. */
   private readonly element: Float32Array;
@@ -66,7 +66,10 @@ export class VectorIndex {
   /** The snapshot's payload index, not parsed yet (see `payload`): a first answer rarely needs it. */
   private payloadBytes?: Buffer;
 
-  /** The graph's space: hyperboloid graphs are `lorentz`, or `poincare` when opened from an older snapshot. */
+  /**
+   * The graph's space: hyperboloid graphs are `lorentz64` (float64 coordinates), or `lorentz` (float32) or `poincare`
+   * when opened from an older snapshot.
+   */
   private readonly space: Metric;
 
   /** `space`: the graph's metric when it is not the geometry's default (a snapshot's recorded one). */
@@ -112,7 +115,8 @@ export class VectorIndex {
     this.ballGraph = {
       dimension: this.dimension,
       live: () => this.size,
-      arena: () => this.arena,
+      // Only a poincare graph is searched by balls: its arena is float32.
+      arena: () => this.arena as Float32Array,
       offset: (label) => this.offset(label),
       knn: (point, k, ef, labelFilter, ball, allow) => this.knn(point, k, ef, labelFilter, ball, allow),
     };
@@ -125,7 +129,7 @@ export class VectorIndex {
    * by certified Euclidean balls: see searchHyperboloid.)
    */
   private static metricOf(geometry: Geometry): Metric {
-    return geometry === 'spherical' ? 'cosine' : geometry === 'hyperboloid' ? 'lorentz' : 'l2';
+    return geometry === 'spherical' ? 'cosine' : geometry === 'hyperboloid' ? 'lorentz64' : 'l2';
   }
 
   /** Where label's vector starts in the arena. */
@@ -134,12 +138,18 @@ export class VectorIndex {
   }
 
   /** The zero-copy view of the graph's elements; empty for a quantized graph (its floats are read per label). */
-  private view(): Float32Array {
-    return this.quantization === 'none' ? this.graph.vectors() : new Float32Array(0);
+  private view(): Float32Array | Float64Array {
+    if (this.quantization !== 'none') return new Float32Array(0);
+    return this.space === 'lorentz64' ? this.graph.vectors64() : this.graph.vectors();
+  }
+
+  /** `vector` as the graph takes it: float64 coordinates only into a lorentz64 graph. */
+  private coordinates(vector: Coordinates): Coordinates {
+    return vector instanceof Float64Array && this.space !== 'lorentz64' ? Float32Array.from(vector) : vector;
   }
 
   /** Label's laid-out element and where it starts: in the arena, or (quantized) read into a scratch element. */
-  private elementOf(label: number): [Float32Array, number] {
+  private elementOf(label: number): [Float32Array | Float64Array, number] {
     if (this.quantization === 'none') return [this.arena, this.offset(label)];
     this.graph.readElement(label, this.element);
     return [this.element, 0];
@@ -234,7 +244,7 @@ export class VectorIndex {
   }
 
   /** Stores (or replaces) id's vector; returns its slot. */
-  upsert(id: string, vector: Float32Array): number {
+  upsert(id: string, vector: Coordinates): number {
     checkId(id);
     checkVector(vector, this.dimension, this.geometry);
     // An update stays in its slot, a new id takes a freed one first: only a new slot needs room.
@@ -253,7 +263,7 @@ export class VectorIndex {
   }
 
   /** Validates every item before touching the index, so a bad item changes nothing; grows the index once. */
-  upsertBatch(items: readonly { id: string; vector: Float32Array }[]): void {
+  upsertBatch(items: readonly { id: string; vector: Coordinates }[]): void {
     for (const item of items) {
       checkId(item.id);
       checkVector(item.vector, this.dimension, this.geometry);
@@ -274,7 +284,7 @@ export class VectorIndex {
    * them until it resolves). Resolves with each item's slot, or the error that kept it out (then nothing else of it
    * changed). Nothing else may write to the index until it settles.
    */
-  async insertFresh(items: readonly { id: string; vector: Float32Array }[]): Promise<(number | Error)[]> {
+  async insertFresh(items: readonly { id: string; vector: Coordinates }[]): Promise<(number | Error)[]> {
     if (this.graph.inFlight > 0) throw new VectorIndexError('insert', new Error('another batch is being inserted'));
     const out: (number | Error)[] = new Array<number | Error>(items.length);
     const accepted: number[] = [];
@@ -293,7 +303,7 @@ export class VectorIndex {
     if (accepted.length === 0) return out;
     this.ensureCapacity(this.nextLabel + Math.max(0, accepted.length - this.freeLabels.length));
     const dim = this.dimension;
-    const data = new Float32Array(accepted.length * dim);
+    const data = this.space === 'lorentz64' ? new Float64Array(accepted.length * dim) : new Float32Array(accepted.length * dim);
     const labels = new Uint32Array(accepted.length);
     accepted.forEach((i, k) => {
       data.set(items[i]!.vector, k * dim);
@@ -349,7 +359,7 @@ export class VectorIndex {
     return true;
   }
 
-  search(query: Float32Array, k: number, opts: SearchOptions = {}): SearchHit[] {
+  search(query: Coordinates, k: number, opts: SearchOptions = {}): SearchHit[] {
     checkK(k);
     checkVector(query, this.dimension, this.geometry);
     if (opts.ef !== undefined) checkPositiveInteger('ef', opts.ef);
@@ -381,7 +391,11 @@ export class VectorIndex {
     }
     const hits =
       this.space === 'poincare'
-        ? topHits(this.labelToId, searchHyperboloid(this.ballGraph, query, want, ef, labelFilter, this.scratch, this.queryScratch), want)
+        ? topHits(
+            this.labelToId,
+            searchHyperboloid(this.ballGraph, Float32Array.from(query), want, ef, labelFilter, this.scratch, this.queryScratch),
+            want,
+          )
         : this.searchDirect(query, want, ef, labelFilter, undefined, opts.vectors);
     // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
     if (hits.length < want) return this.exactScan(query, k, labelFilter);
@@ -393,7 +407,7 @@ export class VectorIndex {
    * graph's own metrics), else the graph walk with them as a native allow-list, widened when they are sparse.
    */
   private searchCandidates(
-    query: Float32Array,
+    query: Coordinates,
     k: number,
     ef: number,
     candidates: PayloadCandidates,
@@ -411,7 +425,7 @@ export class VectorIndex {
       this.space === 'poincare'
         ? topHits(
             this.labelToId,
-            searchHyperboloid(this.ballGraph, query, want, plan.ef, residual, this.scratch, this.queryScratch, allow),
+            searchHyperboloid(this.ballGraph, Float32Array.from(query), want, plan.ef, residual, this.scratch, this.queryScratch, allow),
             want,
           )
         : this.searchDirect(query, want, plan.ef, residual, allow, vectors);
@@ -422,7 +436,7 @@ export class VectorIndex {
 
   /** Exact k nearest among `labels` (live slots, ascending) that pass `filter`. */
   private scanCandidates(
-    query: Float32Array,
+    query: Coordinates,
     k: number,
     labels: Uint32Array,
     filter?: (label: number) => boolean,
@@ -441,7 +455,7 @@ export class VectorIndex {
       // hnswlib's metric orders like the exact one here: rank natively, recompute the k distances exactly.
       let found;
       try {
-        found = this.graph.scan(query, list, list.length, want);
+        found = this.graph.scan(this.coordinates(query), list, list.length, want);
       } catch (err) {
         throw new VectorIndexError('search', err);
       }
@@ -458,14 +472,14 @@ export class VectorIndex {
   }
 
   /** Brute force over the stored vectors with exact distances, ascending. */
-  exactSearch(query: Float32Array, k: number, filter?: (id: string) => boolean): SearchHit[] {
+  exactSearch(query: Coordinates, k: number, filter?: (id: string) => boolean): SearchHit[] {
     checkK(k);
     checkVector(query, this.dimension, this.geometry);
     const labelToId = this.labelToId;
     return this.exactScan(query, k, filter && ((label) => filter(labelToId[label]!)));
   }
 
-  private exactScan(query: Float32Array, k: number, filter?: (label: number) => boolean): SearchHit[] {
+  private exactScan(query: Coordinates, k: number, filter?: (label: number) => boolean): SearchHit[] {
     const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const { arena, stride, dataOffset, labelToId } = this;
     const quantized = this.quantization !== 'none';
@@ -484,14 +498,14 @@ export class VectorIndex {
    * that near-ties at the k-th place come out in exact order.
    */
   private searchDirect(
-    query: Float32Array,
+    query: Coordinates,
     k: number,
     ef: number,
     labelFilter?: (label: number) => boolean,
     allow?: Uint8Array,
     vectors?: (floats: number) => Float32Array,
   ): SearchHit[] {
-    const lorentz = this.space === 'lorentz';
+    const lorentz = this.space === 'lorentz' || this.space === 'lorentz64';
     const wide = lorentz ? Math.max(k, Math.min(ef, k + LORENTZ_RESCORE)) : k;
     const { labels, count } = this.knn(query, wide, ef, labelFilter, false, allow);
     return lorentz ? this.finishLorentz(query, k, labels, count, vectors) : this.finish(query, labels, count, vectors);
@@ -502,7 +516,7 @@ export class VectorIndex {
    * exactly in float64 and cut to k.
    */
   private finishLorentz(
-    query: Float32Array,
+    query: Coordinates,
     k: number,
     labels: Uint32Array,
     count: number,
@@ -533,7 +547,7 @@ export class VectorIndex {
    * float64 sums `gather` accumulates natively (bit for bit what distanceFrom gives), which also copies the hits'
    * vectors into the array `vectors` gives, when asked.
    */
-  private finish(query: Float32Array, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array): SearchHit[] {
+  private finish(query: Coordinates, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array): SearchHit[] {
     if (count === 0) return [];
     if (this.quantization !== 'none') return this.finishQuantized(query, labels, count, vectors);
     const dim = this.dimension;
@@ -542,7 +556,7 @@ export class VectorIndex {
     const sums = this.sums;
     const block = vectors?.(count * dim);
     try {
-      this.graph.gather(query, labels, count, sums, block);
+      this.graph.gather(this.coordinates(query) as Float32Array, labels, count, sums, block);
     } catch (err) {
       throw new VectorIndexError('search', err);
     }
@@ -567,7 +581,7 @@ export class VectorIndex {
   }
 
   /** A quantized graph's hits: it holds codes, so each hit's float element is read back and its distance taken in JS. */
-  private finishQuantized(query: Float32Array, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array) {
+  private finishQuantized(query: Coordinates, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array) {
     const dist = distanceFrom(this.geometry, query, this.queryScratch);
     const dim = this.dimension;
     const block = vectors?.(count * dim);
@@ -589,7 +603,7 @@ export class VectorIndex {
 
   /** Labels nearest first (views reused by the next call). `ball`: the query is a Poincaré-ball point. */
   private knn(
-    point: Float32Array,
+    point: Coordinates,
     k: number,
     ef: number,
     labelFilter: ((label: number) => boolean) | undefined,
@@ -602,19 +616,19 @@ export class VectorIndex {
         this.graph.setEf(ef);
         this.currentEf = ef;
       }
-      return this.graph.search(point, Math.min(k, this.capacity), labelFilter, ball, allow);
+      return this.graph.search(this.coordinates(point), Math.min(k, this.capacity), labelFilter, ball, allow);
     } catch (err) {
       throw new VectorIndexError('search', err);
     }
   }
 
-  private put(id: string, vector: Float32Array): number {
+  private put(id: string, vector: Coordinates): number {
     let label = this.idToLabel.get(id);
     const isNew = label === undefined;
     if (label === undefined) label = this.freeLabels.pop() ?? this.nextLabel;
     try {
       // An existing (or marked-deleted, reused) label makes hnswlib update that slot in place.
-      this.graph.add(vector, label);
+      this.graph.add(this.coordinates(vector), label);
     } catch (err) {
       if (isNew && label !== this.nextLabel) this.freeLabels.push(label);
       throw new VectorIndexError(`insert of '${id}'`, err);
@@ -680,7 +694,9 @@ export class VectorIndex {
       manifest.M !== index.M ||
       manifest.efConstruction !== index.efConstruction ||
       (manifest.quantization ?? 'none') !== index.quantization ||
-      (recorded !== undefined && recorded !== VectorIndex.metricOf(index.geometry) && recorded !== 'poincare')
+      (recorded !== undefined &&
+        recorded !== VectorIndex.metricOf(index.geometry) &&
+        !(index.geometry === 'hyperboloid' && (recorded === 'poincare' || recorded === 'lorentz')))
     ) {
       index.dispose();
       return undefined;

@@ -58,3 +58,37 @@ export function treeData(n: number, seed: number, edge = 1.2, maxRadius = 18, di
   }
   return nodes.map((p) => Float32Array.from(p.subarray(1)));
 }
+
+/**
+ * A random tree far out, in float64 and without cancellation (radii to ~`edge`·log₃ n): three children per node,
+ * each `edge` from its parent on a geodesic leaving at an angle φ ≤ `spread` from the outward ray; the child's radius
+ * from the hyperbolic law of cosines, its angle α at the origin from the law of sines, its direction u cos α + w sin α
+ * (w ⊥ u). Spatial coordinates x, shuffled.
+ */
+export function deepTreeData(n: number, seed: number, edge = 4.5, dim = 16, spread = 0.6): Float64Array[] {
+  const random = rng(seed);
+  const g = gaussian(random);
+  const unit = (v: Float64Array): Float64Array => {
+    const norm = Math.hypot(...v);
+    return v.map((c) => c / norm);
+  };
+  const nodes: { r: number; u: Float64Array }[] = [{ r: 0, u: unit(Float64Array.from({ length: dim }, g)) }];
+  for (let head = 0; nodes.length < n; head++) {
+    const { r, u } = nodes[head]!;
+    for (let c = 0; c < 3 && nodes.length < n; c++) {
+      const phi = r === 0 ? 0 : random() * spread;
+      const child = Math.acosh(Math.cosh(r) * Math.cosh(edge) + Math.sinh(r) * Math.sinh(edge) * Math.cos(phi));
+      const w = Float64Array.from({ length: dim }, g);
+      let dot = 0;
+      for (let i = 0; i < dim; i++) dot += w[i]! * u[i]!;
+      const wt = unit(w.map((x, i) => x - dot * u[i]!));
+      const alpha = r === 0 ? Math.PI / 2 : Math.asin((Math.sinh(edge) * Math.sin(phi)) / Math.sinh(child));
+      nodes.push({ r: child, u: r === 0 ? wt : unit(u.map((x, i) => x * Math.cos(alpha) + wt[i]! * Math.sin(alpha))) });
+    }
+  }
+  for (let i = nodes.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
+  }
+  return nodes.map(({ r, u }) => u.map((c) => c * Math.sinh(r)));
+}

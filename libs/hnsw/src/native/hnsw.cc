@@ -6,7 +6,8 @@
 //   cosine    [y, 1/|y|, e]       x = y·2^e (e = 0 unless |x| is extreme, so the dot product cannot overflow);
 //                                 distance 1 − cos(x, z) from hnswlib's inner product
 //   poincare  [x, f]              f = 1/(1 + √(1+|x|²)): f·x is x's point in the Poincaré ball; distance |f·x − g·z|²
-//   lorentz   [x, x0 (a double)]  x0 = √(1+|x|²); distance −⟨x,z⟩_L − 1 = cosh d − 1 (lorentz_space.h)
+//   lorentz   [x, a, e (doubles)] a = |x|, e = √(1+|x|²) − a; distance −⟨x,z⟩_L − 1 = cosh d − 1 (lorentz_space.h)
+//   lorentz64 [pad, x, a, e, 1/a]  the same over float64 coordinates (x as doubles), for points past radius ~15
 // Labels are internal ids: a new label must be the next free slot, and hnswlib keeps an updated or re-added label in
 // its slot, so the vector of label L sits at L·stride + dataOffset of the view.
 // Over 400 lines: the N-API class, its worker and the allow-list search share the graph, its lock and its layout; one
@@ -37,11 +38,26 @@
 
 namespace {
 
-enum Metric { kL2 = 0, kCosine = 1, kPoincare = 2, kLorentz = 3 };
+enum Metric { kL2 = 0, kCosine = 1, kPoincare = 2, kLorentz = 3, kLorentz64 = 4 };
 
-size_t extraFloats(int metric) {
-  return metric == kCosine ? 2 : metric == kPoincare ? 1 : metric == kLorentz ? hvslorentz::kExtraFloats : 0;
+/** Floats of one element of `metric` for `dim` coordinates. */
+size_t elementFloats(int metric, size_t dim) {
+  if (metric == kLorentz64) return hvslorentz::floats64(dim);
+  return dim + (metric == kCosine ? 2 : metric == kPoincare ? 1 : metric == kLorentz ? hvslorentz::kExtraFloats : 0);
 }
+
+/** A vector argument: float32 or (lorentz64) float64 coordinates. */
+struct Input {
+  const void* data = nullptr;
+  bool f64 = false;
+  explicit operator bool() const { return data != nullptr; }
+  /** Coordinate i of vector `row` of `dim` coordinates. */
+  double at(size_t row, size_t dim, size_t i) const {
+    return f64 ? static_cast<const double*>(data)[row * dim + i] : static_cast<const float*>(data)[row * dim + i];
+  }
+  /** Vector `row` as floats (float32 input only). */
+  const float* floats(size_t row, size_t dim) const { return static_cast<const float*>(data) + row * dim; }
+};
 
 struct CosineParam {
   size_t dim;
@@ -90,21 +106,43 @@ class Space : public hnswlib::SpaceInterface<float> {
   Space(int metric, size_t dim) : metric_(metric), dim_(dim), l2_(dim), ip_(dim) {
     cosine_ = {dim, ip_.get_dist_func(), ip_.get_dist_func_param()};
   }
-  size_t get_data_size() override { return (dim_ + extraFloats(metric_)) * sizeof(float); }
+  size_t get_data_size() override { return floats() * sizeof(float); }
   hnswlib::DISTFUNC<float> get_dist_func() override {
     if (metric_ == kCosine) return CosineDistance;
     if (metric_ == kPoincare) return PoincareDistance;
     if (metric_ == kLorentz) return hvslorentz::distance;
+    if (metric_ == kLorentz64) return hvslorentz::distance64;
     return l2_.get_dist_func();
   }
   void* get_dist_func_param() override {
     if (metric_ == kCosine) return &cosine_;
-    if (metric_ == kPoincare || metric_ == kLorentz) return &dim_;
+    if (metric_ == kPoincare || metric_ == kLorentz || metric_ == kLorentz64) return &dim_;
     return l2_.get_dist_func_param();
   }
   int metric() const { return metric_; }
   size_t dim() const { return dim_; }
-  size_t floats() const { return dim_ + extraFloats(metric_); }
+  size_t floats() const { return elementFloats(metric_, dim_); }
+  /** Bytes from an element's start to its first coordinate (lorentz64: the pad float). */
+  size_t coordinateOffset() const { return metric_ == kLorentz64 ? sizeof(float) : 0; }
+
+  /** Lays out vector `row` of `in` (float32, or float64 for lorentz64) as an element of this space. */
+  bool element(const Input& in, size_t row, float* out, bool ball, std::string* error) const {
+    if (!in.f64) return element(in.floats(row, dim_), out, ball, error);
+    if (metric_ != kLorentz64) {
+      *error = "float64 coordinates need the lorentz64 metric";
+      return false;
+    }
+    std::vector<double> x(dim_);
+    for (size_t i = 0; i < dim_; i++) {
+      x[i] = in.at(row, dim_, i);
+      if (!std::isfinite(x[i])) {
+        *error = "element " + std::to_string(i) + " is not finite";
+        return false;
+      }
+    }
+    hvslorentz::element64(x.data(), out, dim_);
+    return true;
+  }
 
   /** Lays out `x` as an element of this space. `ball`: for poincare, x already is a point of the ball (f = 1). */
   bool element(const float* x, float* out, bool ball, std::string* error) const {
@@ -122,6 +160,11 @@ class Space : public hnswlib::SpaceInterface<float> {
     }
     if (metric_ == kLorentz) {
       hvslorentz::element(x, out, dim_);
+      return true;
+    }
+    if (metric_ == kLorentz64) {
+      std::vector<double> wide(x, x + dim_);
+      hvslorentz::element64(wide.data(), out, dim_);
       return true;
     }
     if (metric_ == kPoincare) {
@@ -283,8 +326,8 @@ class Graph;
  */
 class AddBatchWorker : public Napi::AsyncWorker {
  public:
-  AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data, Napi::Uint32Array labels,
-                 size_t threads);
+  AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::TypedArray data, Input input,
+                 Napi::Uint32Array labels, size_t threads);
   void Execute() override;
   void OnOK() override;
   void OnError(const Napi::Error& e) override;
@@ -295,7 +338,7 @@ class AddBatchWorker : public Napi::AsyncWorker {
   Napi::ObjectReference self_;
   Napi::ObjectReference dataRef_;
   Napi::ObjectReference labelsRef_;
-  const float* data_;
+  Input data_;
   const uint32_t* labels_;
   size_t count_;
   size_t threads_;
@@ -350,13 +393,14 @@ class Graph : public Napi::ObjectWrap<Graph> {
     const int64_t M = info[3].As<Napi::Number>().Int64Value();
     const int64_t efc = info[4].As<Napi::Number>().Int64Value();
     const int64_t seed = info[5].As<Napi::Number>().Int64Value();
-    if (metric < kL2 || metric > kLorentz || dim < 1 || capacity < 1 || M < 2 || efc < 1 || seed < 0) {
+    if (metric < kL2 || metric > kLorentz64 || dim < 1 || capacity < 1 || M < 2 || efc < 1 || seed < 0) {
       Napi::RangeError::New(env, "Graph: bad metric, dim, capacity, M, efConstruction or seed").ThrowAsJavaScriptException();
       return;
     }
     const int quant = info.Length() > 6 && info[6].IsNumber() ? info[6].As<Napi::Number>().Int32Value() : 0;
-    if (quant < hvsquant::kNone || quant > hvsquant::kBinary || (quant == hvsquant::kBinary && metric != kCosine)) {
-      Napi::RangeError::New(env, "Graph: bad quantization (binary needs cosine)").ThrowAsJavaScriptException();
+    if (quant < hvsquant::kNone || quant > hvsquant::kBinary || (quant == hvsquant::kBinary && metric != kCosine) ||
+        (quant != hvsquant::kNone && metric == kLorentz64)) {
+      Napi::RangeError::New(env, "Graph: bad quantization (binary needs cosine; lorentz64 is not quantized)").ThrowAsJavaScriptException();
       return;
     }
     if (info.Length() > 8 && info[8].IsNumber()) rescore_ = std::max<int64_t>(1, info[8].As<Napi::Number>().Int64Value());
@@ -415,6 +459,21 @@ class Graph : public Napi::ObjectWrap<Graph> {
     return a.Data();
   }
 
+  /** A vector argument of `length` coordinates: a Float32Array, or for lorentz64 also a Float64Array. */
+  Input input(const Napi::CallbackInfo& info, size_t at, size_t length, const char* what) {
+    if (space_->metric() != kLorentz64 || !isTypedArrayOf(info[at], napi_float64_array)) {
+      return Input{floats(info, at, length, what), false};
+    }
+    Napi::Float64Array a = info[at].As<Napi::Float64Array>();
+    if (a.ElementLength() != length) {
+      Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) +
+                                            " floats, the graph " + std::to_string(length))
+          .ThrowAsJavaScriptException();
+      return Input{};
+    }
+    return Input{a.Data(), true};
+  }
+
   /** The view JS reads vectors through dies with the memory under it: detached before any realloc or free. */
   void detachView() {
     if (!view_.IsEmpty()) {
@@ -428,14 +487,14 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value Add(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
-    const float* x = floats(info, 0, space_->dim(), "vector");
+    const Input x = input(info, 0, space_->dim(), "vector");
     if (!x) return env.Undefined();
     const int64_t label = info[1].As<Napi::Number>().Int64Value();
     if (label < 0 || label > UINT32_MAX) {
       Napi::RangeError::New(env, "label " + std::to_string(label) + " is not a slot").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    const std::string error = addOne(x, static_cast<uint32_t>(label), scratch_);
+    const std::string error = addOne(x, 0, static_cast<uint32_t>(label), scratch_);
     if (!error.empty()) Napi::RangeError::New(env, error).ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -444,9 +503,9 @@ class Graph : public Napi::ObjectWrap<Graph> {
    * One insert, from JS (add) or the worker thread (addBatch): checks the label and the values, then adds under the
    * exclusive lock. Returns the reason it was refused, or "".
    */
-  std::string addOne(const float* x, uint32_t label, std::vector<float>& element) {
+  std::string addOne(const Input& x, size_t row, uint32_t label, std::vector<float>& element) {
     std::string error;
-    if (!space_->element(x, element.data(), false, &error)) return "label " + std::to_string(label) + ": " + error;
+    if (!space_->element(x, row, element.data(), false, &error)) return "label " + std::to_string(label) + ": " + error;
     std::unique_lock<std::shared_mutex> lock(mutex_);
     if (!index_) return "the graph is disposed";
     hvsmapped::fillLookup(index_.get(), mapped_);
@@ -471,11 +530,13 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value AddBatch(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
-    if (!isTypedArrayOf(info[0], napi_float32_array) || !isTypedArrayOf(info[1], napi_uint32_array)) {
+    const bool f64 = space_->metric() == kLorentz64 && isTypedArrayOf(info[0], napi_float64_array);
+    if (!(f64 || isTypedArrayOf(info[0], napi_float32_array)) || !isTypedArrayOf(info[1], napi_uint32_array)) {
       Napi::TypeError::New(env, "addBatch takes a Float32Array of vectors and a Uint32Array of labels").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-    Napi::Float32Array data = info[0].As<Napi::Float32Array>();
+    Napi::TypedArray data = info[0].As<Napi::TypedArray>();
+    const Input in{static_cast<const char*>(data.ArrayBuffer().Data()) + data.ByteOffset(), f64};
     Napi::Uint32Array labels = info[1].As<Napi::Uint32Array>();
     if (data.ElementLength() != labels.ElementLength() * space_->dim()) {
       Napi::RangeError::New(env, "addBatch: " + std::to_string(labels.ElementLength()) + " labels need " +
@@ -488,7 +549,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     if (info.Length() > 2 && info[2].IsNumber()) threads = info[2].As<Napi::Number>().Int64Value();
     threads = std::max<int64_t>(1, std::min<int64_t>(threads, 64));
     auto* worker =
-        new AddBatchWorker(env, this, info.This().As<Napi::Object>(), data, labels, static_cast<size_t>(threads));
+        new AddBatchWorker(env, this, info.This().As<Napi::Object>(), data, in, labels, static_cast<size_t>(threads));
     Napi::Promise promise = worker->promise();
     worker->Queue();
     return promise;
@@ -543,7 +604,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value Search(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
-    const float* q = floats(info, 0, space_->dim(), "query");
+    const Input q = input(info, 0, space_->dim(), "query");
     if (!q) return env.Undefined();
     const int64_t k = info[1].As<Napi::Number>().Int64Value();
     if (!isTypedArrayOf(info[2], napi_uint32_array) || !isTypedArrayOf(info[3], napi_float32_array)) {
@@ -571,7 +632,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     hnswlib::BaseFilterFunctor* admit = allow ? static_cast<hnswlib::BaseFilterFunctor*>(allow.get()) : filter.get();
     std::vector<float> element(space_->floats());
     std::string error;
-    if (!space_->element(q, element.data(), ball, &error)) {
+    if (!space_->element(q, 0, element.data(), ball, &error)) {
       Napi::RangeError::New(env, "query: " + error).ThrowAsJavaScriptException();
       return env.Undefined();
     }
@@ -604,7 +665,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value Scan(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
-    const float* q = floats(info, 0, space_->dim(), "query");
+    const Input q = input(info, 0, space_->dim(), "query");
     if (!q) return env.Undefined();
     if (!isTypedArrayOf(info[1], napi_uint32_array) || !isTypedArrayOf(info[4], napi_uint32_array) ||
         !isTypedArrayOf(info[5], napi_float32_array)) {
@@ -625,7 +686,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     const bool ball = info.Length() > 6 && info[6].ToBoolean().Value();
     std::vector<float> element(space_->floats());
     std::string error;
-    if (!space_->element(q, element.data(), ball, &error)) {
+    if (!space_->element(q, 0, element.data(), ball, &error)) {
       Napi::RangeError::New(env, "query: " + error).ThrowAsJavaScriptException();
       return env.Undefined();
     }
@@ -670,6 +731,10 @@ class Graph : public Napi::ObjectWrap<Graph> {
     Napi::Env env = info.Env();
     if (!ready(env)) return env.Undefined();
     const size_t dim = space_->dim();
+    if (space_->metric() == kLorentz64) {
+      Napi::Error::New(env, "gather: a lorentz64 graph has no float sums to gather").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
     const float* q = floats(info, 0, dim, "query");
     if (!q) return env.Undefined();
     const bool withVectors = info.Length() > 4 && !info[4].IsUndefined();
@@ -724,7 +789,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     if (!ready(env)) return env.Undefined();
     Napi::Array a = Napi::Array::New(env, 3);
     a.Set(0u, Napi::Number::New(env, static_cast<double>(index_->size_data_per_element_)));
-    a.Set(1u, Napi::Number::New(env, static_cast<double>(index_->offsetData_)));
+    a.Set(1u, Napi::Number::New(env, static_cast<double>(index_->offsetData_ + space_->coordinateOffset())));
     a.Set(2u, Napi::Number::New(env, static_cast<double>(space_->floats())));
     return a;
   }
@@ -886,29 +951,28 @@ Napi::Value TrimAllocator(const Napi::CallbackInfo& info) {
 #endif
 }
 
-AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::Float32Array data,
+AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, Napi::TypedArray data, Input input,
                                Napi::Uint32Array labels, size_t threads)
     : Napi::AsyncWorker(env, "hnsw.addBatch"),
       graph_(graph),
       self_(Napi::Persistent(self)),
       dataRef_(Napi::Persistent(data.As<Napi::Object>())),
       labelsRef_(Napi::Persistent(labels.As<Napi::Object>())),
-      data_(data.Data()),
+      data_(input),
       labels_(labels.Data()),
       count_(labels.ElementLength()),
       threads_(threads),
       deferred_(Napi::Promise::Deferred::New(env)) {}
 
 void AddBatchWorker::Execute() {
-  const size_t dim = graph_->space_->dim();
   std::vector<float> element(graph_->space_->floats());
   if (graph_->quant_) {
-    graph_->trainOn(data_, count_);
+    graph_->trainOn(data_.floats(0, 0), count_);
   } else if (executeParallel()) {
     return;
   }
   for (size_t i = 0; i < count_; i++) {
-    const std::string error = graph_->addOne(data_ + i * dim, labels_[i], element);
+    const std::string error = graph_->addOne(data_, i, labels_[i], element);
     if (!error.empty()) {
       SetError("addBatch: item " + std::to_string(i) + ": " + error);
       return;
@@ -1009,7 +1073,6 @@ std::string AddBatchWorker::insertChunk(const std::vector<float>& elements, size
 bool AddBatchWorker::executeParallel() {
   if (threads_ <= 1 || count_ < kParallelMin) return false;
   const size_t floats = graph_->space_->floats();
-  const size_t dim = graph_->space_->dim();
   const size_t chunk = threads_ * kChunkPerThread;
   std::vector<float> elements(chunk * floats);
   for (size_t from = 0; from < count_; from += chunk) {
@@ -1019,7 +1082,7 @@ bool AddBatchWorker::executeParallel() {
     std::string bad;
     for (size_t i = from; i < to; i++) {
       std::string error;
-      if (!graph_->space_->element(data_ + i * dim, elements.data() + (i - from) * floats, false, &error)) {
+      if (!graph_->space_->element(data_, i, elements.data() + (i - from) * floats, false, &error)) {
         bad = "item " + std::to_string(i) + ": label " + std::to_string(labels_[i]) + ": " + error;
         end = i;
         break;
