@@ -1,15 +1,18 @@
 // Child process of the quantization scenario: builds one cosine graph (raw hnswlib-node, or @hvs-nvm/hnsw with
 // quantization none | int8 | binary) and reports its resident-memory growth, recall@10 and queries/s as a JSON line.
+// Arguments: mode N D efConstruction [rescoreFactor (0: the default)] [M (default HNSW.M)].
 import { Graph, type Quantization } from '@hvs-nvm/hnsw';
 import { exactKnn, mixture, recallAt, row } from './support/data.js';
 import { addRows, HNSW, newRawIndex } from './support/raw-hnsw.js';
 import { settledMemory } from './support/settle.js';
 import { now } from './support/stats.js';
 
-const [mode, nArg, dArg, efArg] = process.argv.slice(2);
+const [mode, nArg, dArg, efArg, rescoreArg, mArg] = process.argv.slice(2);
 const n = Number(nArg);
 const D = Number(dArg);
 const efConstruction = Number(efArg);
+const rescoreFactor = Number(rescoreArg ?? 0);
+const M = Number(mArg ?? HNSW.M);
 const K = 10;
 const QUERIES = 200;
 /** Above HNSW.ef: at 64 the graph itself (float32 too) finds ~0.78 of the true 10 on this cosine mixture. */
@@ -17,7 +20,7 @@ const EF = 256;
 
 async function main(): Promise<void> {
   if (!['raw', 'none', 'int8', 'binary'].includes(mode ?? '') || !(n > 0) || !(D > 0)) {
-    throw new Error('usage: quantization-child raw|none|int8|binary N D EF');
+    throw new Error('usage: quantization-child raw|none|int8|binary N D EF [RESCORE] [M]');
   }
   const set = mixture(n, D, 3);
   const queries = mixture(QUERIES, D, 11);
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
   const before = (await settledMemory()).rss;
   let hold: unknown;
   if (mode === 'raw') {
-    const index = newRawIndex('cosine', D, n, HNSW.M, efConstruction);
+    const index = newRawIndex('cosine', D, n, M, efConstruction);
     index.setEf(EF);
     addRows(index, set);
     const q = new Array<number>(D).fill(0);
@@ -41,10 +44,11 @@ async function main(): Promise<void> {
       metric: 'cosine',
       dimension: D,
       capacity: n,
-      M: HNSW.M,
+      M,
       efConstruction,
       seed: HNSW.seed,
       quantization: mode as Quantization,
+      ...(rescoreFactor > 0 ? { rescoreFactor } : {}),
     });
     g.setEf(EF);
     for (let start = 0; start < n; start += 10_000) {
