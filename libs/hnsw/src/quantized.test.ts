@@ -143,7 +143,10 @@ describe('quantized Graph', () => {
       });
       g.setEf(64);
       const half = N / 2;
-      await g.addBatch(data.subarray(0, half * DIM), Uint32Array.from({ length: half }, (_, i) => i));
+      await g.addBatch(
+        data.subarray(0, half * DIM),
+        Uint32Array.from({ length: half }, (_, i) => i),
+      );
       g.markDelete(3);
       // One batch: label 3 (deleted) and 4 updated to other rows' vectors, then the rest as new slots.
       const rest = new Float32Array((half + 2) * DIM);
@@ -171,7 +174,10 @@ describe('quantized Graph', () => {
     const g = await built('l2', 'int8', data);
     const row = (i: number) => data.subarray(i * DIM, (i + 1) * DIM);
     g.save(join(dir, 'g.hnsw'));
-    for (const h of [g, new Graph({ metric: 'l2', dimension: DIM, capacity: 1, M: 16, efConstruction: 100, seed: 7, quantization: 'int8' })]) {
+    for (const h of [
+      g,
+      new Graph({ metric: 'l2', dimension: DIM, capacity: 1, M: 16, efConstruction: 100, seed: 7, quantization: 'int8' }),
+    ]) {
       if (h === g) h.resize(N + 1);
       else h.load(join(dir, 'g.hnsw'), N + 1);
       h.setEf(64);
