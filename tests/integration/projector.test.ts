@@ -1,6 +1,6 @@
 // Projector replicas as real processes: queries (and NVM remote clients' reads and writes) answered through the queue
 // group while a replica dies mid-request, typed usage errors for bad arguments, and a startup log saying where it listens.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -277,6 +277,53 @@ it('a replica logs where it listens at startup: NATS URL, request subjects and q
   await r.kill9();
 });
 
+it('a replica started with --quantization holds its graph so: exact answers, and its checkpoint records it', async () => {
+  const dim = 16;
+  await using writer = await HVS.open({
+    storagePath: join(dir, 'qw'),
+    natsUrl: srv.url,
+    collection: 'quant',
+    dimension: dim,
+    geometry: 'spherical',
+  });
+  const vectors = Array.from({ length: 300 }, () => randn(dim));
+  const ids = await writer.batchStoreVectors(vectors.map((vector, i) => ({ vector, metadata: { i } })));
+  const r = runFixture(
+    'apps/projector/src/main.ts',
+    ['--data-dir', dir, '--replica', 'q', '--collection', 'quant', '--dimension', String(dim), '--geometry', 'spherical'].concat([
+      '--quantization',
+      'binary',
+      '--rescore-factor',
+      '30',
+      '--insert-threads',
+      '2',
+    ]),
+    { NATS_URL: srv.url, HVS_NVM_ENCODER: 'hashing' },
+  );
+  replicas.push(r);
+  await r.until((l) => l.length > 0);
+  await using client = await HVS.open({
+    storagePath: join(dir, 'qc'),
+    natsUrl: srv.url,
+    collection: 'quant',
+    dimension: dim,
+    geometry: 'spherical',
+    projection: 'remote',
+  });
+  // Rescored from the float vectors: a stored vector's own id comes first at distance 0 (not a Hamming estimate).
+  for (const i of [0, 17, 299]) {
+    const hits = await client.semanticSearch(vectors[i]!, { k: 3 });
+    expect(hits[0]?.vector.id).toBe(ids[i]);
+    expect(hits[0]?.distance).toBeCloseTo(0, 5);
+  }
+  r.proc.kill('SIGTERM');
+  expect(await r.exited).toBe(0);
+  const projection = join(dir, 'projector', 'quant-rq', 'projection', `quant-spherical-${dim}`, 'index');
+  const manifest = JSON.parse(readFileSync(join(projection, 'manifest.json'), 'utf8')) as { quantization?: string };
+  expect(manifest.quantization).toBe('binary');
+  expect(readdirSync(projection).some((f) => f.endsWith('.hnsw.raw'))).toBe(true);
+}, 120_000);
+
 it('bad projector arguments are usage errors (exit 2) naming the argument, before anything connects', async () => {
   for (const [args, named] of [
     [['--dimension', 'many'], '--dimension'],
@@ -286,6 +333,10 @@ it('bad projector arguments are usage errors (exit 2) naming the argument, befor
     [['--namespace', 'a.b'], '--namespace'],
     [['--encoder', 'gpt'], '--encoder'],
     [['--no-such-flag'], 'no-such-flag'],
+    [['--quantization', 'int4'], '--quantization'],
+    [['--quantization', 'binary', '--geometry', 'euclidean'], '--quantization'],
+    [['--quantization', 'int8', '--rescore-factor', '0'], '--rescore-factor'],
+    [['--insert-threads', 'two'], '--insert-threads'],
   ] as const) {
     const child = runFixture('apps/projector/src/main.ts', [...args], { NATS_URL: 'nats://127.0.0.1:1' });
     expect(await child.exited, args.join(' ')).toBe(2);

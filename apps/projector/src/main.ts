@@ -10,12 +10,22 @@ import { createLogger, loadConfig } from '@hvs-nvm/runtime';
 const USAGE =
   'usage: projector [--data-dir DIR] [--replica ID] [--collection NAME] [--dimension N] [--geometry euclidean|spherical|hyperboloid]\n' +
   '                 [--shard I/N] [--namespace NVM_NAMESPACE [--encoder sentence|hashing]] [--name SERVICE_NAME]\n' +
+  '                 [--quantization none|int8|binary [--rescore-factor N]] [--insert-threads N]\n' +
   'Runs the HVS projection as a NATS micro service (queue group hvs-projector-<collection>); with --shard I/N, only the\n' +
   'vectors of shard I of N (queue group hvs-projector-<collection>-sIofN; clients open with shards: N); with --namespace, also the\n' +
-  'NVM block view (queue group nvm-projector-<namespace>). Honours NATS_URL. Exit codes: 0 stopped, 1 error, 2 bad arguments.\n';
+  'NVM block view (queue group nvm-projector-<namespace>). --quantization: what the graph holds per vector (float32,\n' +
+  'int8 codes or, spherical only, sign bits; results are rescored exactly from the float vectors kept on disk).\n' +
+  'Honours NATS_URL. Exit codes: 0 stopped, 1 error, 2 bad arguments.\n';
 
 /** The stores' own option schemas check the arguments they take, before anything connects. */
-const HvsArgs = HVSOptionsSchema.pick({ collection: true, dimension: true, geometry: true });
+const HvsArgs = HVSOptionsSchema.pick({
+  collection: true,
+  dimension: true,
+  geometry: true,
+  quantization: true,
+  rescoreFactor: true,
+  insertThreads: true,
+});
 const NvmArgs = NVMOptionsSchema.pick({ namespace: true });
 const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -41,6 +51,10 @@ try {
       replica: { type: 'string', default: '0' },
       /** Hold only shard I of N of the collection (a deterministic partition of the vector id). */
       shard: { type: 'string' },
+      /** What this replica's graph holds per vector (a setting of the process, recorded in its checkpoints). */
+      quantization: { type: 'string', default: 'none' },
+      'rescore-factor': { type: 'string' },
+      'insert-threads': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -57,10 +71,25 @@ function checked<T>(schema: { safeParse(v: unknown): Parsed<T> }, value: unknown
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
-  return usageError(`--${issue.path.map(String).join('.')}: ${issue.message}`);
+  const flag = issue.path
+    .map(String)
+    .join('.')
+    .replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return usageError(`--${flag}: ${issue.message}`);
 }
 const str = (k: string) => raw[k] as string | undefined;
-const hvsArgs = checked(HvsArgs, { collection: str('collection'), dimension: Number(str('dimension')), geometry: str('geometry') });
+const count = (k: string) => (str(k) === undefined ? undefined : Number(str(k)));
+const hvsArgs = checked(HvsArgs, {
+  collection: str('collection'),
+  dimension: Number(str('dimension')),
+  geometry: str('geometry'),
+  quantization: str('quantization'),
+  rescoreFactor: count('rescore-factor'),
+  insertThreads: count('insert-threads'),
+});
+if (hvsArgs.quantization === 'binary' && hvsArgs.geometry !== 'spherical') {
+  usageError(`--quantization: binary needs --geometry spherical, not ${hvsArgs.geometry}`);
+}
 const namespace = str('namespace') === undefined ? undefined : checked(NvmArgs, { namespace: str('namespace') }).namespace;
 const encoderName = str('encoder')!;
 if (encoderName !== 'sentence' && encoderName !== 'hashing') usageError(`--encoder: '${encoderName}' is not sentence or hashing`);
@@ -104,13 +133,23 @@ const hvs = await HVS.open({
   collection: values.collection,
   dimension: values.dimension,
   geometry: values.geometry,
+  quantization: values.quantization,
+  ...(values.rescoreFactor === undefined ? {} : { rescoreFactor: values.rescoreFactor }),
+  ...(values.insertThreads === undefined ? {} : { insertThreads: values.insertThreads }),
   ...(shard ? { shard } : {}),
 }).catch(startupFailed);
 const service = await hvs.serveQueries({ name: values.name }).catch(startupFailed);
 const stats = hvs.stats();
 const hvsListening = { natsUrl: stats.natsUrl, ...endpointsOf(service) };
 log.info(
-  { ...hvsListening, collection: values.collection, shard, position: stats.position, vectors: stats.vectors },
+  {
+    ...hvsListening,
+    collection: values.collection,
+    shard,
+    quantization: values.quantization,
+    position: stats.position,
+    vectors: stats.vectors,
+  },
   'serving the HVS projection',
 );
 

@@ -128,6 +128,75 @@ describe('quantized Graph', () => {
     other.dispose();
   });
 
+  it('a batch into a quantized graph inserts on several threads, updates and re-adds included', async () => {
+    for (const quantization of ['int8', 'binary'] as const) {
+      const g = new Graph({
+        metric: 'cosine',
+        dimension: DIM,
+        capacity: N,
+        M: 16,
+        efConstruction: 100,
+        seed: 7,
+        quantization,
+        rescoreFactor: 40,
+        insertThreads: 4,
+      });
+      g.setEf(64);
+      const half = N / 2;
+      await g.addBatch(
+        data.subarray(0, half * DIM),
+        Uint32Array.from({ length: half }, (_, i) => i),
+      );
+      g.markDelete(3);
+      // One batch: label 3 (deleted) and 4 updated to other rows' vectors, then the rest as new slots.
+      const rest = new Float32Array((half + 2) * DIM);
+      rest.set(data.subarray(5 * DIM, 6 * DIM), 0);
+      rest.set(data.subarray(6 * DIM, 7 * DIM), DIM);
+      rest.set(data.subarray(half * DIM), 2 * DIM);
+      await g.addBatch(rest, Uint32Array.from([3, 4, ...Array.from({ length: half }, (_, i) => half + i)]));
+      expect(g.count()).toBe(N);
+      expect(g.isDeleted(3)).toBe(false);
+      const out = new Float32Array(g.elementFloats);
+      g.readElement(4, out);
+      expect(Array.from(out.subarray(0, DIM))).toEqual(Array.from(data.subarray(6 * DIM, 7 * DIM)));
+      // Every stored vector finds its own slot first (labels 3 and 4 hold rows 5 and 6 now: ties either way).
+      for (const label of [0, 1, 2, 7, half - 1, half, N - 1]) {
+        expect(g.search(data.subarray(label * DIM, (label + 1) * DIM), 1).labels[0], `${quantization} ${label}`).toBe(label);
+      }
+      expect(new Set(Array.from(g.search(data.subarray(5 * DIM, 6 * DIM), 2).labels.subarray(0, 2)))).toEqual(new Set([3, 5]));
+      g.dispose();
+    }
+  });
+
+  it('deletes, updates and re-adds by slot, also after load (no label table is kept)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-quant-'));
+    dirs.push(dir);
+    const g = await built('l2', 'int8', data);
+    const row = (i: number) => data.subarray(i * DIM, (i + 1) * DIM);
+    g.save(join(dir, 'g.hnsw'));
+    for (const h of [
+      g,
+      new Graph({ metric: 'l2', dimension: DIM, capacity: 1, M: 16, efConstruction: 100, seed: 7, quantization: 'int8' }),
+    ]) {
+      if (h === g) h.resize(N + 1);
+      else h.load(join(dir, 'g.hnsw'), N + 1);
+      h.setEf(64);
+      h.markDelete(10);
+      expect(h.isDeleted(10)).toBe(true);
+      expect(Array.from(h.search(row(10), 5).labels.subarray(0, 5))).not.toContain(10);
+      expect(() => h.markDelete(10)).toThrow(/already deleted/);
+      expect(() => h.markDelete(N + 5)).toThrow(/not found/);
+      h.add(row(11), 10); // a deleted slot taken again, with another vector
+      expect(h.isDeleted(10)).toBe(false);
+      expect(new Set(Array.from(h.search(row(11), 2).labels.subarray(0, 2)))).toEqual(new Set([10, 11]));
+      h.add(row(12), N); // the next slot
+      expect(h.count()).toBe(N + 1);
+      expect(() => h.add(row(12), N + 2)).toThrow(/next one/);
+      expect(new Set(Array.from(h.search(row(12), 2).labels.subarray(0, 2)))).toEqual(new Set([12, N]));
+      h.dispose();
+    }
+  });
+
   it('refuses a bad quantization', () => {
     const base = { dimension: DIM, capacity: 4, M: 16, efConstruction: 100, seed: 7 } as const;
     expect(() => new Graph({ ...base, metric: 'l2', quantization: 'binary' })).toThrow(RangeError);

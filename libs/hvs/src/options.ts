@@ -27,7 +27,7 @@ export const HVSOptionsSchema = NatsConnectionOptions.extend({
    * vectors in an unlinked file and every result rescored exactly (see @hvs-nvm/hnsw's Quantization).
    */
   quantization: z.enum(['none', 'int8', 'binary']).default('none'),
-  /** Quantized: candidates rescored exactly per wanted hit (default 4 for int8, 10 for binary). */
+  /** Quantized: candidates rescored exactly per wanted hit (default 4 for int8, 80 for binary). */
   rescoreFactor: z.number().int().min(1).max(1000).optional(),
   /** Who writes (recorded on every event). */
   actor: z.string().min(1).default('system'),

@@ -413,6 +413,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
       index_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(graphSpace(), static_cast<size_t>(capacity),
                                                                   static_cast<size_t>(M), static_cast<size_t>(efc),
                                                                   static_cast<size_t>(seed));
+      if (quant_) compactBookkeeping();
     } catch (const std::exception& e) {
       Napi::Error::New(env, std::string("Graph: ") + e.what()).ThrowAsJavaScriptException();
       return;
@@ -437,6 +438,14 @@ class Graph : public Napi::ObjectWrap<Graph> {
   void trainOn(const float* vectors, size_t count);
   /** Retrains the quantizer on the stored elements and `element` (the next one), re-encoding the stored codes. */
   void retrain(const float* element);
+  /** Quantized: drops hnswlib's label table and label locks (labels are slots; see quantized_graph.inc). */
+  void compactBookkeeping();
+  /** Quantized: `code` at `label` (an update of a used slot, or the next one) by internal id. */
+  void insertCode(const uint8_t* code, uint32_t label);
+  /** Quantized: markDelete by internal id (= label). */
+  void markDeleteSlot(int64_t label);
+  /** Whether insertElement may run on several threads at once (see AddBatchWorker::executeParallel). */
+  bool parallelSafe() const;
   bool ready(Napi::Env env) {
     if (index_) return true;
     Napi::Error::New(env, "the graph is disposed").ThrowAsJavaScriptException();
@@ -562,7 +571,11 @@ class Graph : public Napi::ObjectWrap<Graph> {
     std::unique_lock<std::shared_mutex> lock(mutex_);
     hvsmapped::fillLookup(index_.get(), mapped_);
     try {
-      index_->markDelete(static_cast<hnswlib::labeltype>(label));
+      if (quant_) {
+        markDeleteSlot(label);
+      } else {
+        index_->markDelete(static_cast<hnswlib::labeltype>(label));
+      }
     } catch (const std::exception& e) {
       Napi::Error::New(env, std::string("markDelete: ") + e.what()).ThrowAsJavaScriptException();
     }
@@ -845,6 +858,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
     detachView();
     hvsmapped::release(index_.get(), mapped_);
     index_ = std::move(loaded);
+    if (quant_) compactBookkeeping();
     return env.Undefined();
   }
 
@@ -966,11 +980,8 @@ AddBatchWorker::AddBatchWorker(Napi::Env env, Graph* graph, Napi::Object self, N
 
 void AddBatchWorker::Execute() {
   std::vector<float> element(graph_->space_->floats());
-  if (graph_->quant_) {
-    graph_->trainOn(data_.floats(0, 0), count_);
-  } else if (executeParallel()) {
-    return;
-  }
+  if (graph_->quant_) graph_->trainOn(data_.floats(0, 0), count_);
+  if (graph_->parallelSafe() && executeParallel()) return;
   for (size_t i = 0; i < count_; i++) {
     const std::string error = graph_->addOne(data_, i, labels_[i], element);
     if (!error.empty()) {
@@ -1020,7 +1031,7 @@ std::string AddBatchWorker::insertChunk(const std::vector<float>& elements, size
       return "the graph is full (" + std::to_string(used) + " slots): resize first";
     }
     try {
-      index->addPoint(elements.data() + (i - from) * floats, static_cast<hnswlib::labeltype>(label));
+      graph_->insertElement(elements.data() + (i - from) * floats, label);
     } catch (const std::exception& e) {
       return std::string("add: ") + e.what();
     }
@@ -1053,7 +1064,7 @@ std::string AddBatchWorker::insertChunk(const std::vector<float>& elements, size
         std::this_thread::yield();
       }
       try {
-        index->addPoint(elements.data() + (i - from) * floats, static_cast<hnswlib::labeltype>(label));
+        graph_->insertElement(elements.data() + (i - from) * floats, static_cast<uint32_t>(label));
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> guard(errorLock);
         if (!failed.exchange(true)) firstError = "item " + std::to_string(i) + ": add: " + e.what();

@@ -3,7 +3,10 @@
 //   int8    code c_i = round((p_i − min_i)/s) in [0, 255] (l2, poincare: p is x or the ball image f·x; distance
 //           s²·Σ(c−d)² accumulated in int32) or c_i = round(p_i/s) in [−127, 127] (cosine: p = x/|x|; distance
 //           1 − s²·Σc·d). min_i per dimension, s one scale, trained on a sample (the first batch).
-//   binary  the sign bits of p = x/|x| (cosine only); distance: the Hamming distance (popcount).
+//   binary  the sign bits of p = x/|x| (cosine only); distance: the Hamming distance (popcount) between two codes,
+//           and between a search's query and a code the asymmetric 1 − q·b/(|q|·√d) (b the code's ±1 signs, q the
+//           query's floats): the query keeps its precision, so the graph is steered by a far finer estimate than
+//           the query's own sign bits give (at 128-d on a clustered set, Hamming alone finds ~0.4 of the true 10).
 #pragma once
 
 #include <fcntl.h>
@@ -22,12 +25,33 @@ namespace hvsquant {
 
 enum Mode { kNone = 0, kInt8 = 1, kBinary = 2 };
 
+/**
+ * The query of the search running on this thread (see QueryScope): its code, then its point's dim floats. The graph
+ * hands the query to the distance as its first argument, unchanged, so the pointer tells it from a stored code.
+ */
+inline thread_local const void* tQuery = nullptr;
+
+
 struct Params {
   size_t dim = 0;
   size_t words = 0;  // binary: 64-bit words per code
   bool centered = false;  // cosine: codes are signed, no per-dimension minimum
   float scale = 0;
   std::vector<float> mins;
+  /** binary: 1/√dim (the query's point is unit length). */
+  float invNormRootDim = 0;
+};
+
+/** Marks `query` (a code followed by its point, see tQuery) as this thread's search query while in scope. */
+class QueryScope {
+ public:
+  explicit QueryScope(const void* query) : previous_(tQuery) { tQuery = query; }
+  ~QueryScope() { tQuery = previous_; }
+  QueryScope(const QueryScope&) = delete;
+  QueryScope& operator=(const QueryScope&) = delete;
+
+ private:
+  const void* previous_;
 };
 
 inline float L2Int8(const void* a, const void* b, const void* param) {
@@ -53,6 +77,14 @@ inline float CosineInt8(const void* a, const void* b, const void* param) {
 
 inline float Hamming(const void* a, const void* b, const void* param) {
   const auto* p = static_cast<const Params*>(param);
+  if (a == tQuery) {
+    // q·b with b_i = ±1 by bit i, one table look-up per code byte (the query's tables follow its code).
+    const float* t = reinterpret_cast<const float*>(static_cast<const uint8_t*>(a) + p->words * 8);
+    const uint8_t* z = static_cast<const uint8_t*>(b);
+    float s = 0;
+    for (size_t j = 0; j < p->words * 8; j++) s += t[j * 256 + z[j]];
+    return 1.0f - s * p->invNormRootDim;
+  }
   const uint64_t* x = static_cast<const uint64_t*>(a);
   const uint64_t* z = static_cast<const uint64_t*>(b);
   uint32_t s = 0;
@@ -71,6 +103,7 @@ class QuantSpace : public hnswlib::SpaceInterface<float> {
     p_.words = (dim + 63) / 64;
     p_.centered = metric == 1;
     p_.mins.assign(dim, 0.0f);
+    p_.invNormRootDim = 1.0f / std::sqrt(static_cast<float>(dim));
   }
   size_t get_data_size() override { return codeBytes(); }
   hnswlib::DISTFUNC<float> get_dist_func() override {
@@ -118,6 +151,34 @@ class QuantSpace : public hnswlib::SpaceInterface<float> {
     }
     p_.mins = lo;
     p_.scale = range > 0 ? range / 255.0f : 1.0f;
+  }
+
+  /**
+   * A search query for `e`: its code, then (binary) for each code byte j a table of 256 floats, entry v the sum of
+   * ±u_i over its 8 dimensions i (+ where bit i of v is set, u the query's unit point), which the asymmetric distance
+   * reads while a QueryScope marks it.
+   */
+  std::vector<uint8_t> query(const float* e) const {
+    const size_t bytes = codeBytes();
+    std::vector<uint8_t> q(bytes + (mode_ == kBinary ? bytes * 256 * sizeof(float) : 0));
+    encode(e, q.data());
+    if (mode_ != kBinary) return q;
+    std::vector<float> u(bytes * 8, 0.0f);
+    point(e, u.data());
+    double n2 = 0;
+    for (float v : u) n2 += static_cast<double>(v) * v;
+    const float inv = n2 > 0 ? static_cast<float>(1.0 / std::sqrt(n2)) : 0.0f;
+    std::vector<float> table(bytes * 256);
+    for (size_t j = 0; j < bytes; j++) {
+      float* t = table.data() + j * 256;
+      const float* uj = u.data() + j * 8;
+      float base = 0;
+      for (size_t k = 0; k < 8; k++) base -= uj[k] * inv;
+      t[0] = base;  // then entry v = entry (v without its lowest bit) + 2·u of that bit
+      for (unsigned v = 1; v < 256; v++) t[v] = t[v & (v - 1)] + 2.0f * uj[__builtin_ctz(v)] * inv;
+    }
+    std::memcpy(q.data() + bytes, table.data(), table.size() * sizeof(float));
+    return q;
   }
 
   /** The code of a laid-out element into `out` (codeBytes() bytes). */
