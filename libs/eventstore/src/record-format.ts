@@ -42,7 +42,13 @@ export interface RecordFields {
  * in front on each call (an append that retries on a fresh tip publishes at another revision).
  */
 export function recordEncoder(fields: RecordFields, data: unknown): (revision: number) => Uint8Array {
-  const envelope: Record<string, unknown> = { i: fields.eventId, t: fields.type, s: fields.schemaVersion, o: fields.occurredAt, a: fields.actor };
+  const envelope: Record<string, unknown> = {
+    i: fields.eventId,
+    t: fields.type,
+    s: fields.schemaVersion,
+    o: fields.occurredAt,
+    a: fields.actor,
+  };
   // As format 1: an empty link is no link.
   if (fields.correlationId) envelope.c = fields.correlationId;
   if (fields.causationId) envelope.k = fields.causationId;
