@@ -40,12 +40,23 @@ export interface PreparedEvent {
   at(revision: number): { payload: Uint8Array; hdrs: MsgHdrs | undefined };
 }
 
-/** Validates an event and encodes it in a stored format (record-format.ts). Throws before anything is sent. */
-export function prepareEvent(event: AnyNewEvent, actor: string, call: CallLinks, format: RecordFormat = 2): PreparedEvent {
+/**
+ * Validates an event and encodes it in a stored format (record-format.ts). Throws before anything is sent.
+ * `validated`: the caller has checked the data against its type's schema already (readers check it again anyway).
+ */
+export function prepareEvent(
+  event: AnyNewEvent,
+  actor: string,
+  call: CallLinks,
+  format: RecordFormat = 2,
+  validated = false,
+): PreparedEvent {
   const schema = eventDataSchemas[event.type] as z.ZodType | undefined;
   if (!schema) throw new EventValidationError(String(event.type), 'unknown event type');
-  const parsed = schema.safeParse(event.data);
-  if (!parsed.success) throw new EventValidationError(event.type, z.prettifyError(parsed.error));
+  if (!validated) {
+    const parsed = schema.safeParse(event.data);
+    if (!parsed.success) throw new EventValidationError(event.type, z.prettifyError(parsed.error));
+  }
   const fields = {
     eventId: event.eventId ?? randomUUID(),
     type: event.type,

@@ -360,15 +360,22 @@ export class EventStore implements EventStorePort {
   /**
    * Appends the first event of many new streams at once: all publishes go out before any ack is awaited.
    * Each is conditioned on its stream not existing yet (a fresh id), so no lookups are needed.
+   *
+   * `options.validated` (@internal): the caller built every event's data from values it checked against the
+   * event's schema (the mailbox's sends), so the append does not check it again. Readers still check every event.
    */
-  async appendNewStreams(items: { streamId: string; event: AnyNewEvent }[], actor?: string): Promise<AppendResult[]> {
+  async appendNewStreams(
+    items: { streamId: string; event: AnyNewEvent }[],
+    actor?: string,
+    options: { validated?: boolean } = {},
+  ): Promise<AppendResult[]> {
     this.assertOpen();
     this.assertWritable(`an append of ${items.length} new streams`);
     const who = actor ?? this.options.actor ?? 'system';
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
       const subject = streamSubject(this.names, streamId);
-      const p = prepareEvent(event, who, call, this.options.recordFormat);
+      const p = prepareEvent(event, who, call, this.options.recordFormat, options.validated === true);
       return { subject, streamId, eventId: p.eventId, ...p.at(0) };
     });
     const acks = await Promise.allSettled(prepared.map((p) => this.publish(p.subject, p.payload, p.hdrs, p.eventId, 0)));

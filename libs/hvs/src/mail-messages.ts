@@ -1,6 +1,6 @@
 // What mailboxes hand out and take: received, delivered and fetched messages, receive and replay options, and the
 // checks of model ids and message bodies.
-import { Id, isJsonValue } from '@hvs-nvm/events';
+import { Id, isJsonValue, MAX_JSON_DEPTH } from '@hvs-nvm/events';
 import type { RecordedEvent } from '@hvs-nvm/eventstore';
 import { InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
 
@@ -105,7 +105,11 @@ export function validateBody(body: unknown, maxBytes: number): unknown {
   }
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes) throw new PayloadTooLargeError('message body', bytes, maxBytes);
-  return plain ? body : (JSON.parse(json) as unknown);
+  if (plain) return body;
+  const copy = JSON.parse(json) as unknown;
+  // What MessageSent's schema takes (the append relies on it): JSON within its nesting limit.
+  if (!isJsonValue(copy)) throw new InvalidArgumentError(`a message body must be JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
+  return copy;
 }
 
 export function toMessage(event: RecordedEvent): ReceivedMessage | undefined {
