@@ -167,6 +167,12 @@ describe('mailboxes', () => {
     await expect(hvs.sendMessage('a', 'x', undefined)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(hvs.sendMessage('a', 'x', { f: () => 1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(hvs.sendMessage('a', 'x', { big: 'y'.repeat(200) })).rejects.toBeInstanceOf(PayloadTooLargeError);
+    // Past MessageSent's nesting limit (the send's checks stand in for the append's schema check).
+    let deep: unknown = 1;
+    for (let i = 0; i < 300; i++) deep = [deep];
+    await using roomy = await open('m6deep');
+    await expect(roomy.sendMessage('a', 'x', deep)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(await roomy.replayMessages('x')).toEqual([]);
     expect(await hvs.replayMessages('x')).toEqual([]);
   });
 });
