@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEventData, encodeEventData, EventCodecError } from './codec.js';
+import {
+  decodeEventData,
+  decodeEventRecord,
+  encodeEventData,
+  EventCodecError,
+  frameEventRecord,
+  isEventRecord,
+  jsonParts,
+} from './codec.js';
 
 describe('event codec', () => {
   it('round-trips JSON data with float32 vectors as binary', () => {
@@ -38,5 +46,20 @@ describe('event codec', () => {
     expect(back.vector).toEqual(data.vector);
     // Without any vector in the event as well.
     expect(decodeEventData(encodeEventData({ $f32: [0, 0] }))).toEqual({ $f32: [0, 0] });
+  });
+
+  it('frames a stored event record under its own magic, spliced JSON and vectors intact; neither decoder takes the other', () => {
+    const v = new Float32Array([0.25, -4]);
+    const { json, arrays, floats } = jsonParts({ t: 'X', d: { vector: v, $f32: 'user' } });
+    const bytes = frameEventRecord(`{"r":3,${json.slice(1)}`, arrays, floats);
+    expect(isEventRecord(bytes)).toBe(true);
+    expect(isEventRecord(encodeEventData({ a: 1 }))).toBe(false);
+    const back = decodeEventRecord(bytes) as { r: number; t: string; d: { vector: Float32Array; $f32: string } };
+    expect(back.r).toBe(3);
+    expect(back.t).toBe('X');
+    expect([...back.d.vector]).toEqual([0.25, -4]);
+    expect(back.d.$f32).toBe('user');
+    expect(() => decodeEventData(bytes)).toThrow(EventCodecError);
+    expect(() => decodeEventRecord(encodeEventData({ a: 1 }))).toThrow(/bad magic/);
   });
 });

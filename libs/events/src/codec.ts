@@ -1,12 +1,16 @@
 // Binary event payload: a JSON head plus a tail of raw float32 bytes, so vectors never travel as JSON number arrays.
 //
-// Layout: "HV1" magic (3 bytes), u32 LE length of the JSON head, the JSON head (UTF-8), zero padding to a
+// Layout: a 3-byte magic ("HV1": event data and query payloads; "HV2": a stored event record, whose head is the
+// event's envelope, see libs/eventstore/src/record-format.ts), u32 LE length of the JSON head, the JSON head (UTF-8), zero padding to a
 // 4-byte boundary, then the float32 tail. In the head, each Float32Array is replaced by {"$f32":[offset,length]}
 // (offset and length in floats into the tail). A user object key of that shape ($f32, $$f32, …) gets one more `$`
 // on the way in and loses it on the way out, so user data can never pass for a vector reference.
 import { CodedError } from './errors.js';
 
+/** "HV1": event data (the payload of format-1 stored events, whose metadata is in NATS headers) and query payloads. */
 const MAGIC = [0x48, 0x56, 0x31];
+/** "HV2": a stored event record (format 2): the head is the event's envelope, its data inside. */
+const RECORD_MAGIC = [0x48, 0x56, 0x32];
 const HEAD = 7;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -58,7 +62,15 @@ function plainJson(value: unknown, depth: number): boolean {
   return true;
 }
 
-export function encodeEventData(data: unknown): Uint8Array {
+/** A value's JSON text with every Float32Array replaced by a reference into `arrays` (in order, `floats` in all). */
+export interface JsonParts {
+  json: string;
+  arrays: Float32Array[];
+  floats: number;
+}
+
+/** The JSON head and float32 tail of a value, before framing (a caller may splice the JSON text, then frame it). */
+export function jsonParts(data: unknown): JsonParts {
   const arrays: Float32Array[] = [];
   let floats = 0;
   const json = plainJson(data, 0)
@@ -76,10 +88,14 @@ export function encodeEventData(data: unknown): Uint8Array {
         }
         return value;
       });
-  const head = encoder.encode(json ?? 'null');
+  return { json: json ?? 'null', arrays, floats };
+}
+
+function frame(magic: readonly number[], json: string, arrays: readonly Float32Array[], floats: number): Uint8Array {
+  const head = encoder.encode(json);
   const tailStart = HEAD + head.length + ((4 - ((HEAD + head.length) % 4)) % 4);
   const out = new Uint8Array(tailStart + floats * 4);
-  out.set(MAGIC, 0);
+  out.set(magic, 0);
   new DataView(out.buffer).setUint32(3, head.length, true);
   out.set(head, HEAD);
   if (floats > 0) {
@@ -93,10 +109,38 @@ export function encodeEventData(data: unknown): Uint8Array {
   return out;
 }
 
+export function encodeEventData(data: unknown): Uint8Array {
+  const { json, arrays, floats } = jsonParts(data);
+  return frame(MAGIC, json, arrays, floats);
+}
+
+/**
+ * A stored event record (format 2): `json` is the envelope's JSON text from jsonParts (its vector references point
+ * into `arrays`), framed under the "HV2" magic.
+ */
+export function frameEventRecord(json: string, arrays: readonly Float32Array[], floats: number): Uint8Array {
+  return frame(RECORD_MAGIC, json, arrays, floats);
+}
+
+/** Whether a payload is a stored event record (format 2) rather than format-1 event data. */
+export function isEventRecord(bytes: Uint8Array): boolean {
+  return bytes.length >= HEAD && bytes[0] === RECORD_MAGIC[0] && bytes[1] === RECORD_MAGIC[1] && bytes[2] === RECORD_MAGIC[2];
+}
+
 export function decodeEventData(bytes: Uint8Array): unknown {
   if (bytes.length < HEAD || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2]) {
     throw new EventCodecError('payload is not an HVS-NVM event (bad magic)');
   }
+  return decodeFramed(bytes);
+}
+
+/** The value of a stored event record (format 2): its envelope, vectors restored. */
+export function decodeEventRecord(bytes: Uint8Array): unknown {
+  if (!isEventRecord(bytes)) throw new EventCodecError('payload is not an HVS-NVM event record (bad magic)');
+  return decodeFramed(bytes);
+}
+
+function decodeFramed(bytes: Uint8Array): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headLength = view.getUint32(3, true);
   if (HEAD + headLength > bytes.length) throw new EventCodecError('payload head is truncated');

@@ -1,6 +1,15 @@
 // Public face of @hvs-nvm/events: event schemas, their envelope, the binary codec, and stream/subject names.
 export * from './schemas.js';
-export { encodeEventData, decodeEventData, EventCodecError } from './codec.js';
+export {
+  encodeEventData,
+  decodeEventData,
+  decodeEventRecord,
+  frameEventRecord,
+  isEventRecord,
+  jsonParts,
+  EventCodecError,
+  type JsonParts,
+} from './codec.js';
 export { registerUpcaster, upcast, type Upcaster } from './upcast.js';
 export {
   hvsNames,

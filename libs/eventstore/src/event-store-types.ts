@@ -1,6 +1,7 @@
 // The vocabulary of the event-store port: what an append takes and gives back, and what reads take.
 import type { EventData, EventType, StoreNames } from '@hvs-nvm/events';
 import type { ParkedMessage } from './recorded.js';
+import type { RecordFormat } from './record-format.js';
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
@@ -84,4 +85,9 @@ export interface EventStoreOptions {
   upTo?: number;
   /** Added to every JetStream sequence to make a position: a fork's own log continues its base's positions. */
   positionOffset?: number;
+  /**
+   * The stored format appends write (record-format.ts): 2, the default, keeps the envelope in the payload; 1 keeps
+   * it in NATS headers, for readers older than format 2 sharing the log. Both formats always read.
+   */
+  recordFormat?: RecordFormat;
 }

@@ -37,7 +37,7 @@ import {
 import { callLinks, prepareEvent } from './append-encoding.js';
 import { ConnectionState } from './connection-state.js';
 import { isWrongLastSequence } from './nats-errors.js';
-import { H, parseStoredMessage, type RecordedEvent } from './recorded.js';
+import { parseStoredMessage, storedRevision, type RecordedEvent } from './recorded.js';
 import { ensureStream } from './stream-admin.js';
 import { PROBE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, requestWithRetries } from './request-policy.js';
 import { filterSubject, streamSubject } from './stream-subjects.js';
@@ -202,7 +202,7 @@ export class EventStore implements EventStorePort {
       const last = (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 }))[0];
       return last ? { revision: last.revision, position: last.position } : undefined;
     }
-    const revision = Number(msg.header?.get(H.revision) ?? NaN);
+    const revision = storedRevision(msg.header, msg.data);
     const tip = { revision: Number.isInteger(revision) ? revision : -1, position: this.pos(msg.seq) };
     this.rememberTip(streamId, tip);
     return tip;
@@ -263,13 +263,13 @@ export class EventStore implements EventStorePort {
     if (this.tips.size > MAX_CACHED_TIPS) this.tips.delete(this.tips.keys().next().value!);
   }
 
-  private async publish(subject: string, payload: Uint8Array, hdrs: MsgHdrs, eventId: string, lastSeq?: number) {
+  private async publish(subject: string, payload: Uint8Array, hdrs: MsgHdrs | undefined, eventId: string, lastSeq?: number) {
     try {
       // Same msgID on retry: JetStream's dedupe makes a retried publish land once.
       return await this.request(() =>
         this.js.publish(subject, payload, {
           msgID: eventId,
-          headers: hdrs,
+          ...(hdrs ? { headers: hdrs } : {}),
           ...(lastSeq !== undefined ? { expect: { lastSubjectSequence: lastSeq } } : {}),
         }),
       );
@@ -283,7 +283,7 @@ export class EventStore implements EventStorePort {
   private async revisionAt(streamId: string, position: number): Promise<number> {
     try {
       const msg = await this.request(() => this.jsm.streams.getMessage(this.names.stream, { seq: position }));
-      const revision = Number(msg?.header?.get(H.revision) ?? NaN);
+      const revision = msg ? storedRevision(msg.header, msg.data) : NaN;
       if (Number.isInteger(revision)) return revision;
     } catch (err) {
       throw new EventStoreUnavailableError(`cannot read ${streamId} at position ${position}: ${String(err)}`, { cause: err });
@@ -308,7 +308,7 @@ export class EventStore implements EventStorePort {
     if (events.length === 0) throw new EventValidationError('(none)', 'append needs at least one event');
     const actor = options.actor ?? this.options.actor ?? 'system';
     const call = callLinks();
-    const prepared = events.map((e) => prepareEvent(e, actor, call));
+    const prepared = events.map((e) => prepareEvent(e, actor, call, this.options.recordFormat));
     for (let attempt = 0; ; attempt++) {
       let tip: { revision: number; position: number } | undefined;
       // The stream is past the expected revision: only a retry of events already stored can succeed.
@@ -334,10 +334,10 @@ export class EventStore implements EventStorePort {
         let duplicate = true;
         for (const p of prepared) {
           revision++;
-          p.hdrs.set(H.revision, String(revision));
+          const { payload, hdrs } = p.at(revision);
           // A probe expects subject sequence 0, which cannot hold on a stream that has events: JetStream checks
           // its dedupe window first, so a stored event is answered as a duplicate and anything else is refused.
-          const ack = await this.publish(subject, p.payload, p.hdrs, p.eventId, retryProbe ? 0 : lastSeq);
+          const ack = await this.publish(subject, payload, hdrs, p.eventId, retryProbe ? 0 : lastSeq);
           if (ack.duplicate) revision = await this.revisionAt(streamId, ack.seq);
           duplicate &&= ack.duplicate;
           lastSeq = ack.seq;
@@ -360,17 +360,23 @@ export class EventStore implements EventStorePort {
   /**
    * Appends the first event of many new streams at once: all publishes go out before any ack is awaited.
    * Each is conditioned on its stream not existing yet (a fresh id), so no lookups are needed.
+   *
+   * `options.validated` (@internal): the caller built every event's data from values it checked against the
+   * event's schema (the mailbox's sends), so the append does not check it again. Readers still check every event.
    */
-  async appendNewStreams(items: { streamId: string; event: AnyNewEvent }[], actor?: string): Promise<AppendResult[]> {
+  async appendNewStreams(
+    items: { streamId: string; event: AnyNewEvent }[],
+    actor?: string,
+    options: { validated?: boolean } = {},
+  ): Promise<AppendResult[]> {
     this.assertOpen();
     this.assertWritable(`an append of ${items.length} new streams`);
     const who = actor ?? this.options.actor ?? 'system';
     const call = callLinks();
     const prepared = items.map(({ streamId, event }) => {
       const subject = streamSubject(this.names, streamId);
-      const p = prepareEvent(event, who, call);
-      p.hdrs.append(H.revision, '0');
-      return { subject, streamId, ...p };
+      const p = prepareEvent(event, who, call, this.options.recordFormat, options.validated === true);
+      return { subject, streamId, eventId: p.eventId, ...p.at(0) };
     });
     const acks = await Promise.allSettled(prepared.map((p) => this.publish(p.subject, p.payload, p.hdrs, p.eventId, 0)));
     const results: (AppendResult | undefined)[] = [];

@@ -17,6 +17,7 @@ export type { EventStorePort, EventSubscription, SubscribeOptions } from './port
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory-event-store.js';
 export { QueryService, requestQuery, isWireError, type QueryServiceOptions, type WireError } from './query-service.js';
 export { parseStoredMessage, H as EVENT_HEADERS, type RecordedEvent, type ParkedMessage } from './recorded.js';
+export type { RecordFormat } from './record-format.js';
 export { ensureStream, deleteStoreStream, type StreamLimits } from './stream-admin.js';
 export { openNatsEndpoint, connectionOptionsOf, NatsConnectionOptions, type NatsEndpoint, type OpenEndpointOptions } from './connection.js';
 export {

@@ -1,6 +1,6 @@
 // What mailboxes hand out and take: received, delivered and fetched messages, receive and replay options, and the
 // checks of model ids and message bodies.
-import { Id, isJsonValue } from '@hvs-nvm/events';
+import { Id, isJsonValue, MAX_JSON_DEPTH } from '@hvs-nvm/events';
 import type { RecordedEvent } from '@hvs-nvm/eventstore';
 import { InvalidArgumentError, InvalidIdError, PayloadTooLargeError } from './errors.js';
 
@@ -87,11 +87,13 @@ export function validateModelId(id: unknown): string {
 
 export function validateBody(body: unknown, maxBytes: number): unknown {
   if (body === undefined) throw new InvalidArgumentError('a message body is required');
+  // Plain JSON already (the usual case): stringify without a replacer, which runs per key and cost more than the
+  // rest of the check, and no copy: the append encodes it before the caller gets control back. Anything else (a
+  // Date, a toJSON object, NaN somewhere) takes the checking path and is sent as its JSON form.
+  const plain = isJsonValue(body);
   let json: string;
   try {
-    // Plain JSON already (the usual case): stringify without a replacer, which runs per key and cost more than
-    // the rest of the check. Anything else (a Date, a toJSON object, NaN somewhere) takes the checking path.
-    json = isJsonValue(body)
+    json = plain
       ? JSON.stringify(body)
       : JSON.stringify(body, (_k, v: unknown) => {
           if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`${v} is not JSON`);
@@ -103,7 +105,11 @@ export function validateBody(body: unknown, maxBytes: number): unknown {
   }
   const bytes = Buffer.byteLength(json);
   if (bytes > maxBytes) throw new PayloadTooLargeError('message body', bytes, maxBytes);
-  return JSON.parse(json) as unknown;
+  if (plain) return body;
+  const copy = JSON.parse(json) as unknown;
+  // What MessageSent's schema takes (the append relies on it): JSON within its nesting limit.
+  if (!isJsonValue(copy)) throw new InvalidArgumentError(`a message body must be JSON nested at most ${MAX_JSON_DEPTH} levels deep`);
+  return copy;
 }
 
 export function toMessage(event: RecordedEvent): ReceivedMessage | undefined {

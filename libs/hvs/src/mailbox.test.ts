@@ -118,6 +118,24 @@ describe('mailboxes', () => {
     expect(got.every((g) => g.deliveryCount === 1)).toBe(true);
   });
 
+  it('unconfirmed acks of the live iterator are sent together, and are final: a nak or working() after ack() changes nothing', async () => {
+    await using hvs = await open('mbatch', { ackWaitMs: 400 });
+    const conn = await hvs.connectModel('batcher');
+    for (let i = 0; i < 5; i++) await hvs.sendMessage('boss', 'batcher', { i });
+    const got: number[] = [];
+    for await (const m of conn.messages()) {
+      got.push((m.body as { i: number }).i);
+      await m.ack();
+      m.nak();
+      m.working();
+      if (got.length === 5) break;
+    }
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+    // Past the ack wait: an ack held and never sent, or a nak that went out, would bring a message back.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await hvs.receiveMessages('batcher')).toEqual([]);
+  });
+
   it('fetchMessages hands out without acking: ack() keeps them taken, release() and nak() give them back, tokens ack from any client', async () => {
     await using a = await open('mfetch', { ackWaitMs: 400 });
     await using b = await open('mfetch', { ackWaitMs: 400 });
@@ -149,6 +167,12 @@ describe('mailboxes', () => {
     await expect(hvs.sendMessage('a', 'x', undefined)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(hvs.sendMessage('a', 'x', { f: () => 1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(hvs.sendMessage('a', 'x', { big: 'y'.repeat(200) })).rejects.toBeInstanceOf(PayloadTooLargeError);
+    // Past MessageSent's nesting limit (the send's checks stand in for the append's schema check).
+    let deep: unknown = 1;
+    for (let i = 0; i < 300; i++) deep = [deep];
+    await using roomy = await open('m6deep');
+    await expect(roomy.sendMessage('a', 'x', deep)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(await roomy.replayMessages('x')).toEqual([]);
     expect(await hvs.replayMessages('x')).toEqual([]);
   });
 });

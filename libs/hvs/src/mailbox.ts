@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type Consumer, type JsMsg } from '@nats-io/jetstream';
 import { mailboxConsumer, streamIds } from '@hvs-nvm/events';
 import { parseStoredMessage, type EventStore } from '@hvs-nvm/eventstore';
+import { AckBatch } from './ack-batch.js';
 import { ACK_PAYLOAD, ackTokenOf, parseAckToken } from './ack-token.js';
 import { InvalidAckTokenError, InvalidArgumentError } from './errors.js';
 import {
@@ -117,15 +118,16 @@ export class Mailboxes {
         event: { type: 'MessageSent' as const, data: { messageId, from, to: recipient, body: clean } },
       };
     });
-    if (items.length > 0) await this.mail.appendNewStreams(items, from);
+    // Every field was checked here (ids, body) or made here (messageId): MessageSent's schema holds by construction.
+    if (items.length > 0) await this.mail.appendNewStreams(items, from, { validated: true });
     return items.map((i) => i.event.data.messageId);
   }
 
   /**
    * Turns a JetStream delivery into a message, dead-lettering it after too many deliveries (then, and only then, it
-   * returns a promise: the common case takes no turn of the event loop).
+   * returns a promise: the common case takes no turn of the event loop). Its unconfirmed ack goes into `acks`.
    */
-  deliver(m: JsMsg): DeliveredMessage | undefined | Promise<undefined> {
+  deliver(m: JsMsg, acks: AckBatch): DeliveredMessage | undefined | Promise<undefined> {
     const parsed = parseStoredMessage(this.mail.names.prefix, m.subject, m.seq, m.headers, m.data, m.info.timestampNanos);
     const message = parsed.kind === 'event' ? toMessage(parsed.event) : undefined;
     if (!message || !sentAsItself(message, m.subject)) {
@@ -135,13 +137,27 @@ export class Mailboxes {
     }
     const deliveryCount = m.info.deliveryCount;
     if (deliveryCount > this.maxDeliveries) return this.deadLetter(m, message.to, message.id, deliveryCount);
+    // An ack held in the batch is final already: a nak or working() after it changes nothing, as after m.ack().
+    let acked = false;
     return {
       ...message,
       deliveryCount,
-      // Unconfirmed: sent without a turn of the event loop (the returned promise is settled already).
-      ack: (options?: { confirm?: boolean }) => (options?.confirm ? m.ackAck().then(() => undefined) : (m.ack(), done)),
-      nak: (delayMs?: number) => m.nak(delayMs),
-      working: () => m.working(),
+      // Unconfirmed: held to the end of this turn, sent with the others (the returned promise is settled already).
+      ack: (options?: { confirm?: boolean }) => {
+        if (options?.confirm) {
+          acked = true;
+          return m.ackAck().then(() => undefined);
+        }
+        if (!acked) acks.add(m);
+        acked = true;
+        return done;
+      },
+      nak: (delayMs?: number) => {
+        if (!acked) m.nak(delayMs);
+      },
+      working: () => {
+        if (!acked) m.working();
+      },
     };
   }
 
@@ -157,8 +173,14 @@ export class Mailboxes {
 
   /** Pending messages, oldest first, each returned once: acknowledged (and the ack confirmed) before returning. */
   async receive(modelId: string, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
-    // Ack on arrival, so the ack wait cannot run out (and redeliver it) while the pull is still open.
-    const pulled = await this.pull(modelId, options, (m) => m.ack());
+    // Ack on arrival (within the turn), so the ack wait cannot run out (and redeliver it) while the pull is open.
+    const acks = new AckBatch();
+    let pulled: { m: JsMsg; message: ReceivedMessage }[];
+    try {
+      pulled = await this.pull(modelId, options, (m) => acks.add(m));
+    } finally {
+      acks.flush();
+    }
     // The server has every ack once the connection's flush returns: none of these is handed out again.
     if (pulled.length > 0) await this.mail.nc.flush();
     return pulled.map((p) => p.message);

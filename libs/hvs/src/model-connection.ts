@@ -1,12 +1,13 @@
 // A model's live connection to its mailbox: an async iterator with explicit acks, fetched ahead and kept alive.
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
+import { AckBatch } from './ack-batch.js';
 import { PREFETCH, type DeliveredMessage, type ReceivedMessage, type ReceiveOptions, type ReplayOptions } from './mail-messages.js';
 
 /** What a connection asks of the mailboxes it belongs to (Mailboxes in mailbox.ts). */
 export interface MailboxAccess {
   readonly ackWaitMs: number;
   consumer(modelId: string): Promise<Consumer>;
-  deliver(m: JsMsg): DeliveredMessage | undefined | Promise<undefined>;
+  deliver(m: JsMsg, acks: AckBatch): DeliveredMessage | undefined | Promise<undefined>;
   send(from: string, to: string, body: unknown): Promise<string>;
   receive(modelId: string, options?: ReceiveOptions): Promise<ReceivedMessage[]>;
   replay(modelId: string, options?: ReplayOptions): Promise<ReceivedMessage[]>;
@@ -16,6 +17,8 @@ export interface MailboxAccess {
 export class ModelConnection {
   private stopped = false;
   private stops = new Set<() => void>();
+  /** Unconfirmed acks of this connection's messages, sent together at the end of each turn. */
+  private readonly acks = new AckBatch();
 
   constructor(
     readonly modelId: string,
@@ -74,7 +77,7 @@ export class ModelConnection {
           continue;
         }
         // The one handed out is the caller's: past its ack wait without ack() or working(), it comes back.
-        const delivered = this.mailboxes.deliver(next.m);
+        const delivered = this.mailboxes.deliver(next.m, this.acks);
         if (delivered instanceof Promise) await delivered;
         else if (delivered) yield delivered;
       }
@@ -82,6 +85,7 @@ export class ModelConnection {
       clearInterval(keepAlive);
       this.stops.delete(stop);
       iter.stop();
+      this.acks.flush();
       // Fetched but never handed out: let them go to the next consumer now rather than at their ack wait.
       for (const q of queue.splice(0)) q.m.nak();
     }
@@ -101,6 +105,7 @@ export class ModelConnection {
 
   close(): void {
     this.stopped = true;
+    this.acks.flush();
     for (const s of this.stops) s();
   }
 }
