@@ -70,7 +70,7 @@ export class HitFinisher {
       let distance = spherical ? sphericalFromSums(sums[2 * i]!, sums[2 * i + 1]!, qn) : Math.sqrt(sums[i]!);
       // A tiny angle (near-duplicate): arccos is ill-conditioned there, distanceFrom takes the chord.
       if (distance < 0) distance = distanceFrom(slots.geometry, query, this.queryScratch)(slots.arena(), slots.offset(label));
-      hits.push(block ? { id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) } : { id, label, distance });
+      hits.push(block ? { id, label, distance, data: viewOf(block, i, dim) } : { id, label, distance });
     }
     // The graph ranks by float32 distances: the exact ones are nearly always in the same order already.
     return sortedByDistance(hits);
@@ -101,7 +101,7 @@ export class HitFinisher {
       for (let i = 0; i < hits.length; i++) order[i] = hits[i]!.label;
       // No sums for this metric: gather only copies the vectors (the element's time coordinate stays behind).
       slots.gather(query, order, hits.length, this.sums, block);
-      for (let i = 0; i < hits.length; i++) hits[i]!.data = block.subarray(i * dim, (i + 1) * dim);
+      for (let i = 0; i < hits.length; i++) hits[i]!.data = viewOf(block, i, dim);
     }
     return hits;
   }
@@ -124,10 +124,15 @@ export class HitFinisher {
         continue;
       }
       slots.copyLabel(label, block, i * dim);
-      hits.push({ id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) });
+      hits.push({ id, label, distance, data: viewOf(block, i, dim) });
     }
     return sortedByDistance(hits);
   }
+}
+
+/** The i-th vector of `block`: the constructor costs ~60 % of what `subarray` does (no species lookup). */
+function viewOf(block: Float32Array, i: number, dim: number): Float32Array {
+  return new Float32Array(block.buffer, block.byteOffset + i * dim * Float32Array.BYTES_PER_ELEMENT, dim);
 }
 
 /**
