@@ -1,4 +1,5 @@
 // Hyperboloid k-NN search over a graph built in the Poincaré ball: certified by searching shifted Euclidean balls.
+import type { Coordinates } from '@hvs-nvm/hnsw';
 import { distanceFrom } from './geometry.js';
 
 /** Hyperboloid search: widening rounds before accepting the best candidates found. */
@@ -9,13 +10,13 @@ export interface BallGraph {
   readonly dimension: number;
   /** Live vectors. */
   live(): number;
-  /** The graph's element memory, zero-copy (taken per search: a resize replaces it). */
-  arena(): Float32Array;
+  /** The graph's element memory, zero-copy (taken per search: a resize replaces it); float32 in a poincare graph. */
+  arena(): Float32Array | Float64Array;
   /** Where label's vector starts in the arena. */
   offset(label: number): number;
   /** Labels nearest first (views reused by the next call). `ball`: the query is a Poincaré-ball point. */
   knn(
-    point: Float32Array,
+    point: Coordinates,
     k: number,
     ef: number,
     labelFilter: ((label: number) => boolean) | undefined,

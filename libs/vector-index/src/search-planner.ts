@@ -68,20 +68,20 @@ export class SearchPlanner {
 /** Candidate counts up to this are always scanned: a scan of them costs less than the graph's entry descent. */
 const ALWAYS_SCAN = 256;
 /**
- * Cost of a graph search per unit of ef, in scanned candidates. Measured on the bench mixture (128-d, 10 % filter,
- * CPU time, 2-core machine, 2026-12-02): a native scan costs ~27–40 ns per candidate; the allow-list walk at ef 80
- * took as long as scanning ~2,000 candidates at 50k vectors, ~3,500 at 35k, ~3,300 at 100k. 40 puts the switch at
- * 3,200 candidates for ef 80: 25k at 10 % (2,500) scans, 35k and up walk the graph (recall 0.988 at 35k, 0.999 at
- * 50k, 0.997 at 100k). The earlier 75 (from a single 100k measurement) made 50k scan 5,000 candidates at 2.5× the
- * cost of the walk.
+ * Cost of a graph search per unit of ef, in scanned candidates. Measured by CPU time per query in one process (bench
+ * mixture, 128-d, 10 % filter, 50k vectors, the graph opened from its snapshot, 2-core machine, 2026-12-02 17:30 UTC):
+ * the native scan of the 5,000 candidates took 100 µs (20 ns each), the allow-list walk at ef 80 107 µs, at ef 64
+ * 96 µs: ~67 candidates per unit of ef. 64 puts the switch at 5,120 candidates for ef 80: up to ~51k vectors at 10 %
+ * scans (exactly, recall 1), 100k at 10 % (10,000) walks the graph (recall 0.997). (The earlier 40 came from wall-clock
+ * runs on a loaded machine; it had 50k walk at ~7 % more CPU than the scan.)
  */
-const GRAPH_COST_PER_EF = 40;
+const GRAPH_COST_PER_EF = 64;
 /**
  * The beam must reach ~W·k/s nearest nodes to hold the k nearest admitted ones at selectivity s. Measured on the
  * bench mixture (uniformly spread filter, k 10): at 25k, s = 10 % needs ef ≈ 96 for recall 0.95 (0.933 at 64); at
  * 100k, ef 64 already gives 0.989 at 10 % and 0.976 at 5 %. W = 0.8 (ef 80 at 10 %) with the scan taking everything
- * up to 40·ef candidates keeps the graph to sizes where that holds (at 10 %: from 32k vectors up; ef 80 gave recall
- * 0.938 at 25k, 0.988 at 35k).
+ * up to 64·ef candidates keeps the graph to sizes where that holds (at 10 %: from 52k vectors up; ef 80 gave recall
+ * 0.938 at 25k, 0.988 at 35k, 0.999 at 50k).
  */
 const WIDENING = 0.8;
 

@@ -1,21 +1,17 @@
-// The vector index: an hnswlib graph that also holds the original vectors (slots by label, ids), exact distances,
-// and the search entry point (the planner picks graph or scan; the hyperboloid has its own search).
-// Over 400 lines on purpose: the slot bookkeeping (labels, free list, arena view, capacity, payload index) is private state every
-// operation here shares; the parts that need none of it live beside it (planner, hyperboloid search, snapshot, top-k).
-// The ways hits are finished (native gather, lorentz rescore, quantized read-back) read the same slot state.
+// The vector index: an hnswlib graph that also holds the original vectors (slots by label, ids, free list, arena view,
+// capacity, payload index), its writes and its snapshot. Searches read it through a small interface (index-search.ts,
+// which finishes hits in hit-finishers.ts); the parts that need none of its state live beside it (planner, hyperboloid
+// search, snapshot files, top-k).
+// Over 450 lines on purpose: the slot bookkeeping is private state every write and the snapshot share.
 import { Graph, type Coordinates, type Metric, type Quantization } from '@hvs-nvm/hnsw';
 import { InvalidArgumentError, VectorIndexError } from './errors.js';
-import { checkVector, distanceFrom, sphericalFromSums, type Geometry } from './geometry.js';
-import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
-import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, planCandidates, SearchPlanner } from './search-planner.js';
-import { PayloadIndex, type PayloadCandidates } from './payload-index.js';
+import { checkVector, type Geometry } from './geometry.js';
+import { IndexSearch, type SearchableSlots } from './index-search.js';
+import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, SearchPlanner } from './search-planner.js';
+import { PayloadIndex } from './payload-index.js';
 import { checkedSnapshotFiles, readManifest, writeSnapshotFiles } from './snapshot.js';
-import { TopK } from './top-k.js';
-import { byDistance, checkId, checkK, checkPositiveInteger, slotsFromIds, topHits } from './slots.js';
+import { checkId, slotsFromIds } from './slots.js';
 import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
-
-/** Candidates past k that a lorentz search rescores exactly (see searchDirect). */
-const LORENTZ_RESCORE = 4;
 
 export class VectorIndex {
   readonly dimension: number;
@@ -27,7 +23,6 @@ export class VectorIndex {
   private readonly ef: number;
   /** The ef hnswlib was last given. */
   private currentEf: number;
-  private readonly planner: SearchPlanner;
   private graph: Graph;
   private capacity: number;
   /**
@@ -52,14 +47,8 @@ export class VectorIndex {
   private freeLabels: number[] = [];
   /** Labels ever used; hnswlib holds exactly this many slots. */
   private nextLabel = 0;
-  /** Query buffer for ball-centre searches (hyperboloid). */
-  private readonly scratch: Float32Array;
-  /** The prepared query of the search under way (see distanceFrom). */
-  private readonly queryScratch: Float64Array;
-  /** The float64 sums `gather` returns for a search's hits (two per hit at most). */
-  private sums = new Float64Array(128);
-  /** What the hyperboloid search reads of this index. */
-  private readonly ballGraph: BallGraph;
+  /** The searches, over what they read of this index. */
+  private readonly searcher: IndexSearch;
   private payloadIndex = new PayloadIndex();
   /** Whether `payload` came whole from a snapshot (else its owner rebuilds it from the documents it keeps). */
   private payloadRestored = false;
@@ -81,15 +70,8 @@ export class VectorIndex {
     this.M = o.M;
     this.efConstruction = o.efConstruction;
     this.ef = o.ef;
-    this.planner = new SearchPlanner(
-      o.seed,
-      o.exactFilterSelectivity ?? DEFAULT_EXACT_FILTER_SELECTIVITY,
-      o.exactFilterMaxMatches ?? DEFAULT_EXACT_FILTER_MAX_MATCHES,
-    );
     this.space = space ?? VectorIndex.metricOf(this.geometry);
     this.capacity = o.initialCapacity;
-    this.scratch = new Float32Array(this.dimension);
-    this.queryScratch = new Float64Array(this.dimension);
     try {
       this.graph = new Graph({
         metric: this.space,
@@ -112,14 +94,12 @@ export class VectorIndex {
     this.quantization = o.quantization;
     this.element = new Float32Array(this.quantization === 'none' ? 0 : this.graph.elementFloats);
     this.arena = this.view();
-    this.ballGraph = {
-      dimension: this.dimension,
-      live: () => this.size,
-      // Only a poincare graph is searched by balls: its arena is float32.
-      arena: () => this.arena as Float32Array,
-      offset: (label) => this.offset(label),
-      knn: (point, k, ef, labelFilter, ball, allow) => this.knn(point, k, ef, labelFilter, ball, allow),
-    };
+    const planner = new SearchPlanner(
+      o.seed,
+      o.exactFilterSelectivity ?? DEFAULT_EXACT_FILTER_SELECTIVITY,
+      o.exactFilterMaxMatches ?? DEFAULT_EXACT_FILTER_MAX_MATCHES,
+    );
+    this.searcher = new IndexSearch(this.searchable(), planner, this.ef);
   }
 
   /**
@@ -130,6 +110,36 @@ export class VectorIndex {
    */
   private static metricOf(geometry: Geometry): Metric {
     return geometry === 'spherical' ? 'cosine' : geometry === 'hyperboloid' ? 'lorentz64' : 'l2';
+  }
+
+  /** What a search reads of this index: the current state each time (a resize or a load replaces the arena). */
+  private searchable(): SearchableSlots {
+    return {
+      dimension: this.dimension,
+      geometry: this.geometry,
+      space: this.space,
+      quantized: this.quantization !== 'none',
+      ids: () => this.labelToId,
+      arena: () => this.arena,
+      offset: (label) => this.offset(label),
+      elementOf: (label) => this.elementOf(label),
+      copyLabel: (label, out, at) => this.copyLabel(label, out, at),
+      live: () => this.size,
+      slotCount: () => this.nextLabel,
+      payload: () => this.payload,
+      knn: (point, k, ef, labelFilter, ball, allow) =>
+        searching(() => {
+          // setEf is a native call: only when it changes.
+          if (ef !== this.currentEf) {
+            this.graph.setEf(ef);
+            this.currentEf = ef;
+          }
+          return this.graph.search(this.coordinates(point), Math.min(k, this.capacity), labelFilter, ball, allow);
+        }),
+      scan: (query, labels, count, k) => searching(() => this.graph.scan(this.coordinates(query), labels, count, k)),
+      gather: (query, labels, count, sums, vectors) =>
+        searching(() => this.graph.gather(this.coordinates(query) as Float32Array, labels, count, sums, vectors)),
+    };
   }
 
   /** Where label's vector starts in the arena. */
@@ -360,266 +370,12 @@ export class VectorIndex {
   }
 
   search(query: Coordinates, k: number, opts: SearchOptions = {}): SearchHit[] {
-    checkK(k);
-    checkVector(query, this.dimension, this.geometry);
-    if (opts.ef !== undefined) checkPositiveInteger('ef', opts.ef);
-    const live = this.size;
-    if (live === 0) return [];
-    let labelFilter = opts.labelFilter;
-    if (!labelFilter && opts.filter) {
-      const filter = opts.filter;
-      const labelToId = this.labelToId;
-      labelFilter = (label) => {
-        const id = labelToId[label];
-        return id !== undefined && filter(id);
-      };
-    }
-    const want = Math.min(k, live);
-    const ef = Math.max(opts.ef ?? this.ef, want);
-    if (opts.payload) {
-      const candidates = this.payload.candidates(opts.payload, this.nextLabel);
-      if (candidates) {
-        const residual = candidates.exact && opts.payloadExact ? undefined : labelFilter;
-        return this.searchCandidates(query, k, ef, candidates, residual, opts.exact === true, opts.vectors);
-      }
-    }
-    if (opts.exact) return this.exactScan(query, k, labelFilter);
-    if (labelFilter) {
-      if (this.planner.scanInstead(labelFilter, live, ef, this.nextLabel, this.labelToId)) {
-        return this.exactScan(query, k, labelFilter);
-      }
-    }
-    const hits =
-      this.space === 'poincare'
-        ? topHits(
-            this.labelToId,
-            searchHyperboloid(this.ballGraph, Float32Array.from(query), want, ef, labelFilter, this.scratch, this.queryScratch),
-            want,
-          )
-        : this.searchDirect(query, want, ef, labelFilter, undefined, opts.vectors);
-    // The graph can miss matches (a very selective filter, a graph torn by deletes): k hits are a promise.
-    if (hits.length < want) return this.exactScan(query, k, labelFilter);
-    return hits;
-  }
-
-  /**
-   * A search restricted to the payload index's candidates: an exact scan of them when they are few (natively for the
-   * graph's own metrics), else the graph walk with them as a native allow-list, widened when they are sparse.
-   */
-  private searchCandidates(
-    query: Coordinates,
-    k: number,
-    ef: number,
-    candidates: PayloadCandidates,
-    residual: ((label: number) => boolean) | undefined,
-    exact: boolean,
-    vectors: SearchOptions['vectors'],
-  ): SearchHit[] {
-    const matches = candidates.labels.length;
-    if (matches === 0) return [];
-    const want = Math.min(k, matches);
-    const plan = exact ? undefined : planCandidates(matches, this.size, ef, want);
-    if (!plan) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
-    const allow = candidates.bitset();
-    const hits =
-      this.space === 'poincare'
-        ? topHits(
-            this.labelToId,
-            searchHyperboloid(this.ballGraph, Float32Array.from(query), want, plan.ef, residual, this.scratch, this.queryScratch, allow),
-            want,
-          )
-        : this.searchDirect(query, want, plan.ef, residual, allow, vectors);
-    // Fewer than k: the graph missed some (or fewer match the residual filter): the candidates are few enough to scan.
-    if (hits.length < want) return this.scanCandidates(query, k, candidates.labels, residual, vectors);
-    return hits;
-  }
-
-  /** Exact k nearest among `labels` (live slots, ascending) that pass `filter`. */
-  private scanCandidates(
-    query: Coordinates,
-    k: number,
-    labels: Uint32Array,
-    filter?: (label: number) => boolean,
-    vectors?: (floats: number) => Float32Array,
-  ): SearchHit[] {
-    let list = labels;
-    if (filter) {
-      const kept = new Uint32Array(labels.length);
-      let n = 0;
-      for (let i = 0; i < labels.length; i++) if (filter(labels[i]!)) kept[n++] = labels[i]!;
-      list = kept.subarray(0, n);
-    }
-    if (list.length === 0) return [];
-    const want = Math.min(k, list.length);
-    if (this.geometry !== 'hyperboloid') {
-      // hnswlib's metric orders like the exact one here: rank natively, recompute the k distances exactly.
-      let found;
-      try {
-        found = this.graph.scan(this.coordinates(query), list, list.length, want);
-      } catch (err) {
-        throw new VectorIndexError('search', err);
-      }
-      return this.finish(query, found.labels, found.count, vectors);
-    }
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
-    const { arena, stride, dataOffset, labelToId } = this;
-    const top = new TopK(want);
-    for (let i = 0; i < list.length; i++) {
-      const label = list[i]!;
-      if (labelToId[label] !== undefined) top.offer(label, dist(arena, label * stride + dataOffset));
-    }
-    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
+    return this.searcher.search(query, k, opts);
   }
 
   /** Brute force over the stored vectors with exact distances, ascending. */
   exactSearch(query: Coordinates, k: number, filter?: (id: string) => boolean): SearchHit[] {
-    checkK(k);
-    checkVector(query, this.dimension, this.geometry);
-    const labelToId = this.labelToId;
-    return this.exactScan(query, k, filter && ((label) => filter(labelToId[label]!)));
-  }
-
-  private exactScan(query: Coordinates, k: number, filter?: (label: number) => boolean): SearchHit[] {
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
-    const { arena, stride, dataOffset, labelToId } = this;
-    const quantized = this.quantization !== 'none';
-    const top = new TopK(Math.min(k, this.size));
-    for (let label = 0; label < this.nextLabel; label++) {
-      const id = labelToId[label];
-      if (id === undefined || (filter && !filter(label))) continue;
-      top.offer(label, quantized ? dist(...this.elementOf(label)) : dist(arena, label * stride + dataOffset));
-    }
-    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
-  }
-
-  /**
-   * hnswlib's metric orders like the exact one (all but `poincare`); only the distance values are recomputed. The
-   * lorentz space rounds cosh d − 1 to float32: a few more of the beam's nearest are rescored exactly in float64, so
-   * that near-ties at the k-th place come out in exact order.
-   */
-  private searchDirect(
-    query: Coordinates,
-    k: number,
-    ef: number,
-    labelFilter?: (label: number) => boolean,
-    allow?: Uint8Array,
-    vectors?: (floats: number) => Float32Array,
-  ): SearchHit[] {
-    const lorentz = this.space === 'lorentz' || this.space === 'lorentz64';
-    const wide = lorentz ? Math.max(k, Math.min(ef, k + LORENTZ_RESCORE)) : k;
-    const { labels, count } = this.knn(query, wide, ef, labelFilter, false, allow);
-    return lorentz ? this.finishLorentz(query, k, labels, count, vectors) : this.finish(query, labels, count, vectors);
-  }
-
-  /**
-   * A lorentz graph ranks by cosh d − 1 rounded to float32: a few more of the beam's nearest than k are rescored
-   * exactly in float64 and cut to k.
-   */
-  private finishLorentz(
-    query: Coordinates,
-    k: number,
-    labels: Uint32Array,
-    count: number,
-    vectors?: (floats: number) => Float32Array,
-  ): SearchHit[] {
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
-    const hits: SearchHit[] = [];
-    for (let i = 0; i < count; i++) {
-      const label = labels[i]!;
-      const id = this.labelToId[label];
-      if (id !== undefined) hits.push({ id, label, distance: dist(this.arena, this.offset(label)) });
-    }
-    hits.sort(byDistance);
-    if (hits.length > k) hits.length = k;
-    if (vectors) {
-      const dim = this.dimension;
-      const block = vectors(hits.length * dim);
-      hits.forEach((h, i) => {
-        this.copyLabel(h.label, block, i * dim);
-        h.data = block.subarray(i * dim, (i + 1) * dim);
-      });
-    }
-    return hits;
-  }
-
-  /**
-   * Hits of graph-ranked labels (euclidean, spherical), ascending by exact distance: the distances finished from the
-   * float64 sums `gather` accumulates natively (bit for bit what distanceFrom gives), which also copies the hits'
-   * vectors into the array `vectors` gives, when asked.
-   */
-  private finish(query: Coordinates, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array): SearchHit[] {
-    if (count === 0) return [];
-    if (this.quantization !== 'none') return this.finishQuantized(query, labels, count, vectors);
-    const dim = this.dimension;
-    const spherical = this.geometry === 'spherical';
-    if (this.sums.length < 2 * count) this.sums = new Float64Array(2 * count);
-    const sums = this.sums;
-    const block = vectors?.(count * dim);
-    try {
-      this.graph.gather(this.coordinates(query) as Float32Array, labels, count, sums, block);
-    } catch (err) {
-      throw new VectorIndexError('search', err);
-    }
-    let qn = 0;
-    if (spherical) {
-      let qn2 = 0;
-      for (let i = 0; i < dim; i++) qn2 += query[i]! * query[i]!;
-      qn = Math.sqrt(qn2);
-    }
-    const labelToId = this.labelToId;
-    const hits: SearchHit[] = [];
-    for (let i = 0; i < count; i++) {
-      const label = labels[i]!;
-      const id = labelToId[label];
-      if (id === undefined) continue;
-      let distance = spherical ? sphericalFromSums(sums[2 * i]!, sums[2 * i + 1]!, qn) : Math.sqrt(sums[i]!);
-      // A tiny angle (near-duplicate): arccos is ill-conditioned there, distanceFrom takes the chord.
-      if (distance < 0) distance = distanceFrom(this.geometry, query, this.queryScratch)(this.arena, this.offset(label));
-      hits.push(block ? { id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) } : { id, label, distance });
-    }
-    return hits.sort(byDistance);
-  }
-
-  /** A quantized graph's hits: it holds codes, so each hit's float element is read back and its distance taken in JS. */
-  private finishQuantized(query: Coordinates, labels: Uint32Array, count: number, vectors?: (floats: number) => Float32Array) {
-    const dist = distanceFrom(this.geometry, query, this.queryScratch);
-    const dim = this.dimension;
-    const block = vectors?.(count * dim);
-    const hits: SearchHit[] = [];
-    for (let i = 0; i < count; i++) {
-      const label = labels[i]!;
-      const id = this.labelToId[label];
-      if (id === undefined) continue;
-      const distance = dist(...this.elementOf(label));
-      if (!block) {
-        hits.push({ id, label, distance });
-        continue;
-      }
-      this.copyLabel(label, block, i * dim);
-      hits.push({ id, label, distance, data: block.subarray(i * dim, (i + 1) * dim) });
-    }
-    return hits.sort(byDistance);
-  }
-
-  /** Labels nearest first (views reused by the next call). `ball`: the query is a Poincaré-ball point. */
-  private knn(
-    point: Coordinates,
-    k: number,
-    ef: number,
-    labelFilter: ((label: number) => boolean) | undefined,
-    ball: boolean,
-    allow?: Uint8Array,
-  ): { labels: Uint32Array; count: number } {
-    try {
-      // setEf is a native call: only when it changes.
-      if (ef !== this.currentEf) {
-        this.graph.setEf(ef);
-        this.currentEf = ef;
-      }
-      return this.graph.search(this.coordinates(point), Math.min(k, this.capacity), labelFilter, ball, allow);
-    } catch (err) {
-      throw new VectorIndexError('search', err);
-    }
+    return this.searcher.exactSearch(query, k, filter);
   }
 
   private put(id: string, vector: Coordinates): number {
@@ -753,5 +509,14 @@ export class VectorIndex {
   private discard(): undefined {
     this.dispose();
     return undefined;
+  }
+}
+
+/** A native search call, its failure as a VectorIndexError. */
+function searching<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    throw new VectorIndexError('search', err);
   }
 }
