@@ -11,7 +11,8 @@ import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, pla
 import { PayloadIndex, type PayloadCandidates } from './payload-index.js';
 import { checkedSnapshotFiles, readManifest, writeSnapshotFiles } from './snapshot.js';
 import { TopK } from './top-k.js';
-import { byDistance, checkId, checkK, checkPositiveInteger, slotsFromIds, topHits } from './slots.js';
+import { byDistance, checkId, checkK, checkPositiveInteger, topHits } from './slots.js';
+import { IdTable } from './id-table.js';
 import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
 
 /** Candidates past k that a lorentz search rescores exactly (see searchDirect). */
@@ -47,7 +48,7 @@ export class VectorIndex {
   private idMap?: Map<string, number> = new Map<string, number>();
   /** Live vectors of the snapshot while `idMap` is not built. */
   private restoredLive = 0;
-  private labelToId: (string | undefined)[] = [];
+  private labelToId = new IdTable();
   /** Labels of deleted vectors; re-adding a marked-deleted label makes hnswlib reuse its slot. */
   private freeLabels: number[] = [];
   /** Labels ever used; hnswlib holds exactly this many slots. */
@@ -203,7 +204,7 @@ export class VectorIndex {
       const map = new Map<string, number>();
       const labelToId = this.labelToId;
       for (let label = 0; label < this.nextLabel; label++) {
-        const id = labelToId[label];
+        const id = labelToId.at(label);
         if (id !== undefined) map.set(id, label);
       }
       this.idMap = map;
@@ -244,7 +245,7 @@ export class VectorIndex {
 
   /** The id of a live slot (undefined for a free or unused one). */
   idAt(label: number): string | undefined {
-    return this.labelToId[label];
+    return this.labelToId.at(label);
   }
 
   /** The slot of a live id. */
@@ -329,7 +330,7 @@ export class VectorIndex {
     accepted.forEach((i, k) => {
       const id = items[i]!.id;
       this.idToLabel.set(id, labels[k]!);
-      this.labelToId[labels[k]!] = id;
+      this.labelToId.set(labels[k]!, id);
       out[i] = labels[k]!;
     });
     return out;
@@ -344,7 +345,7 @@ export class VectorIndex {
       throw new VectorIndexError(`delete of '${id}'`, err);
     }
     this.idToLabel.delete(id);
-    this.labelToId[label] = undefined;
+    this.labelToId.set(label, undefined);
     this.freeLabels.push(label);
     return true;
   }
@@ -360,7 +361,7 @@ export class VectorIndex {
       const filter = opts.filter;
       const labelToId = this.labelToId;
       labelFilter = (label) => {
-        const id = labelToId[label];
+        const id = labelToId.at(label);
         return id !== undefined && filter(id);
       };
     }
@@ -452,9 +453,9 @@ export class VectorIndex {
     const top = new TopK(want);
     for (let i = 0; i < list.length; i++) {
       const label = list[i]!;
-      if (labelToId[label] !== undefined) top.offer(label, dist(arena, label * stride + dataOffset));
+      if (labelToId.has(label)) top.offer(label, dist(arena, label * stride + dataOffset));
     }
-    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
+    return top.sorted().map(([label, distance]) => ({ id: labelToId.at(label)!, label, distance }));
   }
 
   /** Brute force over the stored vectors with exact distances, ascending. */
@@ -462,7 +463,7 @@ export class VectorIndex {
     checkK(k);
     checkVector(query, this.dimension, this.geometry);
     const labelToId = this.labelToId;
-    return this.exactScan(query, k, filter && ((label) => filter(labelToId[label]!)));
+    return this.exactScan(query, k, filter && ((label) => filter(labelToId.at(label)!)));
   }
 
   private exactScan(query: Float32Array, k: number, filter?: (label: number) => boolean): SearchHit[] {
@@ -471,11 +472,10 @@ export class VectorIndex {
     const quantized = this.quantization !== 'none';
     const top = new TopK(Math.min(k, this.size));
     for (let label = 0; label < this.nextLabel; label++) {
-      const id = labelToId[label];
-      if (id === undefined || (filter && !filter(label))) continue;
+      if (!labelToId.has(label) || (filter && !filter(label))) continue;
       top.offer(label, quantized ? dist(...this.elementOf(label)) : dist(arena, label * stride + dataOffset));
     }
-    return top.sorted().map(([label, distance]) => ({ id: labelToId[label]!, label, distance }));
+    return top.sorted().map(([label, distance]) => ({ id: labelToId.at(label)!, label, distance }));
   }
 
   /**
@@ -512,7 +512,7 @@ export class VectorIndex {
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = this.labelToId[label];
+      const id = this.labelToId.at(label);
       if (id !== undefined) hits.push({ id, label, distance: dist(this.arena, this.offset(label)) });
     }
     hits.sort(byDistance);
@@ -556,7 +556,7 @@ export class VectorIndex {
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = labelToId[label];
+      const id = labelToId.at(label);
       if (id === undefined) continue;
       let distance = spherical ? sphericalFromSums(sums[2 * i]!, sums[2 * i + 1]!, qn) : Math.sqrt(sums[i]!);
       // A tiny angle (near-duplicate): arccos is ill-conditioned there, distanceFrom takes the chord.
@@ -574,7 +574,7 @@ export class VectorIndex {
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = this.labelToId[label];
+      const id = this.labelToId.at(label);
       if (id === undefined) continue;
       const distance = dist(...this.elementOf(label));
       if (!block) {
@@ -621,7 +621,7 @@ export class VectorIndex {
     }
     if (label === this.nextLabel) this.nextLabel++;
     this.idToLabel.set(id, label);
-    this.labelToId[label] = id;
+    this.labelToId.set(label, id);
     return label;
   }
 
@@ -651,7 +651,7 @@ export class VectorIndex {
       // while the files are being flushed.
       this.graph.save(indexFile);
       return {
-        ids: Buffer.from(JSON.stringify(this.labelToId.slice(0, this.nextLabel).map((id) => id ?? null))),
+        ids: this.labelToId.encode(this.nextLabel, this.freeLabels),
         payload: this.payload.serialize(),
         manifest: {
           dimension: this.dimension,
@@ -691,7 +691,7 @@ export class VectorIndex {
       const quantized = index.quantization !== 'none';
       const files = await checkedSnapshotFiles(dir, manifest, { graph: quantized });
       if (!files) return index.discard();
-      const { indexFile, labelToId, payload } = files;
+      const { indexFile, ids, payload } = files;
       if (quantized) {
         index.graph.load(indexFile, manifest.nextLabel);
       } else {
@@ -707,12 +707,11 @@ export class VectorIndex {
       index.capacity = index.graph.capacity();
       index.arena = index.view();
       index.nextLabel = manifest.nextLabel;
-      const slots = slotsFromIds(labelToId, manifest.nextLabel);
-      if (!slots || slots.live !== manifest.live) return index.discard();
-      index.labelToId = slots.labelToId;
+      if (ids.live !== manifest.live) return index.discard();
+      index.labelToId = ids.table;
       index.idMap = undefined;
-      index.restoredLive = slots.live;
-      index.freeLabels = slots.freeLabels;
+      index.restoredLive = ids.live;
+      index.freeLabels = ids.freeLabels;
       if (payload) {
         index.payloadBytes = payload;
         index.payloadRestored = true;
@@ -728,7 +727,7 @@ export class VectorIndex {
     this.graph.dispose();
     this.payloadBytes = undefined;
     this.idMap = new Map();
-    this.labelToId = [];
+    this.labelToId = new IdTable();
     this.freeLabels = [];
     this.nextLabel = 0;
     this.arena = new Float32Array(0);
