@@ -97,13 +97,18 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
   }
 }
 
+/** The graph file of `manifest`'s snapshot under `dir`. */
+export function graphFileOf(dir: string, manifest: Manifest): string {
+  return join(dir, `index-${manifest.generation}.hnsw`);
+}
+
 /** The graph file and the id map of `manifest`, or undefined when either is truncated or damaged. */
 export async function checkedSnapshotFiles(
   dir: string,
   manifest: Manifest,
   check: { graph: boolean } = { graph: true },
 ): Promise<{ indexFile: string; ids: RestoredIds; payload?: Buffer } | undefined> {
-  const indexFile = join(dir, `index-${manifest.generation}.hnsw`);
+  const indexFile = graphFileOf(dir, manifest);
   // hnswlib trusts the file's header; a truncated or damaged file must never reach it. `graph: false`: the caller
   // opens it with Graph.openMapped, which checks the same size and CRC-32 over its mapping.
   if (check.graph) {

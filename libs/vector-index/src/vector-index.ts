@@ -9,7 +9,7 @@ import { checkVector, distanceFrom, sphericalFromSums, type Geometry } from './g
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
 import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, planCandidates, SearchPlanner } from './search-planner.js';
 import { PayloadIndex, type PayloadCandidates } from './payload-index.js';
-import { checkedSnapshotFiles, readManifest, writeSnapshotFiles } from './snapshot.js';
+import { checkedSnapshotFiles, graphFileOf, readManifest, writeSnapshotFiles } from './snapshot.js';
 import { TopK } from './top-k.js';
 import { byDistance, checkId, checkK, checkPositiveInteger, topHits } from './slots.js';
 import { IdTable } from './id-table.js';
@@ -246,6 +246,11 @@ export class VectorIndex {
   /** The id of a live slot (undefined for a free or unused one). */
   idAt(label: number): string | undefined {
     return this.labelToId.at(label);
+  }
+
+  /** Whether a slot holds a vector (its id is not decoded for this). */
+  holds(label: number): boolean {
+    return this.labelToId.has(label);
   }
 
   /** The slot of a live id. */
@@ -686,21 +691,23 @@ export class VectorIndex {
       return undefined;
     }
     try {
-      // The graph file is checked (size, CRC-32) by the native open, over its mapping: read once, never copied.
-      // A quantized graph is read (codes are small; its float elements are copied from the .raw sidecar).
+      // The graph file is checked (size, CRC-32) by the native open, over its mapping, on a worker thread while the
+      // other files are read: read once, never copied. A quantized graph is read (codes are small; its float
+      // elements are copied from the .raw sidecar).
       const quantized = index.quantization !== 'none';
-      const files = await checkedSnapshotFiles(dir, manifest, { graph: quantized });
+      const [files] = await Promise.all([
+        checkedSnapshotFiles(dir, manifest, { graph: quantized }),
+        quantized
+          ? undefined
+          : index.graph.openMappedAsync(graphFileOf(dir, manifest), manifest.nextLabel, {
+              deleted: manifest.nextLabel - manifest.live,
+              crc32: manifest.indexCrc32,
+              bytes: manifest.indexBytes,
+            }),
+      ]);
       if (!files) return index.discard();
       const { indexFile, ids, payload } = files;
-      if (quantized) {
-        index.graph.load(indexFile, manifest.nextLabel);
-      } else {
-        index.graph.openMapped(indexFile, manifest.nextLabel, {
-          deleted: manifest.nextLabel - manifest.live,
-          crc32: manifest.indexCrc32,
-          bytes: manifest.indexBytes,
-        });
-      }
+      if (quantized) index.graph.load(indexFile, manifest.nextLabel);
       if (index.graph.count() !== manifest.nextLabel) return index.discard();
       index.graph.setEf(index.ef);
       index.currentEf = index.ef;
