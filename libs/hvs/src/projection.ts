@@ -343,8 +343,9 @@ export class HVSProjection implements Projection {
     for (let label = 0; label < slots; label++) {
       if (lines.isEmpty(label) === this.index.holds(label)) return false;
     }
-    this.metadataByLabel = new Array<Record<string, unknown>>(slots).fill(EMPTY);
-    this.createdAtByLabel = new Array<number>(slots).fill(0);
+    // Holes until a slot's line is parsed or the slot is written (metadataAt reads a hole as EMPTY).
+    this.metadataByLabel = new Array<Record<string, unknown>>(slots);
+    this.createdAtByLabel = new Array<number>(slots);
     this.pendingLines = lines;
     if (!this.index.payloadFromSnapshot) {
       for (let label = 0; label < slots; label++) {
