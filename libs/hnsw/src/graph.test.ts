@@ -246,6 +246,30 @@ describe('Graph', () => {
     g.dispose();
   });
 
+  it('after openMapped, a parallel addBatch reuses a deleted slot in place and appends the rest in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-graph-'));
+    dirs.push(dir);
+    const data = random(700, 31);
+    const g = graph('l2', 300);
+    for (let i = 0; i < 300; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    g.markDelete(12);
+    const file = join(dir, 'g.hnsw');
+    g.save(file);
+    const bytes = await readFile(file);
+    const h = new Graph({ metric: 'l2', dimension: DIM, capacity: 1, M: 16, efConstruction: 100, seed: 7, insertThreads: 2 });
+    await h.openMappedAsync(file, 500, { deleted: 1, crc32: crc32(bytes), bytes: bytes.byteLength });
+    // Slot 12 (deleted) and 200 new slots in one batch: large enough for the parallel path.
+    const labels = Uint32Array.from([12, ...Array.from({ length: 200 }, (_, i) => 300 + i)]);
+    await h.addBatch(data.subarray(300 * DIM, (300 + labels.length) * DIM), labels);
+    expect(h.count()).toBe(500);
+    expect(h.isDeleted(12)).toBe(false);
+    for (let i = 0; i < labels.length; i += 20) {
+      expect(h.search(data.subarray((300 + i) * DIM, (301 + i) * DIM), 1).labels[0]).toBe(labels[i]);
+    }
+    h.dispose();
+    g.dispose();
+  });
+
   it('addBatch inserts on a worker thread while searches go on, and keeps order', async () => {
     const n = 3000;
     const data = random(n, 11);

@@ -983,6 +983,8 @@ std::string AddBatchWorker::insertChunk(const std::vector<float>& elements, size
   std::unique_lock<std::shared_mutex> lock(graph_->mutex_);
   auto& index = graph_->index_;
   if (!index) return "the graph is disposed";
+  // A graph opened over a mapping: the label map (updates of used slots look their label up) and the link locks.
+  hvsmapped::fillLookup(index.get(), graph_->mapped_);
   const size_t count = index->cur_element_count.load();
   // Updates (labels of used slots) one by one first, then the new slots, which must be count, count + 1, ... in
   // order; anything else (a label twice, a gap, no room) goes one by one, with the error addOne would give.

@@ -77,9 +77,13 @@ inline void release(hnswlib::HierarchicalNSW<float>* h, Region& r) {
   r = Region{};
 }
 
-/** hnswlib's label map, labels being slots; needed by addPoint and markDelete only. */
+/**
+ * What only writes need, made before the first one: hnswlib's label map (labels being slots) and its per-element
+ * link locks (searches take none; at 1M they are 40 MB to clear). Needed by addPoint and markDelete.
+ */
 inline void fillLookup(hnswlib::HierarchicalNSW<float>* h, Region& r) {
   if (!r.lookupPending) return;
+  if (h->link_list_locks_.size() < h->max_elements_) std::vector<std::mutex>(h->max_elements_).swap(h->link_list_locks_);
   const size_t count = h->cur_element_count.load();
   h->label_lookup_.reserve(count);
   for (size_t i = 0; i < count; i++) h->label_lookup_.emplace(static_cast<hnswlib::labeltype>(i), static_cast<hnswlib::tableint>(i));
@@ -191,7 +195,7 @@ inline std::string openMapped(const std::string& path, hnswlib::SpaceInterface<f
       (count > 0 && enterpoint >= count)) {
     return refuse("the file was written for another layout");
   }
-  std::vector<std::mutex>(cap).swap(h->link_list_locks_);
+  // link_list_locks_ stay empty until the first write (fillLookup).
   std::vector<std::mutex>(hnswlib::HierarchicalNSW<float>::MAX_LABEL_OPERATION_LOCKS).swap(h->label_op_locks_);
   h->visited_list_pool_.reset(new hnswlib::VisitedListPool(1, cap));
   h->element_levels_ = std::vector<int>(cap);
