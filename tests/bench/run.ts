@@ -56,12 +56,13 @@ interface Args {
   size?: number;
   rounds?: number;
   winkFile?: string;
+  restartStore?: string;
 }
 
 function usage(): never {
   console.error(
     [
-      'usage: npm run bench -- [--quick] [--only ingest,search,...] [--size N] [--rounds N] [--wink-file PATH]',
+      'usage: npm run bench -- [--quick] [--only ingest,search,...] [--size N] [--rounds N] [--wink-file PATH] [--restart-store DIR]',
       `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`,
       ...SCENARIOS.map((s) => `  ${s.name.padEnd(10)} ${s.describe}`),
     ].join('\n'),
@@ -88,6 +89,7 @@ function parseArgs(argv: string[]): Args {
     else if (name === '--size') args.size = positiveInt(value(), '--size');
     else if (name === '--rounds') args.rounds = positiveInt(value(), '--rounds');
     else if (name === '--wink-file') args.winkFile = value();
+    else if (name === '--restart-store') args.restartStore = value();
     else if (name === '--help' || name === '-h') usage();
     else {
       console.error(`unknown argument '${a}'`);
@@ -171,6 +173,7 @@ async function main(): Promise<void> {
     log,
     fixtures: new Map(),
     ...(args.winkFile !== undefined ? { winkFile: args.winkFile } : {}),
+    ...(args.restartStore !== undefined ? { restartStore: args.restartStore } : {}),
   };
   const rows: ResultRow[] = [];
   const failures: { scenario: string; error: string }[] = [];

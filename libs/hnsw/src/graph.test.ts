@@ -1,5 +1,5 @@
 // The native graph: labels are slots, the view holds the original vectors, searches agree with brute force.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,72 @@ describe('Graph', () => {
     k.openMapped(file, 0, expected);
     expect(k.count()).toBe(300);
     k.dispose();
+    g.dispose();
+  });
+
+  it('openMappedAsync opens on a worker thread; a damaged file is refused and the graph is left as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-graph-'));
+    dirs.push(dir);
+    // Over 32 MB, so the CRC-32 is taken in two halves on two threads (where there are two cores).
+    const dim = 2048;
+    const n = 4200;
+    const data = random((n * dim) / DIM, 23);
+    const g = new Graph({ metric: 'l2', dimension: dim, capacity: n, M: 4, efConstruction: 16, seed: 7 });
+    await g.addBatch(
+      data,
+      Uint32Array.from({ length: n }, (_, i) => i),
+    );
+    const file = join(dir, 'big.hnsw');
+    g.save(file);
+    const bytes = await readFile(file);
+    expect(bytes.byteLength).toBeGreaterThan(32 << 20);
+    const expected = { deleted: 0, crc32: crc32(bytes), bytes: bytes.byteLength };
+    const h = new Graph({ metric: 'l2', dimension: dim, capacity: 1, M: 4, efConstruction: 16, seed: 7 });
+    await h.openMappedAsync(file, n, expected);
+    expect([h.isMapped(), h.count()]).toEqual([true, n]);
+    g.setEf(32);
+    h.setEf(32);
+    const q = data.subarray(17 * dim, 18 * dim);
+    expect([...h.search(q, 10).labels.subarray(0, 10)]).toEqual([...g.search(q, 10).labels.subarray(0, 10)]);
+    h.dispose();
+    // A flipped byte in either half of the CRC-32's split, a wrong size: refused, the graph still the empty one.
+    for (const at of [100, Math.floor(bytes.byteLength * 0.75)]) {
+      const damaged = join(dir, `damaged-${at}.hnsw`);
+      const copy = Buffer.from(bytes);
+      copy[at] = copy[at]! ^ 0x10;
+      await writeFile(damaged, copy);
+      const k = new Graph({ metric: 'l2', dimension: dim, capacity: 1, M: 4, efConstruction: 16, seed: 7 });
+      await expect(k.openMappedAsync(damaged, n, expected)).rejects.toThrow(/CRC-32/);
+      expect([k.isMapped(), k.count()]).toEqual([false, 0]);
+      k.dispose();
+    }
+    const k = new Graph({ metric: 'l2', dimension: dim, capacity: 1, M: 4, efConstruction: 16, seed: 7 });
+    await expect(k.openMappedAsync(file, n, { ...expected, bytes: expected.bytes - 1 })).rejects.toThrow(/size/);
+    k.dispose();
+    g.dispose();
+  });
+
+  it('after openMapped, a parallel addBatch reuses a deleted slot in place and appends the rest in order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hvs-graph-'));
+    dirs.push(dir);
+    const data = random(700, 31);
+    const g = graph('l2', 300);
+    for (let i = 0; i < 300; i++) g.add(data.subarray(i * DIM, (i + 1) * DIM), i);
+    g.markDelete(12);
+    const file = join(dir, 'g.hnsw');
+    g.save(file);
+    const bytes = await readFile(file);
+    const h = new Graph({ metric: 'l2', dimension: DIM, capacity: 1, M: 16, efConstruction: 100, seed: 7, insertThreads: 2 });
+    await h.openMappedAsync(file, 500, { deleted: 1, crc32: crc32(bytes), bytes: bytes.byteLength });
+    // Slot 12 (deleted) and 200 new slots in one batch: large enough for the parallel path.
+    const labels = Uint32Array.from([12, ...Array.from({ length: 200 }, (_, i) => 300 + i)]);
+    await h.addBatch(data.subarray(300 * DIM, (300 + labels.length) * DIM), labels);
+    expect(h.count()).toBe(500);
+    expect(h.isDeleted(12)).toBe(false);
+    for (let i = 0; i < labels.length; i += 20) {
+      expect(h.search(data.subarray((300 + i) * DIM, (301 + i) * DIM), 1).labels[0]).toBe(labels[i]);
+    }
+    h.dispose();
     g.dispose();
   });
 

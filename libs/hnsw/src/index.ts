@@ -65,6 +65,7 @@ interface NativeGraph {
   save(path: string): void;
   load(path: string, capacity: number): void;
   openMapped(path: string, capacity: number, deleted: number, crc32: number, bytes: number): void;
+  openMappedAsync(path: string, capacity: number, deleted: number, crc32: number, bytes: number): Promise<void>;
   isMapped(): boolean;
   count(): number;
   capacity(): number;
@@ -320,6 +321,16 @@ export class Graph {
     this.view = undefined;
     this.view64 = undefined;
     this.native.openMapped(path, capacity, expected.deleted, expected.crc32, expected.bytes);
+  }
+
+  /**
+   * `openMapped` with the file's work (mapping, CRC-32, upper levels) on a worker thread: the JS thread goes on
+   * meanwhile. The graph must not be used until the promise settles; it rejects where `openMapped` throws.
+   */
+  async openMappedAsync(path: string, capacity: number, expected: { deleted: number; crc32: number; bytes: number }): Promise<void> {
+    this.view = undefined;
+    await this.native.openMappedAsync(path, capacity, expected.deleted, expected.crc32, expected.bytes);
+    this.view = undefined;
   }
 
   /** Whether the element memory is (still) a mapped file: true after `openMapped` until a growth moves it. */

@@ -231,6 +231,35 @@ describe('HVS (seed: Basic HVS Usage and Testing Patterns)', () => {
     expect(hits.length).toBe(5);
   });
 
+  it('restores a checkpoint written before entries.ends, and refuses one whose entries.ends was damaged', async () => {
+    n++;
+    const first = await open();
+    const ids = await first.batchStoreVectors(Array.from({ length: 30 }, (_, i) => ({ vector: randn(12), metadata: { i } })));
+    await first.deleteVector(ids[4]!);
+    expect(await first.snapshot()).toBeGreaterThan(0);
+    await first.close();
+    const folder = join(dir, `c${n}`, 'projection', `c${n}-euclidean-12`);
+    const ends = readFileSync(join(folder, 'entries.ends'));
+    const position = readFileSync(join(folder, 'position.json'), 'utf8');
+    // As written before the ends file existed: no file, no CRC-32 for it.
+    const { entriesEndsCrc32: _, ...older } = JSON.parse(position) as Record<string, unknown>;
+    rmSync(join(folder, 'entries.ends'));
+    writeFileSync(join(folder, 'position.json'), JSON.stringify(older));
+    const second = await open();
+    expect(second.stats().restoredFrom).toBeGreaterThan(0);
+    expect(await second.count()).toBe(29);
+    expect((await second.retrieveVector(ids[7]!)).metadata).toEqual({ i: 7 });
+    await expect(second.retrieveVector(ids[4]!)).rejects.toBeInstanceOf(VectorNotFoundError);
+    await second.close();
+    // The ends file back, one offset off: its CRC-32 no longer matches, the log rebuilds the view.
+    ends[0] = ends[0]! ^ 1;
+    writeFileSync(join(folder, 'entries.ends'), ends);
+    writeFileSync(join(folder, 'position.json'), position);
+    await using third = await open();
+    expect(third.stats().restoredFrom).toBe(0);
+    expect((await third.retrieveVector(ids[7]!)).metadata).toEqual({ i: 7 });
+  });
+
   it('does not restore a checkpoint whose entries file was damaged: it rebuilds from the log', async () => {
     n++;
     const first = await open();

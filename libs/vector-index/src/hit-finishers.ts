@@ -3,6 +3,7 @@
 // rescore of a few more than k, and the quantized read-back of each hit's float element.
 import type { Coordinates, Metric } from '@hvs-nvm/hnsw';
 import { distanceFrom, sphericalFromSums, type Geometry } from './geometry.js';
+import type { IdTable } from './id-table.js';
 import type { SearchHit } from './index-options.js';
 import { byDistance } from './slots.js';
 
@@ -15,7 +16,7 @@ export interface SlotReader {
   /** The graph holds codes: elements are read back per label (`elementOf`), the arena is empty. */
   readonly quantized: boolean;
   /** Ids by label (undefined for a free slot): the index's current array. */
-  ids(): readonly (string | undefined)[];
+  ids(): IdTable;
   /** The zero-copy view of the graph's elements (see VectorIndex.arena). */
   arena(): Float32Array | Float64Array;
   /** Where label's element starts in the arena. */
@@ -68,7 +69,7 @@ export class HitFinisher {
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = ids[label];
+      const id = ids.at(label);
       if (id === undefined) continue;
       let distance = spherical ? sphericalFromSums(sums[2 * i]!, sums[2 * i + 1]!, qn) : Math.sqrt(sums[i]!);
       // A tiny angle (near-duplicate): arccos is ill-conditioned there, distanceFrom takes the chord.
@@ -91,7 +92,7 @@ export class HitFinisher {
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = ids[label];
+      const id = ids.at(label);
       if (id !== undefined) hits.push({ id, label, distance: dist(arena, slots.offset(label)) });
     }
     sortedByDistance(hits);
@@ -124,7 +125,7 @@ export class HitFinisher {
     const hits: SearchHit[] = [];
     for (let i = 0; i < count; i++) {
       const label = labels[i]!;
-      const id = ids[label];
+      const id = ids.at(label);
       if (id === undefined) continue;
       const distance = dist(...slots.elementOf(label));
       if (!block) {

@@ -54,7 +54,7 @@ export class IndexSearch {
       const filter = opts.filter;
       const ids = slots.ids();
       labelFilter = (label) => {
-        const id = ids[label];
+        const id = ids.at(label);
         return id !== undefined && filter(id);
       };
     }
@@ -85,7 +85,7 @@ export class IndexSearch {
     checkK(k);
     checkVector(query, this.slots.dimension, this.slots.geometry);
     const ids = this.slots.ids();
-    return this.exactScan(query, k, filter && ((label) => filter(ids[label]!)));
+    return this.exactScan(query, k, filter && ((label) => filter(ids.at(label)!)));
   }
 
   /**
@@ -150,9 +150,9 @@ export class IndexSearch {
     const top = new TopK(want);
     for (let i = 0; i < list.length; i++) {
       const label = list[i]!;
-      if (ids[label] !== undefined) top.offer(label, dist(arena, slots.offset(label)));
+      if (ids.has(label)) top.offer(label, dist(arena, slots.offset(label)));
     }
-    return top.sorted().map(([label, distance]) => ({ id: ids[label]!, label, distance }));
+    return top.sorted().map(([label, distance]) => ({ id: ids.at(label)!, label, distance }));
   }
 
   private exactScan(query: Coordinates, k: number, filter?: (label: number) => boolean): SearchHit[] {
@@ -163,11 +163,10 @@ export class IndexSearch {
     const end = slots.slotCount();
     const top = new TopK(Math.min(k, slots.live()));
     for (let label = 0; label < end; label++) {
-      const id = ids[label];
-      if (id === undefined || (filter && !filter(label))) continue;
+      if (!ids.has(label) || (filter && !filter(label))) continue;
       top.offer(label, slots.quantized ? dist(...slots.elementOf(label)) : dist(arena, slots.offset(label)));
     }
-    return top.sorted().map(([label, distance]) => ({ id: ids[label]!, label, distance }));
+    return top.sorted().map(([label, distance]) => ({ id: ids.at(label)!, label, distance }));
   }
 
   /**

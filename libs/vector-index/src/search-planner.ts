@@ -1,4 +1,5 @@
 // The search planner: whether a filtered search walks the graph or scans every vector, from a sampled selectivity.
+import type { LabelIds } from './slots.js';
 
 /** Below this many live vectors a filtered search is a scan: cheaper than sampling and graph search. */
 const SMALL_INDEX = 2000;
@@ -22,13 +23,7 @@ export class SearchPlanner {
   }
 
   /** True when scanning the `live` vectors is cheaper than a graph walk for `ef` matches of `filter`. */
-  scanInstead(
-    filter: (label: number) => boolean,
-    live: number,
-    ef: number,
-    nextLabel: number,
-    labelToId: readonly (string | undefined)[],
-  ): boolean {
+  scanInstead(filter: (label: number) => boolean, live: number, ef: number, nextLabel: number, labelToId: LabelIds): boolean {
     if (live <= SMALL_INDEX) return true;
     const selectivity = this.estimateSelectivity(filter, nextLabel, labelToId);
     // hnswlib admits only matching labels to its result list and walks on until it holds ef of them,
@@ -42,12 +37,12 @@ export class SearchPlanner {
   }
 
   /** Share of live vectors a filter admits, from a deterministic sample of live labels. */
-  private estimateSelectivity(filter: (label: number) => boolean, nextLabel: number, labelToId: readonly (string | undefined)[]): number {
+  private estimateSelectivity(filter: (label: number) => boolean, nextLabel: number, labelToId: LabelIds): number {
     let sampled = 0;
     let matched = 0;
     for (let attempt = 0; attempt < SELECTIVITY_SAMPLE * 20 && sampled < SELECTIVITY_SAMPLE; attempt++) {
       const label = Math.floor(this.random() * nextLabel);
-      if (labelToId[label] === undefined) continue;
+      if (labelToId.at(label) === undefined) continue;
       sampled++;
       if (filter(label)) matched++;
     }

@@ -1,6 +1,11 @@
-// The index's slot rules that need none of its state: id and k checks, hit order, and slots rebuilt from a snapshot.
+// The index's slot rules that need none of its state: id and k checks, and hit order.
 import { describeValue, InvalidArgumentError, InvalidIdError } from './errors.js';
 import type { SearchHit } from './index-options.js';
+
+/** The id of each slot (undefined for a free one): an IdTable, or a plain array. */
+export interface LabelIds {
+  at(label: number): string | undefined;
+}
 
 const MAX_ID_LENGTH = 256;
 
@@ -9,10 +14,10 @@ export function byDistance(a: SearchHit, b: SearchHit): number {
 }
 
 /** The k nearest of labelled distances, as hits of the labels still holding an id. */
-export function topHits(labelToId: readonly (string | undefined)[], found: Map<number, number>, k: number): SearchHit[] {
+export function topHits(labelToId: LabelIds, found: Map<number, number>, k: number): SearchHit[] {
   const hits: SearchHit[] = [];
   for (const [label, distance] of found) {
-    const id = labelToId[label];
+    const id = labelToId.at(label);
     if (id !== undefined) hits.push({ id, label, distance });
   }
   return hits.sort(byDistance).slice(0, k);
@@ -28,29 +33,3 @@ export function checkPositiveInteger(what: string, n: number): void {
 }
 
 export const checkK = (k: number): void => checkPositiveInteger('k', k);
-
-/**
- * The slots of a snapshot's id list (an id per label, null for a free label): the free list, lowest labels reused
- * first as a live index would after deletes in order, and the live count; undefined when an entry is neither. (The
- * map by id is left to the index, which builds it when first needed.)
- */
-export function slotsFromIds(
-  ids: readonly unknown[],
-  nextLabel: number,
-): { labelToId: (string | undefined)[]; freeLabels: number[]; live: number } | undefined {
-  const labelToId = new Array<string | undefined>(nextLabel);
-  const freeLabels: number[] = [];
-  let live = 0;
-  for (let label = 0; label < nextLabel; label++) {
-    const id = ids[label];
-    if (typeof id === 'string') {
-      labelToId[label] = id;
-      live++;
-    } else if (id === null) {
-      freeLabels.push(label);
-    } else {
-      return undefined;
-    }
-  }
-  return { labelToId, freeLabels: freeLabels.reverse(), live };
-}

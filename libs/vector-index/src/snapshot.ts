@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { crc32File, crc32Of, fsyncFile, writeCheckpointFile, writeDurably } from '@hvs-nvm/files';
 import { VectorIndexError } from './errors.js';
+import { IdTable, type RestoredIds } from './id-table.js';
 
 const ManifestSchema = z.object({
   format: z.literal('hvs-vector-index'),
-  // 2: the graph file holds the original vectors (no separate vector file).
-  version: z.literal(2),
+  // 2: the graph file holds the original vectors (no separate vector file), the ids are a JSON list.
+  // 3: the ids are a binary file (`ids-<generation>.bin`, see id-table.ts) with a CRC-32.
+  version: z.union([z.literal(2), z.literal(3)]),
   generation: z.string().regex(/^[0-9a-f]+$/),
   dimension: z.number().int().positive(),
   geometry: z.enum(['euclidean', 'spherical', 'hyperboloid']),
@@ -26,6 +28,8 @@ const ManifestSchema = z.object({
   /** hnswlib trusts its file's header: a damaged file must never reach it. */
   indexCrc32: z.number().int().nonnegative(),
   idsBytes: z.number().int().nonnegative(),
+  /** Version 3. */
+  idsCrc32: z.number().int().nonnegative().optional(),
   /** The payload index (absent in snapshots written before it existed: its owner rebuilds it then). */
   payloadBytes: z.number().int().nonnegative().optional(),
   payloadCrc32: z.number().int().nonnegative().optional(),
@@ -44,14 +48,14 @@ export type SnapshotCapture = (indexFile: string) => {
 export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture): Promise<void> {
   const generation = randomBytes(8).toString('hex');
   const indexFile = join(dir, `index-${generation}.hnsw`);
-  const idsFile = join(dir, `ids-${generation}.json`);
+  const idsFile = join(dir, `ids-${generation}.bin`);
   const payloadFile = join(dir, `payload-${generation}.bin`);
   try {
     await mkdir(dir, { recursive: true });
     const { ids, payload, manifest: captured } = capture(indexFile);
     const manifest: Manifest = {
       format: 'hvs-vector-index',
-      version: 2,
+      version: 3,
       generation,
       ...captured,
       indexBytes: 0,
@@ -61,7 +65,7 @@ export async function writeSnapshotFiles(dir: string, capture: SnapshotCapture):
     manifest.indexBytes = (await stat(indexFile)).size;
     manifest.indexCrc32 = await crc32File(indexFile);
     await fsyncFile(indexFile);
-    await writeDurably(idsFile, ids);
+    manifest.idsCrc32 = (await writeDurably(idsFile, ids)).crc32;
     if (payload) {
       const written = await writeDurably(payloadFile, payload);
       manifest.payloadBytes = payload.byteLength;
@@ -93,28 +97,45 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
   }
 }
 
+/** The graph file of `manifest`'s snapshot under `dir`. */
+export function graphFileOf(dir: string, manifest: Manifest): string {
+  return join(dir, `index-${manifest.generation}.hnsw`);
+}
+
 /** The graph file and the id map of `manifest`, or undefined when either is truncated or damaged. */
 export async function checkedSnapshotFiles(
   dir: string,
   manifest: Manifest,
   check: { graph: boolean } = { graph: true },
-): Promise<{ indexFile: string; labelToId: unknown[]; payload?: Buffer } | undefined> {
-  const indexFile = join(dir, `index-${manifest.generation}.hnsw`);
+): Promise<{ indexFile: string; ids: RestoredIds; payload?: Buffer } | undefined> {
+  const indexFile = graphFileOf(dir, manifest);
   // hnswlib trusts the file's header; a truncated or damaged file must never reach it. `graph: false`: the caller
   // opens it with Graph.openMapped, which checks the same size and CRC-32 over its mapping.
   if (check.graph) {
     if ((await stat(indexFile)).size !== manifest.indexBytes) return undefined;
     if ((await crc32File(indexFile)) !== manifest.indexCrc32) return undefined;
   }
-  const idsText = await readFile(join(dir, `ids-${manifest.generation}.json`));
-  if (idsText.byteLength !== manifest.idsBytes) return undefined;
-  const labelToId: unknown = JSON.parse(idsText.toString('utf8'));
-  if (!Array.isArray(labelToId) || labelToId.length !== manifest.nextLabel) return undefined;
-  if (manifest.payloadBytes === undefined) return { indexFile, labelToId };
+  const ids = await readIds(dir, manifest);
+  if (!ids) return undefined;
+  if (manifest.payloadBytes === undefined) return { indexFile, ids };
   // A damaged payload file costs a rebuild from the documents, never the snapshot.
   const payload = await readFile(join(dir, `payload-${manifest.generation}.bin`)).catch(() => undefined);
   if (!payload || payload.byteLength !== manifest.payloadBytes || crc32Of(payload) !== manifest.payloadCrc32) {
-    return { indexFile, labelToId };
+    return { indexFile, ids };
   }
-  return { indexFile, labelToId, payload };
+  return { indexFile, ids, payload };
+}
+
+/** The id table of `manifest`: its binary file (version 3) or its JSON list (version 2); undefined when damaged. */
+async function readIds(dir: string, manifest: Manifest): Promise<RestoredIds | undefined> {
+  if (manifest.version === 2) {
+    const text = await readFile(join(dir, `ids-${manifest.generation}.json`));
+    if (text.byteLength !== manifest.idsBytes) return undefined;
+    const list: unknown = JSON.parse(text.toString('utf8'));
+    if (!Array.isArray(list) || list.length !== manifest.nextLabel) return undefined;
+    return IdTable.fromList(list, manifest.nextLabel);
+  }
+  const file = await readFile(join(dir, `ids-${manifest.generation}.bin`));
+  if (file.byteLength !== manifest.idsBytes || manifest.idsCrc32 === undefined || crc32Of(file) !== manifest.idsCrc32) return undefined;
+  return IdTable.restore(file, manifest.nextLabel, manifest.live);
 }

