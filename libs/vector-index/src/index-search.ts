@@ -1,7 +1,7 @@
 // A search of the vector index, from its options to its hits: payload candidates, the planner's choice between the
 // graph walk and an exact scan, and the finishing of the graph's ranked labels (see hit-finishers.ts). It reads the
 // index through a small interface (its slots, its graph's searches), so it holds no slot bookkeeping of its own.
-import type { Coordinates, Metric } from '@hvs-nvm/hnsw';
+import type { Coordinates } from '@hvs-nvm/hnsw';
 import { checkVector, distanceFrom } from './geometry.js';
 import { HitFinisher, type SlotReader, type VectorBlock } from './hit-finishers.js';
 import { searchHyperboloid, type BallGraph } from './hyperboloid-search.js';
