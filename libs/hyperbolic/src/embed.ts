@@ -65,7 +65,7 @@ export async function embedHierarchy(edges: ReadonlyArray<Edge>, options: EmbedO
   const epochs = o.epochs ?? (cones ? 0 : defaultEpochs(h.closure.length / 2));
   await options.onProgress?.({ phase: 'construct', epoch: 0, epochs, loss: Number.NaN });
   const points = cones
-    ? coneLayout(h, o.dimension, random, { margin: o.margin, capFactor: o.capFactor, candidatesPerChild: 8 })
+    ? coneLayout(h, o.dimension, random, { margin: o.margin, capFactor: o.capFactor, candidatesPerChild: 8, hug: true })
     : construct(h, o.dimension, random, { radialStep: o.radialStep, spread: o.spread });
   await train(h, points, dim1, random, {
     epochs,
