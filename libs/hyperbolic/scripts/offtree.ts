@@ -44,6 +44,7 @@ const points = coneLayout(h, dim, random, {
   capFactor: Number(process.env.CAP ?? 3),
   candidatesPerChild: 8,
   hug: process.env.HUG === '1',
+  drop: Number(process.env.DROP ?? 0),
 });
 console.log(`layout ${(Date.now() - t0) / 1000}s`);
 // sample like evaluate()

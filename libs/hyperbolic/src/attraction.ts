@@ -11,12 +11,15 @@ export interface Attraction {
   readonly siblings: Map<number, number>[];
   /** For each node z, nodes (placed before z) it should lean towards, with weights. */
   readonly lean: Map<number, number>[];
+  /** For each node, how many closure pairs have it as an ancestor off the child's tree path. */
+  readonly offTree: Int32Array;
 }
 
 export function attraction(h: Hierarchy, parent: Int32Array): Attraction {
   const n = h.nodes.length;
   const siblings: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   const lean: Map<number, number>[] = Array.from({ length: n }, () => new Map());
+  const offTree = new Int32Array(n);
   const stamp = new Int32Array(n).fill(-1);
   const below = new Int32Array(n); // on u's path: the path node just below (towards u)
   const add = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -32,6 +35,7 @@ export function attraction(h: Hierarchy, parent: Int32Array): Attraction {
     }
     for (const b of anc) {
       if (stamp[b] === u) continue; // on the path
+      offTree[b]!++;
       let yb = b;
       while (parent[yb]! >= 0 && stamp[parent[yb]!] !== u) yb = parent[yb]!;
       const lca = parent[yb]!;
@@ -43,5 +47,5 @@ export function attraction(h: Hierarchy, parent: Int32Array): Attraction {
       for (let z = u; z !== yu; z = parent[z]!) add(lean[z]!, yb);
     }
   }
-  return { siblings, lean };
+  return { siblings, lean, offTree };
 }

@@ -6,6 +6,11 @@
 // (the skeleton distance from the root) makes every ancestor a of u score ≈ 2 s_u and every non-ancestor w, which
 // branches off at some p, score ≈ 2 s_u + 2 (s_w − s_p) > 2 s_u: the tree's ancestor relation is read off distances
 // without radii doubling per level, which a plain tree embedding (Sarkar 2011; Sala et al. 2018) would need.
+//
+// A DAG's other links (an ancestor b of u off u's tree path) rank by b's distance from u's root path. With `hug`,
+// children are seated so that such b sit beside the paths that need them (attraction.ts), and `drop` lifts every
+// such b a little lower (t = s − drop), which brings it closer to every node; below the margin it stays behind every
+// true ancestor of its non-descendants. WordNet nouns, d = 10, 1,000 sampled nodes: MR 61.8 → 45.5, MAP 0.965 → 0.981.
 import type { Hierarchy } from './graph.js';
 import { attraction, type Attraction } from './attraction.js';
 import { gaussian, type Random } from './random.js';
@@ -17,6 +22,8 @@ export interface ConeOptions {
   readonly candidatesPerChild: number;
   /** Room a child subtree needs, relative to its siblings' separation (the step is log(capFactor / minSep) + margin). */
   readonly capFactor: number;
+  /** Off-tree ancestors are lifted this much less than their skeleton radius (closer to every node). */
+  readonly drop?: number;
   /** Seat children so that off-tree ancestors sit beside the paths that need them (see attraction.ts). */
   readonly hug?: boolean;
 }
@@ -123,11 +130,16 @@ export function coneLayout(h: Hierarchy, dim: number, random: Random, options: C
     for (const c of kids) queue.push(c);
   }
   // Lift: P = cosh t · X + sinh t · N with X = (cosh s, sinh s · n, 0), N = (0, …, 0, 1), t = s.
+  let drop: Float64Array | null = null;
+  if (attract && options.drop) {
+    drop = new Float64Array(n);
+    for (let u = 0; u < n; u++) if (attract.offTree[u]! > 0) drop[u] = options.drop;
+  }
   const dim1 = dim + 1;
   const out = new Float64Array(n * dim1);
   for (let u = 0; u < n; u++) {
     const s = radius[u]!;
-    const t = s;
+    const t = Math.max(0, s - (drop ? drop[u]! : 0));
     const ct = Math.cosh(t);
     out[u * dim1] = ct * Math.cosh(s);
     for (let j = 0; j < m; j++) out[u * dim1 + 1 + j] = ct * Math.sinh(s) * dir[u * m + j]!;
