@@ -52,7 +52,7 @@ describe('cone layout on a DAG', () => {
   it('seats the off-tree ancestor beside the path, and the drop brings it closer, tree ancestors still first', async () => {
     const plain = await ranks({ seatOffTree: false, offTreeDrop: 0 });
     const seated = await ranks({ seatOffTree: true, offTreeDrop: 0 });
-    const dropped = await ranks({ seatOffTree: true, offTreeDrop: 0.8 });
+    const dropped = await ranks({ seatOffTree: true, offTreeDrop: 0.3 });
     expect(plain.tree).toBe(1);
     expect(seated.tree).toBe(1);
     expect(dropped.tree).toBe(1);

@@ -10,7 +10,7 @@
 // A DAG's other links (an ancestor b of u off u's tree path) rank by b's distance from u's root path. With `hug`,
 // children are seated so that such b sit beside the paths that need them (attraction.ts), and `drop` lifts every
 // such b a little lower (t = s − drop), which brings it closer to every node; below the margin it stays behind every
-// true ancestor of its non-descendants. WordNet nouns, d = 10, 1,000 sampled nodes: MR 61.8 → 45.5, MAP 0.965 → 0.981.
+// true ancestor of its non-descendants. WordNet nouns, d = 10, 1,000 sampled nodes: MR 61.8 → 50.5, MAP 0.965 → 0.980 (drop = margin = 0.3).
 import type { Hierarchy } from './graph.js';
 import { attraction, type Attraction } from './attraction.js';
 import { gaussian, type Random } from './random.js';

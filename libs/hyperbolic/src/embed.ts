@@ -26,14 +26,14 @@ export const EmbedOptionsSchema = z.object({
   radialStep: z.number().positive().default(1),
   spread: z.number().positive().default(1),
   /** Cone layout (d ≥ 3): extra skeleton edge length, and the room a child subtree needs (see cones.ts). */
-  margin: z.number().positive().default(0.8),
+  margin: z.number().positive().default(0.3),
   capFactor: z.number().min(1).default(3),
   /**
    * DAGs (d ≥ 3): seat a node's off-tree ancestors beside its spanning-tree path (attraction.ts), and lift every
    * off-tree ancestor this much less than its skeleton radius so it ranks closer; 0 turns the lift off. Keep it ≤
    * margin: beyond, a node outranks its siblings' true ancestors.
    */
-  offTreeDrop: z.number().min(0).default(0.8),
+  offTreeDrop: z.number().min(0).default(0.3),
   seatOffTree: z.boolean().default(true),
   maxStep: z.number().positive().default(1),
   /** Training keeps points within this distance of the origin (the cone layout's own radii are not cut). */
