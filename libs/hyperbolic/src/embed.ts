@@ -28,6 +28,13 @@ export const EmbedOptionsSchema = z.object({
   /** Cone layout (d ≥ 3): extra skeleton edge length, and the room a child subtree needs (see cones.ts). */
   margin: z.number().positive().default(0.3),
   capFactor: z.number().min(1).default(3),
+  /**
+   * DAGs (d ≥ 3): seat a node's off-tree ancestors beside its spanning-tree path (attraction.ts), and lift every
+   * off-tree ancestor this much less than its skeleton radius so it ranks closer; 0 turns the lift off. Keep it ≤
+   * margin: beyond, a node outranks its siblings' true ancestors.
+   */
+  offTreeDrop: z.number().min(0).default(0.3),
+  seatOffTree: z.boolean().default(true),
   maxStep: z.number().positive().default(1),
   /** Training keeps points within this distance of the origin (the cone layout's own radii are not cut). */
   maxRadius: z.number().positive().max(700).default(60),
@@ -65,7 +72,13 @@ export async function embedHierarchy(edges: ReadonlyArray<Edge>, options: EmbedO
   const epochs = o.epochs ?? (cones ? 0 : defaultEpochs(h.closure.length / 2));
   await options.onProgress?.({ phase: 'construct', epoch: 0, epochs, loss: Number.NaN });
   const points = cones
-    ? coneLayout(h, o.dimension, random, { margin: o.margin, capFactor: o.capFactor, candidatesPerChild: 8 })
+    ? coneLayout(h, o.dimension, random, {
+        margin: o.margin,
+        capFactor: o.capFactor,
+        candidatesPerChild: 8,
+        hug: o.seatOffTree,
+        drop: o.offTreeDrop,
+      })
     : construct(h, o.dimension, random, { radialStep: o.radialStep, spread: o.spread });
   await train(h, points, dim1, random, {
     epochs,
