@@ -889,31 +889,46 @@ class Graph : public Napi::ObjectWrap<Graph> {
     return env.Undefined();
   }
 
+  /** openMapped's arguments (path, capacity, deleted, crc32, bytes), checked; false (with a JS exception) if bad. */
+  struct MappedArgs {
+    std::string path;
+    size_t capacity = 0, deleted = 0, bytes = 0;
+    uint32_t crc = 0;
+  };
+  bool mappedArgs(const Napi::CallbackInfo& info, MappedArgs* out) {
+    Napi::Env env = info.Env();
+    if (!ready(env)) return false;
+    const int64_t capacity = info[1].As<Napi::Number>().Int64Value();
+    const int64_t deleted = info[2].As<Napi::Number>().Int64Value();
+    const int64_t bytes = info[4].As<Napi::Number>().Int64Value();
+    if (capacity < 0 || deleted < 0 || bytes < 0) {
+      Napi::RangeError::New(env, "openMapped: capacity, deleted and bytes are counts").ThrowAsJavaScriptException();
+      return false;
+    }
+    if (quant_) {
+      Napi::Error::New(env, "openMapped: a quantized graph is loaded with load").ThrowAsJavaScriptException();
+      return false;
+    }
+    out->path = info[0].As<Napi::String>().Utf8Value();
+    out->capacity = static_cast<size_t>(capacity);
+    out->deleted = static_cast<size_t>(deleted);
+    out->crc = info[3].As<Napi::Number>().Uint32Value();
+    out->bytes = static_cast<size_t>(bytes);
+    return true;
+  }
+
   // openMapped(path, capacity, deleted, crc32, bytes): replaces this graph with the one saved at path, served from a
   // private mapping of the file (see mapped.h); throws if the file is not the one described or does not fit.
   Napi::Value OpenMapped(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!ready(env)) return env.Undefined();
-    const std::string path = info[0].As<Napi::String>().Utf8Value();
-    const int64_t capacity = info[1].As<Napi::Number>().Int64Value();
-    const int64_t deleted = info[2].As<Napi::Number>().Int64Value();
-    const uint32_t crc = info[3].As<Napi::Number>().Uint32Value();
-    const int64_t bytes = info[4].As<Napi::Number>().Int64Value();
-    if (capacity < 0 || deleted < 0 || bytes < 0) {
-      Napi::RangeError::New(env, "openMapped: capacity, deleted and bytes are counts").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    if (quant_) {
-      Napi::Error::New(env, "openMapped: a quantized graph is loaded with load").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
+    MappedArgs a;
+    if (!mappedArgs(info, &a)) return env.Undefined();
     std::unique_lock<std::shared_mutex> lock(mutex_);
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> opened;
     hvsmapped::Region region;
     std::string error;
     try {
-      error = hvsmapped::openMapped(path, space_.get(), static_cast<size_t>(capacity), static_cast<size_t>(deleted), crc,
-                                    static_cast<size_t>(bytes), opened, region);
+      error = hvsmapped::openMapped(a.path, space_.get(), a.capacity, a.deleted, a.crc, a.bytes, opened, region);
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -932,22 +947,9 @@ class Graph : public Napi::ObjectWrap<Graph> {
   // promise, rejected as openMapped throws. The graph must not be used until it settles.
   Napi::Value OpenMappedAsync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!ready(env)) return env.Undefined();
-    const std::string path = info[0].As<Napi::String>().Utf8Value();
-    const int64_t capacity = info[1].As<Napi::Number>().Int64Value();
-    const int64_t deleted = info[2].As<Napi::Number>().Int64Value();
-    const uint32_t crc = info[3].As<Napi::Number>().Uint32Value();
-    const int64_t bytes = info[4].As<Napi::Number>().Int64Value();
-    if (capacity < 0 || deleted < 0 || bytes < 0) {
-      Napi::RangeError::New(env, "openMapped: capacity, deleted and bytes are counts").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    if (quant_) {
-      Napi::Error::New(env, "openMapped: a quantized graph is loaded with load").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    auto* worker = new OpenMappedWorker(env, this, info.This().As<Napi::Object>(), path, static_cast<size_t>(capacity),
-                                        static_cast<size_t>(deleted), crc, static_cast<size_t>(bytes));
+    MappedArgs a;
+    if (!mappedArgs(info, &a)) return env.Undefined();
+    auto* worker = new OpenMappedWorker(env, this, info.This().As<Napi::Object>(), a.path, a.capacity, a.deleted, a.crc, a.bytes);
     Napi::Promise promise = worker->promise();
     worker->Queue();
     return promise;
