@@ -144,6 +144,7 @@ async function main(): Promise<void> {
     }
     cpuPerVector = { process: (cpu1.user + cpu1.system) / n, jsThread: ((jsThreadTicks() - js0) * 1e6) / TICKS_PER_SECOND / n };
     load1 = loadavg()[0]!;
+    await engine.settle?.();
     after = await settledMemory();
   } catch (err) {
     const e = err as Error & { code?: string };
