@@ -65,9 +65,7 @@ function ours(place: Place, d: number): Engine {
       // The projection checkpoints every 50k events / 30 s in the background: the build's last checkpoint (a graph
       // save, an entry line per vector, fsyncs) would otherwise run during the first rounds' queries and sit in the
       // RSS figure. Wait for it, and write the final one, so the rounds see the steady state.
-      const t0 = performance.now();
       await hvs!.snapshot();
-      place.log(`peers: HVS checkpoint after the build settled in ${(performance.now() - t0).toFixed(0)} ms`);
     },
     setEf(e) {
       ef = e;
