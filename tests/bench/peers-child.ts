@@ -1,7 +1,9 @@
 // Child process of the peers scenario: one engine, alone in its process, over the data file the parent wrote. It builds,
 // tunes ef to the target recall, then runs a round of queries each time the parent asks (IPC), so that the parent can
 // interleave the engines' rounds across processes.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { recallAt, row, type VectorSet } from './support/data.js';
@@ -144,6 +146,12 @@ async function main(): Promise<void> {
     }
     cpuPerVector = { process: (cpu1.user + cpu1.system) / n, jsThread: ((jsThreadTicks() - js0) * 1e6) / TICKS_PER_SECOND / n };
     load1 = loadavg()[0]!;
+    if (engine.settle) {
+      // On stdout (the parent's log): stderr is kept for the reason of a failure.
+      const t = now();
+      await engine.settle();
+      console.log(`peers child: ${engine.name} settled after its build in ${(now() - t).toFixed(0)} ms`);
+    }
     after = await settledMemory();
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -171,9 +179,21 @@ async function main(): Promise<void> {
     cpuPerVector,
     cpuByThread,
   });
+  // PEERS_CPU_PROF_DIR: a CPU profile of the rounds only (not the build), <engine>-<pid>.cpuprofile, written at close.
+  const profDir = process.env.PEERS_CPU_PROF_DIR;
+  const profiler = profDir && !spec.buildOnly ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   process.on('message', (m: PeerParentMessage) => {
     void (async () => {
       if (m.type === 'close') {
+        if (profiler) {
+          const { profile } = await profiler.post('Profiler.stop');
+          writeFileSync(join(profDir!, `${spec.engine}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+        }
         await engine.close();
         process.exit(0);
       }

@@ -245,7 +245,8 @@ export const peers: Scenario = {
       const note =
         `recall ${m.recall.toFixed(3)} at ef ${m.ef}; p50/p99 ${ms(percentile(m.latencies, 50))}/${ms(percentile(m.latencies, 99))}; ` +
         `build ${m.buildRate.toFixed(0)} vec/s; RSS growth ≈ ${m.rssPerVector.toFixed(0)} B/vec (own process, settled); ` +
-        `of ${m.latencies.length} queries, ${m.preempted} switched out by the OS, ${m.collected} paused by its GC (${m.collectedMs.toFixed(1)} ms)`;
+        `of ${m.latencies.length} queries, ${m.preempted} switched out by the OS, ${m.collected} paused by its GC (${m.collectedMs.toFixed(1)} ms)` +
+        (m.name.startsWith('HVS') ? '; its post-build checkpoint awaited (untimed) before memory and rounds' : '');
       rows.push(
         ratioRow('peers', `search vs ${m.name}, ${n}×${d}`, 'queries/s', us ? summarise(us.qps) : null, qps, {
           note,

@@ -27,6 +27,8 @@ export interface Place {
 export interface Engine {
   name: string;
   build(set: VectorSet): Promise<void>;
+  /** After the build (untimed): wait for the engine's own background work on it to end, before memory and rounds. */
+  settle?(): Promise<void>;
   setEf(ef: number): Promise<void> | void;
   search(q: Float32Array): Promise<number[]> | number[];
   /** The k nearest among rows with bucket (row % 100) < 10: 10 % selectivity. Only engines with a payload filter. */
@@ -58,6 +60,12 @@ function ours(place: Place, d: number): Engine {
         ...(threads !== undefined ? { insertThreads: threads } : {}),
       });
       await loadHvs(hvs, set, place.log);
+    },
+    async settle() {
+      // The projection checkpoints every 50k events / 30 s in the background: the build's last checkpoint (a graph
+      // save, an entry line per vector, fsyncs) would otherwise run during the first rounds' queries and sit in the
+      // RSS figure. Wait for it, and write the final one, so the rounds see the steady state.
+      await hvs!.snapshot();
     },
     setEf(e) {
       ef = e;
