@@ -14,6 +14,9 @@ import { checkId } from './slots.js';
 import { IdTable } from './id-table.js';
 import { resolveIndexOptions, type SearchHit, type SearchOptions, type VectorIndexOptions } from './index-options.js';
 
+/** Hyperboloid graphs of at most this many dimensions hold float64 coordinates (see metricOf). */
+export const LORENTZ64_MAX_DIMENSION = 32;
+
 export class VectorIndex {
   readonly dimension: number;
   readonly geometry: Geometry;
@@ -71,7 +74,7 @@ export class VectorIndex {
     this.M = o.M;
     this.efConstruction = o.efConstruction;
     this.ef = o.ef;
-    this.space = space ?? VectorIndex.metricOf(this.geometry);
+    this.space = space ?? VectorIndex.metricOf(this.geometry, this.dimension);
     this.capacity = o.initialCapacity;
     try {
       this.graph = new Graph({
@@ -106,11 +109,15 @@ export class VectorIndex {
   /**
    * euclidean: l2 over the vectors (squared distances; we recompute exactly anyway). spherical: cosine over the
    * original vectors. hyperboloid: lorentz, −⟨x,y⟩_L − 1 = cosh d − 1, which orders like the hyperbolic distance, so
-   * one graph search answers. (Graphs of older snapshots are `poincare`, l2 over Poincaré-ball coordinates, searched
-   * by certified Euclidean balls: see searchHyperboloid.)
+   * one graph search answers: over float64 coordinates (`lorentz64`) up to LORENTZ64_MAX_DIMENSION dimensions, where
+   * hierarchy embeddings live and points reach radius 20–50 (float32 cannot separate siblings there), over float32
+   * (`lorentz`) above it, where float64 would halve the search speed for points that rarely go that far out. (Graphs
+   * of older snapshots are `poincare`, l2 over Poincaré-ball coordinates, searched by certified Euclidean balls: see
+   * searchHyperboloid.)
    */
-  private static metricOf(geometry: Geometry): Metric {
-    return geometry === 'spherical' ? 'cosine' : geometry === 'hyperboloid' ? 'lorentz64' : 'l2';
+  private static metricOf(geometry: Geometry, dimension: number): Metric {
+    if (geometry === 'hyperboloid') return dimension <= LORENTZ64_MAX_DIMENSION ? 'lorentz64' : 'lorentz';
+    return geometry === 'spherical' ? 'cosine' : 'l2';
   }
 
   /** What a search reads of this index: the current state each time (a resize or a load replaces the arena). */
@@ -457,8 +464,8 @@ export class VectorIndex {
       manifest.efConstruction !== index.efConstruction ||
       (manifest.quantization ?? 'none') !== index.quantization ||
       (recorded !== undefined &&
-        recorded !== VectorIndex.metricOf(index.geometry) &&
-        !(index.geometry === 'hyperboloid' && (recorded === 'poincare' || recorded === 'lorentz')))
+        recorded !== VectorIndex.metricOf(index.geometry, index.dimension) &&
+        !(index.geometry === 'hyperboloid' && (recorded === 'poincare' || recorded === 'lorentz' || recorded === 'lorentz64')))
     ) {
       index.dispose();
       return undefined;
