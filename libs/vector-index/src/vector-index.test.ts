@@ -7,7 +7,7 @@ import { DimensionMismatchError, InvalidArgumentError, InvalidIdError, InvalidVe
 import type { Geometry } from './geometry.js';
 import type { SearchHit } from './index-options.js';
 import { crc32Of } from '@hvs-nvm/files';
-import { VectorIndex } from './vector-index.js';
+import { LORENTZ64_MAX_DIMENSION, VectorIndex } from './vector-index.js';
 import { deepTreeData, gaussian, rng, treeData } from '../testing/hyperbolic-data.js';
 
 const DIM = 16;
@@ -353,6 +353,29 @@ describe('VectorIndex snapshots', () => {
     expect((JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { metric: string }).metric).toBe('lorentz');
     loaded!.dispose();
     old.dispose();
+  });
+
+  it('wide hyperboloid indexes keep float32 coordinates (lorentz), narrow ones float64 (lorentz64); both layouts reopen as written', async () => {
+    for (const [dimension, metric] of [
+      [LORENTZ64_MAX_DIMENSION, 'lorentz64'],
+      [LORENTZ64_MAX_DIMENSION + 1, 'lorentz'],
+    ] as const) {
+      const random = rng(dimension);
+      const g = gaussian(random);
+      const data = Array.from({ length: 200 }, () => Float32Array.from({ length: dimension }, () => g()));
+      const options = { dimension, geometry: 'hyperboloid' as const };
+      const index = new VectorIndex(options);
+      index.upsertBatch(data.map((vector, i) => ({ id: `v${i}`, vector })));
+      const dir = await tempDir();
+      await index.writeSnapshot(dir);
+      expect((JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { metric: string }).metric).toBe(metric);
+      const loaded = await VectorIndex.loadSnapshot(dir, options);
+      expect(loaded).toBeDefined();
+      expect(loaded!.search(data[3]!, 1)[0]).toMatchObject({ id: 'v3', distance: 0 });
+      for (const q of data.slice(0, 10)) expect(loaded!.search(q, 5)).toEqual(index.search(q, 5));
+      loaded!.dispose();
+      index.dispose();
+    }
   });
 
   it('a second snapshot replaces the first and leaves one generation of files', async () => {
